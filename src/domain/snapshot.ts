@@ -1,0 +1,137 @@
+import type { AgentEvent, TokenCounts } from "./agent-event.js";
+
+/** One line of an issue's recent event timeline. */
+export interface TimelineEntry {
+  readonly at: number;
+  readonly event: AgentEvent["type"] | "hook" | "dispatch" | "exit";
+  readonly message: string;
+}
+
+/** A running worker, as dashboards see it. Times are epoch ms. */
+export interface RunningRow {
+  readonly issueId: string;
+  readonly identifier: string;
+  readonly title: string;
+  readonly url: string | null;
+  readonly state: string;
+  readonly backend: string;
+  readonly host: string;
+  readonly workspacePath: string | null;
+  readonly sessionId: string | null;
+  readonly pid: string | null;
+  /** 1-based retry/continuation attempt, null on a first run. */
+  readonly attempt: number | null;
+  readonly turnCount: number;
+  readonly startedAt: number;
+  readonly lastEvent: AgentEvent["type"] | null;
+  readonly lastMessage: string | null;
+  readonly lastEventAt: number | null;
+  readonly tokens: TokenCounts;
+  /** Path of this run's log file, when per-issue logs are on. */
+  readonly logPath: string | null;
+  /** Most recent events, oldest first (bounded). */
+  readonly recentEvents: readonly TimelineEntry[];
+}
+
+/** A queued retry. */
+export interface RetryRow {
+  readonly issueId: string;
+  readonly identifier: string;
+  readonly url: string | null;
+  readonly attempt: number;
+  readonly dueAt: number;
+  readonly kind: "continuation" | "failure";
+  readonly error: string | null;
+  readonly workspacePath: string | null;
+}
+
+/** An issue whose agent is waiting for a person; it stays claimed until the tracker releases it. */
+export interface BlockedRow {
+  readonly issueId: string;
+  readonly identifier: string;
+  readonly url: string | null;
+  readonly state: string;
+  readonly kind: "user_input" | "approval" | "elicitation";
+  readonly question: string;
+  readonly blockedAt: number;
+  readonly sessionId: string | null;
+  readonly workspacePath: string | null;
+}
+
+/** Why a candidate was not dispatched on the last tick. */
+export type SkipReason =
+  | { readonly kind: "blocked_by"; readonly blockers: readonly string[] }
+  | { readonly kind: "not_dispatchable" }
+  | { readonly kind: "missing_labels"; readonly labels: readonly string[] }
+  | { readonly kind: "state_not_active"; readonly state: string }
+  | { readonly kind: "running" }
+  | { readonly kind: "claimed" }
+  | { readonly kind: "in_backoff"; readonly dueAt: number }
+  | { readonly kind: "blocked_on_input" }
+  | { readonly kind: "no_global_slot"; readonly limit: number }
+  | { readonly kind: "state_cap"; readonly state: string; readonly limit: number }
+  | { readonly kind: "no_host_capacity" };
+
+/** A candidate that was not dispatched, and why. */
+export interface SkipRow {
+  readonly issueId: string;
+  readonly identifier: string;
+  readonly state: string;
+  readonly reason: SkipReason;
+}
+
+/** Aggregates across every backend. `secondsRunning` includes live sessions at snapshot time. */
+export interface AgentTotals extends TokenCounts {
+  readonly secondsRunning: number;
+  readonly runsStarted: number;
+  readonly runsSucceeded: number;
+  readonly runsFailed: number;
+}
+
+/** The immutable picture of the orchestrator that every status surface renders from. */
+export interface OrchestratorSnapshot {
+  readonly generatedAt: number;
+  readonly running: readonly RunningRow[];
+  readonly retrying: readonly RetryRow[];
+  readonly blocked: readonly BlockedRow[];
+  readonly skipped: readonly SkipRow[];
+  readonly totals: AgentTotals;
+  /** Latest agent/model rate-limit payload, if any. */
+  readonly rateLimits: Readonly<Record<string, unknown>> | null;
+  /** Latest tracker rate-limit figures (requests/complexity remaining), if the adapter reports them. */
+  readonly trackerRateLimits: Readonly<Record<string, unknown>> | null;
+  readonly polling: {
+    readonly intervalMs: number;
+    readonly checking: boolean;
+    readonly lastTickAt: number | null;
+    readonly nextTickAt: number | null;
+  };
+  readonly limits: { readonly maxConcurrentAgents: number };
+  readonly workflow: {
+    readonly path: string;
+    readonly trackerKind: string;
+    readonly backend: string;
+    /** Last config/validation/tracker error shown to operators, null when healthy. */
+    readonly lastError: string | null;
+  };
+}
+
+/** A change observers are told about. Observers never mutate scheduling state. */
+export type ObserverEvent =
+  | { readonly type: "snapshot_changed" }
+  | {
+      readonly type: "agent_event";
+      readonly issueId: string;
+      readonly identifier: string;
+      readonly event: AgentEvent;
+    };
+
+/** What status surfaces (terminal, HTTP, SSE, metrics) are given: read access plus one trigger. */
+export interface StatusSource {
+  /** A fresh immutable snapshot. */
+  snapshot(): OrchestratorSnapshot;
+  /** Registers an observer; returns the unsubscribe function. Listeners are never awaited. */
+  subscribe(listener: (event: ObserverEvent) => void): () => void;
+  /** Queues an immediate poll + reconcile; `coalesced` when one was already queued or running. */
+  requestRefresh(): { readonly coalesced: boolean };
+}

@@ -1,0 +1,51 @@
+import type { Readable, Writable } from "node:stream";
+
+/** Options for running a hook-style script to completion. */
+export interface RunScriptOptions {
+  readonly cwd: string;
+  readonly timeoutMs: number;
+  /** The complete child environment (built from an allow-list; never the whole parent env). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+  /** Output beyond this many bytes is dropped and `truncated` is set. */
+  readonly maxOutputBytes?: number;
+}
+
+/** How a script ended. `output` is stdout and stderr interleaved, capped. */
+export interface ScriptResult {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly timedOut: boolean;
+  readonly aborted: boolean;
+  readonly output: string;
+  readonly truncated: boolean;
+}
+
+/** A long-lived child started by {@link Host.spawn} in its own process group. */
+export interface HostProcess {
+  readonly pid: number | undefined;
+  readonly stdin: Writable;
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** Resolves once the process has exited. */
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: string | null }>;
+  /** SIGTERM to the whole process group, SIGKILL after `graceMs`; resolves when it has exited. */
+  kill(graceMs?: number): Promise<void>;
+}
+
+/** Where commands run: the local machine or an SSH worker. Workspaces and backends use only this. */
+export interface Host {
+  /** `local`, or the SSH destination. */
+  readonly name: string;
+  /** Creates the directory if missing; `created` says whether this call created it. */
+  ensureDir(path: string): Promise<{ readonly created: boolean; readonly realPath: string }>;
+  /** Removes a path recursively; missing is fine. */
+  remove(path: string): Promise<void>;
+  /** Runs `bash -lc <script>` in `cwd` in its own process group, killing the group on timeout/abort. */
+  runScript(script: string, options: RunScriptOptions): Promise<ScriptResult>;
+  /** Starts `bash -lc <command>` in `cwd` in its own process group with exactly `env`. */
+  spawn(
+    command: string,
+    options: { readonly cwd: string; readonly env: Readonly<Record<string, string>> },
+  ): HostProcess;
+}

@@ -1,0 +1,58 @@
+import type { AgentToolSpec, ToolResult } from "../domain/agent-event.js";
+import type { TrackerError } from "../domain/errors.js";
+import type { Issue } from "../domain/issue.js";
+import type { Result } from "../domain/result.js";
+
+/** Context for a provider-native tool call: the issue being worked, never the credential. */
+export interface ToolContext {
+  readonly issue: Issue;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The read kernel every tracker implements (spec 11.1) plus optional agent tools (spec 10.5).
+ * Built from one config snapshot; the orchestrator never sees provider payloads.
+ */
+export interface TrackerAdapter {
+  readonly kind: string;
+  /** Issues in the given states (empty input → empty result, no request). */
+  fetchIssuesByStates(states: readonly string[], signal: AbortSignal): Promise<Result<Issue[], TrackerError>>;
+  /** Current snapshots for the given ids; ids no longer visible are omitted (empty input → no request). */
+  fetchIssuesByIds(ids: readonly string[], signal: AbortSignal): Promise<Result<Issue[], TrackerError>>;
+  /** Tools advertised to agent sessions bound to this adapter. */
+  toolSpecs(): readonly AgentToolSpec[];
+  /** Executes one advertised tool host-side; failures are results, never throws. */
+  executeTool(name: string, args: unknown, context: ToolContext): Promise<ToolResult>;
+  /** Environment variable names holding tracker secrets; removed from every child environment. */
+  secretEnvNames(): readonly string[];
+  /** Latest provider rate-limit figures for dashboards, if the provider reports any. */
+  rateLimits(): Readonly<Record<string, unknown>> | null;
+  /** Releases sockets, watchers and timers. */
+  close(): Promise<void>;
+}
+
+/** Tool specs and executor bound to one session (a reload never changes an in-flight session's tools). */
+export interface ToolBinding {
+  readonly specs: readonly AgentToolSpec[];
+  execute(name: string, args: unknown, context: ToolContext): Promise<ToolResult>;
+}
+
+/** Binds an adapter's tools for one session; unknown tool names fail with the supported list. */
+export function bindTools(adapter: TrackerAdapter): ToolBinding {
+  const specs = adapter.toolSpecs();
+  const names = new Set(specs.map((s) => s.name));
+  return {
+    specs,
+    async execute(name, args, context) {
+      if (!names.has(name)) {
+        return {
+          success: false,
+          output: {
+            error: { message: `Unsupported tool: ${JSON.stringify(name)}.`, supportedTools: [...names] },
+          },
+        };
+      }
+      return adapter.executeTool(name, args, context);
+    },
+  };
+}
