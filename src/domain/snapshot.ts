@@ -27,8 +27,8 @@ export interface RunningRow {
   readonly lastMessage: string | null;
   readonly lastEventAt: number | null;
   readonly tokens: TokenCounts;
-  /** Path of this run's log file, when per-issue logs are on. */
-  readonly logPath: string | null;
+  /** Unique id of this worker run (names its per-issue log files). */
+  readonly runId: string;
   /** Most recent events, oldest first (bounded). */
   readonly recentEvents: readonly TimelineEntry[];
 }
