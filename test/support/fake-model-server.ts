@@ -21,7 +21,11 @@ export type ModelReply =
     }
   /** Streams `response.created` and one text delta, then holds the stream open until the client leaves. */
   | { readonly kind: "hang" }
-  | { readonly kind: "http_error"; readonly status: number; readonly headers?: Readonly<Record<string, string>> };
+  | {
+      readonly kind: "http_error";
+      readonly status: number;
+      readonly headers?: Readonly<Record<string, string>>;
+    };
 
 /** A request codex sent, parsed. */
 export interface ModelRequest {
@@ -84,9 +88,20 @@ export async function startFakeModelServer(script: ModelScript): Promise<FakeMod
       };
       send("response.created", { response: { id, status: "in_progress", output: [] } });
       if (reply.kind === "hang") {
-        const item = { type: "message", id: `msg_${seq}`, role: "assistant", status: "in_progress", content: [] };
+        const item = {
+          type: "message",
+          id: `msg_${seq}`,
+          role: "assistant",
+          status: "in_progress",
+          content: [],
+        };
         send("response.output_item.added", { output_index: 0, item });
-        send("response.output_text.delta", { item_id: item.id, output_index: 0, content_index: 0, delta: "Thinking" });
+        send("response.output_text.delta", {
+          item_id: item.id,
+          output_index: 0,
+          content_index: 0,
+          delta: "Thinking",
+        });
         return; // held open until the client disconnects or the server closes
       }
       const usage = reply.usage ?? DEFAULT_USAGE;
@@ -167,5 +182,11 @@ function describe(body: Record<string, unknown>, headers: IncomingMessage["heade
   }
   const last = input[input.length - 1];
   const afterToolCall = last?.type === "function_call_output";
-  return { body, headers, lastUserText, lastToolOutput: afterToolCall ? last?.output : undefined, afterToolCall };
+  return {
+    body,
+    headers,
+    lastUserText,
+    lastToolOutput: afterToolCall ? last?.output : undefined,
+    afterToolCall,
+  };
 }

@@ -39,7 +39,9 @@ export function normaliseApprovalPolicy(value: unknown): Result<AskForApproval, 
   if (kind === "granular") {
     for (const f of REQUIRED_FLAGS) {
       if (flags.value[f] === undefined) {
-        return err(`codex.approval_policy.granular.${f} is required (true = codex may ask, false = auto-reject)`);
+        return err(
+          `codex.approval_policy.granular.${f} is required (true = codex may ask, false = auto-reject)`,
+        );
       }
     }
     return ok({ granular: flags.value as AskForApprovalGranular });

@@ -14,10 +14,23 @@ function str(value: unknown): string | null {
 
 /** Collapses whitespace and control bytes and truncates, so a summary is one dashboard line. */
 export function oneLine(text: string, max = MAX_SUMMARY): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control bytes is the point
-  const flat = text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/[\s\x00-\x1f\x7f]+/g, " ").trim();
+  let flat = "";
+  let space = false;
+  for (const ch of text.replace(ANSI_ESCAPE, "")) {
+    const code = ch.charCodeAt(0);
+    if (code <= 0x20 || code === 0x7f) {
+      space = flat !== "";
+      continue;
+    }
+    if (space) flat += " ";
+    space = false;
+    flat += ch;
+    if (flat.length > max) break;
+  }
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, "g");
 
 /**
  * Absolute thread token totals from `thread/tokenUsage/updated` (`tokenUsage.total`, cumulative across
@@ -101,7 +114,9 @@ export function summarise(method: string, params: unknown): string {
       return oneLine(`thinking: ${str(p?.delta) ?? ""}`);
     case "thread/tokenUsage/updated": {
       const t = tokenTotals(params);
-      return t === null ? "token usage" : `tokens in=${t.inputTokens} out=${t.outputTokens} total=${t.totalTokens}`;
+      return t === null
+        ? "token usage"
+        : `tokens in=${t.inputTokens} out=${t.outputTokens} total=${t.totalTokens}`;
     }
     case "thread/status/changed":
       return oneLine(`thread ${str(obj(p?.status)?.type) ?? "?"}`);

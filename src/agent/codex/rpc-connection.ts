@@ -55,7 +55,10 @@ export class RpcConnection {
       for (const item of splitter.push(chunk)) {
         this.#handlers.onActivity();
         if (item.type === "overflow") {
-          this.#handlers.onMalformed(item.head, `line of ${item.bytes} bytes exceeds ${options.maxLineBytes}`);
+          this.#handlers.onMalformed(
+            item.head,
+            `line of ${item.bytes} bytes exceeds ${options.maxLineBytes}`,
+          );
         } else {
           this.#dispatch(item.text);
         }
@@ -151,7 +154,7 @@ export class RpcConnection {
         return;
       default: {
         const _exhaustive: never = message;
-        return _exhaustive;
+        throw new Error(`unhandled ${JSON.stringify(_exhaustive)}`);
       }
     }
   }

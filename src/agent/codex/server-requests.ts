@@ -1,5 +1,5 @@
-import { SERVER_REQUEST } from "./protocol.js";
 import { oneLine } from "./event-map.js";
+import { SERVER_REQUEST } from "./protocol.js";
 
 type Obj = Readonly<Record<string, unknown>>;
 
@@ -63,7 +63,12 @@ export function decideServerRequest(method: string, params: unknown, autoApprove
     case SERVER_REQUEST.commandApproval: {
       const command = oneLine(text(p.command) || "command", 300);
       if (autoApprove) {
-        return { type: "approve", result: { decision: "acceptForSession" }, kind: "command", summary: command };
+        return {
+          type: "approve",
+          result: { decision: "acceptForSession" },
+          kind: "command",
+          summary: command,
+        };
       }
       const reason = text(p.reason);
       return {
@@ -76,7 +81,12 @@ export function decideServerRequest(method: string, params: unknown, autoApprove
     case SERVER_REQUEST.fileChangeApproval: {
       const reason = text(p.reason) || "file changes";
       if (autoApprove) {
-        return { type: "approve", result: { decision: "acceptForSession" }, kind: "file_change", summary: reason };
+        return {
+          type: "approve",
+          result: { decision: "acceptForSession" },
+          kind: "file_change",
+          summary: reason,
+        };
       }
       return {
         type: "block",
@@ -91,7 +101,12 @@ export function decideServerRequest(method: string, params: unknown, autoApprove
       if (autoApprove) {
         return { type: "approve", result: { decision: "approved_for_session" }, kind: method, summary: what };
       }
-      return { type: "block", result: { decision: "denied" }, kind: "approval", question: oneLine(`approve: ${what}`) };
+      return {
+        type: "block",
+        result: { decision: "denied" },
+        kind: "approval",
+        question: oneLine(`approve: ${what}`),
+      };
     }
     case SERVER_REQUEST.permissionsApproval:
       // extra sandbox permissions are never granted automatically: an empty grant, then blocked
@@ -111,10 +126,20 @@ export function decideServerRequest(method: string, params: unknown, autoApprove
           answers[text(q.id)] = { answers: [label] };
         }
         if (Object.keys(answers).length === questions.length) {
-          return { type: "approve", result: { answers }, kind: "mcp_tool_call", summary: questionsText(questions) };
+          return {
+            type: "approve",
+            result: { answers },
+            kind: "mcp_tool_call",
+            summary: questionsText(questions),
+          };
         }
       }
-      return { type: "block", result: { answers: {} }, kind: "user_input", question: questionsText(questions) };
+      return {
+        type: "block",
+        result: { answers: {} },
+        kind: "user_input",
+        question: questionsText(questions),
+      };
     }
     case SERVER_REQUEST.elicitation:
       return {

@@ -65,7 +65,7 @@ export function rpcError(failure: RpcFailure): AgentError {
       return { category: "process_exit", message: `codex exited before answering ${failure.method}` };
     default: {
       const _exhaustive: never = failure;
-      return _exhaustive;
+      throw new Error(`unhandled ${JSON.stringify(_exhaustive)}`);
     }
   }
 }
