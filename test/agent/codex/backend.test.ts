@@ -164,7 +164,7 @@ describe("codex backend against the real codex app-server", () => {
     const session = opened.result.value;
     cleanups.unshift(() => session.stop());
     expect((await session.runTurn("query linear", turnInput)).ok).toBe(true);
-    const advertised = (model.requests[0]?.body.tools as { name?: string }[]).map((t) => t.name);
+    const advertised = ((model.requests[0]?.body.tools ?? []) as { name?: string }[]).map((t) => t.name);
     expect(advertised).toContain("linear_graphql");
     expect(tools.calls).toEqual([{ name: "linear_graphql", args: { query: "query { viewer { id } }" } }]);
     expect(model.requests[1]?.lastToolOutput).toBe('{"data":{"viewer":{"id":"u1"}}}');
