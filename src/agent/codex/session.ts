@@ -173,6 +173,7 @@ export class CodexSession implements AgentSession {
       sandboxPolicy: this.#s.turnSandboxPolicy,
     };
     const started = await this.#rpc.request("turn/start", params, this.#s.readTimeoutMs);
+    let knownTurnId: string | null = null;
     if (!started.ok) {
       this.#turns.fail(rpcError(started.error));
     } else {
@@ -180,6 +181,7 @@ export class CodexSession implements AgentSession {
       if (typeof turnId !== "string") {
         this.#turns.fail({ category: "response_error", message: "turn/start returned no turn.id" });
       } else {
+        knownTurnId = turnId;
         this.#turns.setTurnId(turnId);
         this.#emit({
           type: "session_started",
@@ -191,7 +193,8 @@ export class CodexSession implements AgentSession {
       }
     }
     const outcome = await ending;
-    if (outcome.interruptNeeded) await this.#interrupt(outcome.turnId);
+    // a block can be decided before the turn/start response is seen, so fall back to the id we got
+    if (outcome.interruptNeeded) await this.#interrupt(outcome.turnId ?? knownTurnId);
     this.#emit(outcome.event);
     return outcome.result;
   }
