@@ -135,6 +135,31 @@ describe("codex backend against the real codex app-server", () => {
     expect(sent).toContain('"method":"turn/interrupt"');
   });
 
+  it("17.5: the Elixir default reject map is translated to granular; codex then refuses escalation without asking", async () => {
+    const { session, events, dirs, model, capture } = await setup(
+      (req) =>
+        req.afterToolCall
+          ? { kind: "text", text: "understood" }
+          : {
+              kind: "function_call",
+              name: "exec_command",
+              args: {
+                cmd: "touch escalated.txt",
+                sandbox_permissions: "require_escalated",
+                justification: "x",
+              },
+            },
+      { approvalPolicy: { reject: { sandbox_approval: true, rules: true, mcp_elicitations: true } } },
+    );
+    expect((await session.runTurn("escalate", turnInput)).ok).toBe(true);
+    expect(ofType(events, "input_required")).toEqual([]);
+    expect(existsSync(join(dirs.workspace, "escalated.txt"))).toBe(false);
+    expect(String(model.requests[1]?.lastToolOutput)).toMatch(/sandbox_approval: false/);
+    expect(readFileSync(capture, "utf8")).toContain(
+      '"approvalPolicy":{"granular":{"sandbox_approval":false,"rules":false,"mcp_elicitations":false}}',
+    );
+  });
+
   it("17.5: dynamic tools are advertised at thread/start and executed host-side on item/tool/call", async () => {
     const tools = recordingTools(
       [
