@@ -14,6 +14,7 @@ function str(value: unknown): string | null {
 
 /** Collapses whitespace and control bytes and truncates, so a summary is one dashboard line. */
 export function oneLine(text: string, max = MAX_SUMMARY): string {
+  if (text.length <= max && !NEEDS_CLEANING.test(text)) return text.trim();
   let flat = "";
   let space = false;
   for (const ch of text.replace(ANSI_ESCAPE, "")) {
@@ -30,6 +31,7 @@ export function oneLine(text: string, max = MAX_SUMMARY): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+const NEEDS_CLEANING = /[\u0000-\u001f\u007f]|\s\s/;
 const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, "g");
 
 /**

@@ -27,6 +27,12 @@ export class LineSplitter {
     let start = 0;
     while (start < chunk.length) {
       const nl = chunk.indexOf(NEWLINE, start);
+      if (nl !== -1 && this.#size === 0 && this.#overflow === null && nl - start <= this.#max) {
+        // fast path: the whole line is inside this chunk
+        out.push({ type: "line", text: trimCr(chunk.toString("utf8", start, nl)) });
+        start = nl + 1;
+        continue;
+      }
       const end = nl === -1 ? chunk.length : nl;
       this.#append(chunk.subarray(start, end));
       if (nl === -1) break;
@@ -70,6 +76,10 @@ export class LineSplitter {
     const text = Buffer.concat(this.#parts, this.#size).toString("utf8");
     this.#parts = [];
     this.#size = 0;
-    return { type: "line", text: text.endsWith("\r") ? text.slice(0, -1) : text };
+    return { type: "line", text: trimCr(text) };
   }
+}
+
+function trimCr(text: string): string {
+  return text.endsWith("\r") ? text.slice(0, -1) : text;
 }

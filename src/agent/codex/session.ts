@@ -48,6 +48,7 @@ export class CodexSession implements AgentSession {
   #threadId = "";
   #stopping: Promise<void> | null = null;
   #highWater = -1;
+  #lastDeltaAt = Number.NEGATIVE_INFINITY;
 
   private constructor(opts: StartSessionOptions, settings: SessionSettings, proc: HostProcess) {
     this.#opts = opts;
@@ -212,6 +213,13 @@ export class CodexSession implements AgentSession {
 
   #onNotification(method: string, params: unknown): void {
     const p = (params ?? {}) as Obj;
+    if (STREAMING_DELTAS.has(method)) {
+      // token-by-token deltas: at most one event per second keeps dashboards and stall detection fed
+      // without turning every streamed word into an orchestrator message
+      const now = this.#s.clock.now();
+      if (now - this.#lastDeltaAt < DELTA_EVENT_INTERVAL_MS) return;
+      this.#lastDeltaAt = now;
+    }
     switch (method) {
       case "turn/completed": {
         const turn = (p.turn ?? {}) as Obj;
@@ -309,6 +317,18 @@ export class CodexSession implements AgentSession {
     return this.#stopping;
   }
 }
+
+/** Streaming delta notifications, surfaced as events at most once per {@link DELTA_EVENT_INTERVAL_MS}. */
+const STREAMING_DELTAS = new Set([
+  "item/agentMessage/delta",
+  "item/commandExecution/outputDelta",
+  "item/fileChange/outputDelta",
+  "item/reasoning/summaryTextDelta",
+  "item/reasoning/textDelta",
+  "item/plan/delta",
+  "command/exec/outputDelta",
+]);
+const DELTA_EVENT_INTERVAL_MS = 1_000;
 
 /** `Omit` that keeps a union discriminated. */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -26,6 +26,8 @@ interface Active {
   readonly turn: number;
   turnId: string | null;
   timer: TimerHandle | null;
+  /** Clock time of the last line codex wrote; the timer re-arms from it instead of resetting per line. */
+  lastActivity: number;
   readonly resolve: (end: TurnEnd) => void;
 }
 
@@ -55,8 +57,8 @@ export class TurnTracker {
   begin(turn: number): Promise<TurnEnd> {
     this.#early.clear();
     return new Promise((resolve) => {
-      this.#active = { turn, turnId: null, timer: null, resolve };
-      this.touch();
+      this.#active = { turn, turnId: null, timer: null, lastActivity: this.#clock.now(), resolve };
+      this.#arm(this.#timeoutMs);
     });
   }
 
@@ -69,13 +71,22 @@ export class TurnTracker {
     if (early !== undefined) this.complete(turnId, early);
   }
 
-  /** Restarts the silence timer (called for every stdout line). */
+  /** Restarts the silence window (called for every stdout line; cheap: it only records the time). */
   touch(): void {
+    if (this.#active !== null) this.#active.lastActivity = this.#clock.now();
+  }
+
+  #arm(ms: number): void {
     const a = this.#active;
     if (a === null) return;
-    if (a.timer !== null) this.#clock.clearTimer(a.timer);
-    a.timer = this.#clock.setTimer(this.#timeoutMs, () => {
+    a.timer = this.#clock.setTimer(ms, () => {
       a.timer = null;
+      if (this.#active !== a) return;
+      const silent = this.#clock.now() - a.lastActivity;
+      if (silent < this.#timeoutMs) {
+        this.#arm(this.#timeoutMs - silent);
+        return;
+      }
       const message = `no codex activity for ${this.#timeoutMs}ms`;
       this.#finish(
         err({ category: "turn_timeout", message }),
