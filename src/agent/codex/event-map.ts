@@ -31,7 +31,8 @@ export function oneLine(text: string, max = MAX_SUMMARY): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-const NEEDS_CLEANING = /[\u0000-\u001f\u007f]|\s\s/;
+const CONTROL = `${String.fromCharCode(0)}-${String.fromCharCode(0x1f)}${String.fromCharCode(0x7f)}`;
+const NEEDS_CLEANING = new RegExp(`[${CONTROL}]|\\s\\s`);
 const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, "g");
 
 /**
