@@ -15,4 +15,4 @@ export type { CompiledPrompt, TemplateOrigin } from "./prompt.js";
 export { compilePrompt, DEFAULT_PROMPT_TEMPLATE } from "./prompt.js";
 export { issueTemplateContext, SAMPLE_ISSUE } from "./prompt-context.js";
 export type { LoadedWorkflow, WorkflowError, WorkflowErrorCode, WorkflowSource } from "./types.js";
-export { formatWorkflowError, summariseErrors } from "./workflow-errors.js";
+export { formatWorkflowError, sortByPosition, summariseErrors } from "./workflow-errors.js";

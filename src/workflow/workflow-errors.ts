@@ -5,8 +5,8 @@ export function formatWorkflowError(error: WorkflowError): string {
   let where = error.path;
   if (error.line !== undefined) where += `:${error.line}`;
   if (error.line !== undefined && error.column !== undefined) where += `:${error.column}`;
-  const key = error.key !== undefined && error.key !== "" ? ` ${error.key}:` : "";
-  return `${where}:${key} ${error.message} (${error.code})`;
+  const key = error.key !== undefined && error.key !== "" ? ` ${error.key}:` : ":";
+  return `${where}${key} ${error.message} (${error.code})`;
 }
 
 /** Folds several problems into one (the first, noting how many more) for single-error APIs. */
@@ -18,4 +18,10 @@ export function summariseErrors(errors: readonly WorkflowError[]): WorkflowError
     ...first,
     message: `${first.message} (and ${rest.length} more problem${rest.length > 1 ? "s" : ""})`,
   };
+}
+
+/** Orders problems by file position (those without one last), for reading top to bottom. */
+export function sortByPosition(errors: readonly WorkflowError[]): WorkflowError[] {
+  const rank = (e: WorkflowError) => (e.line ?? Number.MAX_SAFE_INTEGER) * 1e6 + (e.column ?? 0);
+  return [...errors].sort((a, b) => rank(a) - rank(b));
 }

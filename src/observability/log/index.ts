@@ -1,4 +1,3 @@
-import type { Writable } from "node:stream";
 import { type Clock, systemClock } from "../../util/clock.js";
 import type { LogFields, Logger, LogLevel } from "../logger.js";
 import { formatRecord, type LogFormat } from "./format.js";
@@ -16,7 +15,7 @@ export interface LoggerOptions {
   /** Lowest level written (default `info`; `debug` with `--debug`). */
   readonly level?: LogLevel;
   /** Stream for the console sink (default `process.stderr`); null disables it. */
-  readonly stderr?: Writable | null;
+  readonly stderr?: NodeJS.WritableStream | null;
   /** Directory for the size-rotated `symphony.log`; unset → no file sink. */
   readonly logsRoot?: string;
   readonly file?: FileSinkOptions;

@@ -1,5 +1,4 @@
 import { mkdirSync } from "node:fs";
-import type { Writable } from "node:stream";
 import { createStream } from "rotating-file-stream";
 import { messageOf } from "../../domain/errors.js";
 
@@ -14,7 +13,11 @@ export interface LogSink {
 export type SinkFailureHandler = (sink: string, reason: string) => void;
 
 /** A sink writing lines to a stream (stderr); stream errors (EPIPE, closed fd) disable it. */
-export function streamSink(name: string, stream: Writable, onFailure: SinkFailureHandler): LogSink {
+export function streamSink(
+  name: string,
+  stream: NodeJS.WritableStream,
+  onFailure: SinkFailureHandler,
+): LogSink {
   let failed = false;
   const fail = (cause: unknown): void => {
     if (failed) return;
