@@ -10,9 +10,13 @@ import { makeTempDir } from "../support/temp-dir.js";
 import { writeWorkflow } from "../support/workflow-fixtures.js";
 
 let dir: string;
-let cleanup: () => void;
-beforeEach(() => ({ dir, cleanup } = makeTempDir()));
-afterEach(() => cleanup());
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ path: dir, cleanup } = await makeTempDir());
+});
+afterEach(async () => {
+  await cleanup();
+});
 
 describe("symphony validate", () => {
   it("exits 0 on the starter file written by symphony init", async () => {

@@ -7,7 +7,8 @@ import { runCli } from "../../src/cli/program.js";
 import type { ServiceContext, ServiceStarter } from "../../src/cli/run-command.js";
 import { err, ok } from "../../src/domain/result.js";
 import { captureIo } from "../support/cli-io.js";
-import { makeTempDir, until } from "../support/temp-dir.js";
+import { makeTempDir } from "../support/temp-dir.js";
+import { until } from "../support/until.js";
 import { writeWorkflow } from "../support/workflow-fixtures.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -15,13 +16,15 @@ const tsxLoader = join(root, "node_modules/tsx/dist/loader.mjs");
 const mainTs = join(root, "src/cli/main.ts");
 
 let dir: string;
-let cleanup: () => void;
+let cleanup: () => Promise<void>;
 const children: ChildProcess[] = [];
-beforeEach(() => ({ dir, cleanup } = makeTempDir()));
-afterEach(() => {
+beforeEach(async () => {
+  ({ path: dir, cleanup } = await makeTempDir());
+});
+afterEach(async () => {
   for (const child of children.splice(0))
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  cleanup();
+  await cleanup();
 });
 
 const good = "tracker:\n  kind: memory\n";

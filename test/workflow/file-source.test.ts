@@ -6,7 +6,8 @@ import type { LogFields, Logger } from "../../src/observability/logger.js";
 import { type FileWorkflowSource, openWorkflowSource } from "../../src/workflow/file-source.js";
 import type { LoadedWorkflow, WorkflowError } from "../../src/workflow/types.js";
 import { ManualClock } from "../support/manual-clock.js";
-import { makeTempDir, until } from "../support/temp-dir.js";
+import { makeTempDir } from "../support/temp-dir.js";
+import { until } from "../support/until.js";
 import { writeWorkflow } from "../support/workflow-fixtures.js";
 
 function recordingLogger() {
@@ -24,13 +25,15 @@ function recordingLogger() {
 const fm = (interval: number) => `tracker:\n  kind: memory\npolling:\n  interval_ms: ${interval}\n`;
 
 let dir: string;
-let cleanup: () => void;
+let cleanup: () => Promise<void>;
 let source: FileWorkflowSource | undefined;
-beforeEach(() => ({ dir, cleanup } = makeTempDir()));
+beforeEach(async () => {
+  ({ path: dir, cleanup } = await makeTempDir());
+});
 afterEach(async () => {
   await source?.close();
   source = undefined;
-  cleanup();
+  await cleanup();
 });
 
 function open(path: string, clock: ManualClock, logger?: Logger, watch = true): FileWorkflowSource {

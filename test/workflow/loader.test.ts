@@ -13,9 +13,13 @@ import { makeTempDir } from "../support/temp-dir.js";
 import { buildConfig, writeWorkflow } from "../support/workflow-fixtures.js";
 
 let dir: string;
-let cleanup: () => void;
-beforeEach(() => ({ dir, cleanup } = makeTempDir()));
-afterEach(() => cleanup());
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ path: dir, cleanup } = await makeTempDir());
+});
+afterEach(async () => {
+  await cleanup();
+});
 
 describe("workflow path (spec 5.1)", () => {
   it("17.1: explicit runtime path is used when provided", () => {

@@ -4,7 +4,8 @@ import { PassThrough, Writable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../../src/observability/log/index.js";
 import { ManualClock } from "../../support/manual-clock.js";
-import { makeTempDir, until } from "../../support/temp-dir.js";
+import { makeTempDir } from "../../support/temp-dir.js";
+import { until } from "../../support/until.js";
 
 function capture() {
   const stream = new PassThrough();
@@ -16,9 +17,13 @@ function capture() {
 }
 
 let dir: string;
-let cleanup: () => void;
-beforeEach(() => ({ dir, cleanup } = makeTempDir()));
-afterEach(() => cleanup());
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ path: dir, cleanup } = await makeTempDir());
+});
+afterEach(async () => {
+  await cleanup();
+});
 
 describe("structured logger (spec 13.1)", () => {
   it("13.1: text lines use stable key=value phrasing", async () => {
