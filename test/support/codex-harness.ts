@@ -153,22 +153,3 @@ export async function openSession(
   });
   return { result, events };
 }
-
-/** True when a process with this pid still exists. */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Waits until `cond()` holds, polling every 10 ms, or throws after `timeoutMs`. */
-export async function until(cond: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs}ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

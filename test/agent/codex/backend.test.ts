@@ -3,10 +3,11 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AgentSession } from "../../../src/agent/backend.js";
 import type { AgentEvent } from "../../../src/domain/agent-event.js";
-import { openSession, pidAlive, recordingTools, tempRoot, until } from "../../support/codex-harness.js";
+import { openSession, recordingTools, tempRoot } from "../../support/codex-harness.js";
 import { codexCommand, createTestCodexHome } from "../../support/codex-home.js";
 import { schemaProblemsInCapture } from "../../support/codex-schema.js";
 import { type ModelScript, startFakeModelServer } from "../../support/fake-model-server.js";
+import { pidAlive, until } from "../../support/until.js";
 
 // Full turns through the real pinned `codex app-server` against a loopback fake model.
 

@@ -4,8 +4,9 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AgentSession } from "../../../src/agent/backend.js";
 import type { AgentEvent } from "../../../src/domain/agent-event.js";
-import { openSession, pidAlive, recordingTools, tempRoot, until } from "../../support/codex-harness.js";
+import { openSession, recordingTools, tempRoot } from "../../support/codex-harness.js";
 import { ManualClock } from "../../support/manual-clock.js";
+import { pidAlive, until } from "../../support/until.js";
 
 // The session against a scripted peer: a tiny node script spawned as codex.command (real process, real pipes)
 // for what the real binary cannot be made to do.
