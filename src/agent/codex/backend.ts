@@ -51,17 +51,22 @@ async function startCodexSession(
   }
   const policy = normaliseApprovalPolicy(codex.approvalPolicy);
   if (!policy.ok) return err({ category: "startup_failed", message: policy.error });
-  let env = options.env;
+  // the operator's CODEX_HOME is not on the child-env allow-list; on the local host it is what `inherit`
+  // means and where an isolated home copies its login from
+  const operatorHome =
+    options.env.CODEX_HOME ?? (options.host.name === "local" ? process.env.CODEX_HOME : undefined);
+  let env: Readonly<Record<string, string>> =
+    operatorHome === undefined ? options.env : { ...options.env, CODEX_HOME: operatorHome };
   let cleanup = async (): Promise<void> => {};
   if (codex.home === "isolated") {
     const home = await createIsolatedHome(options.host, {
       cwd: options.workspacePath,
-      env: options.env,
+      env,
       timeoutMs: codex.readTimeoutMs,
       signal: options.signal,
     });
     if (!home.ok) return err({ category: "startup_failed", message: home.error });
-    env = { ...options.env, CODEX_HOME: home.value.path };
+    env = { ...env, CODEX_HOME: home.value.path };
     cleanup = () => home.value.remove().catch(() => {});
     deps.logger.debug("codex isolated home created", { codex_home: home.value.path });
   }

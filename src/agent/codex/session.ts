@@ -89,8 +89,16 @@ export class CodexSession implements AgentSession {
       return err<AgentError>({ category: "startup_failed", message: messageOf(cause), cause });
     }
     const session = new CodexSession(opts, settings, proc);
+    // an abort during the handshake stops the process at once; pending requests then resolve as closed
+    const onAbort = (): void => void session.stop();
+    opts.signal.addEventListener("abort", onAbort, { once: true });
+    if (opts.signal.aborted) onAbort();
     const started = await session.#handshake();
     if (!started.ok) {
+      if (opts.signal.aborted) {
+        await session.stop();
+        return err<AgentError>({ category: "aborted", message: "aborted during startup" });
+      }
       session.#emit({ type: "startup_failed", message: started.error.message });
       await session.stop();
       return started;
@@ -99,7 +107,6 @@ export class CodexSession implements AgentSession {
       await session.stop();
       return err<AgentError>({ category: "aborted", message: "aborted during startup" });
     }
-    opts.signal.addEventListener("abort", () => void session.stop(), { once: true });
     return ok<AgentSession>(session);
   }
 

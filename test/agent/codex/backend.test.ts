@@ -37,7 +37,7 @@ async function setup(script: ModelScript, codex: Record<string, unknown> = {}, e
   });
   if (!opened.result.ok) throw new Error(`session failed: ${opened.result.error.message}`);
   const session: AgentSession = opened.result.value;
-  cleanups.unshift(() => session.stop());
+  cleanups.push(() => session.stop());
   return { dirs, model, session, events: opened.events, capture };
 }
 
@@ -188,7 +188,7 @@ describe("codex backend against the real codex app-server", () => {
     });
     if (!opened.result.ok) throw new Error(opened.result.error.message);
     const session = opened.result.value;
-    cleanups.unshift(() => session.stop());
+    cleanups.push(() => session.stop());
     expect((await session.runTurn("query linear", turnInput)).ok).toBe(true);
     const advertised = ((model.requests[0]?.body.tools ?? []) as { name?: string }[]).map((t) => t.name);
     expect(advertised).toContain("linear_graphql");
@@ -244,6 +244,8 @@ describe("codex backend against the real codex app-server", () => {
       signal: controller.signal,
     });
     if (!opened.result.ok) throw new Error(opened.result.error.message);
+    const live = opened.result.value;
+    cleanups.push(() => live.stop());
     const running = opened.result.value.runTurn("slow", turnInput);
     await until(() => model.requests.length === 1, 10_000);
     const pid = Number(ofType(opened.events, "session_started")[0]?.pid);

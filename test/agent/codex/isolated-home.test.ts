@@ -71,6 +71,7 @@ describe("codex.home: isolated", () => {
     });
     if (!opened.result.ok) throw new Error(opened.result.error.message);
     const session = opened.result.value;
+    cleanups.push(() => session.stop());
     const homes = readdirSync(dirs.root).filter((d) => d.startsWith("symphony-codex-home."));
     expect(homes).toHaveLength(1);
     const isolated = join(dirs.root, homes[0] ?? "");

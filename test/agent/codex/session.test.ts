@@ -74,6 +74,53 @@ describe("codex session against a scripted app-server peer", () => {
     }
   });
 
+  it("17.5: startup and turn payloads carry the configured approval policy, sandbox, cwd, tools and title", async () => {
+    const turnSandboxPolicy = { type: "readOnly", networkAccess: true };
+    const { session, log, dirs } = await peer("plain", {
+      codex: { approvalPolicy: "untrusted", threadSandbox: "read-only", turnSandboxPolicy },
+    });
+    expect((await session.runTurn("the prompt", turnInput)).ok).toBe(true);
+    const sent = log()
+      .map((e) => e.received)
+      .filter((m): m is Record<string, unknown> => m !== undefined);
+    const params = (method: string) => sent.find((m) => m.method === method)?.params;
+    expect(params("initialize")).toEqual({
+      clientInfo: { name: "symphony", title: "Symphony", version: "0.1.0" },
+      capabilities: { experimentalApi: true },
+    });
+    expect(params("thread/start")).toEqual({
+      cwd: dirs.workspace,
+      approvalPolicy: "untrusted",
+      sandbox: "read-only",
+      dynamicTools: [
+        {
+          type: "function",
+          name: "echo_tool",
+          description: "echoes",
+          inputSchema: { type: "object", properties: {} },
+        },
+      ],
+    });
+    expect(params("thread/name/set")).toEqual({ threadId: "thread-1", name: "SYM-1: Make the file" });
+    expect(params("turn/start")).toEqual({
+      threadId: "thread-1",
+      input: [{ type: "text", text: "the prompt", text_elements: [] }],
+      cwd: dirs.workspace,
+      approvalPolicy: "untrusted",
+      sandboxPolicy: turnSandboxPolicy,
+    });
+  });
+
+  it("an abort during the handshake stops the process without waiting for the read timeout", async () => {
+    const controller = new AbortController();
+    const clock = new ManualClock(); // never advanced: only the abort can end the wait
+    const started = peer("no-init-response", { clock, signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    const { result } = await started;
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.category).toBe("aborted");
+  });
+
   it("17.5: transport framing — garbage lines become malformed events and the turn still completes", async () => {
     const { session, events } = await peer("garbage");
     expect((await session.runTurn("hi", turnInput)).ok).toBe(true);
