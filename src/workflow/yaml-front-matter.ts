@@ -22,12 +22,13 @@ function tooDeep(value: unknown, depth: number): boolean {
   return false;
 }
 
+// More than MAX_DEPTH compact block indicators in a row (`- - - … x`) on one line.
+const INDICATOR_RUN = new RegExp(`(?:^|[\\s:])(?:[-?][ \\t]+){${MAX_DEPTH + 1}}`);
+
 /**
  * Finds the first place where collections nest deeper than {@link MAX_DEPTH}, before the YAML parser sees
  * the text: the parser's memory and stack use grow badly with such nesting.
  */
-const INDICATOR_RUN = new RegExp(`(?:^|[\\s:])(?:[-?][ \\t]+){${MAX_DEPTH + 1}}`);
-
 function nestingTooDeep(text: string): { line: number; column: number } | null {
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i += 1) {

@@ -187,6 +187,19 @@ describe("tracker kind", () => {
     });
   });
 
+  it("tracker.kind is matched case-insensitively and stored lower-case", () => {
+    expect(good({ tracker: { kind: " Memory " } }).tracker.kind).toBe("memory");
+  });
+
+  it("tracker problems are reported alongside other section errors", () => {
+    const errors = bad({ tracker: { kind: "linear" }, agent: { max_turns: 0 } });
+    expect(errors.map((e) => e.key)).toEqual([
+      "agent.max_turns",
+      "tracker.provider.api_key",
+      "tracker.provider.project_slug",
+    ]);
+  });
+
   it("17.1: tracker.provider holds the adapter's parsed settings", () => {
     const c = good({ tracker: { kind: "local", provider: { path: "./tickets" } } });
     expect(c.tracker.provider).toEqual({ path: join(dir, "tickets") });
