@@ -90,6 +90,7 @@ export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps =
   }
   const source = opened.value;
   logger.setSecrets(source.current().config.secretValues);
+  logger.debug("workflow loaded", { workflow: source.path, content_hash: source.current().contentHash.slice(0, 12) });
   const unsubscribe = source.subscribe((result) => {
     if (result.ok) logger.setSecrets(result.value.config.secretValues);
   });
