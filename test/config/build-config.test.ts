@@ -200,6 +200,22 @@ describe("tracker kind", () => {
     ]);
   });
 
+  it("17.1: tracker.provider preserves adapter-owned keys: core hands every key to the adapter's parser", () => {
+    // `timeout_ms` and `page_size` are unknown to the core schema; only the Linear adapter knows them.
+    const c = good({
+      tracker: {
+        kind: "linear",
+        provider: { api_key: "k-1234", project_slug: "p", timeout_ms: 900, page_size: 7 },
+      },
+    });
+    expect(c.tracker.provider).toMatchObject({ timeoutMs: 900, pageSize: 7 });
+    expect(
+      bad({ tracker: { kind: "linear", provider: { api_key: "k", project_slug: "p", page_size: 0 } } })[0],
+    ).toMatchObject({
+      key: "tracker.provider.page_size",
+    });
+  });
+
   it("17.1: tracker.provider holds the adapter's parsed settings", () => {
     const c = good({ tracker: { kind: "local", provider: { path: "./tickets" } } });
     expect(c.tracker.provider).toEqual({ path: join(dir, "tickets") });
