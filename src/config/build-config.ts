@@ -55,7 +55,7 @@ function zodErrors(raw: unknown, issues: readonly z.core.$ZodIssue[]): WorkflowE
     const key = issue.path.map(String).join(".");
     const got = valueAt(raw, issue.path);
     const message = issue.message.startsWith("must") ? issue.message : `is invalid: ${issue.message}`;
-    return configError(key, `${message}, got ${showValue(got)}`);
+    return configError(key, `${message}, got ${showValue(got, key)}`);
   });
 }
 

@@ -142,6 +142,25 @@ describe("validation", () => {
     expect(errors[0]?.message).toMatch(/got /);
   });
 
+  it("errors never echo the value of a secret key, nor the contents of maps and lists", () => {
+    const errors = [
+      ...bad({ ...memory, builtin: { api_key: 12345678 }, server: { auth_token: 87654321 } }),
+      ...bad({ tracker: { kind: "linear", provider: { api_key: 55556666, project_slug: "p" } } }),
+    ];
+    expect(errors.map((e) => e.key)).toEqual([
+      "builtin.api_key",
+      "server.auth_token",
+      "tracker.provider.api_key",
+      "tracker.provider.api_key",
+    ]);
+    const text = errors.map((e) => e.message).join("\n");
+    expect(text).not.toMatch(/12345678|87654321|55556666/);
+    expect(text).toContain("a number (value hidden)");
+    expect(bad({ ...memory, polling: { interval_ms: { secret: "x" } } })[0]?.message).toBe(
+      "must be a positive integer, got a map",
+    );
+  });
+
   it("a non-map section is rejected with its key", () => {
     expect(bad({ ...memory, agent: [1, 2] })[0]).toMatchObject({
       code: "invalid_workflow_config",
