@@ -265,3 +265,49 @@ describe("malformed WORKFLOW.md variants: typed error within a second, never a c
     },
   );
 });
+
+/** A small deterministic PRNG (mulberry32) so the mutation test is reproducible. */
+function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe("random mutations of a valid WORKFLOW.md", () => {
+  it("500 byte-level mutations each give a Result (typed error or a workflow), never a throw, each within a second", () => {
+    const base = Buffer.from(
+      "---\ntracker:\n  kind: memory\n  active_states: [Todo, 'In Progress']\npolling: {interval_ms: 1000}\n" +
+        "agent:\n  max_turns: 3\n  max_concurrent_agents_by_state: {todo: 2}\nhooks:\n  after_create: |\n    echo hi\n" +
+        "---\n{% if attempt %}retry {{ attempt }}{% endif %} {{ issue.identifier | upcase }}\n",
+    );
+    const random = prng(20_260_101);
+    const alphabet = Buffer.from("-:[]{}&*!|>'\"#%{}\n\t \u0000aZ9.$~");
+    const codes = new Set<string>();
+    for (let i = 0; i < 500; i += 1) {
+      const bytes = Buffer.from(base);
+      const edits = 1 + Math.floor(random() * 4);
+      for (let e = 0; e < edits; e += 1) {
+        const at = Math.floor(random() * bytes.length);
+        bytes[at] = alphabet[Math.floor(random() * alphabet.length)] ?? 0;
+      }
+      const path = join(dir, `M${i}.md`);
+      writeFileSync(path, bytes);
+      const started = performance.now();
+      const loaded = loadWorkflow(path, { env: {} });
+      if (loaded.ok) {
+        const rendered = loaded.value.render(SAMPLE_ISSUE, 2);
+        codes.add(rendered.ok ? "ok" : rendered.error.code);
+      } else {
+        codes.add(loaded.error[0]?.code ?? "none");
+      }
+      expect(performance.now() - started).toBeLessThan(1_000);
+    }
+    expect(codes.has("none")).toBe(false);
+    // The mutations reach several layers: YAML, config validation and templates.
+    expect(codes.size).toBeGreaterThanOrEqual(3);
+  });
+});
