@@ -5,13 +5,23 @@ import type { RunningEntry, Totals } from "./state.js";
 export const RECENT_EVENTS = 20;
 const MESSAGE_MAX = 140;
 
-/** Strips control bytes and cuts a line for dashboards. */
+/** Strips ANSI sequences and control bytes and cuts a line for dashboards. */
 function clean(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control bytes is the point
-  const flat = text
-    .replace(/\u001b\[[0-9;]*[A-Za-z]/g, "")
-    .replace(/[\u0000-\u001f\u007f]+/g, " ")
-    .trim();
+  const ESC = String.fromCharCode(27);
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    if (code === 27 && text[i + 1] === "[") {
+      let j = i + 2;
+      while (j < text.length && /[0-9;]/.test(text[j] ?? "")) j += 1;
+      i = j + 1;
+      continue;
+    }
+    out += code < 32 || code === 127 ? " " : text[i];
+    i += 1;
+  }
+  const flat = out.replaceAll(ESC, "").replace(/ {2,}/g, " ").trim();
   return flat.length <= MESSAGE_MAX ? flat : `${flat.slice(0, MESSAGE_MAX - 1)}…`;
 }
 
