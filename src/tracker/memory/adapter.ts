@@ -17,8 +17,12 @@ export class MemoryTracker implements TrackerAdapter {
   /** Number of read calls that reached the store (empty inputs never do). */
   calls = 0;
 
-  constructor(issues: readonly Issue[] = []) {
+  readonly #terminal: ReadonlySet<string>;
+
+  /** `terminalStates` lets the tracker derive blocker-based dispatchability like real adapters do. */
+  constructor(issues: readonly Issue[] = [], terminalStates: readonly string[] = []) {
     for (const issue of issues) this.#issues.set(issue.id, issue);
+    this.#terminal = new Set(terminalStates.map(normaliseState));
   }
 
   /** Adds or replaces an issue. */
@@ -55,7 +59,11 @@ export class MemoryTracker implements TrackerAdapter {
     const failure = this.#take();
     if (failure !== null) return err(failure);
     const wanted = new Set(states.map(normaliseState));
-    return ok(this.all().filter((i) => wanted.has(normaliseState(i.state))));
+    return ok(
+      this.all()
+        .filter((i) => wanted.has(normaliseState(i.state)))
+        .map((i) => this.#view(i)),
+    );
   }
 
   async fetchIssuesByIds(ids: readonly string[]): Promise<Result<Issue[], TrackerError>> {
@@ -65,7 +73,7 @@ export class MemoryTracker implements TrackerAdapter {
     const out: Issue[] = [];
     for (const id of new Set(ids)) {
       const issue = this.#issues.get(id);
-      if (issue !== undefined) out.push(issue);
+      if (issue !== undefined) out.push(this.#view(issue));
     }
     return ok(out);
   }
@@ -88,6 +96,15 @@ export class MemoryTracker implements TrackerAdapter {
 
   async close(): Promise<void> {}
 
+  /** A Todo issue with a blocker that is not terminal (or of unknown state) is not dispatchable. */
+  #view(issue: Issue): Issue {
+    if (!issue.dispatchable || normaliseState(issue.state) !== "todo") return issue;
+    const blocked = issue.blockedBy.some(
+      (b) => b.state === null || !this.#terminal.has(normaliseState(b.state)),
+    );
+    return blocked ? { ...issue, dispatchable: false } : issue;
+  }
+
   #take(): TrackerError | null {
     this.calls += 1;
     return this.#failures.shift() ?? null;
@@ -97,5 +114,5 @@ export class MemoryTracker implements TrackerAdapter {
 /** Builds a memory tracker from `tracker.provider.issues`. */
 export const createMemoryTracker: TrackerFactory = (config) => {
   const settings = config.tracker.provider as unknown as MemoryTrackerSettings;
-  return new MemoryTracker(settings.issues ?? []);
+  return new MemoryTracker(settings.issues ?? [], config.tracker.terminalStates);
 };
