@@ -160,12 +160,3 @@ export function makeIssue(partial: Partial<Issue> & { identifier?: string } = {}
     ...partial,
   };
 }
-
-/** Waits until `cond()` holds, polling; fails after `timeoutMs`. */
-export async function until(cond: () => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
