@@ -66,8 +66,7 @@ describe("17.2 workspace manager", () => {
 
   it("17.2: after_create runs only on new workspace creation, with SYMPHONY_* env and no tracker secret", async () => {
     const ws = manager({
-      afterCreate:
-        'echo "$SYMPHONY_ISSUE_IDENTIFIER $SYMPHONY_ISSUE_ID ${SYMPHONY_TEST_SECRET:-none}" >> created.txt',
+      afterCreate: `echo "$SYMPHONY_ISSUE_IDENTIFIER $SYMPHONY_ISSUE_ID \${SYMPHONY_TEST_SECRET:-none}" >> created.txt`,
     });
     const first = await ws.prepare(call("H-1"));
     await ws.prepare(call("H-1"));
