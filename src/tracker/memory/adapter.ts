@@ -54,7 +54,10 @@ export class MemoryTracker implements TrackerAdapter {
     return [...this.#issues.values()];
   }
 
-  async fetchIssuesByStates(states: readonly string[]): Promise<Result<Issue[], TrackerError>> {
+  async fetchIssuesByStates(
+    states: readonly string[],
+    _signal?: AbortSignal,
+  ): Promise<Result<Issue[], TrackerError>> {
     if (states.length === 0) return ok([]);
     const failure = this.#take();
     if (failure !== null) return err(failure);
@@ -66,7 +69,10 @@ export class MemoryTracker implements TrackerAdapter {
     );
   }
 
-  async fetchIssuesByIds(ids: readonly string[]): Promise<Result<Issue[], TrackerError>> {
+  async fetchIssuesByIds(
+    ids: readonly string[],
+    _signal?: AbortSignal,
+  ): Promise<Result<Issue[], TrackerError>> {
     if (ids.length === 0) return ok([]);
     const failure = this.#take();
     if (failure !== null) return err(failure);
