@@ -1,0 +1,16 @@
+export {
+  candidateRefusal,
+  compareForDispatch,
+  isActive,
+  isRoutable,
+  isTerminal,
+  SlotCounter,
+  type StateSets,
+  sortForDispatch,
+  stateSets,
+} from "./eligibility.js";
+export { humanise } from "./events.js";
+export { Orchestrator, type OrchestratorDeps } from "./orchestrator.js";
+export { type DispatchPlan, planDispatch } from "./plan.js";
+export { CONTINUATION_DELAY_MS, FAILURE_BASE_MS, failureDelayMs } from "./retry.js";
+export type { WorkerExit, WorkerLauncher, WorkerRequest } from "./worker.js";
