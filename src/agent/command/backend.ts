@@ -17,6 +17,8 @@ import type {
 
 /** A stdout line starting with this marks the turn as waiting for a person; the rest is the question. */
 export const INPUT_REQUIRED_MARKER = "SYMPHONY_INPUT_REQUIRED:";
+/** A stdout line starting with this is a tracker tool call: `SYMPHONY_TOOL: {"name": …, "arguments": {…}}`. */
+export const TOOL_CALL_MARKER = "SYMPHONY_TOOL:";
 /** Longest output line forwarded as an event (characters). */
 const MAX_LINE = 4096;
 /** Grace between SIGTERM and SIGKILL when a turn is stopped. */
@@ -33,9 +35,14 @@ function forwardLines(
   name: "stdout" | "stderr",
   emit: (event: AgentEvent) => void,
   onQuestion: (q: string) => void,
+  onTool: (json: string) => void,
 ): Promise<void> {
   const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   rl.on("line", (raw) => {
+    if (name === "stdout" && raw.startsWith(TOOL_CALL_MARKER)) {
+      onTool(raw.slice(TOOL_CALL_MARKER.length));
+      return;
+    }
     const line = raw.length > MAX_LINE ? `${raw.slice(0, MAX_LINE)}…` : raw;
     if (name === "stdout" && line.startsWith(INPUT_REQUIRED_MARKER)) {
       const question = line.slice(INPUT_REQUIRED_MARKER.length).trim();
@@ -101,16 +108,33 @@ class CommandSession implements AgentSession {
     const timer = setTimeout(() => stop("timeout"), this.#settings.turnTimeoutMs);
     proc.stdin.on("error", () => {}); // the command may exit without reading its prompt
     proc.stdin.end(prompt);
+    const toolCalls: Promise<void>[] = [];
+    const onTool = (json: string): void => {
+      toolCalls.push(this.#callTool(json, input, emit));
+    };
     const outputs = Promise.all([
-      forwardLines(proc.stdout, "stdout", emit, (q) => {
-        question = q;
-      }),
-      forwardLines(proc.stderr, "stderr", emit, () => {}),
+      forwardLines(
+        proc.stdout,
+        "stdout",
+        emit,
+        (q) => {
+          question = q;
+        },
+        onTool,
+      ),
+      forwardLines(
+        proc.stderr,
+        "stderr",
+        emit,
+        () => {},
+        () => {},
+      ),
     ]);
     const exited = await proc.exited;
     clearTimeout(timer);
     signal.removeEventListener("abort", onAbort);
     await Promise.race([outputs, new Promise((r) => setTimeout(r, 1000))]);
+    await Promise.all(toolCalls);
     this.#current = null;
     logger.debug("command turn exited", { turn: input.turn, code: exited.code, signal: exited.signal });
     const failed = (category: AgentError["category"], message: string): Result<void, AgentError> => {
@@ -131,6 +155,29 @@ class CommandSession implements AgentSession {
     }
     emit({ type: "turn_completed", turn: input.turn, message: "command exited 0", at: Date.now() });
     return ok(undefined);
+  }
+
+  /** Runs one tool call line through the session's tool binding and reports it as a `tool_call` event. */
+  async #callTool(json: string, input: TurnInput, emit: (event: AgentEvent) => void): Promise<void> {
+    let name = "?";
+    try {
+      const parsed = JSON.parse(json) as { name?: unknown; arguments?: unknown };
+      if (typeof parsed.name !== "string") throw new Error("tool call needs a string `name`");
+      name = parsed.name;
+      const result = await this.#options.tools.execute(name, parsed.arguments ?? {}, {
+        issue: input.issue,
+        signal: this.#options.signal,
+      });
+      emit({
+        type: "tool_call",
+        tool: name,
+        ok: result.success,
+        summary: JSON.stringify(result.output),
+        at: Date.now(),
+      });
+    } catch (cause) {
+      emit({ type: "tool_call", tool: name, ok: false, summary: messageOf(cause), at: Date.now() });
+    }
   }
 
   async stop(): Promise<void> {

@@ -1,1 +1,1 @@
-export { commandBackend, createCommandBackend, INPUT_REQUIRED_MARKER } from "./backend.js";
+export { commandBackend, createCommandBackend, INPUT_REQUIRED_MARKER, TOOL_CALL_MARKER } from "./backend.js";

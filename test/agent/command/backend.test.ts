@@ -6,7 +6,8 @@ import { commandBackend } from "../../../src/agent/command/backend.js";
 import type { AgentEvent } from "../../../src/domain/agent-event.js";
 import { createLocalHost } from "../../../src/hosts/local.js";
 import { silentLogger } from "../../../src/observability/logger.js";
-import { bindTools } from "../../../src/tracker/adapter.js";
+import { bindTools, type TrackerAdapter } from "../../../src/tracker/adapter.js";
+import { LocalTracker } from "../../../src/tracker/local/adapter.js";
 import { MemoryTracker } from "../../../src/tracker/memory/adapter.js";
 import { makeIssue } from "../../support/orchestrator/fixtures.js";
 import { makeTempDir } from "../../support/temp-dir.js";
@@ -29,14 +30,19 @@ afterEach(async () => {
 
 const issue = makeIssue({ identifier: "CMD-1" });
 
-async function start(run: string, turnTimeoutMs = 10_000, signal = new AbortController().signal) {
+async function start(
+  run: string,
+  turnTimeoutMs = 10_000,
+  signal = new AbortController().signal,
+  tracker: TrackerAdapter = new MemoryTracker(),
+) {
   const events: AgentEvent[] = [];
   const backend = commandBackend({ run, turnTimeoutMs });
   const result = await backend.startSession({
     host: createLocalHost({ killGraceMs: 300 }),
     workspacePath: ws,
     issue,
-    tools: bindTools(new MemoryTracker()),
+    tools: bindTools(tracker),
     env: {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       HOME: join(dir.path, "home"),
@@ -143,6 +149,26 @@ describe("command backend", () => {
     expect(started).toHaveLength(2);
     expect(started[0]?.threadId).toBe(started[1]?.threadId);
     expect(started[0]?.sessionId).not.toBe(started[1]?.sessionId);
+  });
+
+  it("a SYMPHONY_TOOL line calls the tracker tool for the worked issue (local update_issue)", async () => {
+    const issues = join(dir.path, "issues");
+    await mkdir(issues);
+    await writeFile(join(issues, "CMD-1.md"), "---\ntitle: t\nstate: Todo\n---\n");
+    const tracker = new LocalTracker(issues, ["Done"], silentLogger);
+    const line =
+      'SYMPHONY_TOOL: {"name":"update_issue","arguments":{"state":"Human Review","comment":"done"}}';
+    const { session, events } = await start(`echo '${line}'`, 10_000, new AbortController().signal, tracker);
+    expect((await session.runTurn("x", { issue: { ...issue, id: "CMD-1" }, turn: 1, maxTurns: 1 })).ok).toBe(
+      true,
+    );
+    expect(await readFile(join(issues, "CMD-1.md"), "utf8")).toContain("state: Human Review");
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "tool_call", tool: "update_issue", ok: true }),
+    );
+    const bad = await start("echo 'SYMPHONY_TOOL: not json'");
+    await bad.session.runTurn("x", input(1));
+    expect(bad.events).toContainEqual(expect.objectContaining({ type: "tool_call", ok: false }));
   });
 
   it("a missing command.run refuses to start a session", async () => {
