@@ -1,4 +1,5 @@
 import type { AgentEvent } from "../domain/agent-event.js";
+import type { Logger } from "../observability/logger.js";
 import type { RunningEntry, Totals } from "./state.js";
 
 /** Timeline entries kept per running issue. */
@@ -99,5 +100,21 @@ export function applyAgentEvent(entry: RunningEntry, totals: Totals, event: Agen
       break;
     default:
       break;
+  }
+}
+
+/** Logs an agent event: lifecycle, tools and questions at info; output and telemetry at debug. */
+export function logAgentEvent(logger: Logger, event: AgentEvent): void {
+  const fields = { event: event.type, detail: humanise(event) };
+  switch (event.type) {
+    case "output":
+    case "notification":
+    case "token_usage":
+    case "rate_limits":
+    case "malformed":
+      logger.debug("agent event", fields);
+      return;
+    default:
+      logger.info("agent event", fields);
   }
 }

@@ -32,6 +32,7 @@ export class WorkspaceJanitor {
       this.logger.warn("startup terminal cleanup skipped: fetch failed", { error: result.error.message });
       return;
     }
+    this.logger.info("startup terminal cleanup", { terminal_issues: result.value.length });
     for (const issue of result.value) await this.#remove(issue, null);
   }
 

@@ -9,7 +9,7 @@ import type { Clock, TimerHandle } from "../util/clock.js";
 import type { WorkflowSource } from "../workflow/types.js";
 import { workspaceKey } from "../workspace/key.js";
 import type { WorkspaceManager } from "../workspace/manager.js";
-import { applyAgentEvent } from "./events.js";
+import { applyAgentEvent, logAgentEvent } from "./events.js";
 import { exitDisposition } from "./exit.js";
 import { WorkspaceJanitor } from "./janitor.js";
 import { ObserverHub } from "./observers.js";
@@ -271,6 +271,10 @@ export class Orchestrator implements StatusSource {
     const entry = this.#state.running.get(issueId);
     if (entry === undefined || entry.runId !== runId) return;
     applyAgentEvent(entry, this.#state.totals, event, this.#deps.clock.now());
+    logAgentEvent(
+      this.#deps.logger.child({ issue_id: issueId, issue_identifier: entry.issue.identifier }),
+      event,
+    );
     if (event.type === "rate_limits") this.#state.rateLimits = event.rateLimits;
     this.#notify({ type: "agent_event", issueId, identifier: entry.issue.identifier, event });
     this.#notify({ type: "snapshot_changed" });
