@@ -98,6 +98,18 @@ describe("command backend", () => {
     });
   });
 
+  it("a command that dies mid-turn (killed by a signal) fails the turn and leaves no child", async () => {
+    const { session, events } = await start("echo working; sleep 60 & echo $! > bg.pid; kill -9 $$");
+    const result = await session.runTurn("x", input(1));
+    expect(result).toMatchObject({
+      ok: false,
+      error: { category: "process_exit", message: "command exited with signal SIGKILL" },
+    });
+    expect(events).toContainEqual(expect.objectContaining({ type: "output", line: "working" }));
+    const pid = Number((await readFile(join(ws, "bg.pid"), "utf8")).trim());
+    await until(() => !pidAlive(pid), 5_000, "orphaned child to be swept");
+  });
+
   it("a command that never answers is killed (whole group) at turn_timeout_ms", async () => {
     const { session, events } = await start("sleep 60 & echo $! > bg.pid; sleep 60", 500);
     const result = await session.runTurn("x", input(1));
