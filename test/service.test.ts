@@ -82,4 +82,38 @@ describe("service composition", () => {
     if (!started.ok)
       expect(started.error).toMatch(/^tracker\.kind "carrier-pigeon" is not supported; known: .*local/);
   });
+  it("a reload that changes the tracker section rebuilds the tracker; runs keep going", async () => {
+    await mkdir(join(dir.path, "other"));
+    await writeFile(join(dir.path, "issues", "OLD-1.md"), "---\ntitle: old\nstate: Todo\n---\n");
+    await writeFile(join(dir.path, "other", "NEW-1.md"), "---\ntitle: new\nstate: Todo\n---\n");
+    const frontMatter = (path: string) => ({
+      tracker: { kind: "local", provider: { path } },
+      workspace: { root: "./ws" },
+      polling: { interval_ms: 50 },
+      agent: { backend: "command", max_turns: 1 },
+      command: { run: "sleep 30" },
+    });
+    const source = staticWorkflowSource(buildConfig(frontMatter("./issues"), dir.path));
+    const started = await startOrchestratorService({
+      source,
+      logger: silentLogger,
+      clock: systemClock,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: join(dir.path, "home") },
+    });
+    if (!started.ok) throw new Error(started.error);
+    const running = () =>
+      started.value.status
+        .snapshot()
+        .running.map((r) => r.identifier)
+        .sort();
+    try {
+      await until(() => running().includes("OLD-1"), 10_000, "OLD-1 running");
+      source.update(buildConfig(frontMatter("./other"), dir.path));
+      await until(() => running().includes("NEW-1"), 10_000, "NEW-1 running");
+      // OLD-1 is no longer visible to the new tracker, so reconciliation stops it
+      await until(() => !running().includes("OLD-1"), 10_000, "OLD-1 stopped");
+    } finally {
+      await started.value.stop();
+    }
+  });
 });
