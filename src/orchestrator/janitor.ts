@@ -26,7 +26,7 @@ export class WorkspaceJanitor {
   async startupCleanup(tracker: TrackerAdapter, config: ServiceConfig): Promise<void> {
     const result = await tracker.fetchIssuesByStates(
       config.tracker.terminalStates,
-      AbortSignal.timeout(60_000),
+      AbortSignal.any([this.signal, AbortSignal.timeout(60_000)]),
     );
     if (!result.ok) {
       this.logger.warn("startup terminal cleanup skipped: fetch failed", { error: result.error.message });

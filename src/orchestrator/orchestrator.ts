@@ -57,6 +57,7 @@ export class Orchestrator implements StatusSource {
   readonly #janitor: WorkspaceJanitor;
   readonly #workers = new Map<string, Promise<void>>();
   readonly #cleanupController = new AbortController();
+  readonly #stopController = new AbortController();
   #tickTimer: TimerHandle | null = null;
   #tickQueued = false;
   #ticking = false;
@@ -93,6 +94,7 @@ export class Orchestrator implements StatusSource {
     if (this.#tickTimer !== null) this.#deps.clock.clearTimer(this.#tickTimer);
     this.#tickTimer = null;
     this.#retries.clear();
+    this.#stopController.abort("shutdown");
     for (const entry of this.#state.running.values()) this.#stopRun(entry, { kind: "shutdown" });
     const grace = this.#deps.shutdownGraceMs ?? 5000;
     const graceTimer = this.#deps.clock.setTimer(grace, () => this.#cleanupController.abort());
@@ -380,6 +382,7 @@ export class Orchestrator implements StatusSource {
       clock: this.#deps.clock,
       logger: this.#deps.logger,
       preflight: this.#deps.preflight,
+      signal: this.#stopController.signal,
       stopped: () => this.#stopped,
       dispatch: (issue, attempt) => this.#dispatch(issue, attempt),
       stopRun: (entry, reason) => this.#stopRun(entry, reason),

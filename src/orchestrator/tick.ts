@@ -12,6 +12,11 @@ import type { OrchestratorState, RetryEntry, RunningEntry, StopReason } from "./
 /** Longest a tracker call in a tick may take. */
 const TRACKER_TIMEOUT_MS = 60_000;
 
+/** A tracker call's signal: aborted by orchestrator shutdown or after the call timeout. */
+function trackerSignal(ctx: TickContext): AbortSignal {
+  return AbortSignal.any([ctx.signal, AbortSignal.timeout(TRACKER_TIMEOUT_MS)]);
+}
+
 /** What a tick may read and which orchestrator actions it may take. */
 export interface TickContext {
   readonly state: OrchestratorState;
@@ -20,6 +25,8 @@ export interface TickContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly preflight: ((config: ServiceConfig) => string | null) | undefined;
+  /** Aborted when the orchestrator stops, so a hanging tracker call cannot hold up shutdown. */
+  readonly signal: AbortSignal;
   stopped(): boolean;
   dispatch(issue: Issue, attempt: number | null): void;
   stopRun(entry: RunningEntry, reason: StopReason): void;
@@ -54,10 +61,7 @@ export async function runTick(ctx: TickContext): Promise<void> {
     return;
   }
   const sets = stateSets(config.tracker);
-  const fetched = await ctx.tracker.fetchIssuesByStates(
-    config.tracker.activeStates,
-    AbortSignal.timeout(TRACKER_TIMEOUT_MS),
-  );
+  const fetched = await ctx.tracker.fetchIssuesByStates(config.tracker.activeStates, trackerSignal(ctx));
   if (!fetched.ok) {
     state.lastError = `tracker: ${fetched.error.message}`;
     logger.warn("candidate fetch failed", { category: fetched.error.category, error: fetched.error.message });
@@ -78,7 +82,7 @@ async function dispatchPicks(
   sets: StateSets,
 ): Promise<void> {
   const ids = picks.map((p) => p.id);
-  const fresh = await ctx.tracker.fetchIssuesByIds(ids, AbortSignal.timeout(TRACKER_TIMEOUT_MS));
+  const fresh = await ctx.tracker.fetchIssuesByIds(ids, trackerSignal(ctx));
   if (!fresh.ok) {
     ctx.logger.warn("pre-dispatch refresh failed", { error: fresh.error.message });
     return;
@@ -115,10 +119,7 @@ async function reconcile(ctx: TickContext, config: ServiceConfig): Promise<void>
   const runningIds = [...state.running.values()].filter((e) => e.stop === null).map((e) => e.issue.id);
   const blockedIds = [...state.blocked.keys()];
   if (runningIds.length + blockedIds.length === 0) return;
-  const refreshed = await ctx.tracker.fetchIssuesByIds(
-    [...runningIds, ...blockedIds],
-    AbortSignal.timeout(TRACKER_TIMEOUT_MS),
-  );
+  const refreshed = await ctx.tracker.fetchIssuesByIds([...runningIds, ...blockedIds], trackerSignal(ctx));
   if (!refreshed.ok) {
     ctx.logger.warn("reconcile refresh failed; keeping workers", { error: refreshed.error.message });
     return;
@@ -156,7 +157,7 @@ export async function runRetry(ctx: TickContext, retry: RetryEntry): Promise<voi
   const { state } = ctx;
   const issueId = retry.issueId;
   const log = ctx.logger.child({ issue_id: issueId, issue_identifier: retry.identifier });
-  const refreshed = await ctx.tracker.fetchIssuesByIds([issueId], AbortSignal.timeout(TRACKER_TIMEOUT_MS));
+  const refreshed = await ctx.tracker.fetchIssuesByIds([issueId], trackerSignal(ctx));
   if (ctx.stopped()) return;
   if (!refreshed.ok) {
     const ref = { id: issueId, identifier: retry.identifier, url: retry.url };

@@ -220,6 +220,28 @@ describe("dynamic reload and validation", () => {
     expect(h.launcher.live()).toEqual(["id-V-2"]);
   });
 
+  it("stop() does not wait for a hanging tracker call: the call's signal is aborted", async () => {
+    h = await harness([]);
+    await h.orchestrator.start();
+    await h.settle();
+    let seen: AbortSignal | null = null;
+    const original = h.tracker.fetchIssuesByStates.bind(h.tracker);
+    h.tracker.fetchIssuesByStates = (states, signal) => {
+      seen = signal ?? null;
+      return new Promise((resolve) =>
+        signal?.addEventListener("abort", () =>
+          resolve({ ok: false, error: { category: "tracker_request", message: "aborted", retryable: true } }),
+        ),
+      );
+    };
+    h.orchestrator.requestRefresh();
+    await new Promise((r) => setImmediate(r));
+    expect(seen).not.toBeNull();
+    await h.orchestrator.stop(); // would hang for the 60 s call timeout without the stop signal
+    expect((seen as AbortSignal | null)?.aborted).toBe(true);
+    h.tracker.fetchIssuesByStates = original;
+  });
+
   it("stop() aborts running workers and leaves no timers", async () => {
     h = await harness([makeIssue({ identifier: "X-1" })]);
     await h.orchestrator.start();
