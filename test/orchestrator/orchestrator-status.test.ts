@@ -226,7 +226,7 @@ describe("dynamic reload and validation", () => {
     await h.settle();
     let seen: AbortSignal | null = null;
     const original = h.tracker.fetchIssuesByStates.bind(h.tracker);
-    h.tracker.fetchIssuesByStates = (states, signal) => {
+    h.tracker.fetchIssuesByStates = (_states, signal) => {
       seen = signal ?? null;
       return new Promise((resolve) =>
         signal?.addEventListener("abort", () =>
