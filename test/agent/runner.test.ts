@@ -10,14 +10,10 @@ import { MemoryTracker } from "../../src/tracker/memory/adapter.js";
 import { createWorkspaceManager } from "../../src/workspace/manager.js";
 import { ManualClock } from "../support/manual-clock.js";
 import { FakeHost } from "../support/orchestrator/fake-host.js";
-import {
-  type ConfigOverrides,
-  MutableWorkflow,
-  makeIssue,
-  testConfig,
-} from "../support/orchestrator/fixtures.js";
+import { type ConfigOverrides, makeIssue, testConfig } from "../support/orchestrator/fixtures.js";
 import { ScriptedBackend, succeed, type TurnScript } from "../support/orchestrator/scripted-backend.js";
 import { makeTempDir } from "../support/temp-dir.js";
+import { staticWorkflowSource } from "../support/workflow-fixtures.js";
 
 let dir: { path: string; cleanup: () => Promise<void> };
 beforeEach(async () => {
@@ -31,7 +27,7 @@ function setup(script: TurnScript, overrides: ConfigOverrides = {}, template?: s
     agent: { maxTurns: 3 },
     ...overrides,
   });
-  const workflow = new MutableWorkflow(config, template);
+  const workflow = staticWorkflowSource(config, template ?? "Work on {{ issue.identifier }}");
   const issue = makeIssue({ identifier: "RUN-1" });
   const tracker = new MemoryTracker([issue], config.tracker.terminalStates);
   const host = new FakeHost();
@@ -96,7 +92,7 @@ describe("16.5 worker attempt", () => {
   });
 
   it("the first turn renders the full prompt; continuation turns send guidance on the same session", async () => {
-    const t = setup(succeed, {}, "Full task for {{identifier}}");
+    const t = setup(succeed, {}, "Full task for {{ issue.identifier }}");
     const exit = await t.run();
     expect(exit).toEqual({ outcome: "normal", turns: 3 });
     expect(t.backend.sessions).toHaveLength(1);
@@ -151,8 +147,11 @@ describe("16.5 worker attempt", () => {
   });
 
   it("a prompt that cannot render fails the attempt", async () => {
-    const t = setup(succeed, {}, "{{unknown}}");
-    expect(await t.run()).toMatchObject({ outcome: "failed", reason: "prompt error: unknown variable" });
+    const t = setup(succeed, {}, "{{ issue.no_such_field }}");
+    expect(await t.run()).toMatchObject({
+      outcome: "failed",
+      reason: expect.stringMatching(/^prompt error: /),
+    });
   });
 
   it("an agent asking for user input ends the attempt as blocked with the question", async () => {

@@ -183,22 +183,28 @@ describe("dynamic reload and validation", () => {
     await h.orchestrator.start();
     await h.settle();
     expect(h.launcher.live()).toEqual(["id-W-1"]);
-    h.workflow.set(testConfig(h.dir, { agent: { maxConcurrentAgents: 2 }, polling: { intervalMs: 5_000 } }));
+    h.workflow.update(
+      testConfig(h.dir, { agent: { maxConcurrentAgents: 2 }, polling: { intervalMs: 5_000 } }),
+    );
     await h.advance(30_000); // the old interval's tick picks up the new config
     expect(h.launcher.live().sort()).toEqual(["id-W-1", "id-W-2"]);
     expect(h.orchestrator.snapshot().polling.intervalMs).toBe(5_000);
     h.tracker.upsert(makeIssue({ identifier: "W-3" }));
-    h.workflow.set(testConfig(h.dir, { agent: { maxConcurrentAgents: 3 }, polling: { intervalMs: 5_000 } }));
+    h.workflow.update(
+      testConfig(h.dir, { agent: { maxConcurrentAgents: 3 }, polling: { intervalMs: 5_000 } }),
+    );
     await h.advance(5_000);
     expect(h.launcher.live()).toHaveLength(3);
-    h.workflow.set(testConfig(h.dir, { agent: { maxConcurrentAgents: 1 }, polling: { intervalMs: 5_000 } }));
+    h.workflow.update(
+      testConfig(h.dir, { agent: { maxConcurrentAgents: 1 }, polling: { intervalMs: 5_000 } }),
+    );
     await h.advance(5_000);
     expect(h.launcher.live()).toHaveLength(3); // lowering the cap never kills runs
   });
 
   it("the prompt template in force at dispatch is the one the run gets", async () => {
     h = await harness([makeIssue({ identifier: "W-4" })]);
-    h.workflow.set(h.config(), "New prompt for {{identifier}}");
+    h.workflow.update(h.config(), "New prompt for {{ issue.identifier }}");
     await h.orchestrator.start();
     await h.settle();
     const rendered = h.launcher.requests[0]?.workflow.render(h.launcher.requests[0].issue, null);
@@ -211,11 +217,15 @@ describe("dynamic reload and validation", () => {
     await h.settle();
     h.tracker.upsert(makeIssue({ identifier: "V-2" }));
     h.tracker.update("id-V-1", { state: "Done" });
-    h.workflow.breakWith("agent.max_turns must be a positive integer, got 0");
+    h.workflow.fail({
+      code: "invalid_workflow_config",
+      message: "agent.max_turns must be a positive integer, got 0",
+      path: h.config().workflowPath,
+    });
     await h.advance(30_000);
     expect(h.launcher.live()).toEqual([]); // V-1 reconciled away, V-2 not dispatched
     expect(h.orchestrator.snapshot().workflow.lastError).toMatch(/max_turns/);
-    h.workflow.breakWith(null);
+    h.workflow.update(h.config());
     await h.advance(30_000);
     expect(h.launcher.live()).toEqual(["id-V-2"]);
   });

@@ -1,7 +1,5 @@
 import type { ServiceConfig } from "../../../src/config/types.js";
 import type { Issue } from "../../../src/domain/issue.js";
-import { err, ok, type Result } from "../../../src/domain/result.js";
-import type { LoadedWorkflow, WorkflowError, WorkflowSource } from "../../../src/workflow/types.js";
 
 /** Deep-ish partial for config overrides in tests. */
 export type ConfigOverrides = {
@@ -73,66 +71,6 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
         : value;
   }
   return merged as unknown as ServiceConfig;
-}
-
-/** A WorkflowSource whose config and template tests can swap (a "reload"), or make invalid. */
-export class MutableWorkflow implements WorkflowSource {
-  #workflow: LoadedWorkflow;
-  #invalid: WorkflowError | null = null;
-  readonly #listeners = new Set<(r: Result<LoadedWorkflow, WorkflowError>) => void>();
-
-  constructor(config: ServiceConfig, template = "Work on {{identifier}}") {
-    this.#workflow = loaded(config, template);
-  }
-
-  /** Applies a new config/template, as a file reload would. */
-  set(config: ServiceConfig, template?: string): void {
-    this.#workflow = loaded(config, template ?? this.#workflow.promptTemplate);
-    this.#invalid = null;
-    for (const l of this.#listeners) l(ok(this.#workflow));
-  }
-
-  /** Makes the next revalidations fail (last known good stays current). */
-  breakWith(message: string | null): void {
-    this.#invalid =
-      message === null
-        ? null
-        : { code: "invalid_workflow_config", message, path: this.#workflow.config.workflowPath };
-  }
-
-  current(): LoadedWorkflow {
-    return this.#workflow;
-  }
-
-  revalidate(): Result<LoadedWorkflow, WorkflowError> {
-    return this.#invalid === null ? ok(this.#workflow) : err(this.#invalid);
-  }
-
-  subscribe(listener: (r: Result<LoadedWorkflow, WorkflowError>) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  async close(): Promise<void> {}
-}
-
-function loaded(config: ServiceConfig, template: string): LoadedWorkflow {
-  return {
-    config,
-    promptTemplate: template,
-    contentHash: String(template.length),
-    render(issue: Issue, attempt: number | null) {
-      if (template.includes("{{unknown}}")) {
-        return err({ code: "template_render_error", message: "unknown variable", path: config.workflowPath });
-      }
-      return ok(
-        template
-          .replaceAll("{{identifier}}", issue.identifier)
-          .replaceAll("{{title}}", issue.title)
-          .replaceAll("{{attempt}}", attempt === null ? "" : String(attempt)),
-      );
-    },
-  };
 }
 
 let seq = 0;

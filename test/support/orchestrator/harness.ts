@@ -9,16 +9,17 @@ import { Orchestrator } from "../../../src/orchestrator/orchestrator.js";
 import { MemoryTracker } from "../../../src/tracker/memory/adapter.js";
 import { createWorkspaceManager } from "../../../src/workspace/manager.js";
 import { ManualClock } from "../manual-clock.js";
+import { type StaticWorkflowSource, staticWorkflowSource } from "../workflow-fixtures.js";
 import { ControlledLauncher } from "./controlled-launcher.js";
 import { FakeHost } from "./fake-host.js";
-import { type ConfigOverrides, MutableWorkflow, testConfig } from "./fixtures.js";
+import { type ConfigOverrides, testConfig } from "./fixtures.js";
 
 /** An orchestrator on a memory tracker, a manual clock and a controlled launcher. */
 export interface Harness {
   readonly dir: string;
   readonly clock: ManualClock;
   readonly tracker: MemoryTracker;
-  readonly workflow: MutableWorkflow;
+  readonly workflow: StaticWorkflowSource;
   readonly launcher: ControlledLauncher;
   readonly host: FakeHost;
   readonly orchestrator: Orchestrator;
@@ -36,7 +37,7 @@ export async function harness(issues: readonly Issue[], overrides: ConfigOverrid
   const dir = await mkdtemp(join(tmpdir(), "symphony-orch-"));
   const clock = new ManualClock();
   const config = testConfig(dir, overrides);
-  const workflow = new MutableWorkflow(config);
+  const workflow = staticWorkflowSource(config, "Work on {{ issue.identifier }}");
   const tracker = new MemoryTracker(issues, config.tracker.terminalStates);
   const host = new FakeHost();
   const launcher = new ControlledLauncher(join(dir, "workspaces"));
