@@ -58,7 +58,7 @@ describe("17.4 dispatch", () => {
         makeIssue({ identifier: "L-1", labels: ["symphony", "bug"] }),
         makeIssue({ identifier: "L-2", labels: ["bug"] }),
       ],
-      { tracker: { requiredLabels: ["symphony"] } as never },
+      { tracker: { requiredLabels: ["symphony"] } },
     );
     await h.orchestrator.start();
     await h.settle();
