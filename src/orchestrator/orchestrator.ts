@@ -17,6 +17,7 @@ import { describeStop } from "./reconcile.js";
 import { RetryQueue } from "./retry-queue.js";
 import { newRunningEntry } from "./running-entry.js";
 import { SerialQueue } from "./serial-queue.js";
+import { awaitShutdown } from "./shutdown.js";
 import { buildSnapshot } from "./snapshot.js";
 import { emptyState, type OrchestratorState, type RunningEntry, type StopReason } from "./state.js";
 import { runRetry, runTick, type TickContext } from "./tick.js";
@@ -96,12 +97,19 @@ export class Orchestrator implements StatusSource {
     this.#retries.clear();
     this.#stopController.abort("shutdown");
     for (const entry of this.#state.running.values()) this.#stopRun(entry, { kind: "shutdown" });
-    const grace = this.#deps.shutdownGraceMs ?? 5000;
-    const graceTimer = this.#deps.clock.setTimer(grace, () => this.#cleanupController.abort());
-    await Promise.allSettled([...this.#workers.values()]);
-    await this.idle();
-    await this.#janitor.settled();
-    this.#deps.clock.clearTimer(graceTimer);
+    await awaitShutdown(
+      async () => {
+        await Promise.allSettled([...this.#workers.values()]);
+        await this.idle();
+        await this.#janitor.settled();
+      },
+      {
+        clock: this.#deps.clock,
+        logger: this.#deps.logger,
+        graceMs: this.#deps.shutdownGraceMs ?? 5000,
+        onGrace: () => this.#cleanupController.abort(),
+      },
+    );
     this.#deps.logger.info("orchestrator stopped");
     this.#notify({ type: "snapshot_changed" });
   }
