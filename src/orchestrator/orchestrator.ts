@@ -1,14 +1,10 @@
-import type { ServiceConfig } from "../config/types.js";
 import type { AgentEvent } from "../domain/agent-event.js";
 import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
 import type { ObserverEvent, OrchestratorSnapshot, StatusSource } from "../domain/snapshot.js";
-import type { Logger } from "../observability/logger.js";
-import type { TrackerAdapter } from "../tracker/adapter.js";
-import type { Clock, TimerHandle } from "../util/clock.js";
-import type { WorkflowSource } from "../workflow/types.js";
+import type { TimerHandle } from "../util/clock.js";
 import { workspaceKey } from "../workspace/key.js";
-import type { WorkspaceManager } from "../workspace/manager.js";
+import type { OrchestratorDeps } from "./deps.js";
 import { applyAgentEvent, logAgentEvent } from "./events.js";
 import { exitDisposition } from "./exit.js";
 import { WorkspaceJanitor } from "./janitor.js";
@@ -21,24 +17,7 @@ import { awaitShutdown } from "./shutdown.js";
 import { buildSnapshot } from "./snapshot.js";
 import { emptyState, type OrchestratorState, type RunningEntry, type StopReason } from "./state.js";
 import { runRetry, runTick, type TickContext } from "./tick.js";
-import type { WorkerExit, WorkerLauncher } from "./worker.js";
-
-/** What the orchestrator is composed from. */
-export interface OrchestratorDeps {
-  readonly workflow: WorkflowSource;
-  /** The current tracker adapter (the service may rebuild it when the tracker config changes). */
-  readonly tracker: () => TrackerAdapter;
-  readonly launch: WorkerLauncher;
-  readonly workspaces: WorkspaceManager;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  /** Name of the host runs start on (for dashboards). */
-  readonly hostName?: string;
-  /** Dispatch preflight (spec 6.3): an operator-facing problem, or null when dispatch may proceed. */
-  readonly preflight?: (config: ServiceConfig) => string | null;
-  /** How long `stop()` lets runs finish `after_run` before aborting cleanup too. */
-  readonly shutdownGraceMs?: number;
-}
+import type { WorkerExit } from "./worker.js";
 
 type Message =
   | { readonly type: "tick" }
@@ -253,13 +232,8 @@ export class Orchestrator implements StatusSource {
         cleanupSignal: this.#cleanupController.signal,
         onEvent: (event) => this.#onAgentEvent(issue.id, runId, event),
         onHook: (report) => {
-          if (this.#state.running.get(issue.id)?.runId === runId) {
-            entry.recent.push({
-              at: clock.now(),
-              event: "hook",
-              message: `${report.hook} ${report.ok ? "ok" : "failed"}`,
-            });
-          }
+          const at = clock.now();
+          entry.recent.push({ at, event: "hook", message: `${report.hook} ${report.ok ? "ok" : "failed"}` });
           this.#notify({ type: "hook_finished", issueId: issue.id, identifier: issue.identifier, ...report });
         },
         onWorkspace: (path) => {
