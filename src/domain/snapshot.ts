@@ -143,6 +143,8 @@ export type ObserverEvent =
       readonly exitCode: number | null;
       readonly timedOut: boolean;
       readonly durationMs: number;
+      /** Captured hook output, cut to a log excerpt; null when there was none. */
+      readonly output: string | null;
     }
   | {
       /** A worker attempt ended; `reason` says why when it did not end normally. */

@@ -16,6 +16,8 @@ export interface HookReport {
   readonly exitCode: number | null;
   readonly timedOut: boolean;
   readonly durationMs: number;
+  /** Captured output (stdout and stderr), cut to a log excerpt; null when there was none. */
+  readonly output: string | null;
 }
 
 /** Everything needed to run one hook script in a workspace. */
@@ -86,7 +88,14 @@ export async function runHook(run: HookRun): Promise<Result<void, WorkspaceError
     });
   }
   try {
-    run.onFinished?.({ hook: run.hook, ok: failure === null, exitCode, timedOut, durationMs });
+    run.onFinished?.({
+      hook: run.hook,
+      ok: failure === null,
+      exitCode,
+      timedOut,
+      durationMs,
+      output: output === "" ? null : excerpt(output),
+    });
   } catch {
     // observers cannot hurt the core
   }

@@ -7,6 +7,7 @@ import { buildChildEnv } from "../../src/hosts/child-env.js";
 import { createLocalHost } from "../../src/hosts/local.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import { systemClock } from "../../src/util/clock.js";
+import type { HookReport } from "../../src/workspace/hooks.js";
 import { createWorkspaceManager, type WorkspaceManager } from "../../src/workspace/manager.js";
 import { testConfig } from "../support/orchestrator/fixtures.js";
 import { makeTempDir } from "../support/temp-dir.js";
@@ -137,6 +138,23 @@ describe("17.2 workspace manager", () => {
       ok: false,
       error: { kind: "hook_timeout", hook: "before_run", timeoutMs: 300 },
     });
+  });
+
+  it("hook observers get outcome, exit code, duration and the captured output", async () => {
+    const ws = manager({ beforeRun: "echo hello; exit 5" });
+    const prepared = await ws.prepare(call("OBS-1"));
+    if (!prepared.ok) throw new Error("prepare failed");
+    const reports: HookReport[] = [];
+    await ws.runHook("before_run", prepared.value.path, { ...call("OBS-1"), onHook: (r) => reports.push(r) });
+    expect(reports).toEqual([
+      expect.objectContaining({
+        hook: "before_run",
+        ok: false,
+        exitCode: 5,
+        timedOut: false,
+        output: "hello\n",
+      }),
+    ]);
   });
 
   it("a hanging hook's whole process group is killed on timeout (no grandchild survives)", async () => {
