@@ -2,7 +2,7 @@ import type { ServiceConfig } from "../config/types.js";
 import type { AgentError } from "../domain/errors.js";
 import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
-import type { Result } from "../domain/result.js";
+import { err, ok, type Result } from "../domain/result.js";
 import type { Host } from "../hosts/host.js";
 import type { Logger } from "../observability/logger.js";
 import { isActive, isRoutable, stateSets } from "../orchestrator/eligibility.js";
@@ -48,15 +48,14 @@ export function createWorkerLauncher(deps: RunnerDeps): WorkerLauncher {
 
 async function runAttempt(deps: RunnerDeps, request: WorkerRequest): Promise<WorkerExit> {
   const { signal } = request;
-  const config = request.workflow.config;
-  let issue = request.issue;
+  const issue = request.issue;
   const log = deps.logger.child({
     issue_id: issue.id,
     issue_identifier: issue.identifier,
     run_id: request.runId,
   });
   const call: WorkspaceCall = { issue, signal, onHook: request.onHook };
-  const cancelled = (): WorkerExit => ({ outcome: "cancelled", reason: String(signal.reason ?? "aborted") });
+  const cancelled = (): WorkerExit => cancelledExit(signal);
 
   const workspace = await deps.workspaces.prepare(call);
   if (!workspace.ok) {
@@ -73,85 +72,20 @@ async function runAttempt(deps: RunnerDeps, request: WorkerRequest): Promise<Wor
     return { outcome: "failed", reason: `before_run hook error: ${beforeRun.error.kind}` };
   }
 
-  let session: AgentSession | null = null;
   let exit: WorkerExit;
-  try {
-    exit = await (async (): Promise<WorkerExit> => {
-      const backend = deps.backendFor(config);
-      if (!backend.ok)
-        return { outcome: "failed", reason: `agent backend error: ${describeAgentError(backend.error)}` };
-      const tracker = deps.tracker();
-      const started = await backend.value.startSession({
-        host: deps.host,
-        workspacePath: path,
-        issue,
-        tools: bindTools(tracker),
-        env: deps.agentEnv(issue, path),
-        onEvent: (event) => {
-          try {
-            request.onEvent(event);
-          } catch (cause) {
-            log.warn("event observer failed", { error: messageOf(cause) });
-          }
-        },
-        signal,
-        logger: log,
-      });
-      if (signal.aborted) return cancelled();
-      if (!started.ok)
-        return {
-          outcome: "failed",
-          reason: `agent session startup error: ${describeAgentError(started.error)}`,
-        };
-      session = started.value;
-      const sets = stateSets(config.tracker);
-      const maxTurns = config.agent.maxTurns;
-      for (let turn = 1; ; turn += 1) {
-        let prompt: string;
-        if (turn === 1) {
-          const rendered = request.workflow.render(issue, request.attempt);
-          if (!rendered.ok) return { outcome: "failed", reason: `prompt error: ${rendered.error.message}` };
-          prompt = rendered.value;
-        } else {
-          prompt = continuationGuidance(issue, turn, maxTurns);
-        }
-        log.info("turn started", { turn, max_turns: maxTurns });
-        const result = await session.runTurn(prompt, { issue, turn, maxTurns });
-        if (signal.aborted) return cancelled();
-        if (!result.ok) {
-          const e = result.error;
-          if (e.category === "input_required" || e.category === "approval_required") {
-            return {
-              outcome: "blocked",
-              kind: e.category === "approval_required" ? "approval" : "user_input",
-              question: e.question ?? e.message,
-            };
-          }
-          return { outcome: "failed", reason: `agent turn error: ${describeAgentError(e)}` };
-        }
-        log.info("turn completed", { turn });
-        const refreshed = await tracker.fetchIssuesByIds([issue.id], signal);
-        if (signal.aborted) return cancelled();
-        if (!refreshed.ok)
-          return { outcome: "failed", reason: `issue state refresh error: ${refreshed.error.message}` };
-        const next = refreshed.value.find((i) => i.id === issue.id);
-        if (next === undefined) return { outcome: "normal", turns: turn };
-        issue = next;
-        if (!isActive(issue, sets) || !isRoutable(issue, sets)) {
-          log.info("issue left active states; ending attempt", { state: issue.state });
-          return { outcome: "normal", turns: turn };
-        }
-        if (turn >= maxTurns) {
-          log.info("max turns reached", { max_turns: maxTurns });
-          return { outcome: "normal", turns: turn };
-        }
-      }
-    })();
-  } catch (cause) {
-    exit = signal.aborted ? cancelled() : { outcome: "failed", reason: `worker error: ${messageOf(cause)}` };
-  } finally {
-    const live = session as AgentSession | null;
-    if (live !== null) await live.stop().catch(() => {});
+  const started = await startAgent(deps, request, issue, path, log);
+  if (!started.ok) {
+    exit = started.error;
+  } else {
+    try {
+      exit = await turnLoop(deps.tracker(), started.value, request, log);
+    } catch (cause) {
+      exit = signal.aborted
+        ? cancelled()
+        : { outcome: "failed", reason: `worker error: ${messageOf(cause)}` };
+    } finally {
+      await started.value.stop().catch(() => {});
+    }
   }
   // after_run always runs once the workspace is ready; its failure is logged and ignored
   await deps.workspaces.runHook("after_run", path, {
@@ -160,4 +94,100 @@ async function runAttempt(deps: RunnerDeps, request: WorkerRequest): Promise<Wor
     onHook: request.onHook,
   });
   return exit;
+}
+
+function cancelledExit(signal: AbortSignal): WorkerExit {
+  return { outcome: "cancelled", reason: String(signal.reason ?? "aborted") };
+}
+
+/** Builds the backend and opens a session in the workspace; a failure is the attempt's exit. */
+async function startAgent(
+  deps: RunnerDeps,
+  request: WorkerRequest,
+  issue: Issue,
+  path: string,
+  log: Logger,
+): Promise<Result<AgentSession, WorkerExit>> {
+  const backend = deps.backendFor(request.workflow.config);
+  if (!backend.ok) {
+    return err({ outcome: "failed", reason: `agent backend error: ${describeAgentError(backend.error)}` });
+  }
+  const started = await backend.value.startSession({
+    host: deps.host,
+    workspacePath: path,
+    issue,
+    tools: bindTools(deps.tracker()),
+    env: deps.agentEnv(issue, path),
+    onEvent: (event) => {
+      try {
+        request.onEvent(event);
+      } catch (cause) {
+        log.warn("event observer failed", { error: messageOf(cause) });
+      }
+    },
+    signal: request.signal,
+    logger: log,
+  });
+  if (request.signal.aborted) {
+    if (started.ok) await started.value.stop().catch(() => {});
+    return err(cancelledExit(request.signal));
+  }
+  if (!started.ok) {
+    return err({
+      outcome: "failed",
+      reason: `agent session startup error: ${describeAgentError(started.error)}`,
+    });
+  }
+  return ok(started.value);
+}
+
+/** Spec 16.5 turn loop: full prompt first, continuation guidance after, tracker re-check between turns. */
+async function turnLoop(
+  tracker: TrackerAdapter,
+  session: AgentSession,
+  request: WorkerRequest,
+  log: Logger,
+): Promise<WorkerExit> {
+  const { signal, workflow } = request;
+  const sets = stateSets(workflow.config.tracker);
+  const maxTurns = workflow.config.agent.maxTurns;
+  let issue = request.issue;
+  for (let turn = 1; ; turn += 1) {
+    let prompt: string;
+    if (turn === 1) {
+      const rendered = workflow.render(issue, request.attempt);
+      if (!rendered.ok) return { outcome: "failed", reason: `prompt error: ${rendered.error.message}` };
+      prompt = rendered.value;
+    } else {
+      prompt = continuationGuidance(issue, turn, maxTurns);
+    }
+    log.info("turn started", { turn, max_turns: maxTurns });
+    const result = await session.runTurn(prompt, { issue, turn, maxTurns });
+    if (signal.aborted) return cancelledExit(signal);
+    if (!result.ok) {
+      const e = result.error;
+      if (e.category === "input_required" || e.category === "approval_required") {
+        const kind = e.category === "approval_required" ? "approval" : "user_input";
+        return { outcome: "blocked", kind, question: e.question ?? e.message };
+      }
+      return { outcome: "failed", reason: `agent turn error: ${describeAgentError(e)}` };
+    }
+    log.info("turn completed", { turn });
+    const refreshed = await tracker.fetchIssuesByIds([issue.id], signal);
+    if (signal.aborted) return cancelledExit(signal);
+    if (!refreshed.ok) {
+      return { outcome: "failed", reason: `issue state refresh error: ${refreshed.error.message}` };
+    }
+    const next = refreshed.value.find((i) => i.id === issue.id);
+    if (next === undefined) return { outcome: "normal", turns: turn };
+    issue = next;
+    if (!isActive(issue, sets) || !isRoutable(issue, sets)) {
+      log.info("issue left active states; ending attempt", { state: issue.state });
+      return { outcome: "normal", turns: turn };
+    }
+    if (turn >= maxTurns) {
+      log.info("max turns reached", { max_turns: maxTurns });
+      return { outcome: "normal", turns: turn };
+    }
+  }
 }
