@@ -17,6 +17,43 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** Starts the composed service (memory tracker with one Todo issue, codex backend) on the real clock. */
+async function startService(
+  dirs: { root: string; home: string },
+  codexHome: string,
+  approvalPolicy: string,
+): Promise<OrchestratorService> {
+  const config = buildConfig(
+    {
+      tracker: {
+        kind: "memory",
+        active_states: ["Todo"],
+        terminal_states: ["Done"],
+        provider: {
+          issues: [{ id: "e2e-1", identifier: "E2E-1", title: "Write RESULT.txt", state: "Todo" }],
+        },
+      },
+      polling: { interval_ms: 60_000 },
+      workspace: { root: join(dirs.root, "workspaces") },
+      agent: { backend: "codex", max_turns: 1, max_concurrent_agents: 1 },
+      codex: {
+        command: `CODEX_HOME=${codexHome} ${codexCommand()}`,
+        approval_policy: approvalPolicy,
+        read_timeout_ms: 10_000,
+      },
+    },
+    dirs.root,
+  );
+  const started = await startOrchestratorService({
+    source: staticWorkflowSource(config, "Fix {{ issue.identifier }}: {{ issue.title }}"),
+    logger: silentLogger,
+    clock: systemClock,
+    env: { PATH: process.env.PATH ?? "", HOME: dirs.home },
+  });
+  if (!started.ok) throw new Error(started.error);
+  return started.value;
+}
+
 describe("end to end: orchestrator → workspace → real codex app-server → fake model", () => {
   it("a shell command the model asked for changes the workspace, the turn completes, and snapshot tokens equal what the model reported", async () => {
     const dirs = tempRoot();
@@ -38,36 +75,7 @@ describe("end to end: orchestrator → workspace → real codex app-server → f
     const home = createTestCodexHome(model.baseUrl);
     cleanups.push(dirs.cleanup, home.cleanup, () => model.close());
 
-    const config = buildConfig(
-      {
-        tracker: {
-          kind: "memory",
-          active_states: ["Todo"],
-          terminal_states: ["Done"],
-          provider: {
-            issues: [{ id: "e2e-1", identifier: "E2E-1", title: "Write RESULT.txt", state: "Todo" }],
-          },
-        },
-        polling: { interval_ms: 60_000 },
-        workspace: { root: join(dirs.root, "workspaces") },
-        agent: { backend: "codex", max_turns: 1, max_concurrent_agents: 1 },
-        codex: {
-          command: `CODEX_HOME=${home.path} ${codexCommand()}`,
-          approval_policy: "never",
-          read_timeout_ms: 10_000,
-        },
-      },
-      dirs.root,
-    );
-    const source = staticWorkflowSource(config, "Fix {{ issue.identifier }}: {{ issue.title }}");
-    const started = await startOrchestratorService({
-      source,
-      logger: silentLogger,
-      clock: systemClock,
-      env: { PATH: process.env.PATH ?? "", HOME: dirs.home },
-    });
-    if (!started.ok) throw new Error(started.error);
-    const service: OrchestratorService = started.value;
+    const service = await startService(dirs, home.path, "never");
     let stopped = false;
     cleanups.push(() => (stopped ? undefined : service.stop()));
 
@@ -96,5 +104,33 @@ describe("end to end: orchestrator → workspace → real codex app-server → f
     await service.stop();
     expect(Number.isInteger(pid)).toBe(true);
     expect(pidAlive(pid)).toBe(false);
+  });
+
+  it("an approval request under on-request ends in a blocked row holding the question, and the issue is not retried", async () => {
+    const dirs = tempRoot();
+    const model = await startFakeModelServer((req) =>
+      req.afterToolCall
+        ? { kind: "text", text: "never reached" }
+        : {
+            kind: "function_call",
+            name: "exec_command",
+            args: {
+              cmd: "touch /etc/symphony-e2e",
+              sandbox_permissions: "require_escalated",
+              justification: "system file",
+            },
+          },
+    );
+    const home = createTestCodexHome(model.baseUrl);
+    cleanups.push(dirs.cleanup, home.cleanup, () => model.close());
+    const service = await startService(dirs, home.path, "on-request");
+    cleanups.push(() => service.stop());
+    await until(() => service.status.snapshot().blocked.length === 1, 20_000, "blocked row");
+    const row = service.status.snapshot().blocked[0];
+    expect(row).toMatchObject({ identifier: "E2E-1", kind: "approval" });
+    expect(row?.question).toContain("touch /etc/symphony-e2e");
+    expect(service.status.snapshot().running).toEqual([]);
+    expect(service.status.snapshot().retrying).toEqual([]);
+    expect(model.requests).toHaveLength(1);
   });
 });
