@@ -52,6 +52,9 @@ function questionsText(questions: readonly Obj[]): string {
 }
 
 /**
+ * Refusals that block use the "deny and stop the turn" answers (`cancel`, `abort`), so codex does not go
+ * back to the model with the refusal before Symphony's `turn/interrupt` lands.
+ *
  * The approval/user-input/tool policy (docs/safety.md): under `approval_policy: never` command and file-change
  * approvals are accepted for the session and MCP tool-approval prompts are answered "approve"; any other
  * approval, any free-form or option question, and every MCP elicitation blocks the attempt for a person.
@@ -73,7 +76,7 @@ export function decideServerRequest(method: string, params: unknown, autoApprove
       const reason = text(p.reason);
       return {
         type: "block",
-        result: { decision: "decline" },
+        result: { decision: "cancel" },
         kind: "approval",
         question: oneLine(`approve command: ${command}${reason ? ` (${reason})` : ""}`, 500),
       };
@@ -90,7 +93,7 @@ export function decideServerRequest(method: string, params: unknown, autoApprove
       }
       return {
         type: "block",
-        result: { decision: "decline" },
+        result: { decision: "cancel" },
         kind: "approval",
         question: oneLine(`approve file change: ${reason}`),
       };
@@ -103,7 +106,7 @@ export function decideServerRequest(method: string, params: unknown, autoApprove
       }
       return {
         type: "block",
-        result: { decision: "denied" },
+        result: { decision: "abort" },
         kind: "approval",
         question: oneLine(`approve: ${what}`),
       };
@@ -144,7 +147,7 @@ export function decideServerRequest(method: string, params: unknown, autoApprove
     case SERVER_REQUEST.elicitation:
       return {
         type: "block",
-        result: { action: "decline" },
+        result: { action: "cancel" },
         kind: "elicitation",
         question: oneLine(`${text(p.serverName) || "MCP server"}: ${text(p.message) || "needs input"}`, 500),
       };

@@ -132,7 +132,7 @@ describe("codex backend against the real codex app-server", () => {
     expect(ofType(events, "input_required")[0]?.kind).toBe("approval");
     expect(existsSync(join(dirs.workspace, "escalated.txt"))).toBe(false);
     const sent = readFileSync(capture, "utf8");
-    expect(sent).toContain('"id":0,"result":{"decision":"decline"}');
+    expect(sent).toContain('"id":0,"result":{"decision":"cancel"}');
     expect(sent).toContain('"method":"turn/interrupt"');
   });
 

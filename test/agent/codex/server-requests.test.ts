@@ -25,16 +25,16 @@ describe("decideServerRequest (spec 10.5 posture)", () => {
     [
       "item/commandExecution/requestApproval",
       { command: "rm -rf x", reason: "cleanup" },
-      { decision: "decline" },
+      { decision: "cancel" },
       "approve command: rm -rf x (cleanup)",
     ],
     [
       "item/fileChange/requestApproval",
       { reason: "write /etc" },
-      { decision: "decline" },
+      { decision: "cancel" },
       "approve file change: write /etc",
     ],
-    ["execCommandApproval", { command: ["make"] }, { decision: "denied" }, "approve: make"],
+    ["execCommandApproval", { command: ["make"] }, { decision: "abort" }, "approve: make"],
   ])("otherwise %s is refused and blocks the attempt as an approval", (method, params, result, question) => {
     expect(decideServerRequest(method, params, false)).toEqual({
       type: "block",
@@ -91,7 +91,7 @@ describe("decideServerRequest (spec 10.5 posture)", () => {
       decideServerRequest("mcpServer/elicitation/request", { serverName: "db", message: "Pick" }, true),
     ).toEqual({
       type: "block",
-      result: { action: "decline" },
+      result: { action: "cancel" },
       kind: "elicitation",
       question: "db: Pick",
     });

@@ -262,9 +262,9 @@ describe("codex session against a scripted app-server peer", () => {
     expect(result.error.category).toBe("input_required");
     expect(result.error.question).toBe("db: Which schema?");
     await until(() => log().some((e) => e.received?.method === "turn/interrupt"), 5_000);
-    expect(log().some((e) => e.received?.id === 0 && JSON.stringify(e.received).includes("decline"))).toBe(
-      true,
-    );
+    expect(
+      log().some((e) => e.received?.id === 0 && JSON.stringify(e.received).includes('"action":"cancel"')),
+    ).toBe(true);
   });
 
   it("17.5: a file-change approval under a non-never policy blocks the attempt as approval_required", async () => {
