@@ -8,7 +8,13 @@ import type { Clock } from "../../util/clock.js";
 import type { AgentSession, StartSessionOptions, TurnInput } from "../backend.js";
 import { watchStderr, within } from "./child-io.js";
 import { rateLimitsOf, summarise, tokenTotals } from "./event-map.js";
-import type { AskForApproval, RequestId, TurnStartParams } from "./protocol.js";
+import type {
+  AskForApproval,
+  InitializeParams,
+  RequestId,
+  ThreadStartParams,
+  TurnStartParams,
+} from "./protocol.js";
 import { RpcConnection } from "./rpc-connection.js";
 import { decideServerRequest } from "./server-requests.js";
 import { runDynamicTool } from "./tool-call.js";
@@ -113,28 +119,22 @@ export class CodexSession implements AgentSession {
 
   async #handshake(): Promise<Result<void, AgentError>> {
     const { readTimeoutMs } = this.#s;
-    const init = await this.#rpc.request(
-      "initialize",
-      { clientInfo: CLIENT_INFO, capabilities: { experimentalApi: true } },
-      readTimeoutMs,
-    );
+    const initParams: InitializeParams = { clientInfo: CLIENT_INFO, capabilities: { experimentalApi: true } };
+    const init = await this.#rpc.request("initialize", initParams, readTimeoutMs);
     if (!init.ok) return err(await this.#startupError(rpcError(init.error)));
     this.#rpc.notify("initialized");
-    const thread = await this.#rpc.request(
-      "thread/start",
-      {
-        cwd: this.#opts.workspacePath,
-        approvalPolicy: this.#s.policy,
-        sandbox: this.#s.threadSandbox,
-        dynamicTools: this.#opts.tools.specs.map((t) => ({
-          type: "function",
-          name: t.name,
-          description: t.description,
-          inputSchema: t.inputSchema,
-        })),
-      },
-      readTimeoutMs,
-    );
+    const threadParams: ThreadStartParams = {
+      cwd: this.#opts.workspacePath,
+      approvalPolicy: this.#s.policy,
+      sandbox: this.#s.threadSandbox,
+      dynamicTools: this.#opts.tools.specs.map((t) => ({
+        type: "function",
+        name: t.name,
+        description: t.description,
+        inputSchema: t.inputSchema,
+      })),
+    };
+    const thread = await this.#rpc.request("thread/start", threadParams, readTimeoutMs);
     if (!thread.ok) return err(await this.#startupError(rpcError(thread.error)));
     const id = (thread.value as { thread?: { id?: unknown } } | null)?.thread?.id;
     if (typeof id !== "string" || id === "") {
