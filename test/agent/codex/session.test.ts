@@ -74,6 +74,19 @@ describe("codex session against a scripted app-server peer", () => {
     }
   });
 
+  it("codex.home inherit: the operator's CODEX_HOME reaches codex on the local host even though the allow-list drops it", async () => {
+    const previous = process.env.CODEX_HOME;
+    process.env.CODEX_HOME = "/operator/codex-home";
+    try {
+      const { session, log } = await peer("plain");
+      expect((await session.runTurn("hi", turnInput)).ok).toBe(true);
+      expect(log()[0]?.env?.CODEX_HOME).toBe("/operator/codex-home");
+    } finally {
+      if (previous === undefined) delete process.env.CODEX_HOME;
+      else process.env.CODEX_HOME = previous;
+    }
+  });
+
   it("17.5: startup and turn payloads carry the configured approval policy, sandbox, cwd, tools and title", async () => {
     const turnSandboxPolicy = { type: "readOnly", networkAccess: true };
     const { session, log, dirs } = await peer("plain", {
