@@ -73,6 +73,8 @@ try {
 const nativeMs = median(series.native ?? []);
 const wrapperMs = median(series.wrapper ?? []);
 console.log(`runs: ${RUNS} each; spawn → ready thread`);
-console.log(`native binary: median ${nativeMs.toFixed(0)} ms (min ${Math.min(...(series.native ?? [])).toFixed(0)})`);
+console.log(
+  `native binary: median ${nativeMs.toFixed(0)} ms (min ${Math.min(...(series.native ?? [])).toFixed(0)})`,
+);
 console.log(`npm wrapper (node_modules/.bin/codex): median ${wrapperMs.toFixed(0)} ms`);
 console.log(`codex-startup: ${nativeMs.toFixed(0)} ms`);
