@@ -1,15 +1,19 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** The pinned native codex binary (skips the ~160 ms Node wrapper). */
-export const CODEX_BINARY = join(
+const NATIVE_LINUX_X64 = join(
   repoRoot,
   "node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex",
 );
+
+/** The pinned codex: the native linux-x64 binary when present (skips the Node wrapper), else the npm wrapper. */
+export const CODEX_BINARY = existsSync(NATIVE_LINUX_X64)
+  ? NATIVE_LINUX_X64
+  : join(repoRoot, "node_modules/.bin/codex");
 
 /** Flags that stop the app-server from reaching outside services (plugins, apps, web search). */
 export const OFFLINE_FLAGS =
