@@ -1,5 +1,6 @@
 import { createBackend } from "./agent/registry.js";
 import { createWorkerLauncher } from "./agent/runner.js";
+import { agentConfigProblems, agentEnvPassthrough } from "./agent/validate.js";
 import type { ServiceConfig } from "./config/types.js";
 import { err, ok, type Result } from "./domain/result.js";
 import type { StatusSource } from "./domain/snapshot.js";
@@ -31,13 +32,9 @@ export interface OrchestratorService {
 }
 
 /** Dispatch preflight (spec 6.3): the agent backend must exist and be usable with this config. */
-export function preflight(config: ServiceConfig, logger: Logger): string | null {
-  const backend = createBackend(config, { logger });
-  if (!backend.ok) return backend.error.message;
-  if (config.agent.backend === "command" && (config.command.run ?? "").trim() === "") {
-    return "agent.backend is command but command.run is not set";
-  }
-  return null;
+export function preflight(config: ServiceConfig): string | null {
+  const problems = agentConfigProblems(config);
+  return problems.length === 0 ? null : problems.map((p) => `${p.key}: ${p.message}`).join("; ");
 }
 
 /**
@@ -51,9 +48,12 @@ export async function startOrchestratorService(
   const initial = source.current().config;
   const firstTracker = createTracker(initial, { logger, clock });
   if (!firstTracker.ok) return err(firstTracker.error.message);
-  const problem = preflight(initial, logger);
-  // not fatal: the service stays up, every tick skips dispatch and shows the problem until it is fixed
-  if (problem !== null) logger.error("dispatch preflight failed", { error: problem });
+  // spec 16.1: a workflow that cannot launch agents fails startup (later reloads only skip dispatch)
+  const problem = preflight(initial);
+  if (problem !== null) {
+    await firstTracker.value.close().catch(() => {});
+    return err(`dispatch preflight failed: ${problem}`);
+  }
   let tracker: TrackerAdapter = firstTracker.value;
   let trackerKey = JSON.stringify(initial.tracker);
   const retired: TrackerAdapter[] = [];
@@ -101,7 +101,7 @@ export async function startOrchestratorService(
     workspaces,
     tracker: () => tracker,
     backendFor: (config) => createBackend(config, { logger }),
-    agentEnv: (issue, path) => issueEnv(issue, path, source.current().config.command.envPassthrough),
+    agentEnv: (issue, path) => issueEnv(issue, path, agentEnvPassthrough(source.current().config)),
     logger,
   });
   const orchestrator = new Orchestrator({
@@ -112,7 +112,7 @@ export async function startOrchestratorService(
     clock,
     logger,
     hostName: host.name,
-    preflight: (config) => preflight(config, logger),
+    preflight: (config) => preflight(config),
   });
   await orchestrator.start();
   return ok({
