@@ -263,7 +263,7 @@ describe("SSE /api/v1/events", () => {
     source.set(buildSnapshot({ running: [runningRow({ identifier: "LIVE-1" })] }));
     await until(() => sse.of("state").length === 2, 1000, "pushed state");
     expect(Date.now() - changedAt).toBeLessThan(1000);
-    expect((JSON.parse(sse.of("state")[1]!.data) as StateBody).running[0].issue_identifier).toBe("LIVE-1");
+    expect((JSON.parse(sse.of("state")[1]!.data) as StateBody).running[0]?.issue_identifier).toBe("LIVE-1");
 
     source.emit({
       type: "agent_event",
@@ -298,7 +298,7 @@ describe("SSE /api/v1/events", () => {
       source.set(buildSnapshot({ blocked: [blockedRow({ identifier: `B-${i}` })] }));
     await until(() => sse.of("state").length === 2);
     expect(source.snapshotCalls - calls).toBe(1);
-    expect((JSON.parse(sse.of("state")[1]!.data) as StateBody).blocked[0].issue_identifier).toBe("B-99");
+    expect((JSON.parse(sse.of("state")[1]!.data) as StateBody).blocked[0]?.issue_identifier).toBe("B-99");
     await sse.close();
   });
 
