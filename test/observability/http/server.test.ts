@@ -11,7 +11,7 @@ import type { TrackerAdapter } from "../../../src/tracker/adapter.js";
 import { FakeStatusSource } from "../../support/fake-status-source.js";
 import { blockedRow, buildSnapshot, busySnapshot, runningRow } from "../../support/snapshot-fixtures.js";
 import { SseClient } from "../../support/sse-client.js";
-import { until } from "../../support/wait-until.js";
+import { until } from "../../support/until.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
