@@ -127,10 +127,9 @@ export class SseHub {
         }
         break;
       }
-      default: {
-        const _exhaustive: never = event;
-        throw new Error(`unhandled observer event ${JSON.stringify(_exhaustive)}`);
-      }
+      default:
+        // run lifecycle events reach the page through the state they change
+        return;
     }
     if (this.#flushTimer === null) {
       this.#flushTimer = this.#clock.setTimer(this.#flushMs, () => {
