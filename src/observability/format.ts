@@ -1,4 +1,5 @@
 import type { AgentEvent } from "../domain/agent-event.js";
+import type { SkipReason } from "../domain/snapshot.js";
 
 // ESC/CSI sequences plus every other C0/C1 control byte: strings from trackers and agents must not
 // be able to move the cursor, change colours or inject lines in a terminal.
@@ -95,6 +96,38 @@ export function summariseAgentEvent(event: AgentEvent): string {
       return `malformed line (${event.reason}): ${oneLine(event.line)}`;
     default: {
       const _exhaustive: never = event;
+      return String(_exhaustive);
+    }
+  }
+}
+
+/** One line saying why a candidate was not dispatched. */
+export function describeSkip(reason: SkipReason, now: number): string {
+  switch (reason.kind) {
+    case "blocked_by":
+      return `blocked by ${reason.blockers.map(oneLine).join(", ")}`;
+    case "not_dispatchable":
+      return "not dispatchable (tracker routing)";
+    case "missing_labels":
+      return `missing labels ${reason.labels.map(oneLine).join(", ")}`;
+    case "state_not_active":
+      return `state ${oneLine(reason.state)} is not active`;
+    case "running":
+      return "already running";
+    case "claimed":
+      return "already claimed";
+    case "in_backoff":
+      return `in backoff, due in ${formatDuration(reason.dueAt - now)}`;
+    case "blocked_on_input":
+      return "waiting for a person";
+    case "no_global_slot":
+      return `no free slot (max ${reason.limit})`;
+    case "state_cap":
+      return `state cap for ${oneLine(reason.state)} reached (max ${reason.limit})`;
+    case "no_host_capacity":
+      return "no worker host capacity";
+    default: {
+      const _exhaustive: never = reason;
       return String(_exhaustive);
     }
   }

@@ -8,7 +8,7 @@ import type {
   SkipRow,
   TimelineEntry,
 } from "../../domain/snapshot.js";
-import { isoSeconds, summariseAgentEvent } from "../format.js";
+import { describeSkip, isoSeconds, summariseAgentEvent } from "../format.js";
 
 // JSON shapes of the HTTP API. Field names follow spec 13.7.2 (and the Elixir reference) exactly;
 // everything we add is an extra field, never a renamed one.
@@ -114,13 +114,14 @@ export function skipReasonJson(reason: SkipReason) {
   }
 }
 
-/** One `skipped[]` item. */
-export function skipJson(row: SkipRow) {
+/** One `skipped[]` item; `reason_text` is the same sentence the terminal shows. */
+export function skipJson(row: SkipRow, now: number) {
   return {
     issue_id: row.issueId,
     issue_identifier: row.identifier,
     state: row.state,
     reason: skipReasonJson(row.reason),
+    reason_text: describeSkip(row.reason, now),
   };
 }
 
@@ -149,7 +150,7 @@ export function stateJson(snapshot: OrchestratorSnapshot) {
     rate_limits: snapshot.rateLimits,
     // additions
     blocked: snapshot.blocked.map(blockedJson),
-    skipped: snapshot.skipped.map(skipJson),
+    skipped: snapshot.skipped.map((r) => skipJson(r, now)),
     agent_totals: {
       ...totals,
       runs_started: t.runsStarted,
@@ -230,7 +231,7 @@ export function issueJson(snapshot: OrchestratorSnapshot, identifier: string, lo
     tracked: {},
     // additions
     blocked: blocked === null ? null : blockedJson(blocked),
-    skipped: skipped === null ? null : skipJson(skipped),
+    skipped: skipped === null ? null : skipJson(skipped, now),
     issue_title: running?.title ?? null,
     issue_url: running?.url ?? retry?.url ?? blocked?.url ?? null,
     run_log: files === null ? null : files.log,

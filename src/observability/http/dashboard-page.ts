@@ -73,7 +73,7 @@ function render() {
     card("Runtime", dur(t.seconds_running * 1000), t.runs_started !== undefined ? t.runs_started + " runs · " + t.runs_failed + " failed" : ""),
     card("Next poll", s.polling.checking ? "checking…" : until(s.polling.next_tick_at)));
   $("error").replaceChildren(); $("error").hidden = !s.last_error; if (s.last_error) $("error").append(s.last_error);
-  $("limits").textContent = s.rate_limits ? JSON.stringify(s.rate_limits, null, 2) : "n/a";
+  $("limits").textContent = "agent: " + (s.rate_limits ? JSON.stringify(s.rate_limits) : "n/a") + "\\ntracker: " + (s.tracker_rate_limits ? JSON.stringify(s.tracker_rate_limits) : "n/a");
   table("running", ["Issue", "Title", "State", "Turn", "Age", "Tokens", "Last event"], s.running.map((r) => row(r.issue_identifier, [
     el("td", {}, issueLink(r.issue_identifier, r.issue_url)), r.issue_title, r.state, num(r.turn_count), num(since(r.started_at)),
     num(fmt(r.tokens.total_tokens)), el("td", { class: "msg", title: r.last_message || "" }, r.last_message || r.last_event || "-")])), "No agents running.");
@@ -82,7 +82,7 @@ function render() {
   table("blocked", ["Issue", "State", "Waiting", "Question"], s.blocked.map((r) => row(r.issue_identifier, [
     el("td", {}, issueLink(r.issue_identifier, r.issue_url)), r.state, since(r.blocked_at), r.kind + ": " + r.question])), "Nobody is being waited on.");
   table("skipped", ["Issue", "State", "Why not dispatched"], s.skipped.map((r) => row(r.issue_identifier, [
-    r.issue_identifier, r.state, Object.entries(r.reason).map(([k, v]) => k === "kind" ? v : k + "=" + v).join(" ")])), "Every candidate was dispatched.");
+    r.issue_identifier, r.state, r.reason_text])), "Every candidate was dispatched.");
   renderDetail();
 }
 async function openIssue(identifier) { selected = { identifier, data: null }; location.hash = "#/issue/" + encodeURIComponent(identifier); await loadIssue(); }

@@ -1,6 +1,7 @@
-import type { OrchestratorSnapshot, SkipReason } from "../../domain/snapshot.js";
+import type { OrchestratorSnapshot } from "../../domain/snapshot.js";
 import {
   cell,
+  describeSkip,
   flattenRecord,
   formatCount,
   formatDuration,
@@ -151,38 +152,6 @@ export function render(snapshot: OrchestratorSnapshot, width: number, options: R
     more(snapshot.skipped.length, maxRows, push);
   }
   return lines.join("\n");
-}
-
-/** One line saying why a candidate was not dispatched. */
-export function describeSkip(reason: SkipReason, now: number): string {
-  switch (reason.kind) {
-    case "blocked_by":
-      return `blocked by ${reason.blockers.map(oneLine).join(", ")}`;
-    case "not_dispatchable":
-      return "not dispatchable (tracker routing)";
-    case "missing_labels":
-      return `missing labels ${reason.labels.map(oneLine).join(", ")}`;
-    case "state_not_active":
-      return `state ${oneLine(reason.state)} is not active`;
-    case "running":
-      return "already running";
-    case "claimed":
-      return "already claimed";
-    case "in_backoff":
-      return `in backoff, due in ${formatDuration(reason.dueAt - now)}`;
-    case "blocked_on_input":
-      return "waiting for a person";
-    case "no_global_slot":
-      return `no free slot (max ${reason.limit})`;
-    case "state_cap":
-      return `state cap for ${oneLine(reason.state)} reached (max ${reason.limit})`;
-    case "no_host_capacity":
-      return "no worker host capacity";
-    default: {
-      const _exhaustive: never = reason;
-      return String(_exhaustive);
-    }
-  }
 }
 
 function describeLimits(limits: Readonly<Record<string, unknown>> | null): string {

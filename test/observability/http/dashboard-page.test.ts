@@ -58,7 +58,7 @@ describe("web dashboard in Chromium", () => {
     expect(await page.textContent("#cards")).toContain("74,000");
     expect(await page.textContent("#retrying")).toContain("turn_timeout: no output for 300s");
     expect(await page.textContent("#blocked")).toContain("Which database should I migrate?");
-    expect(await page.textContent("#skipped")).toContain("blocked_by");
+    expect(await page.textContent("#skipped")).toContain("blocked by MT-649");
     // the identifier links to the tracker
     expect(await page.getAttribute('#running a[href^="https://tracker.example"]', "href")).toBe(
       "https://tracker.example/issues/MT-649",

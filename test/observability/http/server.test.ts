@@ -95,6 +95,7 @@ describe("HTTP API (spec 13.7)", () => {
       issue_identifier: "MT-670",
       state: "Todo",
       reason: { kind: "blocked_by", blockers: ["MT-649"] },
+      reason_text: "blocked by MT-649",
     });
     expect(body.backend).toBe("codex");
     expect(body).toHaveProperty("tracker_rate_limits", null);
