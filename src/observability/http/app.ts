@@ -2,15 +2,17 @@ import { Hono } from "hono";
 import type { StatusSource } from "../../domain/snapshot.js";
 import type { Logger } from "../logger.js";
 import type { SymphonyMetrics } from "../metrics/metrics.js";
-import { errorJson, issueJson, type RunLogLookup, stateJson } from "./api-shapes.js";
+import { errorJson, issueJson, type RunLogLookup } from "./api-shapes.js";
 import { tokenMatches } from "./auth.js";
 import { DASHBOARD_CSP, DASHBOARD_HTML } from "./dashboard-page.js";
 import type { SseHub } from "./sse-hub.js";
+import type { StateCache } from "./state-cache.js";
 
 /** What the HTTP app serves from. */
 export interface AppDeps {
   readonly source: StatusSource;
   readonly hub: SseHub;
+  readonly state: StateCache;
   readonly metrics: SymphonyMetrics;
   readonly runLogs: RunLogLookup;
   /** When set, every route needs `Authorization: Bearer <token>` (or `?token=`). */
@@ -56,7 +58,9 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.all("/", notAllowed("GET"));
 
-  app.get("/api/v1/state", (c) => c.json(stateJson(source.snapshot()), 200, { "cache-control": "no-store" }));
+  app.get("/api/v1/state", (c) =>
+    c.body(deps.state.body(), 200, { "content-type": "application/json", "cache-control": "no-store" }),
+  );
   app.all("/api/v1/state", notAllowed("GET"));
 
   app.post("/api/v1/refresh", (c) => {

@@ -10,6 +10,7 @@ import type { RunLogLookup } from "./api-shapes.js";
 import { createApp } from "./app.js";
 import { isLoopbackHost } from "./auth.js";
 import { SseHub } from "./sse-hub.js";
+import { StateCache } from "./state-cache.js";
 
 /** Options for {@link startHttpServer}. */
 export interface HttpServerOptions {
@@ -83,8 +84,10 @@ export async function startHttpServer(
   const logger = options.logger ?? silentLogger;
   const metrics = options.metrics ?? createMetrics({ clock });
   const detachMetrics = options.metrics === undefined ? metrics.attach(options.source) : () => {};
+  const state = new StateCache(options.source, { clock });
   const hub = new SseHub({
     source: options.source,
+    state,
     clock,
     logger,
     ...(options.sseFlushMs === undefined ? {} : { flushMs: options.sseFlushMs }),
@@ -92,6 +95,7 @@ export async function startHttpServer(
   const app = createApp({
     source: options.source,
     hub,
+    state,
     metrics,
     runLogs: options.runLogs ?? (() => null),
     authToken,
@@ -109,6 +113,7 @@ export async function startHttpServer(
   });
   if (!listening.ok) {
     hub.close();
+    state.close();
     detachMetrics();
     return {
       ok: false,
@@ -127,6 +132,7 @@ export async function startHttpServer(
       close() {
         closing ??= new Promise<void>((resolve) => {
           hub.close();
+          state.close();
           detachMetrics();
           server.close(() => resolve());
           server.closeAllConnections();

@@ -1,11 +1,14 @@
 import type { ObserverEvent, StatusSource } from "../../domain/snapshot.js";
 import { type Clock, systemClock, type TimerHandle } from "../../util/clock.js";
 import { type Logger, silentLogger } from "../logger.js";
-import { agentEventJson, stateJson } from "./api-shapes.js";
+import { agentEventJson } from "./api-shapes.js";
+import type { StateCache } from "./state-cache.js";
 
 /** Options for {@link SseHub}. */
 export interface SseHubOptions {
   readonly source: StatusSource;
+  /** Where state messages come from (shared with `GET /api/v1/state`). */
+  readonly state: StateCache;
   readonly clock?: Clock;
   readonly logger?: Logger;
   /** Changes are batched and pushed at most once per this interval. Default 100 ms. */
@@ -32,6 +35,7 @@ const encoder = new TextEncoder();
  */
 export class SseHub {
   readonly #source: StatusSource;
+  readonly #state: StateCache;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #flushMs: number;
@@ -49,6 +53,7 @@ export class SseHub {
 
   constructor(options: SseHubOptions) {
     this.#source = options.source;
+    this.#state = options.state;
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
     this.#flushMs = options.flushMs ?? 100;
@@ -72,7 +77,7 @@ export class SseHub {
         start: (controller) => {
           client = { controller };
           this.#clients.add(client);
-          const state = JSON.stringify(stateJson(this.#source.snapshot()));
+          const state = this.#state.body();
           controller.enqueue(encoder.encode(`retry: 1000\n\nevent: state\ndata: ${state}\n\n`));
           this.#ensureHeartbeat();
         },
@@ -149,7 +154,7 @@ export class SseHub {
     }
     if (this.#stateDirty) {
       this.#stateDirty = false;
-      text += `event: state\ndata: ${JSON.stringify(stateJson(this.#source.snapshot()))}\n\n`;
+      text += `event: state\ndata: ${this.#state.body()}\n\n`;
     }
     if (text !== "") this.#broadcast(encoder.encode(text));
   }

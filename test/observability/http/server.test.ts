@@ -307,7 +307,7 @@ describe("SSE /api/v1/events", () => {
     const { base, source, server } = await serve();
     const sse = await SseClient.open(`${base}/api/v1/events`);
     await until(() => sse.of("state").length === 1);
-    expect(source.listenerCount).toBe(2); // SSE hub + metrics
+    expect(source.listenerCount).toBe(3); // SSE hub + state cache + metrics
     await server.close();
     await until(() => sse.ended, 2000, "stream ended");
     expect(source.listenerCount).toBe(0);
