@@ -39,6 +39,8 @@ export interface TerminalDashboard {
   stop(): void;
 }
 
+const CLEAR_SCREEN = "\u001b[2J\u001b[H";
+
 /** `plain` on a non-TTY stream or `TERM=dumb`, `tty` otherwise. */
 export function terminalMode(stream: TerminalStream, env: NodeJS.ProcessEnv): TerminalMode {
   return stream.isTTY === true && env.TERM !== "dumb" ? "tty" : "plain";
@@ -123,7 +125,12 @@ export function startTerminalDashboard(options: TerminalDashboardOptions): Termi
     tick = clock.setTimer(tickMs, onTick);
   };
 
+  // The terminal re-wraps what is on screen when its width changes, so log-update's line count of
+  // the previous frame is no longer true: clear the screen and start a fresh frame from the top.
   const onResize = (): void => {
+    if (stopped || logUpdate === null) return;
+    stream.write(CLEAR_SCREEN);
+    logUpdate.done();
     lastFrame = "";
     schedule();
   };
