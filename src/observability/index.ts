@@ -12,6 +12,7 @@ import type { Logger } from "./logger.js";
 import { createMetrics, type SymphonyMetrics } from "./metrics/metrics.js";
 import { type RunLogRecorder, startRunLogRecorder } from "./run-logs/recorder.js";
 import { startTerminalDashboard, type TerminalDashboard, type TerminalStream } from "./terminal/driver.js";
+import type { LogRouter } from "./terminal/log-router.js";
 
 export type { RunLogFiles } from "./http/api-shapes.js";
 export type { HttpServer, HttpStartError } from "./http/server.js";
@@ -22,6 +23,8 @@ export type { RunLogRecorder } from "./run-logs/recorder.js";
 export { startRunLogRecorder } from "./run-logs/recorder.js";
 export type { TerminalDashboard, TerminalMode, TerminalStream } from "./terminal/driver.js";
 export { startTerminalDashboard, terminalMode } from "./terminal/driver.js";
+export type { LogRouter } from "./terminal/log-router.js";
+export { createLogRouter } from "./terminal/log-router.js";
 export type { RenderOptions } from "./terminal/render.js";
 export { render } from "./terminal/render.js";
 
@@ -41,6 +44,8 @@ export interface ObservabilityOptions {
   readonly clock?: Clock;
   /** Pass one created earlier to also get tracker metrics (`metrics.instrumentTracker(adapter)`). */
   readonly metrics?: SymphonyMetrics;
+  /** The logger's console stream router; while the TUI runs, log lines print above its frame. */
+  readonly logRouter?: LogRouter;
 }
 
 /** The running status surfaces. */
@@ -114,6 +119,7 @@ export async function startObservability(
       url: http?.url ?? null,
       close() {
         closing ??= (async () => {
+          options.logRouter?.detach();
           tui?.stop();
           detachMetrics();
           await http?.close();

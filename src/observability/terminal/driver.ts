@@ -35,6 +35,11 @@ export interface TerminalDashboardOptions {
 
 /** A running terminal dashboard. */
 export interface TerminalDashboard {
+  /**
+   * Shows service log text (whole lines) without breaking the frame: in tty mode the lines are
+   * printed above the redrawn frame with the next redraw; in plain mode they are written through.
+   */
+  writeLog(text: string): void;
   /** Draws a final "offline" frame (tty mode), unsubscribes and cancels its timers. */
   stop(): void;
 }
@@ -78,6 +83,7 @@ export function startTerminalDashboard(options: TerminalDashboardOptions): Termi
   let pending: TimerHandle | null = null;
   let tick: TimerHandle | null = null;
   let stopped = false;
+  let pendingLog = "";
 
   const frameFor = (offline: boolean): string => {
     const width = stream.columns ?? 100;
@@ -92,6 +98,12 @@ export function startTerminalDashboard(options: TerminalDashboardOptions): Termi
   const draw = (): void => {
     lastDrawAt = clock.now();
     if (logUpdate !== null) {
+      if (pendingLog !== "") {
+        // persist() erases the frame, prints the lines into the scrollback and starts a new frame
+        logUpdate.persist(pendingLog.replace(/\n$/, ""));
+        pendingLog = "";
+        lastFrame = "";
+      }
       const frame = frameFor(false);
       if (frame === lastFrame) return;
       lastFrame = frame;
@@ -145,6 +157,15 @@ export function startTerminalDashboard(options: TerminalDashboardOptions): Termi
   draw();
 
   return {
+    writeLog(text: string): void {
+      if (stopped || logUpdate === null) {
+        stream.write(text);
+        return;
+      }
+      // bounded: a flood of log lines between two redraws keeps only the newest 64 KiB
+      pendingLog = (pendingLog + text).slice(-65_536);
+      schedule();
+    },
     stop(): void {
       if (stopped) return;
       stopped = true;
@@ -155,6 +176,8 @@ export function startTerminalDashboard(options: TerminalDashboardOptions): Termi
       pending = null;
       tick = null;
       if (logUpdate !== null) {
+        if (pendingLog !== "") logUpdate.persist(pendingLog.replace(/\n$/, ""));
+        pendingLog = "";
         logUpdate(frameFor(true));
         logUpdate.done();
       }

@@ -96,6 +96,21 @@ describe("terminal dashboard driver", () => {
     dash.stop();
   });
 
+  it("service log lines are printed above the frame with the next redraw, not over it", () => {
+    const { clock, stream, dash } = setup();
+    const before = stream.writes.length;
+    dash.writeLog("ts=1 level=info msg=dispatch issue_identifier=MT-1\n");
+    dash.writeLog("ts=2 level=info msg=dispatch issue_identifier=MT-2\n");
+    clock.advance(250);
+    const written = stream.writes.slice(before).join("");
+    const logAt = written.indexOf("issue_identifier=MT-2");
+    const frameAt = written.lastIndexOf("SYMPHONY STATUS");
+    expect(written).toContain("issue_identifier=MT-1");
+    expect(logAt).toBeGreaterThan(-1);
+    expect(frameAt).toBeGreaterThan(logAt);
+    dash.stop();
+  });
+
   it("stop() prints an offline frame, unsubscribes and leaves no timer or listener behind", () => {
     const { clock, source, stream, dash } = setup();
     source.set(busySnapshot()); // leaves a pending coalesced redraw
@@ -115,6 +130,8 @@ describe("terminal dashboard driver", () => {
     expect(stream.writes).toEqual([`${statusLine(buildSnapshot())}\n`, `${statusLine(busySnapshot())}\n`]);
     expect(stream.writes.join("")).not.toContain("\u001b");
     expect(stream.writes[1]).toContain("running=2/10 retrying=2 blocked=1");
+    dash.writeLog("plain log line\n");
+    expect(stream.writes.at(-1)).toBe("plain log line\n");
     dash.stop();
     expect(clock.pendingTimers).toBe(0);
   });
