@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { StatusSource } from "../../domain/snapshot.js";
 import type { Logger } from "../logger.js";
 import type { SymphonyMetrics } from "../metrics/metrics.js";
@@ -22,10 +22,9 @@ export interface AppDeps {
   readonly now: () => number;
 }
 
-const notAllowed =
-  (allow: string) =>
-  (c: { json: (body: unknown, status: 405, headers: Record<string, string>) => Response }) =>
-    c.json(errorJson("method_not_allowed", `Method not allowed; use ${allow}`), 405, { allow });
+/** 405 with the JSON envelope and the `Allow` header. */
+const notAllowed = (allow: string) => (c: Context) =>
+  c.json(errorJson("method_not_allowed", `Method not allowed; use ${allow}`), 405, { allow });
 
 /**
  * The hono app: `/` (dashboard), `/api/v1/state`, `/api/v1/refresh`, `/api/v1/events` (SSE),
