@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { expandHome } from "../config/env-values.js";
 import { messageOf } from "../domain/errors.js";
 import type { LogFormat } from "../observability/log/index.js";
 import { resolveWorkflowPath } from "../workflow/loader.js";
@@ -35,6 +37,16 @@ interface RunFlags {
   debug?: boolean;
 }
 
+function withRunOptions(command: Command): Command {
+  return command
+    .argument("[path]", "path to WORKFLOW.md (default ./WORKFLOW.md)")
+    .option("--port <n>", "serve the HTTP API and dashboard on this port (overrides server.port)", parsePort)
+    .option("--logs-root <dir>", "also write a size-rotated symphony.log in this directory", parseLogsRoot)
+    .addOption(
+      new Option("--log-format <format>", "log line format").choices(["text", "json"]).default("text"),
+    );
+}
+
 function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> | number) => void): Command {
   const program = new Command("symphony")
     .description("Polls an issue tracker and runs a coding agent per issue in an isolated workspace.")
@@ -45,30 +57,29 @@ function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> 
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError("(run with --help for usage)");
 
-  program
-    .argument("[path]", "path to WORKFLOW.md (default ./WORKFLOW.md)")
-    .option("--port <n>", "serve the HTTP API and dashboard on this port (overrides server.port)", parsePort)
-    .option("--logs-root <dir>", "also write a size-rotated symphony.log in this directory", parseLogsRoot)
-    .addOption(
-      new Option("--log-format <format>", "log line format").choices(["text", "json"]).default("text"),
-    )
-    .action((path: string | undefined, flags: RunFlags) => {
-      setCode(
-        runCommand(
-          {
-            workflowPath: resolveWorkflowPath(path, io.cwd),
-            ...(flags.port !== undefined ? { port: flags.port } : {}),
-            ...(flags.logsRoot !== undefined
-              ? { logsRoot: resolveWorkflowPath(flags.logsRoot, io.cwd) }
-              : {}),
-            logFormat: flags.logFormat,
-            debug: flags.debug === true,
-          },
-          io,
-          deps,
-        ),
-      );
-    });
+  const runAction = (path: string | undefined, flags: RunFlags, command: Command) => {
+    // `--debug` is a program-level flag; read it from the root whichever form was used.
+    const debug = flags.debug === true || command.optsWithGlobals().debug === true;
+    setCode(
+      runCommand(
+        {
+          workflowPath: resolveWorkflowPath(path, io.cwd),
+          ...(flags.port !== undefined ? { port: flags.port } : {}),
+          ...(flags.logsRoot !== undefined
+            ? { logsRoot: resolve(io.cwd, expandHome(flags.logsRoot, io.env)) }
+            : {}),
+          logFormat: flags.logFormat,
+          debug,
+        },
+        io,
+        deps,
+      ),
+    );
+  };
+  withRunOptions(program).action(runAction);
+  withRunOptions(
+    program.command("run").description("run the service (the same as `symphony [path]`)"),
+  ).action(runAction);
 
   program
     .command("validate")

@@ -51,29 +51,53 @@ export interface RunDeps {
   readonly clock?: Clock;
 }
 
-function waitForShutdown(signal: AbortSignal | undefined, exited: Promise<number> | undefined) {
+type Outcome = { kind: "signal"; name: string } | { kind: "exited"; code: number };
+
+/** Listens for SIGINT/SIGTERM (and the test signal) from the very start, so no signal is missed. */
+function shutdownWaiter(signal: AbortSignal | undefined) {
   const handlers: Array<[NodeJS.Signals, () => void]> = [];
-  const done = new Promise<{ kind: "signal"; name: string } | { kind: "exited"; code: number }>((resolve) => {
-    for (const name of ["SIGINT", "SIGTERM"] as const) {
-      const handler = () => resolve({ kind: "signal", name });
-      handlers.push([name, handler]);
-      process.once(name, handler);
-    }
-    if (signal !== undefined) {
-      if (signal.aborted) resolve({ kind: "signal", name: "abort" });
-      signal.addEventListener("abort", () => resolve({ kind: "signal", name: "abort" }), { once: true });
-    }
-    exited?.then((code) => resolve({ kind: "exited", code }));
+  let settle: (outcome: Outcome) => void = () => {};
+  const done = new Promise<Outcome>((resolve) => {
+    settle = resolve;
   });
-  const release = () => {
-    for (const [name, handler] of handlers) process.off(name, handler);
+  for (const name of ["SIGINT", "SIGTERM"] as const) {
+    const handler = () => settle({ kind: "signal", name });
+    handlers.push([name, handler]);
+    process.on(name, handler);
+  }
+  const onAbort = () => settle({ kind: "signal", name: "abort" });
+  if (signal?.aborted === true) onAbort();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  return {
+    done,
+    watch: (exited: Promise<number> | undefined) => {
+      exited?.then((code) => settle({ kind: "exited", code }));
+    },
+    release: () => {
+      for (const [name, handler] of handlers) process.off(name, handler);
+      signal?.removeEventListener("abort", onAbort);
+    },
   };
-  return { done, release };
 }
 
 /** `symphony [path]`: load + validate + watch the workflow, start the service, run until a signal. */
 export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps = {}): Promise<number> {
   const clock = deps.clock ?? systemClock;
+  const waiter = shutdownWaiter(deps.shutdown);
+  try {
+    return await runUntilShutdown(options, io, deps, clock, waiter);
+  } finally {
+    waiter.release();
+  }
+}
+
+async function runUntilShutdown(
+  options: RunOptions,
+  io: CliIo,
+  deps: RunDeps,
+  clock: Clock,
+  waiter: ReturnType<typeof shutdownWaiter>,
+): Promise<number> {
   const logger = createLogger({
     format: options.logFormat,
     level: options.debug ? "debug" : "info",
@@ -90,6 +114,10 @@ export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps =
   }
   const source = opened.value;
   logger.setSecrets(source.current().config.secretValues);
+  logger.debug("workflow loaded", {
+    workflow: source.path,
+    content_hash: source.current().contentHash.slice(0, 12),
+  });
   const unsubscribe = source.subscribe((result) => {
     if (result.ok) logger.setSecrets(result.value.config.secretValues);
   });
@@ -127,9 +155,8 @@ export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps =
     port: ctx.serverPort(config),
   });
 
-  const wait = waitForShutdown(deps.shutdown, started.value.exited);
-  const outcome = await wait.done;
-  wait.release();
+  waiter.watch(started.value.exited);
+  const outcome = await waiter.done;
   if (outcome.kind === "exited") {
     logger[outcome.code === 0 ? "info" : "error"]("service exited", { code: outcome.code });
     await started.value.stop("exited").catch(() => {});

@@ -55,7 +55,7 @@ function zodErrors(raw: unknown, issues: readonly z.core.$ZodIssue[]): WorkflowE
     const key = issue.path.map(String).join(".");
     const got = valueAt(raw, issue.path);
     const message = issue.message.startsWith("must") ? issue.message : `is invalid: ${issue.message}`;
-    return configError(key, `${message}, got ${showValue(got)}`);
+    return configError(key, `${message}, got ${showValue(got, key)}`);
   });
 }
 
@@ -106,7 +106,7 @@ function buildTracker(
   secrets.push(...kind.value.secretValues(parsed.value));
   const labels = new Set(fm.required_labels.map((label) => label.trim().toLowerCase()));
   return {
-    kind: (fm.kind as string).trim(),
+    kind: (fm.kind as string).trim().toLowerCase(),
     activeStates: fm.active_states ?? kind.value.defaultActiveStates,
     terminalStates: fm.terminal_states ?? kind.value.defaultTerminalStates,
     requiredLabels: [...labels],
@@ -132,7 +132,15 @@ export function buildServiceConfig(
   const { env } = options;
   const cleaned = dropNulls(raw);
   const parsed = frontMatterSchema.safeParse(cleaned);
-  if (!parsed.success) return err(withPath(zodErrors(cleaned, parsed.error.issues), workflowPath));
+  if (!parsed.success) {
+    const errors = zodErrors(cleaned, parsed.error.issues);
+    // Report tracker problems too when the tracker section itself is well-formed, so one pass shows all.
+    const tracker = frontMatterSchema.shape.tracker.safeParse(cleaned.tracker);
+    if (tracker.success && !parsed.error.issues.some((issue) => issue.path[0] === "tracker")) {
+      buildTracker(tracker.data, workflowDir, env, errors, []);
+    }
+    return err(withPath(errors, workflowPath));
+  }
   const fm = parsed.data;
   const errors: WorkflowError[] = [];
   const secrets: string[] = [];

@@ -22,13 +22,19 @@ export function configError(
   return { code, key, message, path: "" };
 }
 
-/** Renders a config value for an error message (`got …`), short and single-line. */
-export function showValue(value: unknown): string {
-  let text: string;
-  try {
-    text = value === undefined ? "nothing" : (JSON.stringify(value) ?? String(value));
-  } catch {
-    text = String(value);
-  }
+// Keys whose values are secrets: errors about them never echo the value.
+const SECRET_KEY = /(^|_|\.)(api_key|apikey|token|auth_token|secret|password)$/i;
+
+/**
+ * Renders a config value for an error message (`got …`): short and single-line. Maps and lists are named,
+ * not printed, and values of secret-looking keys (`api_key`, `auth_token`, …) are never shown.
+ */
+export function showValue(value: unknown, key = ""): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a map";
+  if (SECRET_KEY.test(key)) return `a ${typeof value} (value hidden)`;
+  const text = typeof value === "string" ? JSON.stringify(value) : String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -63,7 +63,7 @@ export function trackerKind(kind: string | undefined): Result<TrackerKindDefinit
       ),
     );
   }
-  const found = TRACKER_KINDS.get(kind.trim());
+  const found = TRACKER_KINDS.get(kind.trim().toLowerCase());
   if (found === undefined) {
     return err(
       configError(

@@ -1,5 +1,6 @@
 import { basename, dirname, resolve } from "node:path";
 import { type FSWatcher, watch } from "chokidar";
+import { messageOf } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
 import { type Clock, systemClock, type TimerHandle } from "../util/clock.js";
@@ -24,6 +25,24 @@ export interface FileWorkflowSource extends WorkflowSource {
   ready(): Promise<void>;
   /** The error of the most recent failed reload, or null when the file currently loads. */
   lastError(): WorkflowError | null;
+}
+
+// A reload must never take the service down: an unexpected throw (a bug) becomes an error result.
+function guardedLoad(
+  bytes: Buffer,
+  file: string,
+  options: LoadOptions,
+): Result<LoadedWorkflow, WorkflowError> {
+  try {
+    const loaded = loadWorkflowBytes(bytes, file, options);
+    return loaded.ok ? loaded : err(summariseErrors(loaded.error));
+  } catch (cause) {
+    return err({
+      code: "workflow_parse_error",
+      message: `unexpected failure while loading: ${messageOf(cause)}`,
+      path: file,
+    });
+  }
 }
 
 type Listener = (result: Result<LoadedWorkflow, WorkflowError>) => void;
@@ -70,8 +89,7 @@ export function openWorkflowSource(
     } else {
       key = contentHash(read.value);
       if (key === lastKey) return lastResult;
-      const loaded = loadWorkflowBytes(read.value, file, options);
-      result = loaded.ok ? loaded : err(summariseErrors(loaded.error));
+      result = guardedLoad(read.value, file, options);
     }
     lastKey = key;
     lastResult = result;

@@ -22,6 +22,53 @@ function tooDeep(value: unknown, depth: number): boolean {
   return false;
 }
 
+// More than MAX_DEPTH compact block indicators in a row (`- - - … x`) on one line.
+const INDICATOR_RUN = new RegExp(`(?:^|[\\s:])(?:[-?][ \\t]+){${MAX_DEPTH + 1}}`);
+
+/**
+ * Finds the first place where collections nest deeper than {@link MAX_DEPTH}, before the YAML parser sees
+ * the text: the parser's memory and stack use grow badly with such nesting.
+ */
+function nestingTooDeep(text: string): { line: number; column: number } | null {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i += 1) {
+    // Block nesting: compact indicators (`- - - x`, `? ? x`) and absurd indentation.
+    const line = lines[i] ?? "";
+    const indent = line.length - line.trimStart().length;
+    if (indent > MAX_DEPTH * 8 || INDICATOR_RUN.test(line)) return { line: i + 1, column: 1 };
+  }
+  let depth = 0;
+  let line = 1;
+  let column = 0;
+  let quote: string | null = null;
+  let comment = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i];
+    column += 1;
+    if (ch === "\n") {
+      line += 1;
+      column = 0;
+      comment = false;
+      // Only over-counts multi-line quoted scalars that hold brackets: at worst a false "too deep".
+      quote = null;
+      continue;
+    }
+    if (comment) continue;
+    if (quote !== null) {
+      if (ch === "\\" && quote === '"') i += 1;
+      else if (ch === quote) quote = null;
+      continue;
+    }
+    if ((ch === '"' || ch === "'") && (i === 0 || /[\s[{,:]/.test(text[i - 1] ?? ""))) quote = ch;
+    else if (ch === "#" && (i === 0 || /\s/.test(text[i - 1] ?? ""))) comment = true;
+    else if (ch === "[" || ch === "{") {
+      depth += 1;
+      if (depth > MAX_DEPTH) return { line, column };
+    } else if ((ch === "]" || ch === "}") && depth > 0) depth -= 1;
+  }
+  return null;
+}
+
 function makeLocator(doc: Document, counter: LineCounter, firstLine: number) {
   return (key: string): { line: number; column: number; depth: number } | undefined => {
     const parts = key === "" ? [] : key.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p));
@@ -42,6 +89,16 @@ export function parseFrontMatterYaml(
   path: string,
   firstLine: number,
 ): Result<ParsedFrontMatter, WorkflowError> {
+  const deep = nestingTooDeep(yamlText);
+  if (deep !== null) {
+    return err({
+      code: "workflow_parse_error",
+      message: `front matter nests deeper than ${MAX_DEPTH} levels`,
+      path,
+      line: deep.line + firstLine - 1,
+      column: deep.column,
+    });
+  }
   const counter = new LineCounter();
   let doc: Document;
   let value: unknown;

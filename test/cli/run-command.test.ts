@@ -155,6 +155,31 @@ describe("symphony run (spec 17.7)", () => {
     expect(readFileSync(join(dir, "logs", "symphony.log"), "utf8")).toContain('"msg":"ready"');
   });
 
+  it("`symphony run [path]` is the same command; --debug (before or after it) adds debug lines", async () => {
+    const path = writeWorkflow(dir, good, "x");
+    for (const args of [
+      ["run", path, "--debug"],
+      ["--debug", "run", path],
+    ]) {
+      const { code, io } = await runUntilReady(args);
+      expect(code).toBe(0);
+      expect(io.err()).toContain(`level=debug msg="workflow loaded" workflow=${path}`);
+    }
+    const quiet = await runUntilReady(["run", path]);
+    expect(quiet.io.err()).not.toContain("level=debug");
+  });
+
+  it("--logs-root expands ~ and resolves relative to the working directory", async () => {
+    writeWorkflow(dir, good, "x");
+    const io = captureIo(dir, { HOME: join(dir, "home") });
+    const shutdown = new AbortController();
+    const code = runCli(["--logs-root", "~/logs"], io, { shutdown: shutdown.signal });
+    await until(() => io.err().includes("msg=ready"), 5_000, "ready");
+    shutdown.abort();
+    expect(await code).toBe(0);
+    expect(readFileSync(join(dir, "home", "logs", "symphony.log"), "utf8")).toContain("msg=ready");
+  });
+
   it("SIGINT/SIGTERM listeners are removed after the run", async () => {
     const before = [process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")];
     writeWorkflow(dir, good, "x");

@@ -142,6 +142,25 @@ describe("validation", () => {
     expect(errors[0]?.message).toMatch(/got /);
   });
 
+  it("errors never echo the value of a secret key, nor the contents of maps and lists", () => {
+    const errors = [
+      ...bad({ ...memory, builtin: { api_key: 12345678 }, server: { auth_token: 87654321 } }),
+      ...bad({ tracker: { kind: "linear", provider: { api_key: 55556666, project_slug: "p" } } }),
+    ];
+    expect(errors.map((e) => e.key)).toEqual([
+      "builtin.api_key",
+      "server.auth_token",
+      "tracker.provider.api_key",
+      "tracker.provider.api_key",
+    ]);
+    const text = errors.map((e) => e.message).join("\n");
+    expect(text).not.toMatch(/12345678|87654321|55556666/);
+    expect(text).toContain("a number (value hidden)");
+    expect(bad({ ...memory, polling: { interval_ms: { secret: "x" } } })[0]?.message).toBe(
+      "must be a positive integer, got a map",
+    );
+  });
+
   it("a non-map section is rejected with its key", () => {
     expect(bad({ ...memory, agent: [1, 2] })[0]).toMatchObject({
       code: "invalid_workflow_config",
@@ -184,6 +203,35 @@ describe("tracker kind", () => {
     });
     expect(bad({ tracker: { kind: "local", provider: { path: 5 } } })[0]).toMatchObject({
       key: "tracker.provider.path",
+    });
+  });
+
+  it("tracker.kind is matched case-insensitively and stored lower-case", () => {
+    expect(good({ tracker: { kind: " Memory " } }).tracker.kind).toBe("memory");
+  });
+
+  it("tracker problems are reported alongside other section errors", () => {
+    const errors = bad({ tracker: { kind: "linear" }, agent: { max_turns: 0 } });
+    expect(errors.map((e) => e.key)).toEqual([
+      "agent.max_turns",
+      "tracker.provider.api_key",
+      "tracker.provider.project_slug",
+    ]);
+  });
+
+  it("17.1: tracker.provider preserves adapter-owned keys: core hands every key to the adapter's parser", () => {
+    // `timeout_ms` and `page_size` are unknown to the core schema; only the Linear adapter knows them.
+    const c = good({
+      tracker: {
+        kind: "linear",
+        provider: { api_key: "k-1234", project_slug: "p", timeout_ms: 900, page_size: 7 },
+      },
+    });
+    expect(c.tracker.provider).toMatchObject({ timeoutMs: 900, pageSize: 7 });
+    expect(
+      bad({ tracker: { kind: "linear", provider: { api_key: "k", project_slug: "p", page_size: 0 } } })[0],
+    ).toMatchObject({
+      key: "tracker.provider.page_size",
     });
   });
 

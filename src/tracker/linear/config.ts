@@ -51,7 +51,7 @@ function optionalString(raw: Readonly<Record<string, unknown>>, key: string, err
   const value = raw[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value === "string") return value;
-  errors.push(configError(`${KEY}.${key}`, `must be a string, got ${showValue(value)}`));
+  errors.push(configError(`${KEY}.${key}`, `must be a string, got ${showValue(value, key)}`));
   return undefined;
 }
 
