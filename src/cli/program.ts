@@ -31,6 +31,7 @@ function parseLogsRoot(value: string): string {
 }
 
 interface RunFlags {
+  tui: boolean;
   port?: number;
   logsRoot?: string;
   logFormat: LogFormat;
@@ -44,7 +45,8 @@ function withRunOptions(command: Command): Command {
     .option("--logs-root <dir>", "also write a size-rotated symphony.log in this directory", parseLogsRoot)
     .addOption(
       new Option("--log-format <format>", "log line format").choices(["text", "json"]).default("text"),
-    );
+    )
+    .option("--no-tui", "no terminal dashboard (drawn only when stdout is a terminal and CI is unset)");
 }
 
 function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> | number) => void): Command {
@@ -70,6 +72,7 @@ function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> 
             : {}),
           logFormat: flags.logFormat,
           debug,
+          tui: flags.tui,
         },
         io,
         deps,

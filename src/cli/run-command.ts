@@ -1,11 +1,14 @@
 import type { ServiceConfig } from "../config/types.js";
 import { messageOf } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
+import type { StatusSource } from "../domain/snapshot.js";
+import { createLogRouter, type Observability } from "../observability/index.js";
 import { createLogger, type LogFormat, type ServiceLogger } from "../observability/log/index.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { type FileWorkflowSource, openWorkflowSource } from "../workflow/file-source.js";
 import { formatWorkflowError, summariseErrors } from "../workflow/workflow-errors.js";
 import type { CliIo } from "./io.js";
+import { startStatusSurfaces } from "./status-surfaces.js";
 
 /** Options of `symphony [path]` after parsing. */
 export interface RunOptions {
@@ -15,6 +18,8 @@ export interface RunOptions {
   readonly logsRoot?: string;
   readonly logFormat: LogFormat;
   readonly debug: boolean;
+  /** False with `--no-tui` (the terminal dashboard also needs a TTY stdout and no CI). */
+  readonly tui?: boolean;
 }
 
 /** Everything the running service is built from. */
@@ -32,6 +37,8 @@ export interface ServiceContext {
 export interface RunningService {
   stop(reason: string): Promise<void>;
   readonly exited?: Promise<number>;
+  /** The orchestrator's status view; when present the terminal dashboard, HTTP API and run logs start. */
+  readonly status?: StatusSource;
 }
 
 /** Starts the service once the workflow is loaded and validated. */
@@ -98,10 +105,12 @@ async function runUntilShutdown(
   clock: Clock,
   waiter: ReturnType<typeof shutdownWaiter>,
 ): Promise<number> {
+  // the terminal dashboard takes over console log lines while it is drawn
+  const logRouter = createLogRouter(io.stderr);
   const logger = createLogger({
     format: options.logFormat,
     level: options.debug ? "debug" : "info",
-    stderr: io.stderr,
+    stderr: logRouter.stream,
     ...(options.logsRoot !== undefined ? { logsRoot: options.logsRoot } : {}),
     clock,
   });
@@ -148,6 +157,25 @@ async function runUntilShutdown(
     return shutdown(1);
   }
   const config = source.current().config;
+  let surfaces: Observability | null = null;
+  if (started.value.status !== undefined) {
+    const status = await startStatusSurfaces({
+      status: started.value.status,
+      config,
+      io,
+      logger,
+      logRouter,
+      port: options.port,
+      logsRoot: options.logsRoot,
+      tui: options.tui !== false,
+    });
+    if (!status.ok) {
+      io.stderr.write(`symphony: cannot start: ${status.error} (${source.path})\n`);
+      await started.value.stop("startup_failed").catch(() => {});
+      return shutdown(1);
+    }
+    surfaces = status.value;
+  }
   logger.info("ready", {
     workflow: source.path,
     tracker: config.tracker.kind,
@@ -157,6 +185,7 @@ async function runUntilShutdown(
 
   waiter.watch(started.value.exited);
   const outcome = await waiter.done;
+  await surfaces?.close();
   if (outcome.kind === "exited") {
     logger[outcome.code === 0 ? "info" : "error"]("service exited", { code: outcome.code });
     await started.value.stop("exited").catch(() => {});

@@ -6,7 +6,7 @@ import { render } from "./render.js";
 
 /** The output a terminal dashboard writes to (`process.stdout` in the CLI). */
 export interface TerminalStream {
-  write(chunk: string): boolean;
+  write(chunk: string): unknown;
   readonly isTTY?: boolean;
   readonly columns?: number;
   readonly rows?: number;
