@@ -150,4 +150,45 @@ describe("startObservability", () => {
     expect(body.events_log).toBe(join(tmp.path, "LOG-1", "run-1.events.jsonl"));
     await until(() => existsSync(body.run_log) && existsSync(body.events_log), 2000, "log files");
   });
+
+  it("17.6: the surfaces only read — nothing but POST /api/v1/refresh asks the orchestrator for anything, and odd events never throw back", async () => {
+    const { logger } = recordingLogger();
+    const tmp = await makeTempDir();
+    cleanups.push(tmp.cleanup);
+    const source = new FakeStatusSource(busySnapshot());
+    const before = JSON.stringify(source.snapshot());
+    const started = await startObservability({
+      source,
+      config: configWith({ port: 0, host: "127.0.0.1", authToken: null }),
+      logsRoot: tmp.path,
+      port: null,
+      tui: true,
+      stdout: new FakeTty(),
+      logger,
+    });
+    if (!started.ok) throw new Error(started.error.kind);
+    cleanups.push(() => started.value.close());
+    const url = started.value.url!;
+    for (const path of ["", "api/v1/state", "api/v1/MT-649", "metrics", "api/v1/nope"])
+      await fetch(`${url}${path}`);
+    const odd = [
+      { type: "run_started" },
+      { type: "hook_finished", issueId: 1, identifier: null },
+      { type: "run_ended", issueId: "x", identifier: "y" },
+      { type: "something_new", issueId: "x", identifier: "y" },
+    ];
+    for (const event of odd) expect(() => source.emit(event as unknown as ObserverEvent)).not.toThrow();
+    expect(() =>
+      source.emit({
+        type: "agent_event",
+        issueId: "unknown",
+        identifier: "UNKNOWN-1",
+        event: { type: "malformed", at: 0, line: "\u0000", reason: "binary" },
+      }),
+    ).not.toThrow();
+    expect(source.refreshRequests).toBe(0);
+    await fetch(`${url}api/v1/refresh`, { method: "POST" });
+    expect(source.refreshRequests).toBe(1);
+    expect(JSON.stringify(source.snapshot())).toBe(before);
+  });
 });
