@@ -4,6 +4,7 @@ import { err, ok, type Result } from "../domain/result.js";
 import type { StatusSource } from "../domain/snapshot.js";
 import { createLogRouter, type Observability } from "../observability/index.js";
 import { createLogger, type LogFormat, type ServiceLogger } from "../observability/log/index.js";
+import { startOrchestratorService } from "../service.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { type FileWorkflowSource, openWorkflowSource } from "../workflow/file-source.js";
 import { formatWorkflowError, summariseErrors } from "../workflow/workflow-errors.js";
@@ -36,9 +37,9 @@ export interface ServiceContext {
 /** A started service. `exited` settles if the service stops on its own (non-zero = abnormal). */
 export interface RunningService {
   stop(reason: string): Promise<void>;
-  readonly exited?: Promise<number>;
   /** The orchestrator's status view; when present the terminal dashboard, HTTP API and run logs start. */
   readonly status?: StatusSource;
+  readonly exited?: Promise<number>;
 }
 
 /** Starts the service once the workflow is loaded and validated. */
@@ -49,7 +50,16 @@ export type ServiceStarter = (ctx: ServiceContext) => Promise<Result<RunningServ
  * validated and watched, and the process idles until SIGINT/SIGTERM. The orchestrator replaces this
  * function (build tracker + backend + orchestrator from `ctx.source`, start it, return its handle).
  */
-export const startService: ServiceStarter = async () => ok({ stop: async () => {} });
+export const startService: ServiceStarter = async (ctx) => {
+  const started = await startOrchestratorService({
+    source: ctx.source,
+    logger: ctx.logger,
+    clock: ctx.clock,
+    env: process.env,
+  });
+  if (!started.ok) return started;
+  return ok({ status: started.value.status, stop: () => started.value.stop() });
+};
 
 /** Extra seams for tests: a different starter, and a signal standing in for SIGINT/SIGTERM. */
 export interface RunDeps {
