@@ -135,7 +135,7 @@ describe("startObservability", () => {
       identifier: "LOG-1",
       runId: "run-1",
       attempt: null,
-    } as unknown as ObserverEvent);
+    });
     source.emit({
       type: "agent_event",
       issueId: "id-LOG-1",

@@ -132,9 +132,16 @@ export class SseHub {
         }
         break;
       }
-      default:
-        // run lifecycle events reach the page through the state they change
+      case "run_started":
+      case "hook_finished":
+      case "run_ended":
+        // they reach the page through the state they change
         return;
+      default: {
+        const _exhaustive: never = event;
+        void _exhaustive;
+        return;
+      }
     }
     if (this.#flushTimer === null) {
       this.#flushTimer = this.#clock.setTimer(this.#flushMs, () => {

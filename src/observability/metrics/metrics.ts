@@ -4,7 +4,6 @@ import type { Result } from "../../domain/result.js";
 import type { ObserverEvent, OrchestratorSnapshot, StatusSource } from "../../domain/snapshot.js";
 import type { TrackerAdapter } from "../../tracker/adapter.js";
 import { type Clock, systemClock } from "../../util/clock.js";
-import { lifecycleEvent } from "../lifecycle.js";
 
 /** Prometheus metrics for one service: gauges read from snapshots at scrape time, counters from events. */
 export interface SymphonyMetrics {
@@ -148,14 +147,12 @@ export function createMetrics(options: { readonly clock?: Clock } = {}): Symphon
   // issueId → when its current turn started (receipt time, our clock)
   const turnStart = new Map<string, number>();
   const onEvent = (event: ObserverEvent): void => {
-    if (event.type !== "agent_event") {
-      const life = lifecycleEvent(event);
-      if (life?.type === "run_ended") {
-        runOutcomes.inc({ outcome: life.outcome, reason: life.reason ?? "" });
-        turnStart.delete(life.issueId);
-      }
+    if (event.type === "run_ended") {
+      runOutcomes.inc({ outcome: event.outcome, reason: event.reason ?? "" });
+      turnStart.delete(event.issueId);
       return;
     }
+    if (event.type !== "agent_event") return;
     const e = event.event;
     agentEvents.inc({ type: e.type });
     const now = clock.now();

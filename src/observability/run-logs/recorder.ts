@@ -3,7 +3,6 @@ import type { ObserverEvent, StatusSource } from "../../domain/snapshot.js";
 import { type Clock, systemClock } from "../../util/clock.js";
 import { summariseAgentEvent } from "../format.js";
 import type { RunLogFiles } from "../http/api-shapes.js";
-import { lifecycleEvent } from "../lifecycle.js";
 import { type Logger, silentLogger } from "../logger.js";
 import { CappedFile } from "./capped-file.js";
 import { runLogFiles } from "./paths.js";
@@ -118,33 +117,36 @@ export function startRunLogRecorder(options: RunLogRecorderOptions): RunLogRecor
 
   const listener = (event: ObserverEvent): void => {
     try {
-      if (event.type === "agent_event") {
-        onAgentEvent(event.issueId, event.identifier, event.event);
-        return;
-      }
-      const life = lifecycleEvent(event);
-      if (life === null) return;
-      switch (life.type) {
+      switch (event.type) {
+        case "agent_event":
+          onAgentEvent(event.issueId, event.identifier, event.event);
+          break;
         case "run_started":
-          begin(life.issueId, life.identifier, life.runId, life.attempt);
+          begin(event.issueId, event.identifier, event.runId, event.attempt);
           break;
         case "hook_finished": {
-          const run = runFor(life.issueId, life.identifier);
+          const run = runFor(event.issueId, event.identifier);
           if (run === null) break;
-          const status = life.timedOut
+          const status = event.timedOut
             ? "timed out"
-            : life.ok
+            : event.ok
               ? "ok"
-              : `failed exit_code=${life.exitCode ?? "none"}`;
-          line(run, "hook", `${life.hook} ${status} duration_ms=${life.durationMs}`);
-          if (life.output !== null) {
-            for (const out of life.output.split("\n")) if (out !== "") line(run, `hook ${life.hook}`, out);
+              : `failed exit_code=${event.exitCode ?? "none"}`;
+          line(run, "hook", `${event.hook} ${status} duration_ms=${event.durationMs}`);
+          if (event.output !== null) {
+            for (const out of event.output.split("\n")) if (out !== "") line(run, `hook ${event.hook}`, out);
           }
           break;
         }
         case "run_ended":
-          if (open.get(life.issueId)?.runId === life.runId) end(life.issueId, life.outcome, life.reason);
+          if (open.get(event.issueId)?.runId === event.runId) end(event.issueId, event.outcome, event.reason);
           break;
+        case "snapshot_changed":
+          break;
+        default: {
+          const _exhaustive: never = event;
+          void _exhaustive;
+        }
       }
     } catch (error) {
       // observers cannot hurt the core

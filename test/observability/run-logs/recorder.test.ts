@@ -35,8 +35,8 @@ async function setup(limits: { maxLogBytes?: number; maxEventsBytes?: number } =
   return { logsRoot, source, recorder, warnings, tmp };
 }
 
-// Lifecycle events as the orchestrator emits them (cast: older seams do not list them yet).
-const lifecycle = (event: Record<string, unknown>) => event as unknown as ObserverEvent;
+// Lifecycle events as the orchestrator emits them.
+const lifecycle = (event: ObserverEvent): ObserverEvent => event;
 const agent = (identifier: string, event: AgentEvent): ObserverEvent => ({
   type: "agent_event",
   issueId: `id-${identifier}`,
