@@ -111,6 +111,7 @@ export async function startObservability(
         dashboardUrl: http?.url ?? null,
       })
     : null;
+  if (tui !== null) options.logRouter?.attach(tui);
 
   let closing: Promise<void> | null = null;
   return {

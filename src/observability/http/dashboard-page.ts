@@ -81,7 +81,7 @@ function render() {
     el("td", {}, issueLink(r.issue_identifier, r.issue_url)), num(r.attempt), until(r.due_at), r.kind, el("td", { class: "msg" }, r.error || "-")])), "Retry queue is empty.");
   table("blocked", ["Issue", "State", "Waiting", "Question"], s.blocked.map((r) => row(r.issue_identifier, [
     el("td", {}, issueLink(r.issue_identifier, r.issue_url)), r.state, since(r.blocked_at), r.kind + ": " + r.question])), "Nobody is being waited on.");
-  table("skipped", ["Issue", "State", "Why not dispatched"], s.skipped.map((r) => row(r.issue_identifier, [
+  table("skipped", ["Issue", "State", "Why not dispatched"], s.skipped.filter((r) => r.reason.kind !== "running").map((r) => row(r.issue_identifier, [
     r.issue_identifier, r.state, r.reason_text])), "Every candidate was dispatched.");
   renderDetail();
 }

@@ -141,15 +141,17 @@ export function render(snapshot: OrchestratorSnapshot, width: number, options: R
     more(snapshot.blocked.length, maxRows, push);
   }
 
-  if (snapshot.skipped.length > 0) {
+  // candidates skipped because they are already running are in the RUNNING table
+  const skipped = snapshot.skipped.filter((row) => row.reason.kind !== "running");
+  if (skipped.length > 0) {
     lines.push("");
-    push(`NOT DISPATCHED (${snapshot.skipped.length})`, style.heading);
-    for (const row of snapshot.skipped.slice(0, maxRows)) {
+    push(`NOT DISPATCHED (${skipped.length})`, style.heading);
+    for (const row of skipped.slice(0, maxRows)) {
       push(
         `${cell(oneLine(row.identifier), 12)} ${cell(oneLine(row.state), 14)} ${describeSkip(row.reason, now)}`,
       );
     }
-    more(snapshot.skipped.length, maxRows, push);
+    more(skipped.length, maxRows, push);
   }
   return lines.join("\n");
 }

@@ -6,6 +6,7 @@ import {
   FIXTURE_NOW,
   retryRow,
   runningRow,
+  skipRow,
 } from "../../support/snapshot-fixtures.js";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting that no control bytes leak
@@ -127,6 +128,14 @@ describe("terminal render(snapshot, width)", () => {
     const later = render(snap, 100, { now: FIXTURE_NOW + 61_000 });
     expect(later).toMatch(/T-1\s+In Progress\s+1\s+1m 01s/);
     expect(later).toContain("Next poll: due now");
+  });
+
+  it("candidates skipped only because they are running are not listed again under NOT DISPATCHED", () => {
+    const snap = buildSnapshot({
+      running: [runningRow({ identifier: "R-1" })],
+      skipped: [skipRow({ identifier: "R-1", reason: { kind: "running" } })],
+    });
+    expect(render(snap, 100)).not.toContain("NOT DISPATCHED");
   });
 
   it("long lists are cut with '… and N more'", () => {
