@@ -22,6 +22,8 @@ export interface ServiceDeps {
   /** The parent environment child environments are drawn from (allow-listed). */
   readonly env: NodeJS.ProcessEnv;
   readonly host?: Host;
+  /** Wraps every tracker adapter built (e.g. `metrics.instrumentTracker` for request latency/errors). */
+  readonly wrapTracker?: (adapter: TrackerAdapter) => TrackerAdapter;
 }
 
 /** A started orchestrator service. */
@@ -48,13 +50,14 @@ export async function startOrchestratorService(
   deps: ServiceDeps,
 ): Promise<Result<OrchestratorService, string>> {
   const { source, logger, clock, env } = deps;
+  const wrap = deps.wrapTracker ?? ((adapter: TrackerAdapter) => adapter);
   const initial = source.current().config;
   const firstTracker = createTracker(initial, { logger, clock });
   if (!firstTracker.ok) return err(firstTracker.error.message);
   const problem = preflight(initial, logger);
   // not fatal: the service stays up, every tick skips dispatch and shows the problem until it is fixed
   if (problem !== null) logger.error("dispatch preflight failed", { error: problem });
-  let tracker: TrackerAdapter = firstTracker.value;
+  let tracker: TrackerAdapter = wrap(firstTracker.value);
   let trackerKey = JSON.stringify(initial.tracker);
   const retired: TrackerAdapter[] = [];
   const unsubscribe = source.subscribe((result) => {
@@ -67,7 +70,7 @@ export async function startOrchestratorService(
       return;
     }
     retired.push(tracker);
-    tracker = next.value;
+    tracker = wrap(next.value);
     trackerKey = key;
     logger.info("tracker rebuilt after workflow reload", { tracker: result.value.config.tracker.kind });
   });

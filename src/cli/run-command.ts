@@ -2,7 +2,12 @@ import type { ServiceConfig } from "../config/types.js";
 import { messageOf } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { StatusSource } from "../domain/snapshot.js";
-import { createLogRouter, type Observability } from "../observability/index.js";
+import {
+  createLogRouter,
+  createMetrics,
+  type Observability,
+  type SymphonyMetrics,
+} from "../observability/index.js";
 import { createLogger, type LogFormat, type ServiceLogger } from "../observability/log/index.js";
 import { startOrchestratorService } from "../service.js";
 import { type Clock, systemClock } from "../util/clock.js";
@@ -30,6 +35,8 @@ export interface ServiceContext {
   readonly source: FileWorkflowSource;
   readonly logger: ServiceLogger;
   readonly clock: Clock;
+  /** Prometheus metrics shared by the tracker (`instrumentTracker`) and the HTTP server's `/metrics`. */
+  readonly metrics: SymphonyMetrics;
   /** `--port` if given, else `server.port` from the current config. */
   serverPort(config: ServiceConfig): number | null;
 }
@@ -56,6 +63,7 @@ export const startService: ServiceStarter = async (ctx) => {
     logger: ctx.logger,
     clock: ctx.clock,
     env: process.env,
+    wrapTracker: (adapter) => ctx.metrics.instrumentTracker(adapter),
   });
   if (!started.ok) return started;
   return ok({ status: started.value.status, stop: () => started.value.stop() });
@@ -147,6 +155,7 @@ async function runUntilShutdown(
     source,
     logger,
     clock,
+    metrics: createMetrics({ clock }),
     serverPort: (config) => options.port ?? config.server.port,
   };
   const shutdown = async (code: number): Promise<number> => {
@@ -175,6 +184,7 @@ async function runUntilShutdown(
       io,
       logger,
       logRouter,
+      metrics: ctx.metrics,
       port: options.port,
       logsRoot: options.logsRoot,
       tui: options.tui !== false,

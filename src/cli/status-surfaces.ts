@@ -5,6 +5,7 @@ import {
   describeHttpStartError,
   type LogRouter,
   type Observability,
+  type SymphonyMetrics,
   startObservability,
   type TerminalStream,
 } from "../observability/index.js";
@@ -24,6 +25,7 @@ export interface StatusSurfaceArgs {
   readonly io: CliIo;
   readonly logger: Logger;
   readonly logRouter: LogRouter;
+  readonly metrics: SymphonyMetrics;
   /** `--port`, when given. */
   readonly port: number | undefined;
   readonly logsRoot: string | undefined;
@@ -48,6 +50,7 @@ export async function startStatusSurfaces(args: StatusSurfaceArgs): Promise<Resu
     logger: args.logger,
     stdout,
     logRouter: args.logRouter,
+    metrics: args.metrics,
   });
   return started.ok ? started : { ok: false, error: describeHttpStartError(started.error) };
 }

@@ -66,6 +66,12 @@ describe("symphony run with the terminal dashboard (tmux)", () => {
     };
     expect(state.counts.running).toBe(2);
     expect(screen).toContain(state.running[0]!.issue_identifier);
+    // the tracker is instrumented: its reads show up in /metrics
+    const metrics = await (await fetch(`${url}metrics`)).text();
+    expect(metrics).toMatch(
+      /symphony_tracker_request_duration_seconds_count\{operation="fetch_issues_by_states",outcome="ok"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/symphony_dispatches_total [1-9]/);
     if (process.env.SHOW_SCREEN) process.stderr.write(`${screen}\n`);
 
     const pid = await tmux.panePid();
