@@ -1,12 +1,14 @@
 /**
  * Load generator for bench/api.ts, run in its own process so client work does not share the
- * server's event loop. `load <port> <concurrency> <total>` prints one JSON line of latencies (ms);
+ * server's event loop. `load <port> <concurrency> <total> <identity|gzip>` prints one JSON line of
+ * latencies (ms), each until the body is fully received (and inflated, for gzip);
  * `sse <port> <clients>` connects, prints `ready`, then `got <mark> <epochMs>` once every client
  * has received the state message carrying `max_concurrent_agents: <mark>`.
  */
 import { Agent, request } from "node:http";
+import { gunzipSync } from "node:zlib";
 
-const [mode, portArg, a, b] = process.argv.slice(2);
+const [mode, portArg, a, b, encoding] = process.argv.slice(2);
 const port = Number(portArg);
 const epoch = (): number => performance.timeOrigin + performance.now();
 
@@ -16,18 +18,21 @@ if (mode === "load") {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let bytes = 0;
+  let wire = 0;
   let issued = 0;
   const one = () =>
     new Promise<void>((resolve, reject) => {
       const t0 = performance.now();
-      const req = request({ host: "127.0.0.1", port, path: "/api/v1/state", agent }, (res) => {
-        let n = 0;
-        res.on("data", (chunk: Buffer) => {
-          n += chunk.length;
-        });
+      const headers = { "accept-encoding": encoding === "gzip" ? "gzip" : "identity" };
+      const req = request({ host: "127.0.0.1", port, path: "/api/v1/state", agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () => {
+          const body = Buffer.concat(chunks);
+          const text = res.headers["content-encoding"] === "gzip" ? gunzipSync(body) : body;
           latencies.push(performance.now() - t0);
-          bytes = n;
+          bytes = text.length;
+          wire = body.length;
           resolve();
         });
         res.on("error", reject);
@@ -44,7 +49,7 @@ if (mode === "load") {
     }),
   );
   agent.destroy();
-  process.stdout.write(`${JSON.stringify({ latencies, bytes })}\n`);
+  process.stdout.write(`${JSON.stringify({ latencies, bytes, wire })}\n`);
 } else if (mode === "sse") {
   const clients = Number(a);
   const counts = new Map<number, number>();

@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { cpus, loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { createAdaptorServer } from "@hono/node-server";
 import { Hono } from "hono";
 import type {
@@ -24,7 +25,7 @@ import { describeHttpStartError, startHttpServer } from "../src/observability/ht
 
 const CONCURRENCY = 50;
 const REQUESTS_PER_ROUND = 2_000;
-const ROUNDS = 3;
+const ROUNDS = 2;
 const SSE_CLIENTS = 100;
 const SSE_CHANGES = 20;
 
@@ -99,8 +100,13 @@ process.stdout.write(`state body build (uncached): ${buildMs.toFixed(2)} ms per 
 
 // The baseline: same framework and adapter, a precomputed body of the same size.
 const constantBody = JSON.stringify(stateJson(snapshot));
+const constantGzip = new Uint8Array(gzipSync(constantBody, { level: 6 }));
 const baselineApp = new Hono();
-baselineApp.get("/api/v1/state", (c) => c.body(constantBody, 200, { "content-type": "application/json" }));
+baselineApp.get("/api/v1/state", (c) =>
+  /gzip/.test(c.req.header("accept-encoding") ?? "")
+    ? c.body(constantGzip, 200, { "content-type": "application/json", "content-encoding": "gzip" })
+    : c.body(constantBody, 200, { "content-type": "application/json" }),
+);
 const baseline = createAdaptorServer({ fetch: baselineApp.fetch, hostname: "127.0.0.1" });
 await new Promise<void>((resolve) => baseline.listen(0, "127.0.0.1", resolve));
 const baselinePort = (baseline.address() as AddressInfo).port;
@@ -114,46 +120,64 @@ const clientScript = fileURLToPath(new URL("./_api-client.ts", import.meta.url))
 function client(args: string[]): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [...process.execArgv, clientScript, ...args], { stdio: "pipe" });
 }
-async function load(port: number, total: number): Promise<{ latencies: number[]; bytes: number }> {
-  const child = client(["load", String(port), String(CONCURRENCY), String(total)]);
+type Encoding = "identity" | "gzip";
+interface LoadResult {
+  latencies: number[];
+  bytes: number;
+  wire: number;
+}
+async function load(port: number, total: number, encoding: Encoding): Promise<LoadResult> {
+  const child = client(["load", String(port), String(CONCURRENCY), String(total), encoding]);
   let out = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => {
     out += d;
   });
   const [code] = (await once(child, "exit")) as [number | null];
   if (code !== 0) throw new Error(`load client exited with ${code}`);
-  return JSON.parse(out) as { latencies: number[]; bytes: number };
+  return JSON.parse(out) as LoadResult;
 }
 
 const pct = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
-await load(server.port, 500); // warm-up both
-await load(baselinePort, 500);
-const stateLat: number[] = [];
-const constLat: number[] = [];
-let stateBytes = 0;
-let constBytes = 0;
-for (let round = 0; round < ROUNDS; round++) {
-  const x = await load(server.port, REQUESTS_PER_ROUND);
-  stateLat.push(...x.latencies);
-  stateBytes = x.bytes;
-  const y = await load(baselinePort, REQUESTS_PER_ROUND);
-  constLat.push(...y.latencies);
-  constBytes = y.bytes;
+interface Row {
+  readonly s50: number;
+  readonly s99: number;
+  readonly c50: number;
+  readonly c99: number;
 }
-stateLat.sort((p, q) => p - q);
-constLat.sort((p, q) => p - q);
-const s50 = pct(stateLat, 50);
-const s99 = pct(stateLat, 99);
-const c50 = pct(constLat, 50);
-const c99 = pct(constLat, 99);
-process.stdout.write(
-  `state endpoint:  p50 ${s50.toFixed(2)} ms  p99 ${s99.toFixed(2)} ms  (${stateLat.length} requests, ${stateBytes} bytes, ${CONCURRENCY} concurrent)\n`,
-);
-process.stdout.write(
-  `constant JSON:   p50 ${c50.toFixed(2)} ms  p99 ${c99.toFixed(2)} ms  (${constLat.length} requests, ${constBytes} bytes, ${CONCURRENCY} concurrent)\n`,
-);
+async function compare(encoding: Encoding): Promise<Row> {
+  await load(server.port, 500, encoding); // warm-up both
+  await load(baselinePort, 500, encoding);
+  const stateLat: number[] = [];
+  const constLat: number[] = [];
+  let stateRes: LoadResult | null = null;
+  let constRes: LoadResult | null = null;
+  for (let round = 0; round < ROUNDS; round++) {
+    stateRes = await load(server.port, REQUESTS_PER_ROUND, encoding);
+    stateLat.push(...stateRes.latencies);
+    constRes = await load(baselinePort, REQUESTS_PER_ROUND, encoding);
+    constLat.push(...constRes.latencies);
+  }
+  stateLat.sort((p, q) => p - q);
+  constLat.sort((p, q) => p - q);
+  const row = {
+    s50: pct(stateLat, 50),
+    s99: pct(stateLat, 99),
+    c50: pct(constLat, 50),
+    c99: pct(constLat, 99),
+  };
+  const size = (r: LoadResult | null) => `${r?.bytes ?? 0} bytes, ${r?.wire ?? 0} on the wire`;
+  process.stdout.write(
+    `[${encoding}] state endpoint:  p50 ${row.s50.toFixed(2)} ms  p99 ${row.s99.toFixed(2)} ms  (${stateLat.length} requests, ${size(stateRes)}, ${CONCURRENCY} concurrent)\n`,
+  );
+  process.stdout.write(
+    `[${encoding}] constant JSON:   p50 ${row.c50.toFixed(2)} ms  p99 ${row.c99.toFixed(2)} ms  (${constLat.length} requests, ${size(constRes)}, ${CONCURRENCY} concurrent)\n`,
+  );
+  return row;
+}
+const identity = await compare("identity");
+const gzip = await compare("gzip");
 
 // SSE fan-out: SSE_CLIENTS connected clients in the client process; time from the change to the
 // moment the last of them has the new state.
@@ -202,4 +226,6 @@ await new Promise<void>((resolve) => {
 process.stdout.write(
   `machine load average (1 min) at the end: ${loadavg()[0]?.toFixed(2)} on ${cpus().length} cores\n`,
 );
-process.stdout.write(`api: p99 ${s99.toFixed(1)} ms = ${(s99 / c99).toFixed(2)}x constant-JSON p99\n`);
+process.stdout.write(
+  `api: p99 ${gzip.s99.toFixed(1)} ms gzip (${(gzip.s99 / gzip.c99).toFixed(2)}x constant), ${identity.s99.toFixed(1)} ms identity (${(identity.s99 / identity.c99).toFixed(2)}x constant)\n`,
+);

@@ -22,6 +22,16 @@ export interface AppDeps {
   readonly now: () => number;
 }
 
+/** True when an `Accept-Encoding` header allows gzip (and does not refuse it with `q=0`). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  return header.split(",").some((part) => {
+    const [name, ...params] = part.trim().toLowerCase().split(";");
+    if (name !== "gzip" && name !== "*") return false;
+    return !params.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p));
+  });
+}
+
 /** 405 with the JSON envelope and the `Allow` header. */
 const notAllowed = (allow: string) => (c: Context) =>
   c.json(errorJson("method_not_allowed", `Method not allowed; use ${allow}`), 405, { allow });
@@ -57,9 +67,18 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.all("/", notAllowed("GET"));
 
-  app.get("/api/v1/state", (c) =>
-    c.body(deps.state.body(), 200, { "content-type": "application/json", "cache-control": "no-store" }),
-  );
+  app.get("/api/v1/state", (c) => {
+    const headers = {
+      "content-type": "application/json",
+      "cache-control": "no-store",
+      vary: "accept-encoding",
+    };
+    // the body is large (every retry row) and shared: compress it once per change, not per request
+    if (acceptsGzip(c.req.header("accept-encoding"))) {
+      return c.body(deps.state.gzipBody(), 200, { ...headers, "content-encoding": "gzip" });
+    }
+    return c.body(deps.state.body(), 200, headers);
+  });
   app.all("/api/v1/state", notAllowed("GET"));
 
   app.post("/api/v1/refresh", (c) => {

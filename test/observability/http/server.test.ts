@@ -1,3 +1,5 @@
+import { request as httpRequest } from "node:http";
+import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import type { issueJson, stateJson } from "../../../src/observability/http/api-shapes.js";
 import {
@@ -99,6 +101,38 @@ describe("HTTP API (spec 13.7)", () => {
     });
     expect(body.backend).toBe("codex");
     expect(body).toHaveProperty("tracker_rate_limits", null);
+  });
+
+  it("GET /api/v1/state is gzip-compressed when the client accepts it, plain JSON otherwise", async () => {
+    const { server } = await serve();
+    const raw = (encoding: string) =>
+      new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>(
+        (resolve, reject) => {
+          const req = httpRequest(
+            {
+              host: "127.0.0.1",
+              port: server.port,
+              path: "/api/v1/state",
+              headers: { "accept-encoding": encoding },
+            },
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on("data", (c: Buffer) => chunks.push(c));
+              res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+            },
+          );
+          req.on("error", reject);
+          req.end();
+        },
+      );
+    const plain = await raw("identity");
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    const zipped = await raw("gzip, deflate");
+    expect(zipped.headers["content-encoding"]).toBe("gzip");
+    expect(zipped.headers.vary).toContain("accept-encoding");
+    expect(gunzipSync(zipped.body).toString("utf8")).toBe(plain.body.toString("utf8"));
+    expect(zipped.body.length).toBeLessThan(plain.body.length);
+    expect((await raw("gzip;q=0")).headers["content-encoding"]).toBeUndefined();
   });
 
   it("13.7.2 GET /api/v1/<identifier>: running issue details, with the run log and events files named", async () => {

@@ -1,3 +1,4 @@
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { StateCache } from "../../../src/observability/http/state-cache.js";
 import { FakeStatusSource } from "../../support/fake-status-source.js";
@@ -17,6 +18,19 @@ describe("StateCache", () => {
     expect(source.snapshotCalls).toBe(2);
     cache.close();
     expect(source.listenerCount).toBe(0);
+  });
+
+  it("compresses at most once per build and the gzip body inflates to the JSON body", () => {
+    const clock = new ManualClock(FIXTURE_NOW);
+    const source = new FakeStatusSource(buildSnapshot());
+    const cache = new StateCache(source, { clock });
+    const first = cache.gzipBody();
+    expect(cache.gzipBody()).toBe(first);
+    expect(gunzipSync(first).toString("utf8")).toBe(cache.body());
+    source.set(buildSnapshot({ running: [runningRow({ identifier: "Z-1" })] }));
+    expect(cache.gzipBody()).not.toBe(first);
+    expect(gunzipSync(cache.gzipBody()).toString("utf8")).toContain("Z-1");
+    cache.close();
   });
 
   it("rebuilds once the body is older than maxAgeMs, so live runtimes move", () => {
