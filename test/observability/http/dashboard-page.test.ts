@@ -25,8 +25,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function serve(source: FakeStatusSource, port = 0): Promise<HttpServer> {
-  const started = await startHttpServer({ source, host: "127.0.0.1", port, authToken: null, sseFlushMs: 50 });
+async function serve(
+  source: FakeStatusSource,
+  port = 0,
+  authToken: string | null = null,
+): Promise<HttpServer> {
+  const started = await startHttpServer({ source, host: "127.0.0.1", port, authToken, sseFlushMs: 50 });
   if (!started.ok) throw new Error(describeHttpStartError(started.error));
   cleanups.push(() => started.value.close());
   return started.value;
@@ -146,5 +150,19 @@ describe("web dashboard in Chromium", () => {
       timeout: 1000,
     });
     expect(page.url()).toContain("#/issue/MT-649");
+  });
+
+  it("with an auth token, the page opened with ?token= loads and streams; without it the server answers 401", async () => {
+    const source = new FakeStatusSource(busySnapshot());
+    const server = await serve(source, 0, "let-me-in");
+    const denied = await browser.context.request.get(server.url);
+    expect(denied.status()).toBe(401);
+    const { page, errors } = await openPage(`${server.url}?token=let-me-in`);
+    await page.waitForSelector('#running tr[data-issue="MT-649"]');
+    source.set(buildSnapshot({ running: [runningRow({ identifier: "AUTH-1" })] }));
+    await page.waitForSelector('#running tr[data-issue="AUTH-1"]', { timeout: 1000 });
+    await page.click('#running tr[data-issue="AUTH-1"] td:nth-child(2)');
+    await page.waitForSelector("#detail:not([hidden]) >> text=status running");
+    expect(errors).toEqual([]);
   });
 });
