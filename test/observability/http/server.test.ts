@@ -8,8 +8,6 @@ import {
   type HttpServer,
   startHttpServer,
 } from "../../../src/observability/http/server.js";
-import { createMetrics } from "../../../src/observability/metrics/metrics.js";
-import type { TrackerAdapter } from "../../../src/tracker/adapter.js";
 import { FakeStatusSource } from "../../support/fake-status-source.js";
 import { blockedRow, buildSnapshot, busySnapshot, runningRow } from "../../support/snapshot-fixtures.js";
 import { SseClient } from "../../support/sse-client.js";
@@ -346,65 +344,5 @@ describe("SSE /api/v1/events", () => {
     await until(() => sse.ended, 2000, "stream ended");
     expect(source.listenerCount).toBe(0);
     await expect(fetch(`${base}/api/v1/state`)).rejects.toThrow();
-  });
-});
-
-describe("GET /metrics (Prometheus)", () => {
-  it("exposes running/retrying/blocked, dispatches, tokens, failures by category and turn durations", async () => {
-    const { base, source } = await serve();
-    const at = Date.now();
-    source.emit({
-      type: "agent_event",
-      issueId: "i",
-      identifier: "MT-649",
-      event: { type: "session_started", at, sessionId: "s", threadId: "t", turnId: "u", pid: null },
-    });
-    source.emit({
-      type: "agent_event",
-      issueId: "i",
-      identifier: "MT-649",
-      event: { type: "turn_failed", at, turn: 1, reason: "turn_timeout", message: "slow" },
-    });
-    const res = await fetch(`${base}/metrics`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toContain("text/plain");
-    const text = await res.text();
-    expect(text).toContain("symphony_running_agents 2");
-    expect(text).toContain("symphony_retrying_issues 2");
-    expect(text).toContain("symphony_blocked_issues 1");
-    expect(text).toContain("symphony_dispatches_total 9");
-    expect(text).toContain('symphony_agent_tokens_total{direction="total"} 74000');
-    expect(text).toContain('symphony_failures_total{category="turn_timeout"} 1');
-    expect(text).toContain('symphony_agent_turn_duration_seconds_count{outcome="failed"} 1');
-    expect(text).toContain('symphony_skipped_candidates{reason="blocked_by"} 1');
-  });
-
-  it("instrumentTracker times tracker reads and counts failures by category", async () => {
-    const metrics = createMetrics();
-    const fake: TrackerAdapter = {
-      kind: "fake",
-      fetchIssuesByStates: async () => ({ ok: true, value: [] }),
-      fetchIssuesByIds: async () => ({
-        ok: false,
-        error: { category: "tracker_rate_limited", message: "429", retryable: true },
-      }),
-      toolSpecs: () => [],
-      executeTool: async () => ({ success: true, output: null }),
-      secretEnvNames: () => ["FAKE_KEY"],
-      rateLimits: () => null,
-      close: async () => {},
-    };
-    const tracker = metrics.instrumentTracker(fake);
-    const signal = new AbortController().signal;
-    expect((await tracker.fetchIssuesByStates(["Todo"], signal)).ok).toBe(true);
-    expect((await tracker.fetchIssuesByIds(["x"], signal)).ok).toBe(false);
-    expect(tracker.secretEnvNames()).toEqual(["FAKE_KEY"]);
-    const text = await metrics.render();
-    expect(text).toContain(
-      'symphony_tracker_request_duration_seconds_count{operation="fetch_issues_by_states",outcome="ok"} 1',
-    );
-    expect(text).toContain(
-      'symphony_tracker_request_errors_total{operation="fetch_issues_by_ids",category="tracker_rate_limited"} 1',
-    );
   });
 });
