@@ -23,6 +23,8 @@ export interface ServiceDeps {
   /** The parent environment child environments are drawn from (allow-listed). */
   readonly env: NodeJS.ProcessEnv;
   readonly host?: Host;
+  /** Wraps every tracker adapter built (e.g. `metrics.instrumentTracker` for request latency/errors). */
+  readonly wrapTracker?: (adapter: TrackerAdapter) => TrackerAdapter;
 }
 
 /** A started orchestrator service. */
@@ -45,6 +47,7 @@ export async function startOrchestratorService(
   deps: ServiceDeps,
 ): Promise<Result<OrchestratorService, string>> {
   const { source, logger, clock, env } = deps;
+  const wrap = deps.wrapTracker ?? ((adapter: TrackerAdapter) => adapter);
   const initial = source.current().config;
   const firstTracker = createTracker(initial, { logger, clock });
   if (!firstTracker.ok) return err(firstTracker.error.message);
@@ -54,7 +57,7 @@ export async function startOrchestratorService(
     await firstTracker.value.close().catch(() => {});
     return err(`dispatch preflight failed: ${problem}`);
   }
-  let tracker: TrackerAdapter = firstTracker.value;
+  let tracker: TrackerAdapter = wrap(firstTracker.value);
   let trackerKey = JSON.stringify(initial.tracker);
   const retired: TrackerAdapter[] = [];
   const unsubscribe = source.subscribe((result) => {
@@ -67,7 +70,7 @@ export async function startOrchestratorService(
       return;
     }
     retired.push(tracker);
-    tracker = next.value;
+    tracker = wrap(next.value);
     trackerKey = key;
     logger.info("tracker rebuilt after workflow reload", { tracker: result.value.config.tracker.kind });
   });
