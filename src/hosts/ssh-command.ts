@@ -1,0 +1,100 @@
+/** First line the remote wrapper prints on stdout in `script` mode, before the script starts. */
+export const STARTED_MARKER = "__SYMPHONY_SSH_STARTED__";
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Quotes a string for a POSIX shell: `'…'`, with each `'` written as `'"'"'`. */
+export function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'"'"'`)}'`;
+}
+
+/** A remote path as a shell word: a leading `~` or `~/` becomes the remote login's `$HOME`. */
+export function remotePathWord(path: string): string {
+  if (path === "~") return '"$HOME"';
+  if (path.startsWith("~/")) return `"$HOME"/${shellQuote(path.slice(2))}`;
+  return shellQuote(path);
+}
+
+/** How the remote child's stdio is wired: `script` (stdin empty, stderr into stdout) or `stdio` (stdin forwarded). */
+export type WrapperMode = "script" | "stdio";
+
+/** What the remote wrapper runs. */
+export interface WrapperSpec {
+  readonly mode: WrapperMode;
+  readonly command: string;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** Seconds between SIGTERM and SIGKILL for the remote group. */
+  readonly graceMs: number;
+}
+
+/**
+ * The command line sent to `ssh`: `bash -c '<wrapper>'`. The wrapper starts `bash -lc` under `setsid`
+ * (its own session and process group) with `env -i` plus the remote login's identity variables plus
+ * exactly `env`, in `cwd`. It treats end-of-file on its stdin (the local side closing it, or the
+ * connection dropping) as "stop": SIGTERM to the group, SIGKILL after the grace. When the script ends by
+ * itself, whatever it left in its group is killed too. The wrapper exits with the script's status.
+ */
+export function remoteCommand(spec: WrapperSpec): string {
+  for (const name of Object.keys(spec.env)) {
+    if (!ENV_NAME.test(name))
+      throw new TypeError(`invalid environment variable name: ${JSON.stringify(name)}`);
+  }
+  // the identity of the remote account (not the local environment); `env` may override any of them
+  const base = ["HOME", "USER", "LOGNAME", "SHELL", "PATH"].map((name) => `${name}="\${${name}-}"`);
+  const given = Object.entries(spec.env).map(([name, value]) => `${name}=${shellQuote(value)}`);
+  // `$1` is the working directory, already expanded by the wrapper (so `~` means the login's HOME)
+  const inner = `cd -- "$1" || exit 1\nshift\n${spec.command}`;
+  const launch = `setsid env -i ${[...base, ...given].join(" ")} "$b" -lc ${shellQuote(inner)} bash "$w"`;
+  const grace = (Math.max(0, spec.graceMs) / 1000).toFixed(3);
+  const lines = [
+    "stop=0",
+    "trap 'stop=1' HUP INT TERM",
+    "b=$(command -v bash) || exit 127",
+    `w=${remotePathWord(spec.cwd)}`,
+  ];
+  if (spec.mode === "script") {
+    lines.push(
+      `printf '%s\\n' ${STARTED_MARKER}`,
+      `${launch} </dev/null 2>&1 &`,
+      "p=$!",
+      "cat <&0 >/dev/null &",
+      "c=$!",
+    );
+  } else {
+    lines.push(
+      "d=$(mktemp -d) || exit 125",
+      'mkfifo "$d/in" || exit 125',
+      `${launch} <"$d/in" &`,
+      "p=$!",
+      'exec 3>"$d/in"',
+      'rm -rf "$d"',
+      "cat <&0 >&3 &",
+      "c=$!",
+      "exec 3>&-",
+    );
+  }
+  lines.push(
+    "wait -n",
+    "s=$?",
+    // the script ended on its own: sweep its group and report its status
+    'if [ "$stop" = 0 ] && kill -0 "$c" 2>/dev/null; then',
+    '  kill "$c" 2>/dev/null',
+    '  kill -KILL -- "-$p" 2>/dev/null',
+    '  exit "$s"',
+    "fi",
+    // stdin closed or we were signalled: stop the group in two phases
+    'kill "$c" 2>/dev/null',
+    'wait "$c" 2>/dev/null',
+    'kill -TERM -- "-$p" 2>/dev/null',
+    `sleep ${grace} &`,
+    "k=$!",
+    "wait -n",
+    "s=$?",
+    'if kill -0 "$k" 2>/dev/null; then kill "$k" 2>/dev/null; wait "$k" 2>/dev/null',
+    'else kill -KILL -- "-$p" 2>/dev/null; wait "$p"; s=$?; fi',
+    'kill -KILL -- "-$p" 2>/dev/null',
+    'exit "$s"',
+  );
+  return `bash -c ${shellQuote(lines.join("\n"))}`;
+}
