@@ -37,7 +37,7 @@ export function parseSshDestination(destination: string): Result<SshDestination,
   const hostPort = HOST_PORT.exec(text);
   if (hostPort?.groups !== undefined)
     return finish(hostPort.groups.target ?? "", hostPort.groups.port, refuse);
-  return ok({ target: text, port: null });
+  return finish(text, undefined, refuse);
 }
 
 function finish(
@@ -45,7 +45,7 @@ function finish(
   port: string | undefined,
   refuse: (message: string) => Result<SshDestination, SshDestinationError>,
 ): Result<SshDestination, SshDestinationError> {
-  if (target === "" || target.endsWith("@")) return refuse("host is missing");
+  if (target === "" || target.endsWith("@") || target.startsWith("@")) return refuse("host is missing");
   if (target.startsWith("-")) return refuse("destination must not start with '-'");
   if (port === undefined) return ok({ target, port: null });
   const number = Number(port);

@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Host } from "../../src/hosts/host.js";
@@ -21,7 +21,26 @@ beforeEach(async () => {
   await mkdir(home);
   env = { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home };
 });
-afterEach(() => root.cleanup());
+afterEach(async () => {
+  // hygiene: nothing started for this test (local ssh, remote wrapper, script) outlives it
+  await until(
+    async () => (await processesMentioning(root.path)).length === 0,
+    5_000,
+    "test processes to exit",
+  );
+  await root.cleanup();
+});
+
+/** Pids whose command line mentions `text` (the test's temp root appears in every command it starts). */
+async function processesMentioning(text: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
+    if (cmdline.includes(text)) pids.push(Number(entry));
+  }
+  return pids;
+}
 
 function host(options: { killGraceMs?: number; connectTimeoutMs?: number } = {}): Host {
   return createSshHost("sshd-test", { sshConfigPath: sshd.configPath, ...options });
@@ -309,6 +328,38 @@ describe("ssh host: spawn", () => {
     expect(exit.code).toBe(0);
     expect(out).toBe("to-out\n");
     expect(errText).toBe("to-err\n");
+  });
+});
+
+describe("ssh host: connection loss", () => {
+  it("A.3: when the local ssh dies, the remote wrapper sees the dropped session and kills the remote group", async () => {
+    const h = host({ killGraceMs: 200 });
+    const pidFile = join(root.path, "orphan.pid");
+    const child = h.spawn(`sleep 300 & echo $! > ${pidFile}; wait`, { cwd: root.path, env });
+    const sleeper = await readPid(pidFile);
+    process.kill(child.pid ?? -1, "SIGKILL");
+    await child.exited;
+    await until(async () => !(await remoteAlive(h, sleeper)), 5_000, "remote group to die after the drop");
+  });
+
+  it("kill() on a session stuck connecting kills the local ssh after the grace and fallback", async () => {
+    const silent = await startSilentServer();
+    try {
+      const h = createSshHost(`127.0.0.1:${silent.port}`, {
+        sshConfigPath: sshd.configPath,
+        connectTimeoutMs: 30_000,
+        killGraceMs: 100,
+      });
+      const child = h.spawn(`echo ${root.path}`, { cwd: "/", env });
+      const started = Date.now();
+      await child.kill();
+      expect(Date.now() - started).toBeLessThan(6_000);
+      expect(pidAlive(child.pid ?? -1)).toBe(false);
+      expect((await child.exited).code).not.toBe(0);
+      await child.kill();
+    } finally {
+      await silent.close();
+    }
   });
 });
 
