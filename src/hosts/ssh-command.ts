@@ -1,5 +1,4 @@
-/** First line the remote wrapper prints on stdout in `script` mode, before the script starts. */
-export const STARTED_MARKER = "__SYMPHONY_SSH_STARTED__";
+import { STARTED_MARKER } from "./ssh-marker.js";
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -44,7 +43,8 @@ export function remoteCommand(spec: WrapperSpec): string {
   const base = ["HOME", "USER", "LOGNAME", "SHELL", "PATH"].map((name) => `${name}="\${${name}-}"`);
   const given = Object.entries(spec.env).map(([name, value]) => `${name}=${shellQuote(value)}`);
   // `$1` is the working directory, already expanded by the wrapper (so `~` means the login's HOME)
-  const inner = `cd -- "$1" || exit 1\nshift\n${spec.command}`;
+  // the marker comes after the login profile ran, so the local side can drop whatever that printed
+  const inner = `printf '%s\\n' ${STARTED_MARKER}\ncd -- "$1" || exit 1\nshift\n${spec.command}`;
   const launch = `setsid env -i ${[...base, ...given].join(" ")} "$b" -lc ${shellQuote(inner)} bash "$w"`;
   const grace = (Math.max(0, spec.graceMs) / 1000).toFixed(3);
   const lines = [
@@ -54,13 +54,7 @@ export function remoteCommand(spec: WrapperSpec): string {
     `w=${remotePathWord(spec.cwd)}`,
   ];
   if (spec.mode === "script") {
-    lines.push(
-      `printf '%s\\n' ${STARTED_MARKER}`,
-      `${launch} </dev/null 2>&1 &`,
-      "p=$!",
-      "cat <&0 >/dev/null &",
-      "c=$!",
-    );
+    lines.push(`${launch} </dev/null 2>&1 &`, "p=$!", "cat <&0 >/dev/null &", "c=$!");
   } else {
     lines.push(
       "d=$(mktemp -d) || exit 125",

@@ -2,8 +2,9 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import type { Host, HostProcess, RunScriptOptions, ScriptResult } from "./host.js";
 import { CappedOutput } from "./output-buffer.js";
 import { terminateGroup, trackGroup, untrackGroup } from "./process-group.js";
-import { remoteCommand, remotePathWord, STARTED_MARKER, type WrapperSpec } from "./ssh-command.js";
+import { remoteCommand, remotePathWord, type WrapperSpec } from "./ssh-command.js";
 import { parseSshDestination, type SshDestination } from "./ssh-destination.js";
+import { StartMarkerFilter } from "./ssh-marker.js";
 
 /** Default grace between SIGTERM and SIGKILL, on the remote group and on the local `ssh`. */
 export const DEFAULT_SSH_KILL_GRACE_MS = 2_000;
@@ -150,52 +151,43 @@ class SshRunner {
   runScript(script: string, opts: RunScriptOptions): Promise<ScriptResult> {
     const output = new CappedOutput(opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
     const child = this.#start({ mode: "script", command: script, cwd: opts.cwd, env: opts.env });
+    const stdout = child.stdout.pipe(new StartMarkerFilter());
     const exited = new Promise<void>((done) => child.once("close", () => done()));
+    const drained = new Promise<void>((done) => stdout.once("end", () => done()));
     const stopper = this.#stopper(child, exited);
-    return new Promise<ScriptResult>((resolve) => {
-      let started = false;
-      let pending: Buffer | null = Buffer.alloc(0);
-      let stopReason: "timeout" | "abort" | null = null;
-      const stop = (reason: "timeout" | "abort") => {
-        stopReason ??= reason;
-        void stopper(this.#config.graceMs);
+    let stopReason: "timeout" | "abort" | null = null;
+    const stop = (reason: "timeout" | "abort") => {
+      stopReason ??= reason;
+      void stopper(this.#config.graceMs);
+    };
+    const timer = setTimeout(() => stop("timeout"), Math.max(0, opts.timeoutMs));
+    const onAbort = () => stop("abort");
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener("abort", onAbort, { once: true });
+    stdout.on("data", (chunk: Buffer) => output.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => output.push(chunk));
+    let spawnFailed = false;
+    child.once("error", (cause) => {
+      spawnFailed = true;
+      output.push(Buffer.from(`ssh failed to start: ${cause.message}\n`));
+    });
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once("close", (code, signal) => resolve({ code, signal })),
+    );
+    return Promise.all([ended, drained]).then(([{ code, signal }]) => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
+      untrackGroup(child.pid);
+      const started = stdout.started;
+      return {
+        exitCode: spawnFailed ? null : code,
+        signal: signal ?? null,
+        timedOut: stopReason === "timeout",
+        aborted: stopReason === "abort",
+        output: output.text(),
+        truncated: output.truncated,
+        unreachable: spawnFailed || (!started && (code === 255 || code === null)),
       };
-      const timer = setTimeout(() => stop("timeout"), Math.max(0, opts.timeoutMs));
-      const onAbort = () => stop("abort");
-      if (opts.signal?.aborted) onAbort();
-      else opts.signal?.addEventListener("abort", onAbort, { once: true });
-      child.stdout.on("data", (chunk: Buffer) => {
-        if (pending === null) return output.push(chunk);
-        // the wrapper's first line says the remote side is up; it is not part of the script's output
-        pending = Buffer.concat([pending, chunk]);
-        const newline = pending.indexOf(0x0a);
-        if (newline < 0 && pending.length <= STARTED_MARKER.length) return;
-        const first = pending.subarray(0, newline < 0 ? pending.length : newline).toString("utf8");
-        started = first === STARTED_MARKER;
-        output.push(started ? pending.subarray(newline + 1) : pending);
-        pending = null;
-      });
-      child.stderr.on("data", (chunk: Buffer) => output.push(chunk));
-      let spawnFailed = false;
-      child.once("error", (cause) => {
-        spawnFailed = true;
-        output.push(Buffer.from(`ssh failed to start: ${cause.message}\n`));
-      });
-      child.once("close", (code, signal) => {
-        clearTimeout(timer);
-        opts.signal?.removeEventListener("abort", onAbort);
-        untrackGroup(child.pid);
-        if (pending !== null && pending.length > 0) output.push(pending);
-        resolve({
-          exitCode: spawnFailed ? null : code,
-          signal: signal ?? null,
-          timedOut: stopReason === "timeout",
-          aborted: stopReason === "abort",
-          output: output.text(),
-          truncated: output.truncated,
-          unreachable: spawnFailed || (!started && (code === 255 || code === null)),
-        });
-      });
     });
   }
 
@@ -212,7 +204,7 @@ class SshRunner {
     return {
       pid: child.pid,
       stdin: child.stdin,
-      stdout: child.stdout,
+      stdout: child.stdout.pipe(new StartMarkerFilter()),
       stderr: child.stderr,
       exited,
       kill: (graceMs = this.#config.graceMs) => stopper(graceMs),

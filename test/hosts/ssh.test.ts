@@ -331,6 +331,23 @@ describe("ssh host: spawn", () => {
   });
 });
 
+describe("ssh host: chatty login shells", () => {
+  it("what the remote login profile prints never reaches the script output or the stdio stream", async () => {
+    await writeFile(join(env.HOME ?? "", ".bash_profile"), "echo profile-noise\necho profile-err >&2\n");
+    const h = host();
+    const result = await h.runScript("echo clean", { cwd: "/", env, timeoutMs: 10_000 });
+    expect(result.output).toBe("clean\n");
+    const child = h.spawn("echo clean-stdio", { cwd: "/", env });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString("utf8");
+    });
+    await child.exited;
+    await until(() => out !== "", 2_000, "stdout");
+    expect(out).toBe("clean-stdio\n");
+  });
+});
+
 describe("ssh host: connection loss", () => {
   it("A.3: when the local ssh dies, the remote wrapper sees the dropped session and kills the remote group", async () => {
     const h = host({ killGraceMs: 200 });
