@@ -27,31 +27,49 @@ export interface WrapperSpec {
   readonly graceMs: number;
 }
 
+/** What to hand to `ssh`: the remote command line, and the bytes to write to its stdin first. */
+export interface RemoteInvocation {
+  /** `bash -c '<wrapper>'`; holds no environment values. */
+  readonly command: string;
+  /** The environment as `export K='v'` lines, NUL-terminated; the wrapper reads it before anything else. */
+  readonly preamble: string;
+}
+
 /**
- * The command line sent to `ssh`: `bash -c '<wrapper>'`. The wrapper starts `bash -lc` under `setsid`
- * (its own session and process group) with `env -i` plus the remote login's identity variables plus
- * exactly `env`, in `cwd`. It treats end-of-file on its stdin (the local side closing it, or the
- * connection dropping) as "stop": SIGTERM to the group, SIGKILL after the grace. When the script ends by
- * itself, whatever it left in its group is killed too. The wrapper exits with the script's status.
+ * Builds the remote side. The wrapper reads the environment from stdin (so values never appear in a
+ * command line, local or remote), then starts `bash -lc` under `setsid` (own session and process
+ * group) with the remote login's identity variables plus exactly `env`, in `cwd`. End-of-file on its
+ * stdin (the local side closing it, or the connection dropping) means "stop": SIGTERM to the group,
+ * SIGKILL after the grace. When the script ends by itself, whatever it left in its group is killed too.
+ * The wrapper exits with the script's status.
  */
-export function remoteCommand(spec: WrapperSpec): string {
-  for (const name of Object.keys(spec.env)) {
+export function remoteInvocation(spec: WrapperSpec): RemoteInvocation {
+  const exports: string[] = [];
+  for (const [name, value] of Object.entries(spec.env)) {
     if (!ENV_NAME.test(name))
       throw new TypeError(`invalid environment variable name: ${JSON.stringify(name)}`);
+    if (value.includes("\0")) throw new TypeError(`environment variable ${name} contains a NUL byte`);
+    exports.push(`export ${name}=${shellQuote(value)}`);
   }
-  // the identity of the remote account (not the local environment); `env` may override any of them
-  const base = ["HOME", "USER", "LOGNAME", "SHELL", "PATH"].map((name) => `${name}="\${${name}-}"`);
-  const given = Object.entries(spec.env).map(([name, value]) => `${name}=${shellQuote(value)}`);
-  // `$1` is the working directory, already expanded by the wrapper (so `~` means the login's HOME)
+  // `$1` is the working directory, already expanded by the wrapper (so `~` means the login's HOME);
   // the marker comes after the login profile ran, so the local side can drop whatever that printed
   const inner = `printf '%s\\n' ${STARTED_MARKER}\ncd -- "$1" || exit 1\nshift\n${spec.command}`;
-  const launch = `setsid env -i ${[...base, ...given].join(" ")} "$b" -lc ${shellQuote(inner)} bash "$w"`;
+  const launch = [
+    // keep only the remote account's identity (never anything from the local side), then add `env`
+    "( h=$HOME u=$USER l=$LOGNAME s=$SHELL x=$PATH",
+    '  for v in $(compgen -e); do unset "$v" 2>/dev/null; done',
+    '  export HOME="$h" USER="$u" LOGNAME="$l" SHELL="$s" PATH="$x"',
+    '  eval "$e"',
+    `  exec setsid "$b" -lc ${shellQuote(inner)} bash "$w" )`,
+  ].join("\n");
   const grace = (Math.max(0, spec.graceMs) / 1000).toFixed(3);
   const lines = [
     "stop=0",
     "trap 'stop=1' HUP INT TERM",
     "b=$(command -v bash) || exit 127",
     `w=${remotePathWord(spec.cwd)}`,
+    // bash reads a pipe byte by byte here, so nothing after the NUL is consumed
+    "IFS= read -r -d '' e || exit 125",
   ];
   if (spec.mode === "script") {
     lines.push(`${launch} </dev/null 2>&1 &`, "p=$!", "cat <&0 >/dev/null &", "c=$!");
@@ -90,5 +108,5 @@ export function remoteCommand(spec: WrapperSpec): string {
     'kill -KILL -- "-$p" 2>/dev/null',
     'exit "$s"',
   );
-  return `bash -c ${shellQuote(lines.join("\n"))}`;
+  return { command: `bash -c ${shellQuote(lines.join("\n"))}`, preamble: `${exports.join("\n")}\0` };
 }

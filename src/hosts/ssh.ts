@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import type { Host, HostProcess, RunScriptOptions, ScriptResult } from "./host.js";
 import { CappedOutput } from "./output-buffer.js";
 import { terminateGroup, trackGroup, untrackGroup } from "./process-group.js";
-import { remoteCommand, remotePathWord, type WrapperSpec } from "./ssh-command.js";
+import { remoteInvocation, remotePathWord, type WrapperSpec } from "./ssh-command.js";
 import { parseSshDestination, type SshDestination } from "./ssh-destination.js";
 import { StartMarkerFilter } from "./ssh-marker.js";
 
@@ -213,6 +213,7 @@ class SshRunner {
 
   #start(spec: Omit<WrapperSpec, "graceMs">): ChildProcessWithoutNullStreams {
     const { configPath, connectTimeoutMs, graceMs } = this.#config;
+    const remote = remoteInvocation({ ...spec, graceMs });
     const args = [
       ...(configPath === undefined ? [] : ["-F", configPath]),
       "-T",
@@ -227,7 +228,7 @@ class SshRunner {
       ...(this.#destination.port === null ? [] : ["-p", String(this.#destination.port)]),
       "--",
       this.#destination.target,
-      remoteCommand({ ...spec, graceMs }),
+      remote.command,
     ];
     const child = spawn(this.#config.binary, args, {
       env: { ...this.#config.env },
@@ -237,6 +238,8 @@ class SshRunner {
     trackGroup(child);
     // a closed pipe must not crash the service when ssh dies first
     child.stdin.on("error", () => {});
+    // environment values travel on stdin, never on a command line
+    child.stdin.write(remote.preamble);
     return child;
   }
 

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { remoteCommand, remotePathWord, shellQuote } from "../../src/hosts/ssh-command.js";
+import { remoteInvocation, remotePathWord, shellQuote } from "../../src/hosts/ssh-command.js";
 
 /** What a POSIX shell makes of a word: the real `sh`, not a re-implementation. */
 function shellEcho(word: string, env: Record<string, string> = {}): string {
@@ -27,13 +27,13 @@ describe("ssh command building", () => {
   it("refuses environment names that are not shell identifiers", () => {
     for (const name of ["A B", "1A", "A=B", "A;rm", ""]) {
       expect(() =>
-        remoteCommand({ mode: "script", command: "true", cwd: "/", env: { [name]: "x" }, graceMs: 0 }),
+        remoteInvocation({ mode: "script", command: "true", cwd: "/", env: { [name]: "x" }, graceMs: 0 }),
       ).toThrow(TypeError);
     }
   });
 
   it("the remote command is one bash -c word that parses", () => {
-    const command = remoteCommand({
+    const { command, preamble } = remoteInvocation({
       mode: "stdio",
       command: "echo 'hi' \"$X\"\nexit 3",
       cwd: "~/w's",
@@ -44,5 +44,7 @@ describe("ssh command building", () => {
     // the outer shell unquotes the wrapper and `bash -n` parses it without running anything
     execFileSync("sh", ["-c", command.replace(/^bash -c /, "bash -n -c ")]);
     expect(command).toContain("sleep 1.500");
+    expect(command).not.toContain("it's");
+    expect(preamble).toBe(`export X='it'"'"'s'\0`);
   });
 });

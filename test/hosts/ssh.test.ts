@@ -138,6 +138,25 @@ describe("ssh host: ensureDir and remove", () => {
   });
 });
 
+describe("ssh host: secrets", () => {
+  it("environment values never appear on a command line, local or remote", async () => {
+    const token = `tok-${process.pid}-${Date.now()}`;
+    const h = host({ killGraceMs: 200 });
+    const child = h.spawn(`echo "$SECRET_FOR_TEST"; exec -a "sleep-${root.path}" sleep 300`, {
+      cwd: "/",
+      env: { ...env, SECRET_FOR_TEST: token },
+    });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString("utf8");
+    });
+    await until(() => out.includes(token), 10_000, "child to start");
+    // the remote side is this machine, so /proc covers the local ssh and every remote process
+    expect(await processesMentioning(token)).toEqual([]);
+    await child.kill();
+  });
+});
+
 describe("ssh host: runScript", () => {
   it("runs bash -lc in cwd and reports exit code and interleaved output", async () => {
     const result = await host().runScript("pwd; echo out; echo err >&2; exit 3", {
