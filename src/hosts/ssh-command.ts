@@ -29,14 +29,15 @@ export interface WrapperSpec {
 
 /** What to hand to `ssh`: the remote command line, and the bytes to write to its stdin first. */
 export interface RemoteInvocation {
-  /** `bash -c '<wrapper>'`; holds no environment values. */
+  /** `bash --norc -c '<wrapper>'`; holds no environment values. */
   readonly command: string;
   /** The environment as `export K='v'` lines, NUL-terminated; the wrapper reads it before anything else. */
   readonly preamble: string;
 }
 
 /**
- * Builds the remote side. The wrapper reads the environment from stdin (so values never appear in a
+ * Builds the remote side: `bash --norc -c '<wrapper>'` (no `.bashrc` for the wrapper itself; the
+ * command's own `bash -lc` reads the login profile). The wrapper reads the environment from stdin (so values never appear in a
  * command line, local or remote), then starts `bash -lc` under `setsid` (own session and process
  * group) with the remote login's identity variables plus exactly `env`, in `cwd`. End-of-file on its
  * stdin (the local side closing it, or the connection dropping) means "stop": SIGTERM to the group,
@@ -108,5 +109,5 @@ export function remoteInvocation(spec: WrapperSpec): RemoteInvocation {
     'kill -KILL -- "-$p" 2>/dev/null',
     'exit "$s"',
   );
-  return { command: `bash -c ${shellQuote(lines.join("\n"))}`, preamble: `${exports.join("\n")}\0` };
+  return { command: `bash --norc -c ${shellQuote(lines.join("\n"))}`, preamble: `${exports.join("\n")}\0` };
 }

@@ -32,7 +32,7 @@ describe("ssh command building", () => {
     }
   });
 
-  it("the remote command is one bash -c word that parses", () => {
+  it("the remote command is one bash --norc -c word that parses", () => {
     const { command, preamble } = remoteInvocation({
       mode: "stdio",
       command: "echo 'hi' \"$X\"\nexit 3",
@@ -40,9 +40,9 @@ describe("ssh command building", () => {
       env: { X: "it's" },
       graceMs: 1500,
     });
-    expect(command.startsWith("bash -c '")).toBe(true);
+    expect(command.startsWith("bash --norc -c '")).toBe(true);
     // the outer shell unquotes the wrapper and `bash -n` parses it without running anything
-    execFileSync("sh", ["-c", command.replace(/^bash -c /, "bash -n -c ")]);
+    execFileSync("sh", ["-c", command.replace(/^bash --norc -c /, "bash --norc -n -c ")]);
     expect(command).toContain("sleep 1.500");
     expect(command).not.toContain("it's");
     expect(preamble).toBe(`export X='it'"'"'s'\0`);
