@@ -80,7 +80,8 @@ export function createSshHost(destination: string, options: SshHostOptions = {})
   const name = destination;
 
   const control = async (script: string): Promise<ScriptResult> => {
-    const result = await ssh.runScript(script, { cwd: "/", env: {}, timeoutMs: commandTimeoutMs });
+    // relative paths mean what they mean to `ssh host cmd`: relative to the remote login's HOME
+    const result = await ssh.runScript(script, { cwd: "~", env: {}, timeoutMs: commandTimeoutMs });
     if (result.unreachable === true) {
       throw new SshHostError(
         "unreachable",

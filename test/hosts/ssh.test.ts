@@ -127,6 +127,17 @@ describe("ssh host: ensureDir and remove", () => {
     await expect(stat(`/root/${name.slice(2)}`)).rejects.toThrow();
   });
 
+  it("a relative path is relative to the remote login's HOME, as with `ssh host cmd`", async () => {
+    const h = host();
+    const name = `.symphony-ssh-rel-${process.pid}-${Date.now()}`;
+    try {
+      expect(await h.ensureDir(name)).toEqual({ created: true, realPath: `/root/${name}` });
+    } finally {
+      await h.remove(name);
+    }
+    await expect(stat(`/root/${name}`)).rejects.toThrow();
+  });
+
   it("removes recursively, and a missing path is fine", async () => {
     const h = host();
     const dir = join(root.path, "it's $HOME");
