@@ -58,7 +58,7 @@ export function remoteInvocation(spec: WrapperSpec): RemoteInvocation {
   const launch = [
     // keep only the remote account's identity (never anything from the local side), then add `env`
     "( h=$HOME u=$USER l=$LOGNAME s=$SHELL x=$PATH",
-    '  for v in $(compgen -e); do unset "$v" 2>/dev/null; done',
+    '  for v in $(compgen -e 2>/dev/null); do unset "$v" 2>/dev/null; done',
     '  export HOME="$h" USER="$u" LOGNAME="$l" SHELL="$s" PATH="$x"',
     '  eval "$e"',
     `  exec setsid "$b" -lc ${shellQuote(inner)} bash "$w" )`,

@@ -226,6 +226,9 @@ class SshRunner {
       "ServerAliveInterval=15",
       "-o",
       "ServerAliveCountMax=3",
+      // port forwardings from a shared ssh config would collide across concurrent sessions
+      "-o",
+      "ClearAllForwardings=yes",
       ...(this.#destination.port === null ? [] : ["-p", String(this.#destination.port)]),
       "--",
       this.#destination.target,
