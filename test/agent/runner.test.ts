@@ -34,14 +34,14 @@ function setup(script: TurnScript, overrides: ConfigOverrides = {}, template?: s
   const backend = new ScriptedBackend(script);
   const clock = new ManualClock();
   const workspaces = createWorkspaceManager({
-    host,
+    hosts: () => host,
     logger: silentLogger,
     clock,
     config: () => config,
     hookEnv: () => ({}),
   });
   const launch = createWorkerLauncher({
-    host,
+    hosts: () => host,
     workspaces,
     tracker: () => tracker,
     backendFor: () => ok(backend),
@@ -56,6 +56,7 @@ function setup(script: TurnScript, overrides: ConfigOverrides = {}, template?: s
     issue,
     attempt: null,
     runId: "r1",
+    host: "local",
     workflow: workflow.current(),
     signal: controller.signal,
     cleanupSignal: new AbortController().signal,

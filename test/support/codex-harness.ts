@@ -64,7 +64,7 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
       provider: {},
     },
     polling: { intervalMs: 30_000 },
-    workspace: { root: "/nonexistent" },
+    workspace: { root: "/nonexistent", rootRaw: null },
     hooks: { afterCreate: null, beforeRun: null, afterRun: null, beforeRemove: null, timeoutMs: 60_000 },
     agent: {
       backend: "codex",

@@ -42,7 +42,7 @@ export async function harness(issues: readonly Issue[], overrides: ConfigOverrid
   const host = new FakeHost();
   const launcher = new ControlledLauncher(join(dir, "workspaces"));
   const workspaces = createWorkspaceManager({
-    host,
+    hosts: () => host,
     logger: silentLogger,
     clock,
     config: () => workflow.current().config,
