@@ -147,7 +147,10 @@ try {
         request.signal.addEventListener("abort", () => resolve({ outcome: "cancelled", reason: "stop" })),
       ),
     workspaces: createWorkspaceManager({
-      hosts: ((h) => () => h)(createLocalHost()),
+      hosts: (
+        (h) => () =>
+          h
+      )(createLocalHost()),
       logger: silentLogger,
       clock: systemClock,
       config: () => cfg,
@@ -223,7 +226,10 @@ try {
         request.signal.addEventListener("abort", () => resolve({ outcome: "cancelled", reason: "stop" })),
       ),
     workspaces: createWorkspaceManager({
-      hosts: ((h) => () => h)(createLocalHost()),
+      hosts: (
+        (h) => () =>
+          h
+      )(createLocalHost()),
       logger: silentLogger,
       clock: systemClock,
       config: () => cfg,

@@ -68,7 +68,8 @@ async function runAttempt(deps: RunnerDeps, request: WorkerRequest): Promise<Wor
     log.error("workspace preparation failed", { kind: workspace.error.kind });
     const reason = `workspace error: ${workspace.error.kind}`;
     // nothing ran on an unreachable host, so the retry may go to another one (spec A.2)
-    if (workspace.error.kind === "host_unreachable") return { outcome: "failed", reason, hostUnreachable: true };
+    if (workspace.error.kind === "host_unreachable")
+      return { outcome: "failed", reason, hostUnreachable: true };
     return { outcome: "failed", reason };
   }
   const path = workspace.value.path;

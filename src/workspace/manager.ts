@@ -171,7 +171,10 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
       const host = hostOf(call);
       const rootResult = await resolveRoot(host);
       if (!rootResult.ok) {
-        deps.logger.warn("workspace cleanup skipped: root unavailable", { host: host.name, ...rootResult.error });
+        deps.logger.warn("workspace cleanup skipped: root unavailable", {
+          host: host.name,
+          ...rootResult.error,
+        });
         return;
       }
       const candidate = recordedPath ?? join(rootResult.value, workspaceKey(call.issue.identifier));
@@ -215,7 +218,12 @@ function unreachable(host: Host, cause: unknown): WorkspaceError | null {
 }
 
 /** Whether a directory exists on a remote host; an unreachable host or a failed check counts as absent. */
-async function remoteDirExists(host: Host, path: string, timeoutMs: number, call: WorkspaceCall): Promise<boolean> {
+async function remoteDirExists(
+  host: Host,
+  path: string,
+  timeoutMs: number,
+  call: WorkspaceCall,
+): Promise<boolean> {
   const result = await host.runScript(`test -d ${shellQuote(path)}`, {
     cwd: "/",
     env: {},
