@@ -270,7 +270,15 @@ export class FakeLinearStore {
     };
     this.comments.push(comment);
     this.#changed();
-    return { success: true, lastSyncId: 1, comment: { ...comment, issue: this.#issueNode(issue) } };
+    return {
+      success: true,
+      lastSyncId: 1,
+      comment: {
+        ...comment,
+        url: `https://linear.app/fake/comment/${comment.id}`,
+        issue: this.#issueNode(issue),
+      },
+    };
   }
 }
 
