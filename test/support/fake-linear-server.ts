@@ -77,6 +77,8 @@ export interface FakeLinearServer {
   readonly store: FakeLinearStore;
   readonly requests: FakeLinearRequest[];
   readonly rateLimit: FakeRateLimitState;
+  /** GraphQL executions and response-cache hits so far. */
+  readonly stats: { executions: number; cacheHits: number };
   /** Queues a fault for the next `times` requests (after auth). */
   failNext(fault: FakeLinearFault, times?: number): void;
   /** Closes the server and every connection, including hung ones. */
@@ -101,6 +103,7 @@ export async function startFakeLinearServer(options: FakeLinearOptions = {}): Pr
   const hung = new Set<ServerResponse>();
   const cache = new Map<string, { status: number; text: string }>();
   const documents = new Map<string, DocumentNode | readonly Error[]>();
+  const stats = { executions: 0, cacheHits: 0 };
   const rateLimit: FakeRateLimitState = {
     requestsLimit: 5_000,
     requestsRemaining: 5_000,
@@ -186,7 +189,10 @@ export async function startFakeLinearServer(options: FakeLinearOptions = {}): Pr
     }
     const cacheKey = options.cacheResponses === true ? raw : null;
     const cached = cacheKey === null ? undefined : cache.get(cacheKey);
-    if (cached !== undefined) return send(res, cached.status, cached.text);
+    if (cached !== undefined) {
+      stats.cacheHits += 1;
+      return send(res, cached.status, cached.text);
+    }
     const document = parseDocument(query);
     if (Array.isArray(document)) {
       const errors = (document as readonly Error[]).map((e) => ({
@@ -198,6 +204,7 @@ export async function startFakeLinearServer(options: FakeLinearOptions = {}): Pr
     const isMutation = (document as DocumentNode).definitions.some(
       (d) => d.kind === "OperationDefinition" && d.operation === "mutation",
     );
+    stats.executions += 1;
     const result = await execute({
       schema,
       document: document as DocumentNode,
@@ -234,6 +241,7 @@ export async function startFakeLinearServer(options: FakeLinearOptions = {}): Pr
     store,
     requests,
     rateLimit,
+    stats,
     failNext(fault, times = 1) {
       for (let i = 0; i < times; i += 1) faults.push(fault);
     },

@@ -163,10 +163,7 @@ export class FakeLinearStore {
   #issueConnection(args: Args): Obj {
     if (args.orderBy === "updatedAt") unsupported("orderBy: updatedAt");
     const all = this.#ordered().filter((i) => this.#matches(i, args.filter as Obj | undefined));
-    return paginate(
-      all.map((i) => this.#issueNode(i)),
-      args,
-    );
+    return paginate(all, args, (i) => this.#issueNode(i));
   }
 
   #issueNode(issue: FakeLinearIssue): Obj {
@@ -286,8 +283,15 @@ function stateByName(name: string) {
   return FAKE_STATES.find((s) => s.name === name);
 }
 
-/** Relay-style forward pagination over items with ids; the cursor encodes the last item's id. */
-function paginate<T extends object>(items: readonly T[], args: Args): Obj {
+/**
+ * Relay-style forward pagination over items with ids; the cursor encodes the last item's id.
+ * `toNode` builds the GraphQL object of an item on the page only.
+ */
+function paginate<T extends object>(
+  items: readonly T[],
+  args: Args,
+  toNode: (item: T) => unknown = (i) => i,
+): Obj {
   const idOf = (item: T) => String((item as { id?: unknown }).id);
   if (args.last !== undefined && args.last !== null) unsupported("backward pagination");
   const first = typeof args.first === "number" ? args.first : 50;
@@ -302,9 +306,10 @@ function paginate<T extends object>(items: readonly T[], args: Args): Obj {
   const page = items.slice(start, start + first);
   const cursor = (item: T) => Buffer.from(idOf(item), "utf8").toString("base64url");
   const last = page[page.length - 1];
+  const nodes = page.map(toNode);
   return {
-    nodes: page,
-    edges: page.map((node) => ({ node, cursor: cursor(node) })),
+    nodes,
+    edges: page.map((item, i) => ({ node: nodes[i], cursor: cursor(item) })),
     pageInfo: {
       hasNextPage: start + first < items.length,
       hasPreviousPage: start > 0,

@@ -74,26 +74,29 @@ export class LinearTrackerAdapter implements TrackerAdapter {
     if (stateNames.length === 0) return ok([]);
     const assignee = await this.#assigneeId(signal);
     if (!assignee.ok) return assignee;
-    const nodes = await this.#paginate(
+    const issues: Issue[] = [];
+    const read = await this.#paginate(
       "SymphonyLinearPoll",
       POLL_QUERY,
       { projectSlug: this.#settings.projectSlug, stateNames },
       signal,
+      (nodes) => {
+        for (const node of nodes) {
+          const issue = this.#normalise(node, assignee.value);
+          // A candidate that cannot be normalised was never safe to dispatch: omit it, loudly.
+          if (!issue.ok) {
+            this.#logger.warn("linear issue omitted: malformed", {
+              issue_id: issue.error.id,
+              reason: issue.error.reason,
+            });
+            continue;
+          }
+          issues.push(issue.value);
+        }
+        return null;
+      },
     );
-    if (!nodes.ok) return nodes;
-    const issues: Issue[] = [];
-    for (const node of nodes.value) {
-      const issue = this.#normalise(node, assignee.value);
-      // A candidate that cannot be normalised was never safe to dispatch: omit it, loudly.
-      if (!issue.ok) {
-        this.#logger.warn("linear issue omitted: malformed", {
-          issue_id: issue.error.id,
-          reason: issue.error.reason,
-        });
-        continue;
-      }
-      issues.push(issue.value);
-    }
+    if (!read.ok) return read;
     return ok(issues);
   }
 
@@ -108,25 +111,25 @@ export class LinearTrackerAdapter implements TrackerAdapter {
     const byId = new Map<string, Issue>();
     for (let start = 0; start < wanted.length; start += this.#settings.pageSize) {
       const batch = wanted.slice(start, start + this.#settings.pageSize);
-      const nodes = await this.#paginate(
+      const read = await this.#paginate(
         "SymphonyLinearIssuesById",
         ISSUES_BY_ID_QUERY,
         { projectSlug: this.#settings.projectSlug, ids: batch },
         signal,
+        (nodes) => {
+          for (const node of nodes) {
+            const issue = this.#normalise(node, assignee.value);
+            // Omission means "no longer visible" to the orchestrator, so a malformed record fails the call.
+            if (!issue.ok) {
+              const which = issue.error.id ?? "(no id)";
+              return pageError(`Linear returned a malformed issue ${which}: ${issue.error.reason}`);
+            }
+            byId.set(issue.value.id, issue.value);
+          }
+          return null;
+        },
       );
-      if (!nodes.ok) return nodes;
-      for (const node of nodes.value) {
-        const issue = this.#normalise(node, assignee.value);
-        // Omission means "no longer visible" to the orchestrator, so a malformed record fails the call.
-        if (!issue.ok) {
-          return err(
-            pageError(
-              `Linear returned a malformed issue ${issue.error.id ?? "(no id)"}: ${issue.error.reason}`,
-            ),
-          );
-        }
-        byId.set(issue.value.id, issue.value);
-      }
+      if (!read.ok) return read;
     }
     return ok(wanted.flatMap((id) => byId.get(id) ?? []));
   }
@@ -191,14 +194,17 @@ export class LinearTrackerAdapter implements TrackerAdapter {
     return ok(id);
   }
 
-  /** Every page of one `issues` read, nodes in server order; paging integrity failures are errors. */
+  /**
+   * Every page of one `issues` read, handed to `onPage` in server order as it arrives (so raw
+   * pages are not retained); paging integrity failures and an error from `onPage` end the read.
+   */
   async #paginate(
     operationName: string,
     query: string,
     variables: Obj,
     signal: AbortSignal,
-  ): Promise<Result<unknown[], TrackerError>> {
-    const nodes: unknown[] = [];
+    onPage: (nodes: readonly unknown[]) => TrackerError | null,
+  ): Promise<Result<void, TrackerError>> {
     let after: string | null = null;
     for (let pageNumber = 1; ; pageNumber += 1) {
       if (pageNumber > this.#maxPages) {
@@ -224,8 +230,9 @@ export class LinearTrackerAdapter implements TrackerAdapter {
       if (!data.ok) return data;
       const page = parsePage(data.value, operationName);
       if (!page.ok) return page;
-      nodes.push(...page.value.nodes);
-      if (page.value.endCursor === null) return ok(nodes);
+      const rejected = onPage(page.value.nodes);
+      if (rejected !== null) return err(rejected);
+      if (page.value.endCursor === null) return ok(undefined);
       if (page.value.endCursor === after) {
         return err(pageError(`Linear ${operationName} returned the same cursor twice`, "tracker_pagination"));
       }

@@ -68,8 +68,13 @@ export class LinearClient {
   readonly #settings: LinearTrackerSettings;
   readonly #clock: Clock;
   readonly #logger: Logger;
-  readonly #closed = new AbortController();
-  #rateLimits: LinearRateLimits | null = null;
+  #closed = false;
+  /** Aborts every in-flight request (close()). */
+  readonly #inFlight = new Set<() => void>();
+  // The latest response headers that carried rate-limit figures; parsed only when someone asks
+  // (dashboards, a 429), because reading seven headers per page is measurable on a 200-page poll.
+  #limitHeaders: { readonly headers: Headers; readonly at: number } | null = null;
+  #parsedLimits: LinearRateLimits | null = null;
   #cooldownUntil = 0;
   #requestCount = 0;
 
@@ -83,8 +88,9 @@ export class LinearClient {
   rateLimits(): Readonly<Record<string, unknown>> | null {
     const now = this.#clock.now();
     const cooling = this.#cooldownUntil > now ? { limitedUntil: this.#cooldownUntil } : {};
-    if (this.#rateLimits === null) return Object.keys(cooling).length > 0 ? cooling : null;
-    return { ...this.#rateLimits, ...cooling };
+    const limits = this.#limits();
+    if (limits === null) return Object.keys(cooling).length > 0 ? cooling : null;
+    return { ...limits, ...cooling };
   }
 
   /** Requests that actually left this process (for logs and benchmarks). */
@@ -94,7 +100,8 @@ export class LinearClient {
 
   /** Aborts in-flight requests; later calls fail with `tracker_request`. */
   close(): void {
-    this.#closed.abort();
+    this.#closed = true;
+    for (const abort of this.#inFlight) abort();
   }
 
   /**
@@ -108,7 +115,7 @@ export class LinearClient {
     signal: AbortSignal,
   ): Promise<Result<GraphqlReply, TrackerError>> {
     const now = this.#clock.now();
-    if (this.#closed.signal.aborted) return err(requestError("Linear client is closed", false));
+    if (this.#closed) return err(requestError("Linear client is closed", false));
     if (signal.aborted) return err(requestError("Linear request aborted by the caller", false));
     if (now < this.#cooldownUntil) {
       return err({
@@ -119,9 +126,19 @@ export class LinearClient {
       });
     }
 
-    const timeout = new AbortController();
-    const timer = this.#clock.setTimer(this.#settings.timeoutMs, () => timeout.abort());
-    const combined = AbortSignal.any([signal, timeout.signal, this.#closed.signal]);
+    // One controller per request, aborted by the caller, the timeout or close(). (One plain listener
+    // rather than AbortSignal.any: on Node 20 every `any` over a long-lived signal stays referenced.)
+    const request = new AbortController();
+    const stopped: { reason: "timeout" | "caller" | "closed" | null } = { reason: null };
+    const abort = (why: "timeout" | "caller" | "closed") => () => {
+      stopped.reason ??= why;
+      request.abort();
+    };
+    const onCaller = abort("caller");
+    const onClosed = abort("closed");
+    signal.addEventListener("abort", onCaller);
+    this.#inFlight.add(onClosed);
+    const timer = this.#clock.setTimer(this.#settings.timeoutMs, abort("timeout"));
     const body = JSON.stringify(
       operationName === null ? { query, variables: variables ?? {} } : { query, variables, operationName },
     );
@@ -138,20 +155,26 @@ export class LinearClient {
         },
         body,
         redirect: "manual",
-        signal: combined,
+        signal: request.signal,
       });
       text = await response.text();
     } catch (cause) {
-      if (timeout.signal.aborted) {
-        return err(
-          requestError(`Linear request timed out after ${this.#settings.timeoutMs} ms`, true, cause),
-        );
+      switch (stopped.reason) {
+        case "timeout":
+          return err(
+            requestError(`Linear request timed out after ${this.#settings.timeoutMs} ms`, true, cause),
+          );
+        case "closed":
+          return err(requestError("Linear client is closed", false, cause));
+        case "caller":
+          return err(requestError("Linear request aborted by the caller", false, cause));
+        default:
+          return err(requestError(`Linear request failed: ${transportMessage(cause)}`, true, cause));
       }
-      if (this.#closed.signal.aborted) return err(requestError("Linear client is closed", false, cause));
-      if (signal.aborted) return err(requestError("Linear request aborted by the caller", false, cause));
-      return err(requestError(`Linear request failed: ${transportMessage(cause)}`, true, cause));
     } finally {
       this.#clock.clearTimer(timer);
+      signal.removeEventListener("abort", onCaller);
+      this.#inFlight.delete(onClosed);
     }
     return this.#interpret(response, text, operationName);
   }
@@ -201,6 +224,26 @@ export class LinearClient {
     return ok(data as Readonly<Record<string, unknown>>);
   }
 
+  /** Keeps rate-limit headers; a bucket at zero starts a wait until its reset instead of spending requests. */
+  #recordLimits(headers: Headers, now: number): void {
+    const requests = headers.get("x-ratelimit-requests-remaining");
+    const complexity = headers.get("x-ratelimit-complexity-remaining");
+    if (requests === null && complexity === null && headers.get("x-complexity") === null) return;
+    this.#limitHeaders = { headers, at: now };
+    this.#parsedLimits = null;
+    const empty = (value: string | null) => value !== null && value.trim() !== "" && Number(value) <= 0;
+    if (!empty(requests) && !empty(complexity)) return;
+    const exhausted = exhaustedUntil(this.#limits(), now);
+    if (exhausted !== undefined) this.#cooldownUntil = Math.max(this.#cooldownUntil, exhausted);
+  }
+
+  #limits(): LinearRateLimits | null {
+    if (this.#parsedLimits === null && this.#limitHeaders !== null) {
+      this.#parsedLimits = readRateLimitHeaders(this.#limitHeaders.headers, this.#limitHeaders.at);
+    }
+    return this.#parsedLimits;
+  }
+
   #interpret(
     response: Response,
     text: string,
@@ -208,8 +251,7 @@ export class LinearClient {
   ): Result<GraphqlReply, TrackerError> {
     const now = this.#clock.now();
     const status = response.status;
-    const limits = readRateLimitHeaders(response.headers, now);
-    if (limits !== null) this.#rateLimits = limits;
+    this.#recordLimits(response.headers, now);
     let body: unknown;
     let parsed = true;
     try {
@@ -225,7 +267,7 @@ export class LinearClient {
     if (rateLimited) {
       const waitMs =
         parseRetryAfter(response.headers.get("retry-after"), now) ??
-        (exhaustedUntil(this.#rateLimits, now) ?? now + DEFAULT_RATE_LIMIT_WAIT_MS) - now;
+        (exhaustedUntil(this.#limits(), now) ?? now + DEFAULT_RATE_LIMIT_WAIT_MS) - now;
       this.#cooldownUntil = Math.max(this.#cooldownUntil, now + waitMs);
       return err({
         category: "tracker_rate_limited",
@@ -235,10 +277,6 @@ export class LinearClient {
         status,
       });
     }
-    // A bucket at zero will be refused until it refills; wait for it instead of spending requests.
-    const exhausted = exhaustedUntil(limits, now);
-    if (exhausted !== undefined) this.#cooldownUntil = Math.max(this.#cooldownUntil, exhausted);
-
     if (status === 401 || status === 403) {
       return err({
         category: "tracker_auth",
