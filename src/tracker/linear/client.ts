@@ -76,7 +76,6 @@ export class LinearClient {
   #limitHeaders: { readonly headers: Headers; readonly at: number } | null = null;
   #parsedLimits: LinearRateLimits | null = null;
   #cooldownUntil = 0;
-  #requestCount = 0;
 
   constructor(settings: LinearTrackerSettings, deps: LinearClientDeps) {
     this.#settings = settings;
@@ -91,11 +90,6 @@ export class LinearClient {
     const limits = this.#limits();
     if (limits === null) return Object.keys(cooling).length > 0 ? cooling : null;
     return { ...limits, ...cooling };
-  }
-
-  /** Requests that actually left this process (for logs and benchmarks). */
-  get requestCount(): number {
-    return this.#requestCount;
   }
 
   /** Aborts in-flight requests; later calls fail with `tracker_request`. */
@@ -145,7 +139,6 @@ export class LinearClient {
     let response: Response;
     let text: string;
     try {
-      this.#requestCount += 1;
       response = await fetch(this.#settings.endpoint, {
         method: "POST",
         headers: {
