@@ -101,6 +101,8 @@ describe("symphony run against a loopback Linear (end to end)", () => {
         "  interval_ms: 300",
         "workspace:",
         "  root: ./workspaces",
+        "hooks:",
+        `  after_create: env > ${envDir}/hook-"$SYMPHONY_ISSUE_IDENTIFIER".env`,
         "agent:",
         "  backend: command",
         "command:",
@@ -126,10 +128,11 @@ describe("symphony run against a loopback Linear (end to end)", () => {
     expect(server.store.comments.map((c) => c.issueId).sort()).toEqual(["issue-1", "issue-2"]);
     expect(server.store.comments[0]?.body).toBe("agent on it");
 
-    // The key reached Linear (the fake) and never the agents.
+    // The key reached Linear (the fake) and never the agents or hooks.
     expect(server.requests.every((r) => r.authorization === server.apiKey)).toBe(true);
-    for (const identifier of ["LIN-1", "LIN-2"]) {
-      const env = await readFile(join(envDir, `${identifier}.env`), "utf8");
+    for (const file of ["LIN-1", "LIN-2", "hook-LIN-1", "hook-LIN-2"]) {
+      const env = await readFile(join(envDir, `${file}.env`), "utf8");
+      expect(env).toContain("SYMPHONY_ISSUE_ID=");
       expect(env).not.toContain(server.apiKey);
       expect(env).not.toContain("LINEAR_API_KEY");
     }
