@@ -74,6 +74,55 @@ describe("Linear adapter: reads against a loopback Linear executing the real sch
     expect(result.ok ? null : result.error).toMatchObject({ category: "tracker_pagination" });
   });
 
+  it.each([
+    ["no nodes list", { data: { issues: { pageInfo: { hasNextPage: false } } } }, "no issues.nodes list"],
+    ["no pageInfo", { data: { issues: { nodes: [] } } }, "no pageInfo"],
+    [
+      "pageInfo without hasNextPage",
+      { data: { issues: { nodes: [], pageInfo: {} } } },
+      "without hasNextPage",
+    ],
+  ])("11.4: a page with %s is tracker_response (unknown payload)", async (_name, body, message) => {
+    server.failNext({ kind: "raw", body });
+    const { adapter } = adapterFor(server);
+    const result = await adapter.fetchIssuesByStates(["Todo"], never);
+    expect(result.ok ? null : result.error).toMatchObject({
+      category: "tracker_response",
+      message: expect.stringContaining(message),
+    });
+  });
+
+  it("a cursor that repeats is a tracker_pagination error, not an endless loop", async () => {
+    const page = { data: { issues: { nodes: [], pageInfo: { hasNextPage: true, endCursor: "same" } } } };
+    server.failNext({ kind: "raw", body: page }, 2);
+    const { adapter } = adapterFor(server);
+    const result = await adapter.fetchIssuesByStates(["Todo"], never);
+    expect(result.ok ? null : result.error).toMatchObject({
+      category: "tracker_pagination",
+      message: expect.stringContaining("same cursor twice"),
+    });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("`assignee: me` without a viewer id fails with tracker_response and no issue read", async () => {
+    server.failNext({ kind: "raw", body: { data: { viewer: { id: "" } } } });
+    const { adapter } = adapterFor(server, { assignee: "me" });
+    const result = await adapter.fetchIssuesByStates(["Todo"], never);
+    expect(result.ok ? null : result.error).toMatchObject({ category: "tracker_response" });
+    expect(server.requests.map((r) => r.operationName)).toEqual(["SymphonyLinearViewer"]);
+  });
+
+  it("more labels than one page reads are kept, and the truncation is logged", async () => {
+    const labels = Array.from({ length: 55 }, (_, i) => `label-${i}`);
+    server.store.put(fakeIssue({ number: 40, labels }));
+    const { adapter, logger } = adapterFor(server);
+    const result = await adapter.fetchIssuesByStates(["Todo"], never);
+    expect(result.ok && result.value[0]?.labels).toHaveLength(50);
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ message: "linear issue labels truncated", level: "warn" }),
+    );
+  });
+
   it("17.3: an empty project returns an empty list", async () => {
     server.store.put(fakeIssue({ projectSlug: "someone-else" }));
     const { adapter } = adapterFor(server);
