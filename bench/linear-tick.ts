@@ -7,7 +7,7 @@
  * spec's tick algorithm (16.2/16.3) implies.
  */
 import { silentLogger } from "../src/observability/logger.js";
-import { LinearTrackerAdapter } from "../src/tracker/linear/adapter.js";
+import { LinearTrackerAdapter, stateNameFilter } from "../src/tracker/linear/adapter.js";
 import type { LinearTrackerSettings } from "../src/tracker/linear/config.js";
 import { normaliseLinearIssue } from "../src/tracker/linear/normalise.js";
 import { LABEL_PAGE_SIZE, POLL_QUERY, RELATION_PAGE_SIZE } from "../src/tracker/linear/queries.js";
@@ -79,7 +79,7 @@ async function bareTick(server: FakeLinearServer, extras: BareExtras = {}): Prom
         query: POLL_QUERY,
         variables: {
           projectSlug: "proj-slug",
-          stateNames: ACTIVE,
+          stateFilter: stateNameFilter(ACTIVE),
           first: PAGE_SIZE,
           after,
           labelFirst: LABEL_PAGE_SIZE,

@@ -57,11 +57,13 @@ function compare(value: string | null, comparator: unknown, path: string): boole
         ? value === operand
         : op === "neq"
           ? value !== operand
-          : op === "in"
-            ? (operand as unknown[]).includes(value)
-            : op === "nin"
-              ? !(operand as unknown[]).includes(value)
-              : unsupported(`comparator ${path}.${op}`);
+          : op === "eqIgnoreCase"
+            ? typeof operand === "string" && value?.toLowerCase() === operand.toLowerCase()
+            : op === "in"
+              ? (operand as unknown[]).includes(value)
+              : op === "nin"
+                ? !(operand as unknown[]).includes(value)
+                : unsupported(`comparator ${path}.${op}`);
     if (!ok) return false;
   }
   return true;
@@ -139,11 +141,7 @@ export class FakeLinearStore {
             k === "slugId" ? compare(issue.projectSlug, v, "project.slugId") : unsupported(`project.${k}`),
           );
         case "state":
-          return Object.entries(sub).every(([k, v]) => {
-            if (k === "name") return compare(issue.stateName, v, "state.name");
-            if (k === "type") return compare(stateByName(issue.stateName)?.type ?? null, v, "state.type");
-            return unsupported(`state.${k}`);
-          });
+          return this.#matchesState(issue, sub);
         case "assignee":
           return Object.entries(sub).every(([k, v]) => {
             if (k === "id") return compare(issue.assigneeId, v, "assignee.id");
@@ -157,6 +155,16 @@ export class FakeLinearStore {
         default:
           return unsupported(`filter ${key}`);
       }
+    });
+  }
+
+  #matchesState(issue: FakeLinearIssue, filter: Obj): boolean {
+    return Object.entries(filter).every(([k, v]) => {
+      if (k === "name") return compare(issue.stateName, v, "state.name");
+      if (k === "type") return compare(stateByName(issue.stateName)?.type ?? null, v, "state.type");
+      if (k === "or") return (v as Obj[]).some((f) => this.#matchesState(issue, f));
+      if (k === "and") return (v as Obj[]).every((f) => this.#matchesState(issue, f));
+      return unsupported(`state.${k}`);
     });
   }
 

@@ -48,6 +48,17 @@ function uniqueNonBlank(values: readonly string[]): string[] {
   return [...new Set(values.filter((v) => v.trim() !== ""))];
 }
 
+/**
+ * A `WorkflowStateFilter` matching any of the names after trim + lowercase (spec 4.2), or null
+ * when no usable name is left.
+ */
+export function stateNameFilter(states: readonly string[]): Readonly<Record<string, unknown>> | null {
+  const names = [...new Map(states.map((s) => [normaliseState(s), s.trim()])).entries()]
+    .filter(([key]) => key !== "")
+    .map(([, name]) => ({ name: { eqIgnoreCase: name } }));
+  return names.length === 0 ? null : { or: names };
+}
+
 /** The Linear implementation of the tracker read kernel plus the `linear_graphql` tool. */
 export class LinearTrackerAdapter implements TrackerAdapter {
   readonly kind = "linear";
@@ -70,15 +81,15 @@ export class LinearTrackerAdapter implements TrackerAdapter {
     states: readonly string[],
     signal: AbortSignal,
   ): Promise<Result<Issue[], TrackerError>> {
-    const stateNames = uniqueNonBlank(states);
-    if (stateNames.length === 0) return ok([]);
+    const stateFilter = stateNameFilter(states);
+    if (stateFilter === null) return ok([]);
     const assignee = await this.#assigneeId(signal);
     if (!assignee.ok) return assignee;
     const issues: Issue[] = [];
     const read = await this.#paginate(
       "SymphonyLinearPoll",
       POLL_QUERY,
-      { projectSlug: this.#settings.projectSlug, stateNames },
+      { projectSlug: this.#settings.projectSlug, stateFilter },
       signal,
       (nodes) => {
         for (const node of nodes) {

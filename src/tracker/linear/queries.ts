@@ -25,18 +25,21 @@ fragment SymphonyLinearIssueFields on Issue {
   }
 }`;
 
-/** Issues of one project (by `slugId`) whose state name is in a list; one cursor page. */
+/**
+ * Issues of one project (by `slugId`) in some states; one cursor page. `$stateFilter` is an `or` of
+ * `name: {eqIgnoreCase}` so configured names match Linear's case-insensitively (spec 4.2).
+ */
 export const POLL_QUERY = `
 query SymphonyLinearPoll(
   $projectSlug: String!
-  $stateNames: [String!]!
+  $stateFilter: WorkflowStateFilter!
   $first: Int!
   $after: String
   $labelFirst: Int!
   $relationFirst: Int!
 ) {
   issues(
-    filter: { project: { slugId: { eq: $projectSlug } }, state: { name: { in: $stateNames } } }
+    filter: { project: { slugId: { eq: $projectSlug } }, state: $stateFilter }
     first: $first
     after: $after
     orderBy: createdAt

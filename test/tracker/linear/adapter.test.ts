@@ -29,7 +29,21 @@ describe("Linear adapter: reads against a loopback Linear executing the real sch
     expect(request?.operationName).toBe("SymphonyLinearPoll");
     expect(request?.variables).toMatchObject({
       projectSlug: "proj-slug",
-      stateNames: ["Todo", "In Progress"],
+      stateFilter: { or: [{ name: { eqIgnoreCase: "Todo" } }, { name: { eqIgnoreCase: "In Progress" } }] },
+    });
+  });
+
+  it("4.2: configured state names match Linear's case-insensitively after trimming", async () => {
+    server.store.put(
+      fakeIssue({ number: 50, stateName: "Todo" }),
+      fakeIssue({ number: 51, stateName: "In Progress" }),
+      fakeIssue({ number: 52, stateName: "Done" }),
+    );
+    const { adapter } = adapterFor(server);
+    const result = await adapter.fetchIssuesByStates(["todo", "  IN PROGRESS ", "Todo", " "], never);
+    expect(result.ok && ids(result.value)).toEqual(["issue-50", "issue-51"]);
+    expect(server.requests[0]?.variables.stateFilter).toEqual({
+      or: [{ name: { eqIgnoreCase: "Todo" } }, { name: { eqIgnoreCase: "IN PROGRESS" } }],
     });
   });
 

@@ -25,7 +25,7 @@ function operationOf(query: string): OperationDefinitionNode {
 const ADAPTER_VARIABLES: Record<string, Record<string, unknown>> = {
   SymphonyLinearPoll: {
     projectSlug: "proj",
-    stateNames: ["Todo", "In Progress"],
+    stateFilter: { or: [{ name: { eqIgnoreCase: "Todo" } }, { name: { eqIgnoreCase: "In Progress" } }] },
     first: 50,
     after: null,
     labelFirst: LABEL_PAGE_SIZE,
