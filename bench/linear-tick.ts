@@ -3,10 +3,14 @@
  * Linear, through the adapter, against bare `fetch` + `JSON.parse` of the very same pages in the
  * same run. The fake serves repeated request bodies from a cache, so both sides pay the same small
  * server cost and the ratio is the adapter's own overhead (client, paging checks, normalisation).
- * Then: API calls per simulated hour at idle (100 active issues, 30 s poll) against the count the
- * spec's tick algorithm (16.2/16.3) implies.
+ * Then: API calls per simulated hour at idle (100 active issues, 30 s poll) made by the real
+ * orchestrator service on a manual clock, against the count the spec's tick algorithm (16.2/16.3) implies.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { silentLogger } from "../src/observability/logger.js";
+import { startOrchestratorService } from "../src/service.js";
 import { LinearTrackerAdapter, stateNameFilter } from "../src/tracker/linear/adapter.js";
 import type { LinearTrackerSettings } from "../src/tracker/linear/config.js";
 import { normaliseLinearIssue } from "../src/tracker/linear/normalise.js";
@@ -17,6 +21,8 @@ import {
   startFakeLinearServer,
 } from "../test/support/fake-linear-server.js";
 import { ManualClock } from "../test/support/manual-clock.js";
+import { until } from "../test/support/until.js";
+import { buildConfig, staticWorkflowSource } from "../test/support/workflow-fixtures.js";
 
 const ISSUES = 10_000;
 const PAGE_SIZE = 50;
@@ -179,32 +185,75 @@ async function tickOverhead(): Promise<number> {
   }
 }
 
+/**
+ * One simulated hour of the real orchestrator service (manual clock, 30 s poll) against the fake:
+ * 100 active issues, of which `running` are assigned to the configured user and so dispatched
+ * (command backend, `sleep`); counts the Linear requests of the 120 ticks after the first.
+ */
 async function idleCallsPerHour(running: number): Promise<{ measured: number; implied: number }> {
   const server = await startFakeLinearServer();
+  const root = await mkdtemp(join(tmpdir(), "linear-tick-"));
   try {
-    seed(server, 100);
-    server.store.put(fakeIssue({ number: 9_001, stateName: "Done" }));
+    server.store.put(
+      ...Array.from({ length: 100 }, (_, i) =>
+        fakeIssue({
+          number: i + 1,
+          stateName: i % 3 === 0 ? "In Progress" : "Todo",
+          assigneeId: i < running ? "user-symphony" : "user-someone-else",
+        }),
+      ),
+      fakeIssue({ number: 9_001, stateName: "Done" }),
+    );
+    const config = buildConfig(
+      {
+        tracker: {
+          kind: "linear",
+          endpoint: server.url,
+          project_slug: "proj-slug",
+          assignee: "user-symphony",
+        },
+        polling: { interval_ms: 30_000 },
+        workspace: { root: join(root, "workspaces") },
+        agent: { backend: "command", max_concurrent_agents: 10 },
+        command: { run: "sleep 100000" },
+        codex: { stall_timeout_ms: 0 },
+      },
+      root,
+      { LINEAR_API_KEY: server.apiKey },
+    );
     const clock = new ManualClock();
-    const adapter = new LinearTrackerAdapter({
-      settings: settings(server),
-      terminalStates: TERMINAL,
-      clock,
+    const started = await startOrchestratorService({
+      source: staticWorkflowSource(config, "work on {{ issue.identifier }}"),
       logger: silentLogger,
+      clock,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: root },
     });
-    const runningIds = Array.from({ length: running }, (_, i) => `issue-${i + 1}`);
-    const intervalMs = 30_000;
-    let ticks = 0;
-    // Spec 16.2: every tick reconciles running issues (16.3: no request when none run), then polls.
-    for (let t = 0; t < 3_600_000; t += intervalMs) {
-      if (runningIds.length > 0) await adapter.fetchIssuesByIds(runningIds, never);
-      await adapterTick(adapter);
-      ticks += 1;
-      clock.advance(intervalMs);
+    if (!started.ok) throw new Error(started.error);
+    const service = started.value;
+    try {
+      const tickDone = () =>
+        until(() => {
+          const polling = service.status.snapshot().polling;
+          return polling.lastTickAt === clock.now() && !polling.checking;
+        }, 10_000);
+      await tickDone();
+      await until(() => service.status.snapshot().running.length === running, 10_000);
+      const before = server.requests.length;
+      const ticks = 3_600_000 / 30_000;
+      for (let tick = 0; tick < ticks; tick += 1) {
+        clock.advance(30_000);
+        await tickDone();
+      }
+      if (service.status.snapshot().running.length !== running)
+        throw new Error("runs changed during the hour");
+      const implied = ticks * (Math.ceil(100 / PAGE_SIZE) + Math.ceil(running / PAGE_SIZE));
+      return { measured: server.requests.length - before, implied };
+    } finally {
+      await service.stop();
     }
-    const implied = ticks * (Math.ceil(100 / PAGE_SIZE) + Math.ceil(running / PAGE_SIZE));
-    return { measured: server.requests.length, implied };
   } finally {
     await server.close();
+    await rm(root, { recursive: true, force: true });
   }
 }
 
