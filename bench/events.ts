@@ -164,6 +164,7 @@ const codex: CodexConfig = {
   command: "codex app-server",
   approvalPolicy: "never",
   threadSandbox: "workspace-write",
+  envPassthrough: [],
   turnSandboxPolicy: null,
   turnTimeoutMs: 600_000,
   readTimeoutMs: 60_000,

@@ -1,3 +1,4 @@
+import { agentConfigProblems } from "../agent/validate.js";
 import { loadWorkflow } from "../workflow/loader.js";
 import { SAMPLE_ISSUE } from "../workflow/prompt-context.js";
 import { formatWorkflowError, sortByPosition } from "../workflow/workflow-errors.js";
@@ -20,6 +21,14 @@ export function validateCommand(workflowPath: string, io: CliIo): number {
     return 1;
   }
   const { config } = loaded.value;
+  const agentProblems = agentConfigProblems(config);
+  if (agentProblems.length > 0) {
+    for (const problem of agentProblems) {
+      const error = { code: "invalid_workflow_config", path: config.workflowPath, ...problem } as const;
+      io.stderr.write(`${formatWorkflowError(error)}\n`);
+    }
+    return 1;
+  }
   io.stdout.write(
     `${config.workflowPath}: ok (tracker ${config.tracker.kind}, agent ${config.agent.backend}, prompt renders)\n`,
   );

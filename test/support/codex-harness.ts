@@ -41,6 +41,7 @@ export function testCodexConfig(overrides: Partial<CodexConfig> = {}): CodexConf
     command: "codex app-server",
     approvalPolicy: "never",
     threadSandbox: "workspace-write",
+    envPassthrough: [],
     turnSandboxPolicy: null,
     turnTimeoutMs: 60_000,
     readTimeoutMs: 10_000,
