@@ -4,6 +4,7 @@ import type { Issue } from "../domain/issue.js";
 import { LOCAL_HOST_NAME } from "../hosts/host-resolver.js";
 import type { Logger } from "../observability/logger.js";
 import type { TrackerAdapter } from "../tracker/adapter.js";
+import { workspaceKey } from "../workspace/key.js";
 import type { WorkspaceManager } from "../workspace/manager.js";
 
 /** Workspace removals the orchestrator starts without awaiting; tracked so shutdown can wait for them. */
@@ -39,7 +40,21 @@ export class WorkspaceJanitor {
       return;
     }
     this.logger.info("startup terminal cleanup", { terminal_issues: result.value.length });
-    for (const issue of result.value) await this.#removeOn(issue, null, null);
+    if (result.value.length === 0) return;
+    // no host is recorded for these: look on every host, listing each root once instead of probing
+    // per issue, so many terminal issues or a dead worker cannot hold up startup for long
+    await Promise.all(
+      this.#hostsFor(null).map(async (host) => {
+        const existing = await this.workspaces.listWorkspaces(host, this.signal);
+        if (existing === null) {
+          this.logger.warn("startup terminal cleanup skipped on host: workspace root unreadable", { host });
+          return;
+        }
+        for (const issue of result.value) {
+          if (existing.has(workspaceKey(issue.identifier))) await this.#remove(issue, null, host);
+        }
+      }),
+    );
   }
 
   /** Waits for every removal in flight. */
@@ -53,9 +68,14 @@ export class WorkspaceJanitor {
     host: string | null,
   ): Promise<void> {
     if (host !== null) return this.#remove(issue, recordedPath, host);
+    await Promise.all(this.#hostsFor(null).map((h) => this.#remove(issue, null, h)));
+  }
+
+  /** The recorded host, or with none every configured SSH host (local when there are none). */
+  #hostsFor(host: string | null): string[] {
+    if (host !== null) return [host];
     const configured = this.sshHosts();
-    const hosts = configured.length === 0 ? [LOCAL_HOST_NAME] : [...new Set(configured)];
-    await Promise.all(hosts.map((h) => this.#remove(issue, null, h)));
+    return configured.length === 0 ? [LOCAL_HOST_NAME] : [...new Set(configured)];
   }
 
   async #remove(

@@ -321,10 +321,7 @@ export class Orchestrator implements StatusSource {
           disposition.retryKind,
           disposition.error,
           entry.workspacePath,
-          // spec A.2: stay on the same host (warm workspace) unless it could not be reached at all
-          exit.outcome === "failed" && exit.hostUnreachable === true
-            ? { preferred: null, avoid: entry.host }
-            : { preferred: entry.host, avoid: null },
+          disposition.placement,
         );
         break;
       default: {
@@ -350,15 +347,8 @@ export class Orchestrator implements StatusSource {
       return;
     }
     const maxBackoffMs = this.#deps.workflow.current().config.agent.maxRetryBackoffMs;
-    const entry = this.#retries.schedule({
-      issue,
-      attempt,
-      kind,
-      error,
-      workspacePath,
-      maxBackoffMs,
-      placement,
-    });
+    const request = { issue, attempt, kind, error, workspacePath, maxBackoffMs, placement };
+    const entry = this.#retries.schedule(request);
     this.#state.claimed.add(issue.id);
     this.#deps.logger.info("retry scheduled", {
       issue_id: issue.id,

@@ -1,4 +1,4 @@
-import { realpath } from "node:fs/promises";
+import { readdir, realpath } from "node:fs/promises";
 import { join } from "node:path";
 import type { ServiceConfig } from "../config/types.js";
 import { type HookName, messageOf, type WorkspaceError } from "../domain/errors.js";
@@ -7,7 +7,7 @@ import { err, ok, type Result } from "../domain/result.js";
 import type { Host } from "../hosts/host.js";
 import { type HostResolver, isLocalHost, LOCAL_HOST_NAME } from "../hosts/host-resolver.js";
 import { SshHostError } from "../hosts/ssh.js";
-import { shellQuote } from "../hosts/ssh-command.js";
+import { remotePathWord, shellQuote } from "../hosts/ssh-command.js";
 import type { Logger } from "../observability/logger.js";
 import type { Clock } from "../util/clock.js";
 import { isStrictlyInside } from "./containment.js";
@@ -73,6 +73,11 @@ export interface WorkspaceManager {
   ): Promise<Result<void, WorkspaceError>>;
   /** Runs `before_remove` (failure ignored) and removes the workspace; missing is fine. */
   remove(call: WorkspaceCall, recordedPath?: string | null): Promise<void>;
+  /**
+   * Names of the directories under the workspace root on a host (one listing instead of a probe per
+   * issue); null when the root cannot be read or the host cannot be reached.
+   */
+  listWorkspaces(host: string, signal: AbortSignal): Promise<ReadonlySet<string> | null>;
 }
 
 /** Builds a workspace manager on a host. */
@@ -167,6 +172,22 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
 
     runHook: (name, path, call) => hook(name, path, call),
 
+    async listWorkspaces(name, signal) {
+      const host = deps.hosts(name);
+      const config = deps.config();
+      const root = workspaceRootFor(config, host);
+      if (isLocalHost(host)) return listLocal(root);
+      const result = await host.runScript(listScript(root), {
+        cwd: "/",
+        env: {},
+        timeoutMs: config.hooks.timeoutMs,
+        signal,
+        maxOutputBytes: 8 * 1024 * 1024,
+      });
+      if (result.exitCode !== 0 || result.truncated) return null;
+      return new Set(result.output.split("\n").filter((line) => line !== ""));
+    },
+
     async remove(call, recordedPath) {
       const host = hostOf(call);
       const rootResult = await resolveRoot(host);
@@ -231,4 +252,22 @@ async function remoteDirExists(
     signal: call.signal,
   });
   return result.exitCode === 0;
+}
+
+async function listLocal(root: string): Promise<ReadonlySet<string> | null> {
+  try {
+    const entries = await readdir(root, { withFileTypes: true });
+    return new Set(entries.filter((e) => e.isDirectory() || e.isSymbolicLink()).map((e) => e.name));
+  } catch (cause) {
+    return (cause as NodeJS.ErrnoException).code === "ENOENT" ? new Set() : null;
+  }
+}
+
+// directory names under the root, one a line (workspace keys never contain a newline); no root = none
+function listScript(root: string): string {
+  return [
+    `cd -- ${remotePathWord(root)} 2>/dev/null || exit 0`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, not a template
+    'for f in ./* ./.[!.]* ./..?*; do if [ -d "$f" ]; then printf \'%s\\n\' "${f#./}"; fi; done',
+  ].join("\n");
 }

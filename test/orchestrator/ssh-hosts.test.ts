@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { makeIssue } from "../support/orchestrator/fixtures.js";
 import { type Harness, harness } from "../support/orchestrator/harness.js";
@@ -144,9 +147,12 @@ describe("A: workspace cleanup on SSH hosts", () => {
     h = await harness([makeIssue({ identifier: "D-1", state: "Done" })], {
       worker: { sshHosts: ["w1", "w2", "w1"], maxConcurrentAgentsPerHost: null },
     });
+    const ws = join(h.dir, "workspaces", "D-1");
+    await mkdir(ws, { recursive: true });
     await h.orchestrator.start();
     await h.settle();
-    expect([...h.hostNames].sort()).toEqual(["w1", "w2"]);
+    expect(new Set(h.hostNames)).toEqual(new Set(["w1", "w2"]));
+    expect(existsSync(ws)).toBe(false);
   });
 
   it("A.1: a terminal issue's workspace is removed on the host that ran it", async () => {

@@ -81,6 +81,7 @@ describe("workspaces on an SSH host (real sshd)", { timeout: 60_000 }, () => {
     const prepared = await ws.prepare(call("U-1", host.name));
     expect(prepared.ok).toBe(false);
     if (!prepared.ok) expect(prepared.error).toMatchObject({ kind: "host_unreachable", host: host.name });
+    expect(await ws.listWorkspaces(host.name, new AbortController().signal)).toBeNull();
   });
 
   it("A: remote removal runs before_remove only when the workspace exists, then removes it", async () => {
@@ -90,7 +91,12 @@ describe("workspaces on an SSH host (real sshd)", { timeout: 60_000 }, () => {
     const ws = manager(host, { beforeRemove: `echo "$PWD" >> ${log}` }, remoteRoot);
     await ws.remove(call("GONE-1", host.name));
     expect(existsSync(log)).toBe(false);
+    expect(await ws.listWorkspaces(host.name, new AbortController().signal)).toEqual(new Set());
     await mkdir(join(remoteRoot, "HERE-1"), { recursive: true });
+    await mkdir(join(remoteRoot, ".hidden"), { recursive: true });
+    expect(await ws.listWorkspaces(host.name, new AbortController().signal)).toEqual(
+      new Set(["HERE-1", ".hidden"]),
+    );
     await ws.remove(call("HERE-1", host.name));
     expect(await readFile(log, "utf8")).toBe(`${join(remoteRoot, "HERE-1")}\n`);
     expect(existsSync(join(remoteRoot, "HERE-1"))).toBe(false);
