@@ -47,6 +47,14 @@ function fromApiCallError(error: APICallError, now: number): AgentError {
       cause: error,
     };
   }
+  if (status !== undefined && status >= 200 && status < 300) {
+    // the headers said 200 but the body broke off (connection cut, malformed stream)
+    return {
+      category: "model_server_error",
+      message: `model response stream failed (${detail})`,
+      cause: error,
+    };
+  }
   if (status === undefined || status >= 500 || status === 408) {
     return { category: "model_server_error", message: `model provider error (${detail})`, cause: error };
   }
