@@ -14,6 +14,8 @@ import { validateBuiltinConfig } from "./validate.js";
  */
 export const createBuiltinBackend: BackendFactory = (config, deps) => {
   const builtin = config.builtin;
+  // the SDK prints provider warnings to the console by default; sessions log them through the Logger
+  if (globalThis.AI_SDK_LOG_WARNINGS === undefined) globalThis.AI_SDK_LOG_WARNINGS = false;
   return {
     name: "builtin",
     async startSession(options) {

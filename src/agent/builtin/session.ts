@@ -51,6 +51,7 @@ export class BuiltinSession implements AgentSession {
   #history: ModelMessage[] = [];
   #totals: TokenCounts = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
   #current: Promise<unknown> | null = null;
+  readonly #warned = new Set<string>();
 
   constructor(options: BuiltinSessionOptions) {
     this.#o = options;
@@ -197,6 +198,12 @@ export class BuiltinSession implements AgentSession {
         totalTokens: this.#totals.totalTokens + total,
       };
       this.#emit({ type: "token_usage", totals: this.#totals });
+    }
+    for (const warning of step.warnings ?? []) {
+      const text = JSON.stringify(warning);
+      if (this.#warned.has(text)) continue;
+      this.#warned.add(text);
+      this.#logger.debug("builtin provider warning", { warning: text.slice(0, 300) });
     }
     const limits = rateLimitsFromHeaders(this.#o.providerName, step.response.headers);
     if (limits !== null) this.#emit({ type: "rate_limits", rateLimits: limits });
