@@ -249,4 +249,49 @@ describe("builtin agent on the OpenAI Chat Completions wire format", () => {
     // biome-ignore lint/suspicious/noExplicitAny: provider JSON
     expect(server.requests[0]?.body.tools.map((t: any) => t.function.name)).toContain("update_issue");
   });
+
+  it("builtin.tools limits the advertised tools; a call to a filtered-out tool is refused as a result", async () => {
+    server = await startFakeOpenAIChatServer([
+      { kind: "tool_calls", calls: [{ name: "run_command", args: { command: "touch marker" } }] },
+      { kind: "text", text: "ok" },
+    ]);
+    harness = await startBuiltinSession({
+      config: builtinConfig({ baseUrl: server.url, tools: ["read_file", "grep"] }),
+    });
+    expect(await runTurn(harness, "Go")).toBeNull();
+    // biome-ignore lint/suspicious/noExplicitAny: provider JSON
+    expect(server.requests[0]?.body.tools.map((t: any) => t.function.name)).toEqual(["read_file", "grep"]);
+    await expect(readFile(join(harness.workspace, "marker"))).rejects.toThrow();
+    expect(ofType(harness.events, "tool_call")[0]).toMatchObject({ tool: "run_command", ok: false });
+  });
+
+  it("max_steps ends the turn after that many model calls; the turn still completes", async () => {
+    server = await startFakeOpenAIChatServer(() => ({
+      kind: "tool_calls",
+      calls: [{ name: "list_dir", args: {} }],
+    }));
+    harness = await startBuiltinSession({ config: builtinConfig({ baseUrl: server.url, maxSteps: 3 }) });
+    expect(await runTurn(harness, "Loop")).toBeNull();
+    expect(server.requests).toHaveLength(3);
+    expect(ofType(harness.events, "turn_completed")[0]?.message).toBe("stopped after max_steps (3) steps");
+  });
+
+  it("trims the history to the context window: old tool outputs are elided in later requests", async () => {
+    const big = "q".repeat(10_000);
+    server = await startFakeOpenAIChatServer([
+      { kind: "tool_calls", calls: [{ name: "read_file", args: { path: "big.txt" } }] },
+      { kind: "tool_calls", calls: [{ name: "read_file", args: { path: "big.txt" } }] },
+      { kind: "tool_calls", calls: [{ name: "read_file", args: { path: "big.txt" } }] },
+      { kind: "text", text: "done" },
+    ]);
+    harness = await startBuiltinSession({
+      config: builtinConfig({ baseUrl: server.url, contextWindowTokens: 8_000, maxOutputTokens: 1_000 }),
+    });
+    await writeFile(join(harness.workspace, "big.txt"), big);
+    expect(await runTurn(harness, "Read it")).toBeNull();
+    const last = toolMessages(server.requests[3]?.body);
+    expect(last).toHaveLength(3);
+    expect(last[0]).toContain("tool output elided to fit the context window");
+    expect(last[2]).toContain(big);
+  });
 });

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { validateBuiltinConfig } from "../../../src/agent/builtin/validate.js";
+import type { BuiltinBackendConfig } from "../../../src/config/types.js";
+import { builtinConfig } from "../../support/builtin-harness.js";
+
+describe("validateBuiltinConfig", () => {
+  it("accepts a complete openai-compatible section and a keyless local one", () => {
+    expect(validateBuiltinConfig(builtinConfig({ baseUrl: "http://localhost:11434/v1" }))).toEqual([]);
+    expect(
+      validateBuiltinConfig(builtinConfig({ baseUrl: "http://localhost:11434/v1", apiKey: null })),
+    ).toEqual([]);
+  });
+
+  it.each<[string, Partial<BuiltinBackendConfig>, string]>([
+    ["model missing", { model: null }, "`builtin.model` is required, got `null`"],
+    ["bad provider", { provider: "mistral" as never }, "`builtin.provider` must be one of"],
+    [
+      "hosted without key",
+      { provider: "anthropic", apiKey: null },
+      "`builtin.api_key` is required for provider anthropic",
+    ],
+    [
+      "compatible without url",
+      { baseUrl: null },
+      "`builtin.base_url` is required for provider openai-compatible",
+    ],
+    [
+      "bad url",
+      { provider: "openai", baseUrl: "ftp://x" },
+      '`builtin.base_url` must be an http(s) URL, got `"ftp://x"`',
+    ],
+    ["zero steps", { maxSteps: 0 }, "`builtin.max_steps` must be a positive integer, got `0`"],
+    ["hot temperature", { temperature: 3 }, "`builtin.temperature` must be between 0 and 2, got `3`"],
+    ["output tokens", { maxOutputTokens: -1 }, "`builtin.max_output_tokens` must be a positive integer"],
+    [
+      "tiny window",
+      { contextWindowTokens: 10 },
+      "`builtin.context_window_tokens` must be an integer of at least 1000",
+    ],
+    [
+      "output over window",
+      { maxOutputTokens: 200_000 },
+      "must be smaller than builtin.context_window_tokens",
+    ],
+    ["command timeout", { commandTimeoutMs: 0 }, "`builtin.command_timeout_ms` must be a positive integer"],
+    ["duplicate tool", { tools: ["read_file", "read_file"] }, "`builtin.tools` must not repeat a name"],
+    [
+      "blank pattern",
+      { deniedCommands: [" "] },
+      "`builtin.denied_commands` entries must be non-empty patterns",
+    ],
+  ])("%s", (_name, overrides, message) => {
+    const problems = validateBuiltinConfig(builtinConfig({ baseUrl: "http://127.0.0.1:1/v1", ...overrides }));
+    expect(problems.join("\n")).toContain(message);
+  });
+});
