@@ -17,7 +17,10 @@ const ROUNDS = 5;
 const script = (_req: unknown, index: number): ScriptedReply =>
   index % (STEPS + 1) === STEPS
     ? { kind: "text", text: "done" }
-    : { kind: "tool_calls", calls: [{ name: "read_file", args: { path: "notes.txt", start_line: 1, end_line: 40 } }] };
+    : {
+        kind: "tool_calls",
+        calls: [{ name: "read_file", args: { path: "notes.txt", start_line: 1, end_line: 40 } }],
+      };
 
 const server = await startFakeOpenAIChatServer(script);
 let agentMs = 0;
@@ -25,16 +28,22 @@ let bareMs = 0;
 let calls = 0;
 try {
   for (let round = 0; round <= ROUNDS; round++) {
-    const harness = await startBuiltinSession({ config: builtinConfig({ baseUrl: server.url, maxSteps: STEPS + 5 }) });
+    const harness = await startBuiltinSession({
+      config: builtinConfig({ baseUrl: server.url, maxSteps: STEPS + 5 }),
+    });
     try {
-      await writeFile(join(harness.workspace, "notes.txt"), Array.from({ length: 200 }, (_, i) => `note ${i}`).join("\n"));
+      await writeFile(
+        join(harness.workspace, "notes.txt"),
+        Array.from({ length: 200 }, (_, i) => `note ${i}`).join("\n"),
+      );
       const first = server.requests.length;
       const t0 = performance.now();
       const error = await runTurn(harness, "Read the notes repeatedly.");
       const elapsed = performance.now() - t0;
       if (error !== null) throw new Error(`turn failed: ${error.category}: ${error.message}`);
       const bodies = server.requests.slice(first).map((r) => r.body);
-      if (bodies.length !== STEPS + 1) throw new Error(`expected ${STEPS + 1} model calls, got ${bodies.length}`);
+      if (bodies.length !== STEPS + 1)
+        throw new Error(`expected ${STEPS + 1} model calls, got ${bodies.length}`);
       // replay the same bodies with a bare client: the server's own response time plus HTTP
       const t1 = performance.now();
       for (const [i, body] of bodies.entries()) {
@@ -65,5 +74,9 @@ const barePerCall = bareMs / calls;
 process.stdout.write(`model calls measured: ${calls} (${ROUNDS} rounds × ${STEPS} tool steps + 1 answer)\n`);
 process.stdout.write(`agent loop, per model call (incl. tool): ${agentPerCall.toFixed(2)} ms\n`);
 process.stdout.write(`bare fetch of the same request:          ${barePerCall.toFixed(2)} ms\n`);
-process.stdout.write(`loop overhead per tool step:             ${(agentPerCall - barePerCall).toFixed(2)} ms\n`);
-process.stdout.write(`builtin: ${(agentPerCall / barePerCall).toFixed(2)}x fake-server response time per step\n`);
+process.stdout.write(
+  `loop overhead per tool step:             ${(agentPerCall - barePerCall).toFixed(2)} ms\n`,
+);
+process.stdout.write(
+  `builtin: ${(agentPerCall / barePerCall).toFixed(2)}x fake-server response time per step\n`,
+);
