@@ -127,7 +127,7 @@ export class BuiltinSession implements AgentSession {
       ...(config.temperature === null ? {} : { temperature: config.temperature }),
       ...(config.maxOutputTokens === null ? {} : { maxOutputTokens: config.maxOutputTokens }),
       prepareStep: ({ stepNumber, messages: stepMessages }) =>
-        stepNumber === 0 ? undefined : { messages: this.#trim(stepMessages, logger) },
+        stepNumber === 0 ? undefined : { messages: this.#trim(stepMessages, logger, "debug") },
       onStepFinish: (step) => this.#onStep(step),
       onError: ({ error }) => {
         streamError ??= { cause: error };
@@ -173,10 +173,10 @@ export class BuiltinSession implements AgentSession {
     return ok(undefined);
   }
 
-  #trim(messages: ModelMessage[], logger: Logger): ModelMessage[] {
+  #trim(messages: ModelMessage[], logger: Logger, level: "info" | "debug" = "info"): ModelMessage[] {
     const report = trimHistory(messages, this.#budget);
     if (report.elidedToolOutputs > 0 || report.droppedMessages > 0) {
-      logger.info("builtin history trimmed", {
+      logger[level]("builtin history trimmed", {
         elided_tool_outputs: report.elidedToolOutputs,
         dropped_messages: report.droppedMessages,
         estimated_tokens: report.estimatedTokens,
