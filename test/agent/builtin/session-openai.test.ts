@@ -42,7 +42,9 @@ describe("builtin agent on the OpenAI Chat Completions wire format", () => {
     server = await startFakeOpenAIChatServer([
       { kind: "text", text: "All done here.", usage: { input: 120, output: 30 } },
     ]);
-    harness = await startBuiltinSession({ config: builtinConfig({ baseUrl: server.url }) });
+    harness = await startBuiltinSession({
+      config: builtinConfig({ baseUrl: server.url, systemPrompt: "Always run npm test before finishing." }),
+    });
     expect(await runTurn(harness, "Say hi")).toBeNull();
     expect(ofType(harness.events, "session_started")[0]?.turnId).toBe("turn-1");
     expect(ofType(harness.events, "turn_completed")).toEqual([
@@ -57,6 +59,10 @@ describe("builtin agent on the OpenAI Chat Completions wire format", () => {
     expect(request?.headers.authorization).toBe("Bearer sk-test-model-key");
     expect(request?.body.stream).toBe(true);
     expect(request?.body.messages[0].role).toBe("system");
+    // the built-in prompt names the workspace and issue; the operator's system_prompt is appended
+    expect(request?.body.messages[0].content).toContain(`Workspace: ${harness.workspace}`);
+    expect(request?.body.messages[0].content).toContain("Issue: SYM-1: Fix the greeting");
+    expect(request?.body.messages[0].content).toMatch(/\n\nAlways run npm test before finishing\.$/);
     expect(request?.body.messages.at(-1)).toEqual({ role: "user", content: "Say hi" });
   });
 
