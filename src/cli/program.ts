@@ -1,0 +1,121 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { expandHome } from "../config/env-values.js";
+import { messageOf } from "../domain/errors.js";
+import type { LogFormat } from "../observability/log/index.js";
+import { resolveWorkflowPath } from "../workflow/loader.js";
+import { initCommand } from "./init-command.js";
+import type { CliIo } from "./io.js";
+import { type RunDeps, runCommand } from "./run-command.js";
+import { schemaCommand } from "./schema-command.js";
+import { validateCommand } from "./validate-command.js";
+
+/** The package version, read from package.json (two levels up from both `src/cli` and `dist/cli`). */
+export function packageVersion(): string {
+  const text = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidArgumentError(`must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
+  }
+  return port;
+}
+
+function parseLogsRoot(value: string): string {
+  if (value.trim() === "") throw new InvalidArgumentError("must not be blank");
+  return value.trim();
+}
+
+interface RunFlags {
+  port?: number;
+  logsRoot?: string;
+  logFormat: LogFormat;
+  debug?: boolean;
+}
+
+function withRunOptions(command: Command): Command {
+  return command
+    .argument("[path]", "path to WORKFLOW.md (default ./WORKFLOW.md)")
+    .option("--port <n>", "serve the HTTP API and dashboard on this port (overrides server.port)", parsePort)
+    .option("--logs-root <dir>", "also write a size-rotated symphony.log in this directory", parseLogsRoot)
+    .addOption(
+      new Option("--log-format <format>", "log line format").choices(["text", "json"]).default("text"),
+    );
+}
+
+function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> | number) => void): Command {
+  const program = new Command("symphony")
+    .description("Polls an issue tracker and runs a coding agent per issue in an isolated workspace.")
+    .version(packageVersion(), "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .option("--debug", "show stack traces and debug logs")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError("(run with --help for usage)");
+
+  const runAction = (path: string | undefined, flags: RunFlags, command: Command) => {
+    // `--debug` is a program-level flag; read it from the root whichever form was used.
+    const debug = flags.debug === true || command.optsWithGlobals().debug === true;
+    setCode(
+      runCommand(
+        {
+          workflowPath: resolveWorkflowPath(path, io.cwd),
+          ...(flags.port !== undefined ? { port: flags.port } : {}),
+          ...(flags.logsRoot !== undefined
+            ? { logsRoot: resolve(io.cwd, expandHome(flags.logsRoot, io.env)) }
+            : {}),
+          logFormat: flags.logFormat,
+          debug,
+        },
+        io,
+        deps,
+      ),
+    );
+  };
+  withRunOptions(program).action(runAction);
+  withRunOptions(
+    program.command("run").description("run the service (the same as `symphony [path]`)"),
+  ).action(runAction);
+
+  program
+    .command("validate")
+    .description("load and validate a workflow and render its prompt for a sample issue")
+    .argument("[path]", "path to WORKFLOW.md (default ./WORKFLOW.md)")
+    .action((path: string | undefined) => setCode(validateCommand(resolveWorkflowPath(path, io.cwd), io)));
+
+  program
+    .command("init")
+    .description("write a commented starter WORKFLOW.md (never overwrites)")
+    .argument("[path]", "where to write it (default ./WORKFLOW.md)")
+    .action((path: string | undefined) => setCode(initCommand(resolveWorkflowPath(path, io.cwd), io)));
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of the WORKFLOW.md front matter")
+    .action(() => setCode(schemaCommand(io)));
+
+  return program;
+}
+
+/** Runs the CLI with `argv` (without `node` and the script); resolves to the process exit code. */
+export async function runCli(argv: readonly string[], io: CliIo, deps: RunDeps = {}): Promise<number> {
+  const debug = argv.includes("--debug");
+  let code: Promise<number> | number = 0;
+  try {
+    const program = buildProgram(io, deps, (c) => {
+      code = c;
+    });
+    await program.parseAsync([...argv], { from: "user" });
+    return await code;
+  } catch (cause) {
+    if (cause instanceof CommanderError) return cause.exitCode === 0 ? 0 : 2;
+    // A bug, not bad input: one line unless --debug asks for the stack.
+    io.stderr.write(`symphony: internal error: ${messageOf(cause)}\n`);
+    if (debug && cause instanceof Error && cause.stack !== undefined) io.stderr.write(`${cause.stack}\n`);
+    return 70;
+  }
+}

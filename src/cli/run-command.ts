@@ -1,0 +1,174 @@
+import type { ServiceConfig } from "../config/types.js";
+import { messageOf } from "../domain/errors.js";
+import { err, ok, type Result } from "../domain/result.js";
+import { createLogger, type LogFormat, type ServiceLogger } from "../observability/log/index.js";
+import { type Clock, systemClock } from "../util/clock.js";
+import { type FileWorkflowSource, openWorkflowSource } from "../workflow/file-source.js";
+import { formatWorkflowError, summariseErrors } from "../workflow/workflow-errors.js";
+import type { CliIo } from "./io.js";
+
+/** Options of `symphony [path]` after parsing. */
+export interface RunOptions {
+  readonly workflowPath: string;
+  /** `--port`: overrides `server.port` (and enables the HTTP server). */
+  readonly port?: number;
+  readonly logsRoot?: string;
+  readonly logFormat: LogFormat;
+  readonly debug: boolean;
+}
+
+/** Everything the running service is built from. */
+export interface ServiceContext {
+  readonly options: RunOptions;
+  /** The live workflow: `current()` is the last good one; `revalidate()` before each dispatch. */
+  readonly source: FileWorkflowSource;
+  readonly logger: ServiceLogger;
+  readonly clock: Clock;
+  /** `--port` if given, else `server.port` from the current config. */
+  serverPort(config: ServiceConfig): number | null;
+}
+
+/** A started service. `exited` settles if the service stops on its own (non-zero = abnormal). */
+export interface RunningService {
+  stop(reason: string): Promise<void>;
+  readonly exited?: Promise<number>;
+}
+
+/** Starts the service once the workflow is loaded and validated. */
+export type ServiceStarter = (ctx: ServiceContext) => Promise<Result<RunningService, string>>;
+
+/**
+ * THE SERVICE START STEP. Until the orchestrator lands there is nothing to start: the workflow is loaded,
+ * validated and watched, and the process idles until SIGINT/SIGTERM. The orchestrator replaces this
+ * function (build tracker + backend + orchestrator from `ctx.source`, start it, return its handle).
+ */
+export const startService: ServiceStarter = async () => ok({ stop: async () => {} });
+
+/** Extra seams for tests: a different starter, and a signal standing in for SIGINT/SIGTERM. */
+export interface RunDeps {
+  readonly start?: ServiceStarter;
+  readonly shutdown?: AbortSignal;
+  readonly clock?: Clock;
+}
+
+type Outcome = { kind: "signal"; name: string } | { kind: "exited"; code: number };
+
+/** Listens for SIGINT/SIGTERM (and the test signal) from the very start, so no signal is missed. */
+function shutdownWaiter(signal: AbortSignal | undefined) {
+  const handlers: Array<[NodeJS.Signals, () => void]> = [];
+  let settle: (outcome: Outcome) => void = () => {};
+  const done = new Promise<Outcome>((resolve) => {
+    settle = resolve;
+  });
+  for (const name of ["SIGINT", "SIGTERM"] as const) {
+    const handler = () => settle({ kind: "signal", name });
+    handlers.push([name, handler]);
+    process.on(name, handler);
+  }
+  const onAbort = () => settle({ kind: "signal", name: "abort" });
+  if (signal?.aborted === true) onAbort();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  return {
+    done,
+    watch: (exited: Promise<number> | undefined) => {
+      exited?.then((code) => settle({ kind: "exited", code }));
+    },
+    release: () => {
+      for (const [name, handler] of handlers) process.off(name, handler);
+      signal?.removeEventListener("abort", onAbort);
+    },
+  };
+}
+
+/** `symphony [path]`: load + validate + watch the workflow, start the service, run until a signal. */
+export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps = {}): Promise<number> {
+  const clock = deps.clock ?? systemClock;
+  const waiter = shutdownWaiter(deps.shutdown);
+  try {
+    return await runUntilShutdown(options, io, deps, clock, waiter);
+  } finally {
+    waiter.release();
+  }
+}
+
+async function runUntilShutdown(
+  options: RunOptions,
+  io: CliIo,
+  deps: RunDeps,
+  clock: Clock,
+  waiter: ReturnType<typeof shutdownWaiter>,
+): Promise<number> {
+  const logger = createLogger({
+    format: options.logFormat,
+    level: options.debug ? "debug" : "info",
+    stderr: io.stderr,
+    ...(options.logsRoot !== undefined ? { logsRoot: options.logsRoot } : {}),
+    clock,
+  });
+  const opened = openWorkflowSource(options.workflowPath, { env: io.env, logger, clock });
+  if (!opened.ok) {
+    const error = summariseErrors(opened.error);
+    io.stderr.write(`symphony: cannot start: ${formatWorkflowError(error)}\n`);
+    await logger.close();
+    return 1;
+  }
+  const source = opened.value;
+  logger.setSecrets(source.current().config.secretValues);
+  logger.debug("workflow loaded", {
+    workflow: source.path,
+    content_hash: source.current().contentHash.slice(0, 12),
+  });
+  const unsubscribe = source.subscribe((result) => {
+    if (result.ok) logger.setSecrets(result.value.config.secretValues);
+  });
+  await source.ready();
+
+  const ctx: ServiceContext = {
+    options,
+    source,
+    logger,
+    clock,
+    serverPort: (config) => options.port ?? config.server.port,
+  };
+  const shutdown = async (code: number): Promise<number> => {
+    unsubscribe();
+    await source.close();
+    await logger.close();
+    return code;
+  };
+
+  let started: Result<RunningService, string>;
+  try {
+    started = await (deps.start ?? startService)(ctx);
+  } catch (cause) {
+    started = err(messageOf(cause));
+  }
+  if (!started.ok) {
+    io.stderr.write(`symphony: cannot start: ${started.error} (${source.path})\n`);
+    return shutdown(1);
+  }
+  const config = source.current().config;
+  logger.info("ready", {
+    workflow: source.path,
+    tracker: config.tracker.kind,
+    agent: config.agent.backend,
+    port: ctx.serverPort(config),
+  });
+
+  waiter.watch(started.value.exited);
+  const outcome = await waiter.done;
+  if (outcome.kind === "exited") {
+    logger[outcome.code === 0 ? "info" : "error"]("service exited", { code: outcome.code });
+    await started.value.stop("exited").catch(() => {});
+    return shutdown(outcome.code === 0 ? 0 : 1);
+  }
+  logger.info("shutting down", { reason: outcome.name });
+  try {
+    await started.value.stop(outcome.name);
+  } catch (cause) {
+    logger.error("service stop failed", { reason: messageOf(cause) });
+    return shutdown(1);
+  }
+  logger.info("stopped");
+  return shutdown(0);
+}

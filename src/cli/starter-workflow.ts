@@ -1,0 +1,55 @@
+/** The commented starter WORKFLOW.md written by `symphony init` (it validates as is). */
+export const STARTER_WORKFLOW = `---
+# Symphony workflow: the front matter configures the service, the Markdown body is the prompt.
+# Reference: docs/configuration.md. JSON Schema for editors: \`symphony schema > workflow.schema.json\`.
+
+tracker:
+  # memory | local | linear
+  kind: local
+  provider:
+    # One Markdown file per issue; relative paths resolve against this file's directory.
+    path: ./issues
+  active_states: [Todo, In Progress]
+  terminal_states: [Done, Closed, Cancelled, Canceled, Duplicate]
+  # required_labels: [symphony]
+
+polling:
+  interval_ms: 30000
+
+workspace:
+  # Each issue gets <root>/<identifier>. \`~\` and \`$VAR\` are expanded.
+  root: ./.symphony/workspaces
+
+hooks:
+  # after_create: |
+  #   git clone --depth 1 "$REPO_URL" .
+  # before_run: git pull --ff-only
+  timeout_ms: 60000
+
+agent:
+  # codex | builtin | command
+  backend: codex
+  max_concurrent_agents: 2
+  max_turns: 20
+  max_retry_backoff_ms: 300000
+  # max_concurrent_agents_by_state:
+  #   in progress: 1
+
+codex:
+  command: codex app-server
+  approval_policy: on-request
+  thread_sandbox: workspace-write
+  turn_timeout_ms: 3600000
+  stall_timeout_ms: 300000
+
+# server:
+#   port: 4000          # HTTP API and dashboard; or pass --port
+#   host: 127.0.0.1
+---
+You are working on issue {{ issue.identifier }}: {{ issue.title }}.
+
+{% if issue.description %}{{ issue.description }}{% else %}No description provided.{% endif %}
+
+{% if attempt %}This is attempt {{ attempt }}: resume from the current workspace state.{% endif %}
+Work in the current directory. When the work is done, say so and summarise what changed.
+`;

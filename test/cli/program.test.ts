@@ -1,0 +1,119 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import Ajv2020 from "ajv/dist/2020.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { packageVersion, runCli } from "../../src/cli/program.js";
+import { STARTER_WORKFLOW } from "../../src/cli/starter-workflow.js";
+import { captureIo } from "../support/cli-io.js";
+import { makeTempDir } from "../support/temp-dir.js";
+import { writeWorkflow } from "../support/workflow-fixtures.js";
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => {
+  ({ path: dir, cleanup } = await makeTempDir());
+});
+afterEach(async () => {
+  await cleanup();
+});
+
+describe("symphony validate", () => {
+  it("exits 0 on the starter file written by symphony init", async () => {
+    const io = captureIo(dir);
+    expect(await runCli(["init"], io)).toBe(0);
+    expect(readFileSync(join(dir, "WORKFLOW.md"), "utf8")).toBe(STARTER_WORKFLOW);
+    expect(await runCli(["validate"], io)).toBe(0);
+    expect(io.out()).toContain(`${join(dir, "WORKFLOW.md")}: ok`);
+  });
+
+  it("prints every problem as file:line:col key: message with the code, and exits non-zero", async () => {
+    const path = writeWorkflow(
+      dir,
+      "tracker:\n  kind: memory\nagent:\n  max_turns: 0\n  max_concurrent_agents: x\n",
+      "hi",
+    );
+    const io = captureIo(dir);
+    expect(await runCli(["validate", path], io)).toBe(1);
+    const lines = io.err().trim().split("\n");
+    expect(lines).toContain(
+      `${path}:5:14 agent.max_turns: must be a positive integer, got 0 (invalid_workflow_config)`,
+    );
+    expect(lines.some((l) => l.startsWith(`${path}:6:26 agent.max_concurrent_agents:`))).toBe(true);
+    expect(lines.at(-1)).toBe("2 problems found");
+  });
+
+  it("renders the prompt for a sample issue: an unknown variable is a template_render_error", async () => {
+    const path = writeWorkflow(dir, "tracker:\n  kind: memory\n", "Hello\n{{ issue.missing_field }}");
+    const io = captureIo(dir);
+    expect(await runCli(["validate", path], io)).toBe(1);
+    expect(io.err()).toMatch(/WORKFLOW\.md:6:\d+: .*\(template_render_error\)/);
+  });
+
+  it("17.7: errors on a missing default ./WORKFLOW.md", async () => {
+    const io = captureIo(dir);
+    expect(await runCli(["validate"], io)).toBe(1);
+    expect(io.err()).toContain(`${join(dir, "WORKFLOW.md")}: cannot read workflow file`);
+    expect(io.err()).toContain("(missing_workflow_file)");
+  });
+});
+
+describe("symphony init", () => {
+  it("refuses to overwrite an existing file", async () => {
+    writeFileSync(join(dir, "WORKFLOW.md"), "mine");
+    const io = captureIo(dir);
+    expect(await runCli(["init"], io)).toBe(1);
+    expect(io.err()).toContain("refusing to overwrite");
+    expect(readFileSync(join(dir, "WORKFLOW.md"), "utf8")).toBe("mine");
+  });
+
+  it("writes to an explicit path and reports unwritable ones", async () => {
+    const io = captureIo(dir);
+    expect(await runCli(["init", "flows/W.md"], io)).toBe(1);
+    expect(io.err()).toContain("cannot write");
+    expect(await runCli(["init", "Custom.md"], io)).toBe(0);
+    expect(existsSync(join(dir, "Custom.md"))).toBe(true);
+  });
+});
+
+describe("symphony schema", () => {
+  it("prints a JSON Schema that accepts the starter front matter and rejects bad values", async () => {
+    const io = captureIo(dir);
+    expect(await runCli(["schema"], io)).toBe(0);
+    const schema = JSON.parse(io.out()) as Record<string, unknown>;
+    expect(schema.title).toBe("Symphony WORKFLOW.md front matter");
+    const ajv = new Ajv2020.default({ strict: false });
+    const validate = ajv.compile(schema);
+    const front = parse(STARTER_WORKFLOW.split("---")[1] ?? "") as Record<string, unknown>;
+    expect(validate(front)).toBe(true);
+    expect(validate({ agent: { max_turns: 0 } })).toBe(false);
+    expect(validate({ agent: { max_concurrent_agents_by_state: { todo: "x" } } })).toBe(false);
+  });
+});
+
+describe("global flags", () => {
+  it("--version prints the package version", async () => {
+    const io = captureIo(dir);
+    expect(await runCli(["--version"], io)).toBe(0);
+    expect(io.out().trim()).toBe(packageVersion());
+    expect(packageVersion()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it.each([[[]], [["validate"]], [["init"]], [["schema"]]])(
+    "--help works on every command: %j",
+    async (args) => {
+      const io = captureIo(dir);
+      expect(await runCli([...args, "--help"], io)).toBe(0);
+      expect(io.out()).toMatch(/^Usage: symphony/);
+    },
+  );
+
+  it("bad flags print usage help and exit non-zero", async () => {
+    const io = captureIo(dir);
+    expect(await runCli(["--port", "99999"], io)).toBe(2);
+    expect(io.err()).toContain("--port");
+    expect(await runCli(["--log-format", "xml"], io)).toBe(2);
+    expect(await runCli(["--logs-root", " "], io)).toBe(2);
+    expect(await runCli(["a.md", "b.md"], io)).toBe(2);
+  });
+});
