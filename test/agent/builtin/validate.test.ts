@@ -1,7 +1,12 @@
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { validateBuiltinConfig } from "../../../src/agent/builtin/validate.js";
 import type { BuiltinBackendConfig } from "../../../src/config/types.js";
 import { builtinConfig } from "../../support/builtin-harness.js";
+import { buildConfig } from "../../support/workflow-fixtures.js";
 
 describe("validateBuiltinConfig", () => {
   it("accepts a complete openai-compatible section and a keyless local one", () => {
@@ -52,5 +57,25 @@ describe("validateBuiltinConfig", () => {
   ])("%s", (_name, overrides, message) => {
     const problems = validateBuiltinConfig(builtinConfig({ baseUrl: "http://127.0.0.1:1/v1", ...overrides }));
     expect(problems.join("\n")).toContain(message);
+  });
+});
+
+describe("docs/agent-backends.md snippets", () => {
+  it("every WORKFLOW.md snippet loads through the config loader and passes validateBuiltinConfig", () => {
+    const doc = readFileSync(join(import.meta.dirname, "../../../docs/agent-backends.md"), "utf8");
+    const blocks = [...doc.matchAll(/```yaml\n---\n([\s\S]*?)---\n```/g)].map((m) => m[1] as string);
+    expect(blocks.length).toBe(5);
+    const env = {
+      OPENAI_API_KEY: "sk-o",
+      ANTHROPIC_API_KEY: "sk-a",
+      GOOGLE_GENERATIVE_AI_API_KEY: "g",
+      DEEPSEEK_API_KEY: "d",
+    };
+    for (const block of blocks) {
+      const front = parse(block) as Record<string, unknown>;
+      const config = buildConfig({ ...front, tracker: { kind: "memory" } }, tmpdir(), env);
+      expect(config.agent.backend).toBe("builtin");
+      expect(validateBuiltinConfig(config.builtin)).toEqual([]);
+    }
   });
 });
