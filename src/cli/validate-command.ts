@@ -1,3 +1,4 @@
+import { validateBuiltinConfig } from "../agent/builtin/validate.js";
 import { loadWorkflow } from "../workflow/loader.js";
 import { SAMPLE_ISSUE } from "../workflow/prompt-context.js";
 import { formatWorkflowError, sortByPosition } from "../workflow/workflow-errors.js";
@@ -20,6 +21,11 @@ export function validateCommand(workflowPath: string, io: CliIo): number {
     return 1;
   }
   const { config } = loaded.value;
+  const backendProblems = config.agent.backend === "builtin" ? validateBuiltinConfig(config.builtin) : [];
+  if (backendProblems.length > 0) {
+    for (const problem of backendProblems) io.stderr.write(`${config.workflowPath}: ${problem}\n`);
+    return 1;
+  }
   io.stdout.write(
     `${config.workflowPath}: ok (tracker ${config.tracker.kind}, agent ${config.agent.backend}, prompt renders)\n`,
   );

@@ -4,9 +4,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { validateBuiltinConfig } from "../../../src/agent/builtin/validate.js";
+import { runCli } from "../../../src/cli/program.js";
 import type { BuiltinBackendConfig } from "../../../src/config/types.js";
 import { builtinConfig } from "../../support/builtin-harness.js";
-import { buildConfig } from "../../support/workflow-fixtures.js";
+import { captureIo } from "../../support/cli-io.js";
+import { makeTempDir } from "../../support/temp-dir.js";
+import { buildConfig, writeWorkflow } from "../../support/workflow-fixtures.js";
 
 describe("validateBuiltinConfig", () => {
   it("accepts a complete openai-compatible section and a keyless local one", () => {
@@ -76,6 +79,39 @@ describe("docs/agent-backends.md snippets", () => {
       const config = buildConfig({ ...front, tracker: { kind: "memory" } }, tmpdir(), env);
       expect(config.agent.backend).toBe("builtin");
       expect(validateBuiltinConfig(config.builtin)).toEqual([]);
+    }
+  });
+});
+
+describe("symphony validate with agent.backend: builtin", () => {
+  it("reports builtin problems with the file path and exits 1; a complete section exits 0", async () => {
+    const temp = await makeTempDir();
+    try {
+      const path = writeWorkflow(
+        temp.path,
+        {
+          tracker: { kind: "memory" },
+          agent: { backend: "builtin" },
+          builtin: { provider: "anthropic", model: "claude-x" },
+        },
+        "Work on {{ issue.identifier }}",
+      );
+      const io = captureIo(temp.path);
+      expect(await runCli(["validate", path], io)).toBe(1);
+      expect(io.err()).toContain(`${path}: \`builtin.api_key\` is required for provider anthropic`);
+      writeWorkflow(
+        temp.path,
+        {
+          tracker: { kind: "memory" },
+          agent: { backend: "builtin" },
+          builtin: { provider: "anthropic", model: "claude-x", api_key: "$ANTHROPIC_API_KEY" },
+        },
+        "Work on {{ issue.identifier }}",
+      );
+      const ok = captureIo(temp.path, { ANTHROPIC_API_KEY: "sk-ant" });
+      expect(await runCli(["validate", path], ok)).toBe(0);
+    } finally {
+      await temp.cleanup();
     }
   });
 });
