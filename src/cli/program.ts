@@ -7,6 +7,7 @@ import type { LogFormat } from "../observability/log/index.js";
 import { resolveWorkflowPath } from "../workflow/loader.js";
 import { initCommand } from "./init-command.js";
 import type { CliIo } from "./io.js";
+import { registerIssueCommands } from "./issue-command.js";
 import { type RunDeps, runCommand } from "./run-command.js";
 import { schemaCommand } from "./schema-command.js";
 import { validateCommand } from "./validate-command.js";
@@ -97,6 +98,8 @@ function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> 
     .command("schema")
     .description("print the JSON Schema of the WORKFLOW.md front matter")
     .action(() => setCode(schemaCommand(io)));
+
+  registerIssueCommands(program, io, setCode);
 
   return program;
 }

@@ -1,7 +1,9 @@
 import type { ServiceConfig } from "../config/types.js";
 import { messageOf } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
+import type { StatusSource } from "../domain/snapshot.js";
 import { createLogger, type LogFormat, type ServiceLogger } from "../observability/log/index.js";
+import { startOrchestratorService } from "../service.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { type FileWorkflowSource, openWorkflowSource } from "../workflow/file-source.js";
 import { formatWorkflowError, summariseErrors } from "../workflow/workflow-errors.js";
@@ -31,6 +33,8 @@ export interface ServiceContext {
 /** A started service. `exited` settles if the service stops on its own (non-zero = abnormal). */
 export interface RunningService {
   stop(reason: string): Promise<void>;
+  /** The orchestrator's status source, for dashboards and the HTTP API. */
+  readonly status?: StatusSource;
   readonly exited?: Promise<number>;
 }
 
@@ -42,7 +46,16 @@ export type ServiceStarter = (ctx: ServiceContext) => Promise<Result<RunningServ
  * validated and watched, and the process idles until SIGINT/SIGTERM. The orchestrator replaces this
  * function (build tracker + backend + orchestrator from `ctx.source`, start it, return its handle).
  */
-export const startService: ServiceStarter = async () => ok({ stop: async () => {} });
+export const startService: ServiceStarter = async (ctx) => {
+  const started = await startOrchestratorService({
+    source: ctx.source,
+    logger: ctx.logger,
+    clock: ctx.clock,
+    env: process.env,
+  });
+  if (!started.ok) return started;
+  return ok({ status: started.value.status, stop: () => started.value.stop() });
+};
 
 /** Extra seams for tests: a different starter, and a signal standing in for SIGINT/SIGTERM. */
 export interface RunDeps {

@@ -124,6 +124,36 @@ export type ObserverEvent =
       readonly issueId: string;
       readonly identifier: string;
       readonly event: AgentEvent;
+    }
+  | {
+      /** A worker attempt was dispatched. */
+      readonly type: "run_started";
+      readonly issueId: string;
+      readonly identifier: string;
+      readonly runId: string;
+      readonly attempt: number | null;
+    }
+  | {
+      /** A workspace hook finished (any outcome). */
+      readonly type: "hook_finished";
+      readonly issueId: string;
+      readonly identifier: string;
+      readonly hook: "after_create" | "before_run" | "after_run" | "before_remove";
+      readonly ok: boolean;
+      readonly exitCode: number | null;
+      readonly timedOut: boolean;
+      readonly durationMs: number;
+      /** Captured hook output, cut to a log excerpt; null when there was none. */
+      readonly output: string | null;
+    }
+  | {
+      /** A worker attempt ended; `reason` says why when it did not end normally. */
+      readonly type: "run_ended";
+      readonly issueId: string;
+      readonly identifier: string;
+      readonly runId: string;
+      readonly outcome: "normal" | "failed" | "blocked" | "cancelled";
+      readonly reason: string | null;
     };
 
 /** What status surfaces (terminal, HTTP, SSE, metrics) are given: read access plus one trigger. */

@@ -1,0 +1,208 @@
+import { randomUUID } from "node:crypto";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import type { ServiceConfig } from "../../config/types.js";
+import type { AgentEvent } from "../../domain/agent-event.js";
+import type { AgentError } from "../../domain/errors.js";
+import { messageOf } from "../../domain/errors.js";
+import { err, ok, type Result } from "../../domain/result.js";
+import type { HostProcess } from "../../hosts/host.js";
+import type {
+  AgentBackend,
+  AgentSession,
+  BackendFactory,
+  StartSessionOptions,
+  TurnInput,
+} from "../backend.js";
+
+/** A stdout line starting with this marks the turn as waiting for a person; the rest is the question. */
+export const INPUT_REQUIRED_MARKER = "SYMPHONY_INPUT_REQUIRED:";
+/** A stdout line starting with this is a tracker tool call: `SYMPHONY_TOOL: {"name": …, "arguments": {…}}`. */
+export const TOOL_CALL_MARKER = "SYMPHONY_TOOL:";
+/** Longest output line forwarded as an event (characters). */
+const MAX_LINE = 4096;
+/** Grace between SIGTERM and SIGKILL when a turn is stopped. */
+const KILL_GRACE_MS = 2000;
+
+/** Settings the command backend reads from one config snapshot. */
+interface CommandSettings {
+  readonly run: string | null;
+  readonly turnTimeoutMs: number;
+}
+
+function forwardLines(
+  stream: Readable,
+  name: "stdout" | "stderr",
+  emit: (event: AgentEvent) => void,
+  onQuestion: (q: string) => void,
+  onTool: (json: string) => void,
+): Promise<void> {
+  const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  rl.on("line", (raw) => {
+    if (name === "stdout" && raw.startsWith(TOOL_CALL_MARKER)) {
+      onTool(raw.slice(TOOL_CALL_MARKER.length));
+      return;
+    }
+    const line = raw.length > MAX_LINE ? `${raw.slice(0, MAX_LINE)}…` : raw;
+    if (name === "stdout" && line.startsWith(INPUT_REQUIRED_MARKER)) {
+      const question = line.slice(INPUT_REQUIRED_MARKER.length).trim();
+      onQuestion(question);
+      emit({ type: "input_required", kind: "user_input", question, at: Date.now() });
+      return;
+    }
+    emit({ type: "output", stream: name, line, at: Date.now() });
+  });
+  return new Promise((resolve) => rl.once("close", () => resolve()));
+}
+
+class CommandSession implements AgentSession {
+  readonly #options: StartSessionOptions;
+  readonly #settings: CommandSettings;
+  readonly #threadId = `cmd-${randomUUID().slice(0, 8)}`;
+  #current: HostProcess | null = null;
+  #stopped = false;
+
+  constructor(options: StartSessionOptions, settings: CommandSettings) {
+    this.#options = options;
+    this.#settings = settings;
+  }
+
+  async runTurn(prompt: string, input: TurnInput): Promise<Result<void, AgentError>> {
+    const { host, workspacePath, env, onEvent, signal, logger } = this.#options;
+    const emit = (event: AgentEvent): void => {
+      try {
+        onEvent(event);
+      } catch {
+        // observers cannot hurt the backend
+      }
+    };
+    if (this.#stopped || signal.aborted) return err({ category: "aborted", message: "session stopped" });
+    let proc: HostProcess;
+    try {
+      proc = host.spawn(this.#settings.run ?? "", {
+        cwd: workspacePath,
+        env: { ...env, SYMPHONY_TURN: String(input.turn), SYMPHONY_MAX_TURNS: String(input.maxTurns) },
+      });
+    } catch (cause) {
+      emit({ type: "startup_failed", message: messageOf(cause), at: Date.now() });
+      return err({ category: "startup_failed", message: messageOf(cause), cause });
+    }
+    this.#current = proc;
+    const turnId = String(input.turn);
+    emit({
+      type: "session_started",
+      sessionId: `${this.#threadId}-${turnId}`,
+      threadId: this.#threadId,
+      turnId,
+      pid: proc.pid === undefined ? null : String(proc.pid),
+      at: Date.now(),
+    });
+    let question: string | null = null;
+    let stopReason: "timeout" | "aborted" | null = null;
+    const stop = (why: "timeout" | "aborted"): void => {
+      stopReason ??= why;
+      void proc.kill(KILL_GRACE_MS);
+    };
+    const onAbort = (): void => stop("aborted");
+    signal.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(() => stop("timeout"), this.#settings.turnTimeoutMs);
+    proc.stdin.on("error", () => {}); // the command may exit without reading its prompt
+    proc.stdin.end(prompt);
+    const toolCalls: Promise<void>[] = [];
+    const onTool = (json: string): void => {
+      toolCalls.push(this.#callTool(json, input, emit));
+    };
+    const outputs = Promise.all([
+      forwardLines(
+        proc.stdout,
+        "stdout",
+        emit,
+        (q) => {
+          question = q;
+        },
+        onTool,
+      ),
+      forwardLines(
+        proc.stderr,
+        "stderr",
+        emit,
+        () => {},
+        () => {},
+      ),
+    ]);
+    const exited = await proc.exited;
+    clearTimeout(timer);
+    signal.removeEventListener("abort", onAbort);
+    await Promise.race([outputs, new Promise((r) => setTimeout(r, 1000))]);
+    await Promise.all(toolCalls);
+    this.#current = null;
+    logger.debug("command turn exited", { turn: input.turn, code: exited.code, signal: exited.signal });
+    const failed = (category: AgentError["category"], message: string): Result<void, AgentError> => {
+      emit({ type: "turn_failed", turn: input.turn, reason: category, message, at: Date.now() });
+      return err({ category, message });
+    };
+    if (stopReason === "aborted" || (this.#stopped && exited.code !== 0)) {
+      emit({ type: "turn_cancelled", turn: input.turn, message: "stopped", at: Date.now() });
+      return err({ category: "turn_cancelled", message: "turn stopped" });
+    }
+    if (stopReason === "timeout")
+      return failed("turn_timeout", `no exit within ${this.#settings.turnTimeoutMs}ms`);
+    if (question !== null) {
+      return err({ category: "input_required", message: "the command asked for input", question });
+    }
+    if (exited.code !== 0) {
+      return failed("process_exit", `command exited with ${exited.code ?? `signal ${exited.signal ?? "?"}`}`);
+    }
+    emit({ type: "turn_completed", turn: input.turn, message: "command exited 0", at: Date.now() });
+    return ok(undefined);
+  }
+
+  /** Runs one tool call line through the session's tool binding and reports it as a `tool_call` event. */
+  async #callTool(json: string, input: TurnInput, emit: (event: AgentEvent) => void): Promise<void> {
+    let name = "?";
+    try {
+      const parsed = JSON.parse(json) as { name?: unknown; arguments?: unknown };
+      if (typeof parsed.name !== "string") throw new Error("tool call needs a string `name`");
+      name = parsed.name;
+      const result = await this.#options.tools.execute(name, parsed.arguments ?? {}, {
+        issue: input.issue,
+        signal: this.#options.signal,
+      });
+      emit({
+        type: "tool_call",
+        tool: name,
+        ok: result.success,
+        summary: JSON.stringify(result.output),
+        at: Date.now(),
+      });
+    } catch (cause) {
+      emit({ type: "tool_call", tool: name, ok: false, summary: messageOf(cause), at: Date.now() });
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    const proc = this.#current;
+    if (proc !== null) await proc.kill(KILL_GRACE_MS);
+  }
+}
+
+/**
+ * The command backend: each turn runs `command.run` through the host (`bash -lc`, own process group)
+ * with the prompt on stdin and cwd = workspace; output lines become events; exit 0 = turn done.
+ */
+export function commandBackend(settings: CommandSettings): AgentBackend {
+  return {
+    name: "command",
+    async startSession(options) {
+      if (settings.run === null || settings.run.trim() === "") {
+        return err({ category: "agent_not_found", message: "command.run is not set" });
+      }
+      return ok(new CommandSession(options, settings));
+    },
+  };
+}
+
+/** Builds the command backend from a config snapshot (`command.run`, `codex.turn_timeout_ms`). */
+export const createCommandBackend: BackendFactory = (config: ServiceConfig) =>
+  commandBackend({ run: config.command.run, turnTimeoutMs: config.codex.turnTimeoutMs });

@@ -1,0 +1,1 @@
+export { commandBackend, createCommandBackend, INPUT_REQUIRED_MARKER, TOOL_CALL_MARKER } from "./backend.js";

@@ -1,0 +1,193 @@
+import type { ServiceConfig } from "../config/types.js";
+import type { AgentError } from "../domain/errors.js";
+import { messageOf } from "../domain/errors.js";
+import type { Issue } from "../domain/issue.js";
+import { err, ok, type Result } from "../domain/result.js";
+import type { Host } from "../hosts/host.js";
+import type { Logger } from "../observability/logger.js";
+import { isActive, isRoutable, stateSets } from "../orchestrator/eligibility.js";
+import type { WorkerExit, WorkerLauncher, WorkerRequest } from "../orchestrator/worker.js";
+import { bindTools, type TrackerAdapter } from "../tracker/adapter.js";
+import type { WorkspaceCall, WorkspaceManager } from "../workspace/manager.js";
+import type { AgentBackend, AgentSession } from "./backend.js";
+
+/** What the runner is composed from. */
+export interface RunnerDeps {
+  readonly host: Host;
+  readonly workspaces: WorkspaceManager;
+  readonly tracker: () => TrackerAdapter;
+  /** The backend for a config snapshot (by `agent.backend`). */
+  readonly backendFor: (config: ServiceConfig) => Result<AgentBackend, AgentError>;
+  /** Child environment for the agent of one issue (allow-listed, tracker secrets removed). */
+  readonly agentEnv: (issue: Issue, workspacePath: string) => Readonly<Record<string, string>>;
+  readonly logger: Logger;
+}
+
+/** Guidance sent on continuation turns instead of the full prompt (already in the thread). */
+export function continuationGuidance(issue: Issue, turn: number, maxTurns: number): string {
+  return [
+    `Continuation: turn ${turn} of at most ${maxTurns} for ${issue.identifier}.`,
+    `The previous turn ended, but the issue is still in the active state "${issue.state}".`,
+    "Carry on from the current state of this workspace; the original task is earlier in this conversation,",
+    "so do not repeat it back. Keep working until the issue can leave the active states,",
+    "and only stop early if you are genuinely blocked.",
+  ].join("\n");
+}
+
+function describeAgentError(error: AgentError): string {
+  return `${error.category}: ${error.message}`;
+}
+
+/**
+ * Runs one worker attempt (spec 16.5): workspace → before_run → session → turn loop with a tracker
+ * re-check between turns → after_run. Written once against `AgentBackend`.
+ */
+export function createWorkerLauncher(deps: RunnerDeps): WorkerLauncher {
+  return (request) => runAttempt(deps, request);
+}
+
+async function runAttempt(deps: RunnerDeps, request: WorkerRequest): Promise<WorkerExit> {
+  const { signal } = request;
+  const issue = request.issue;
+  const log = deps.logger.child({
+    issue_id: issue.id,
+    issue_identifier: issue.identifier,
+    run_id: request.runId,
+  });
+  const call: WorkspaceCall = { issue, signal, onHook: request.onHook };
+  const cancelled = (): WorkerExit => cancelledExit(signal);
+
+  const workspace = await deps.workspaces.prepare(call);
+  if (!workspace.ok) {
+    if (signal.aborted) return cancelled();
+    log.error("workspace preparation failed", { kind: workspace.error.kind });
+    return { outcome: "failed", reason: `workspace error: ${workspace.error.kind}` };
+  }
+  const path = workspace.value.path;
+  request.onWorkspace(path);
+
+  const beforeRun = await deps.workspaces.runHook("before_run", path, call);
+  if (!beforeRun.ok) {
+    if (signal.aborted) return cancelled();
+    return { outcome: "failed", reason: `before_run hook error: ${beforeRun.error.kind}` };
+  }
+
+  let exit: WorkerExit;
+  const started = await startAgent(deps, request, issue, path, log);
+  if (!started.ok) {
+    exit = started.error;
+  } else {
+    try {
+      exit = await turnLoop(deps.tracker(), started.value, request, log);
+    } catch (cause) {
+      exit = signal.aborted
+        ? cancelled()
+        : { outcome: "failed", reason: `worker error: ${messageOf(cause)}` };
+    } finally {
+      await started.value.stop().catch(() => {});
+    }
+  }
+  // after_run always runs once the workspace is ready; its failure is logged and ignored
+  await deps.workspaces.runHook("after_run", path, {
+    issue,
+    signal: request.cleanupSignal,
+    onHook: request.onHook,
+  });
+  return exit;
+}
+
+function cancelledExit(signal: AbortSignal): WorkerExit {
+  return { outcome: "cancelled", reason: String(signal.reason ?? "aborted") };
+}
+
+/** Builds the backend and opens a session in the workspace; a failure is the attempt's exit. */
+async function startAgent(
+  deps: RunnerDeps,
+  request: WorkerRequest,
+  issue: Issue,
+  path: string,
+  log: Logger,
+): Promise<Result<AgentSession, WorkerExit>> {
+  const backend = deps.backendFor(request.workflow.config);
+  if (!backend.ok) {
+    return err({ outcome: "failed", reason: `agent backend error: ${describeAgentError(backend.error)}` });
+  }
+  const started = await backend.value.startSession({
+    host: deps.host,
+    workspacePath: path,
+    issue,
+    tools: bindTools(deps.tracker()),
+    env: deps.agentEnv(issue, path),
+    onEvent: (event) => {
+      try {
+        request.onEvent(event);
+      } catch (cause) {
+        log.warn("event observer failed", { error: messageOf(cause) });
+      }
+    },
+    signal: request.signal,
+    logger: log,
+  });
+  if (request.signal.aborted) {
+    if (started.ok) await started.value.stop().catch(() => {});
+    return err(cancelledExit(request.signal));
+  }
+  if (!started.ok) {
+    return err({
+      outcome: "failed",
+      reason: `agent session startup error: ${describeAgentError(started.error)}`,
+    });
+  }
+  return ok(started.value);
+}
+
+/** Spec 16.5 turn loop: full prompt first, continuation guidance after, tracker re-check between turns. */
+async function turnLoop(
+  tracker: TrackerAdapter,
+  session: AgentSession,
+  request: WorkerRequest,
+  log: Logger,
+): Promise<WorkerExit> {
+  const { signal, workflow } = request;
+  const sets = stateSets(workflow.config.tracker);
+  const maxTurns = workflow.config.agent.maxTurns;
+  let issue = request.issue;
+  for (let turn = 1; ; turn += 1) {
+    let prompt: string;
+    if (turn === 1) {
+      const rendered = workflow.render(issue, request.attempt);
+      if (!rendered.ok) return { outcome: "failed", reason: `prompt error: ${rendered.error.message}` };
+      prompt = rendered.value;
+    } else {
+      prompt = continuationGuidance(issue, turn, maxTurns);
+    }
+    log.info("turn started", { turn, max_turns: maxTurns });
+    const result = await session.runTurn(prompt, { issue, turn, maxTurns });
+    if (signal.aborted) return cancelledExit(signal);
+    if (!result.ok) {
+      const e = result.error;
+      if (e.category === "input_required" || e.category === "approval_required") {
+        const kind = e.category === "approval_required" ? "approval" : "user_input";
+        return { outcome: "blocked", kind, question: e.question ?? e.message };
+      }
+      return { outcome: "failed", reason: `agent turn error: ${describeAgentError(e)}` };
+    }
+    log.info("turn completed", { turn });
+    const refreshed = await tracker.fetchIssuesByIds([issue.id], signal);
+    if (signal.aborted) return cancelledExit(signal);
+    if (!refreshed.ok) {
+      return { outcome: "failed", reason: `issue state refresh error: ${refreshed.error.message}` };
+    }
+    const next = refreshed.value.find((i) => i.id === issue.id);
+    if (next === undefined) return { outcome: "normal", turns: turn };
+    issue = next;
+    if (!isActive(issue, sets) || !isRoutable(issue, sets)) {
+      log.info("issue left active states; ending attempt", { state: issue.state });
+      return { outcome: "normal", turns: turn };
+    }
+    if (turn >= maxTurns) {
+      log.info("max turns reached", { max_turns: maxTurns });
+      return { outcome: "normal", turns: turn };
+    }
+  }
+}

@@ -1,0 +1,178 @@
+import { type Command, InvalidArgumentError } from "commander";
+import type { LocalTrackerSettings } from "../tracker/local/config.js";
+import { LocalIssueStore } from "../tracker/local/store.js";
+import { loadWorkflow, resolveWorkflowPath } from "../workflow/loader.js";
+import { formatWorkflowError, summariseErrors } from "../workflow/workflow-errors.js";
+import type { CliIo } from "./io.js";
+
+/** Opens the local tracker folder named by a workflow; prints why not and returns null on failure. */
+function openStore(workflow: string | undefined, io: CliIo): LocalIssueStore | null {
+  const path = resolveWorkflowPath(workflow, io.cwd);
+  const loaded = loadWorkflow(path, { env: io.env });
+  if (!loaded.ok) {
+    io.stderr.write(`symphony issue: ${formatWorkflowError(summariseErrors(loaded.error))}\n`);
+    return null;
+  }
+  const { tracker } = loaded.value.config;
+  if (tracker.kind !== "local") {
+    io.stderr.write(
+      `symphony issue: ${path} uses tracker.kind ${tracker.kind}; these commands need kind local\n`,
+    );
+    return null;
+  }
+  return new LocalIssueStore((tracker.provider as unknown as LocalTrackerSettings).path);
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? `${text} ` : text.padEnd(width);
+}
+
+/** `issue list`: one line per issue (identifier, state, priority, title); malformed files to stderr. */
+export async function issueList(
+  store: LocalIssueStore,
+  io: CliIo,
+  state: string | undefined,
+): Promise<number> {
+  const all = await store.readAll();
+  if (!all.ok) {
+    io.stderr.write(`symphony issue: ${all.error}\n`);
+    return 1;
+  }
+  const wanted = state?.trim().toLowerCase();
+  const rows = all.value.records
+    .filter((r) => wanted === undefined || r.state.trim().toLowerCase() === wanted)
+    .sort((a, b) => a.identifier.localeCompare(b.identifier, "en", { numeric: true }));
+  io.stdout.write(`${pad("ID", 14)}${pad("STATE", 16)}${pad("PRI", 5)}TITLE\n`);
+  for (const r of rows) {
+    io.stdout.write(
+      `${pad(r.identifier, 14)}${pad(r.state, 16)}${pad(String(r.priority ?? "-"), 5)}${r.title}\n`,
+    );
+  }
+  for (const bad of all.value.malformed) io.stderr.write(`skipped ${bad.file}: ${bad.reason}\n`);
+  return 0;
+}
+
+/** The next free `<PREFIX>-<n>` identifier, following the most common existing prefix. */
+async function nextIdentifier(store: LocalIssueStore, prefix: string | undefined): Promise<string> {
+  const all = await store.readAll();
+  const records = all.ok ? all.value.records : [];
+  const counts = new Map<string, number>();
+  let max = 0;
+  for (const r of records) {
+    const m = /^(.+)-(\d+)$/.exec(r.identifier);
+    if (m === null) continue;
+    counts.set(m[1] as string, (counts.get(m[1] as string) ?? 0) + 1);
+  }
+  const chosen = prefix ?? [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "ISSUE";
+  for (const r of records) {
+    const m = /^(.+)-(\d+)$/.exec(r.identifier);
+    if (m !== null && m[1] === chosen) max = Math.max(max, Number(m[2]));
+  }
+  return `${chosen}-${max + 1}`;
+}
+
+function parsePriority(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n))
+    throw new InvalidArgumentError(`must be an integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+interface AddFlags {
+  workflow?: string;
+  id?: string;
+  prefix?: string;
+  state: string;
+  priority?: number;
+  label: string[];
+  blockedBy: string[];
+  description?: string;
+}
+
+/** Registers `symphony issue list|add|move|comment` (local tracker) on the program. */
+export function registerIssueCommands(
+  program: Command,
+  io: CliIo,
+  setCode: (code: Promise<number> | number) => void,
+): void {
+  const issue = program.command("issue").description("list and edit issues of the local Markdown tracker");
+  const withStore = (workflow: string | undefined, fn: (store: LocalIssueStore) => Promise<number>) => {
+    const store = openStore(workflow, io);
+    setCode(store === null ? 1 : fn(store));
+  };
+
+  issue
+    .command("list")
+    .description("list issues")
+    .option("-w, --workflow <path>", "WORKFLOW.md of the project (default ./WORKFLOW.md)")
+    .option("-s, --state <state>", "only issues in this state")
+    .action((flags: { workflow?: string; state?: string }) =>
+      withStore(flags.workflow, (store) => issueList(store, io, flags.state)),
+    );
+
+  issue
+    .command("add")
+    .description("create an issue file")
+    .argument("<title>", "issue title")
+    .option("-w, --workflow <path>", "WORKFLOW.md of the project (default ./WORKFLOW.md)")
+    .option("--id <identifier>", "identifier (default: next number after the existing ones)")
+    .option("--prefix <prefix>", "identifier prefix when --id is not given")
+    .option("--state <state>", "initial state", "Todo")
+    .option("--priority <n>", "priority (1 = most urgent)", parsePriority)
+    .option("--label <label>", "a label (repeatable)", collect, [])
+    .option("--blocked-by <identifier>", "a blocking issue (repeatable)", collect, [])
+    .option("-d, --description <text>", "description (the file body)")
+    .action((title: string, flags: AddFlags) =>
+      withStore(flags.workflow, async (store) => {
+        const identifier = flags.id ?? (await nextIdentifier(store, flags.prefix));
+        const created = await store.create(identifier, {
+          title,
+          state: flags.state,
+          priority: flags.priority ?? null,
+          labels: flags.label,
+          blockedBy: flags.blockedBy,
+          createdAt: new Date(),
+          description: flags.description ?? null,
+        });
+        if (!created.ok) {
+          io.stderr.write(`symphony issue: ${created.error}\n`);
+          return 1;
+        }
+        io.stdout.write(`${identifier}\n`);
+        return 0;
+      }),
+    );
+
+  issue
+    .command("move")
+    .description("change an issue's state")
+    .argument("<identifier>")
+    .argument("<state>")
+    .option("-w, --workflow <path>", "WORKFLOW.md of the project (default ./WORKFLOW.md)")
+    .action((identifier: string, state: string, flags: { workflow?: string }) =>
+      withStore(flags.workflow, async (store) => {
+        const moved = await store.update(identifier, { state });
+        if (!moved.ok) io.stderr.write(`symphony issue: ${moved.error}\n`);
+        else io.stdout.write(`${identifier} → ${state}\n`);
+        return moved.ok ? 0 : 1;
+      }),
+    );
+
+  issue
+    .command("comment")
+    .description("append a comment to an issue")
+    .argument("<identifier>")
+    .argument("<text>")
+    .option("-w, --workflow <path>", "WORKFLOW.md of the project (default ./WORKFLOW.md)")
+    .action((identifier: string, text: string, flags: { workflow?: string }) =>
+      withStore(flags.workflow, async (store) => {
+        const done = await store.update(identifier, { comment: text });
+        if (!done.ok) io.stderr.write(`symphony issue: ${done.error}\n`);
+        return done.ok ? 0 : 1;
+      }),
+    );
+}

@@ -1,0 +1,24 @@
+import type { ServiceConfig } from "../config/types.js";
+import type { Logger } from "../observability/logger.js";
+import type { TrackerAdapter } from "../tracker/adapter.js";
+import type { Clock } from "../util/clock.js";
+import type { WorkflowSource } from "../workflow/types.js";
+import type { WorkspaceManager } from "../workspace/manager.js";
+import type { WorkerLauncher } from "./worker.js";
+
+/** What the orchestrator is composed from. */
+export interface OrchestratorDeps {
+  readonly workflow: WorkflowSource;
+  /** The current tracker adapter (the service may rebuild it when the tracker config changes). */
+  readonly tracker: () => TrackerAdapter;
+  readonly launch: WorkerLauncher;
+  readonly workspaces: WorkspaceManager;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Name of the host runs start on (for dashboards). */
+  readonly hostName?: string;
+  /** Dispatch preflight (spec 6.3): an operator-facing problem, or null when dispatch may proceed. */
+  readonly preflight?: (config: ServiceConfig) => string | null;
+  /** How long `stop()` lets runs finish `after_run` before aborting cleanup too. */
+  readonly shutdownGraceMs?: number;
+}

@@ -1,0 +1,36 @@
+import type { Issue } from "../domain/issue.js";
+import { describeStop } from "./reconcile.js";
+import type { RunningEntry } from "./state.js";
+import type { WorkerExit } from "./worker.js";
+
+/** What the orchestrator does when a worker exits (spec 16.6 plus stop reasons and blocking). */
+export type ExitDisposition =
+  | { readonly kind: "release"; readonly cleanup: Issue | null }
+  | {
+      readonly kind: "blocked";
+      readonly inputKind: "user_input" | "approval" | "elicitation";
+      readonly question: string;
+    }
+  | {
+      readonly kind: "retry";
+      readonly attempt: number;
+      readonly retryKind: "continuation" | "failure";
+      readonly error: string | null;
+    };
+
+/** Decides the fate of an exited run from why it was stopped (if it was) and how it ended. */
+export function exitDisposition(entry: RunningEntry, exit: WorkerExit): ExitDisposition {
+  const stop = entry.stop;
+  const question = exit.outcome === "blocked" ? exit : entry.input;
+  if (stop !== null && stop.kind !== "stall") {
+    return { kind: "release", cleanup: stop.kind === "terminal" ? stop.issue : null };
+  }
+  if (exit.outcome === "blocked" || (stop?.kind === "stall" && question !== null)) {
+    return { kind: "blocked", inputKind: question?.kind ?? "user_input", question: question?.question ?? "" };
+  }
+  const next = (entry.attempt ?? 0) + 1;
+  if (stop?.kind === "stall")
+    return { kind: "retry", attempt: next, retryKind: "failure", error: describeStop(stop) };
+  if (exit.outcome === "normal") return { kind: "retry", attempt: 1, retryKind: "continuation", error: null };
+  return { kind: "retry", attempt: next, retryKind: "failure", error: `worker exited: ${exit.reason}` };
+}

@@ -1,0 +1,388 @@
+import type { AgentEvent } from "../domain/agent-event.js";
+import { messageOf } from "../domain/errors.js";
+import type { Issue } from "../domain/issue.js";
+import type { ObserverEvent, OrchestratorSnapshot, StatusSource } from "../domain/snapshot.js";
+import type { TimerHandle } from "../util/clock.js";
+import { workspaceKey } from "../workspace/key.js";
+import type { OrchestratorDeps } from "./deps.js";
+import { applyAgentEvent, logAgentEvent } from "./events.js";
+import { exitDisposition } from "./exit.js";
+import { WorkspaceJanitor } from "./janitor.js";
+import { ObserverHub } from "./observers.js";
+import { describeStop } from "./reconcile.js";
+import { RetryQueue } from "./retry-queue.js";
+import { newRunningEntry } from "./running-entry.js";
+import { SerialQueue } from "./serial-queue.js";
+import { awaitShutdown } from "./shutdown.js";
+import { buildSnapshot } from "./snapshot.js";
+import { emptyState, type OrchestratorState, type RunningEntry, type StopReason } from "./state.js";
+import { runRetry, runTick, type TickContext } from "./tick.js";
+import type { WorkerExit } from "./worker.js";
+
+type Message =
+  | { readonly type: "tick" }
+  | { readonly type: "retry"; readonly issueId: string; readonly token: number }
+  | { readonly type: "exit"; readonly issueId: string; readonly runId: string; readonly exit: WorkerExit };
+
+/**
+ * The single owner of scheduling state (spec 7, 8, 16). Ticks, retry timers, refreshes and worker
+ * exits are queued and handled one at a time; agent events only touch their own running entry.
+ */
+export class Orchestrator implements StatusSource {
+  readonly #deps: OrchestratorDeps;
+  readonly #state: OrchestratorState = emptyState();
+  readonly #observers: ObserverHub;
+  readonly #queue: SerialQueue<Message>;
+  readonly #retries: RetryQueue;
+  readonly #janitor: WorkspaceJanitor;
+  readonly #workers = new Map<string, Promise<void>>();
+  readonly #cleanupController = new AbortController();
+  readonly #stopController = new AbortController();
+  #tickTimer: TimerHandle | null = null;
+  #tickQueued = false;
+  #ticking = false;
+  #stopped = false;
+  #started = false;
+  #runSeq = 0;
+
+  constructor(deps: OrchestratorDeps) {
+    this.#deps = deps;
+    this.#observers = new ObserverHub(deps.logger);
+    this.#queue = new SerialQueue<Message>(
+      (message) => this.#handle(message),
+      (message, cause) =>
+        deps.logger.error("orchestrator message failed", { message: message.type, error: messageOf(cause) }),
+    );
+    this.#retries = new RetryQueue(this.#state.retries, deps.clock, (issueId, token) =>
+      this.#enqueue({ type: "retry", issueId, token }),
+    );
+    this.#janitor = new WorkspaceJanitor(deps.workspaces, deps.logger, this.#cleanupController.signal);
+  }
+
+  /** Startup terminal cleanup (spec 8.6), then an immediate first tick. */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    await this.#janitor.startupCleanup(this.#deps.tracker(), this.#deps.workflow.current().config);
+    if (!this.#stopped) this.#enqueue({ type: "tick" });
+  }
+
+  /** Stops scheduling, aborts every run and waits for workers (and their `after_run`) to finish. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    if (this.#tickTimer !== null) this.#deps.clock.clearTimer(this.#tickTimer);
+    this.#tickTimer = null;
+    this.#retries.clear();
+    this.#stopController.abort("shutdown");
+    for (const entry of this.#state.running.values()) this.#stopRun(entry, { kind: "shutdown" });
+    await awaitShutdown(
+      async () => {
+        await Promise.allSettled([...this.#workers.values()]);
+        await this.idle();
+        await this.#janitor.settled();
+      },
+      {
+        clock: this.#deps.clock,
+        logger: this.#deps.logger,
+        graceMs: this.#deps.shutdownGraceMs ?? 5000,
+        onGrace: () => this.#cleanupController.abort(),
+      },
+    );
+    this.#deps.logger.info("orchestrator stopped");
+    this.#notify({ type: "snapshot_changed" });
+  }
+
+  /** Resolves once no queued message is left to process. */
+  idle(): Promise<void> {
+    return this.#queue.idle();
+  }
+
+  /** {@inheritDoc StatusSource.snapshot} */
+  snapshot(): OrchestratorSnapshot {
+    return buildSnapshot(this.#state, {
+      now: this.#deps.clock.now(),
+      config: this.#deps.workflow.current().config,
+      trackerRateLimits: this.#safeTrackerRateLimits(),
+    });
+  }
+
+  /** {@inheritDoc StatusSource.subscribe} */
+  subscribe(listener: (event: ObserverEvent) => void): () => void {
+    return this.#observers.subscribe(listener);
+  }
+
+  /** {@inheritDoc StatusSource.requestRefresh} */
+  requestRefresh(): { readonly coalesced: boolean } {
+    if (this.#stopped || this.#tickQueued || this.#ticking) return { coalesced: true };
+    if (this.#tickTimer !== null) this.#deps.clock.clearTimer(this.#tickTimer);
+    this.#tickTimer = null;
+    this.#enqueue({ type: "tick" });
+    return { coalesced: false };
+  }
+
+  // ---- queue --------------------------------------------------------------------------------
+
+  #enqueue(message: Message): void {
+    if (message.type === "tick") {
+      if (this.#tickQueued) return;
+      this.#tickQueued = true;
+    }
+    this.#queue.push(message);
+  }
+
+  async #handle(message: Message): Promise<void> {
+    switch (message.type) {
+      case "tick":
+        this.#tickQueued = false;
+        if (this.#stopped) return;
+        this.#ticking = true;
+        try {
+          await this.#tick();
+        } finally {
+          this.#ticking = false;
+          this.#scheduleTick();
+        }
+        return;
+      case "retry":
+        return this.#onRetry(message.issueId, message.token);
+      case "exit":
+        return this.#onExit(message.issueId, message.runId, message.exit);
+      default: {
+        const never: never = message;
+        throw new Error(`unknown message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  #scheduleTick(): void {
+    if (this.#stopped) return;
+    const interval = this.#deps.workflow.current().config.polling.intervalMs;
+    if (this.#tickTimer !== null) this.#deps.clock.clearTimer(this.#tickTimer);
+    this.#state.nextTickAt = this.#deps.clock.now() + interval;
+    this.#tickTimer = this.#deps.clock.setTimer(interval, () => {
+      this.#tickTimer = null;
+      this.#enqueue({ type: "tick" });
+    });
+    this.#notify({ type: "snapshot_changed" });
+  }
+
+  // ---- tick ---------------------------------------------------------------------------------
+
+  async #tick(): Promise<void> {
+    const { clock } = this.#deps;
+    this.#state.checking = true;
+    this.#state.lastTickAt = clock.now();
+    this.#notify({ type: "snapshot_changed" });
+    try {
+      await runTick(this.#context());
+    } finally {
+      this.#state.checking = false;
+      this.#notify({ type: "snapshot_changed" });
+    }
+  }
+
+  #stopRun(entry: RunningEntry, reason: StopReason): void {
+    if (entry.stop !== null) return;
+    entry.stop = reason;
+    this.#deps.logger.info("stopping run", {
+      issue_id: entry.issue.id,
+      issue_identifier: entry.issue.identifier,
+      reason: describeStop(reason),
+    });
+    entry.controller.abort(reason.kind);
+  }
+
+  // ---- dispatch and workers -----------------------------------------------------------------
+
+  #dispatch(issue: Issue, attempt: number | null): void {
+    const { clock, logger } = this.#deps;
+    const workflow = this.#deps.workflow.current();
+    this.#runSeq += 1;
+    const runId = `${workspaceKey(issue.identifier)}.${clock.now().toString(36)}.${this.#runSeq}`;
+    const entry = newRunningEntry({
+      issue,
+      runId,
+      attempt,
+      now: clock.now(),
+      backend: workflow.config.agent.backend,
+      host: this.#deps.hostName ?? "local",
+    });
+    const controller = entry.controller;
+    this.#retries.cancel(issue.id);
+    this.#state.running.set(issue.id, entry);
+    this.#state.claimed.add(issue.id);
+    this.#state.totals.runsStarted += 1;
+    logger.info("dispatching issue", {
+      issue_id: issue.id,
+      issue_identifier: issue.identifier,
+      attempt,
+      run_id: runId,
+      state: issue.state,
+    });
+    this.#notify({ type: "run_started", issueId: issue.id, identifier: issue.identifier, runId, attempt });
+    let done: Promise<WorkerExit>;
+    try {
+      done = this.#deps.launch({
+        issue,
+        attempt,
+        runId,
+        workflow,
+        signal: controller.signal,
+        cleanupSignal: this.#cleanupController.signal,
+        onEvent: (event) => this.#onAgentEvent(issue.id, runId, event),
+        onHook: (report) => {
+          const at = clock.now();
+          entry.recent.push({ at, event: "hook", message: `${report.hook} ${report.ok ? "ok" : "failed"}` });
+          this.#notify({ type: "hook_finished", issueId: issue.id, identifier: issue.identifier, ...report });
+        },
+        onWorkspace: (path) => {
+          entry.workspacePath = path;
+        },
+      });
+    } catch (cause) {
+      done = Promise.resolve({ outcome: "failed", reason: `failed to spawn agent: ${messageOf(cause)}` });
+    }
+    const settled = done
+      .catch((cause): WorkerExit => ({ outcome: "failed", reason: `worker crashed: ${messageOf(cause)}` }))
+      .then((exit) => this.#enqueue({ type: "exit", issueId: issue.id, runId, exit }));
+    this.#workers.set(runId, settled);
+    void settled.finally(() => this.#workers.delete(runId));
+    this.#notify({ type: "snapshot_changed" });
+  }
+
+  #onAgentEvent(issueId: string, runId: string, event: AgentEvent): void {
+    const entry = this.#state.running.get(issueId);
+    if (entry === undefined || entry.runId !== runId) return;
+    applyAgentEvent(entry, this.#state.totals, event, this.#deps.clock.now());
+    logAgentEvent(
+      this.#deps.logger.child({ issue_id: issueId, issue_identifier: entry.issue.identifier }),
+      event,
+    );
+    if (event.type === "rate_limits") this.#state.rateLimits = event.rateLimits;
+    this.#notify({ type: "agent_event", issueId, identifier: entry.issue.identifier, event });
+    this.#notify({ type: "snapshot_changed" });
+  }
+
+  #onExit(issueId: string, runId: string, exit: WorkerExit): void {
+    const entry = this.#state.running.get(issueId);
+    if (entry === undefined || entry.runId !== runId) return;
+    const { clock, logger } = this.#deps;
+    this.#state.running.delete(issueId);
+    this.#state.totals.secondsEnded += Math.max(clock.now() - entry.startedAt, 0) / 1000;
+    if (exit.outcome === "normal") this.#state.totals.runsSucceeded += 1;
+    else this.#state.totals.runsFailed += 1;
+    const reason =
+      exit.outcome === "normal" ? null : exit.outcome === "blocked" ? exit.question : exit.reason;
+    const log = logger.child({ issue_id: issueId, issue_identifier: entry.issue.identifier, run_id: runId });
+    log.info("worker exited", { outcome: exit.outcome, reason, turns: entry.turnCount });
+    this.#notify({
+      type: "run_ended",
+      issueId,
+      identifier: entry.issue.identifier,
+      runId,
+      outcome: exit.outcome,
+      reason,
+    });
+    const disposition = exitDisposition(entry, exit);
+    switch (disposition.kind) {
+      case "release":
+        // every exit path releases the claim unless the run is parked or retried
+        this.#state.claimed.delete(issueId);
+        if (disposition.cleanup !== null) this.#janitor.clean(disposition.cleanup, entry.workspacePath);
+        break;
+      case "blocked":
+        this.#state.blocked.set(issueId, {
+          issue: entry.issue,
+          kind: disposition.inputKind,
+          question: disposition.question,
+          blockedAt: clock.now(),
+          sessionId: entry.sessionId,
+          workspacePath: entry.workspacePath,
+        });
+        log.warn("issue blocked waiting for a person", { question: disposition.question });
+        break;
+      case "retry":
+        if (disposition.retryKind === "continuation") this.#state.completed.add(issueId);
+        this.#scheduleRetry(
+          entry.issue,
+          disposition.attempt,
+          disposition.retryKind,
+          disposition.error,
+          entry.workspacePath,
+        );
+        break;
+      default: {
+        const never: never = disposition;
+        throw new Error(`unknown disposition ${JSON.stringify(never)}`);
+      }
+    }
+    this.#notify({ type: "snapshot_changed" });
+  }
+
+  // ---- retries ------------------------------------------------------------------------------
+
+  #scheduleRetry(
+    issue: Pick<Issue, "id" | "identifier" | "url">,
+    attempt: number,
+    kind: "continuation" | "failure",
+    error: string | null,
+    workspacePath: string | null,
+  ): void {
+    if (this.#stopped) {
+      this.#state.claimed.delete(issue.id);
+      return;
+    }
+    const maxBackoffMs = this.#deps.workflow.current().config.agent.maxRetryBackoffMs;
+    const entry = this.#retries.schedule({ issue, attempt, kind, error, workspacePath, maxBackoffMs });
+    this.#state.claimed.add(issue.id);
+    this.#deps.logger.info("retry scheduled", {
+      issue_id: issue.id,
+      issue_identifier: issue.identifier,
+      attempt,
+      kind,
+      delay_ms: entry.dueAt - this.#deps.clock.now(),
+      error,
+    });
+  }
+
+  async #onRetry(issueId: string, token: number): Promise<void> {
+    if (this.#stopped) return;
+    const retry = this.#retries.take(issueId, token);
+    if (retry === undefined) return; // stale timer of a replaced entry
+    await runRetry(this.#context(), retry);
+    this.#notify({ type: "snapshot_changed" });
+  }
+
+  // ---- observers ----------------------------------------------------------------------------
+
+  #context(): TickContext {
+    return {
+      state: this.#state,
+      workflow: this.#deps.workflow,
+      tracker: this.#deps.tracker(),
+      clock: this.#deps.clock,
+      logger: this.#deps.logger,
+      preflight: this.#deps.preflight,
+      signal: this.#stopController.signal,
+      stopped: () => this.#stopped,
+      dispatch: (issue, attempt) => this.#dispatch(issue, attempt),
+      stopRun: (entry, reason) => this.#stopRun(entry, reason),
+      cleanWorkspace: (issue, path) => this.#janitor.clean(issue, path),
+      scheduleRetry: (issue, attempt, kind, error, path) =>
+        this.#scheduleRetry(issue, attempt, kind, error, path),
+    };
+  }
+
+  #notify(event: ObserverEvent): void {
+    this.#observers.notify(event);
+  }
+
+  #safeTrackerRateLimits(): Readonly<Record<string, unknown>> | null {
+    try {
+      return this.#deps.tracker().rateLimits();
+    } catch {
+      return null;
+    }
+  }
+}

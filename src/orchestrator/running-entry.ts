@@ -1,0 +1,40 @@
+import type { Issue } from "../domain/issue.js";
+import type { RunningEntry } from "./state.js";
+
+/** A fresh running entry for a dispatched issue (spec 16.4). */
+export function newRunningEntry(fields: {
+  readonly issue: Issue;
+  readonly runId: string;
+  readonly attempt: number | null;
+  readonly now: number;
+  readonly backend: string;
+  readonly host: string;
+}): RunningEntry {
+  return {
+    issue: fields.issue,
+    runId: fields.runId,
+    attempt: fields.attempt,
+    startedAt: fields.now,
+    controller: new AbortController(),
+    backend: fields.backend,
+    host: fields.host,
+    stop: null,
+    workspacePath: null,
+    sessionId: null,
+    pid: null,
+    turnCount: 0,
+    lastEvent: null,
+    lastMessage: null,
+    lastEventAt: null,
+    tokens: { input: 0, output: 0, total: 0 },
+    reported: { input: 0, output: 0, total: 0 },
+    input: null,
+    recent: [
+      {
+        at: fields.now,
+        event: "dispatch",
+        message: fields.attempt === null ? "dispatched" : `dispatched (attempt ${fields.attempt})`,
+      },
+    ],
+  };
+}

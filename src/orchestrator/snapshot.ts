@@ -1,0 +1,103 @@
+import type { ServiceConfig } from "../config/types.js";
+import type { OrchestratorSnapshot, RunningRow } from "../domain/snapshot.js";
+import type { OrchestratorState, RunningEntry } from "./state.js";
+
+/** Static facts the snapshot shows next to the state. */
+export interface SnapshotContext {
+  readonly now: number;
+  readonly config: ServiceConfig;
+  readonly trackerRateLimits: Readonly<Record<string, unknown>> | null;
+}
+
+function runningRow(entry: RunningEntry): RunningRow {
+  return Object.freeze({
+    issueId: entry.issue.id,
+    identifier: entry.issue.identifier,
+    title: entry.issue.title,
+    url: entry.issue.url,
+    state: entry.issue.state,
+    backend: entry.backend,
+    host: entry.host,
+    workspacePath: entry.workspacePath,
+    sessionId: entry.sessionId,
+    pid: entry.pid,
+    attempt: entry.attempt,
+    turnCount: entry.turnCount,
+    startedAt: entry.startedAt,
+    lastEvent: entry.lastEvent,
+    lastMessage: entry.lastMessage,
+    lastEventAt: entry.lastEventAt,
+    tokens: Object.freeze({
+      inputTokens: entry.tokens.input,
+      outputTokens: entry.tokens.output,
+      totalTokens: entry.tokens.total,
+    }),
+    runId: entry.runId,
+    recentEvents: Object.freeze(entry.recent.map((e) => Object.freeze({ ...e }))),
+  });
+}
+
+/** Builds an immutable plain snapshot of the scheduling state (spec 13.3). */
+export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): OrchestratorSnapshot {
+  const running = [...state.running.values()].map(runningRow);
+  const liveSeconds =
+    [...state.running.values()].reduce((sum, e) => sum + Math.max(ctx.now - e.startedAt, 0), 0) / 1000;
+  const retrying = [...state.retries.values()]
+    .sort((a, b) => a.dueAt - b.dueAt)
+    .map((r) =>
+      Object.freeze({
+        issueId: r.issueId,
+        identifier: r.identifier,
+        url: r.url,
+        attempt: r.attempt,
+        dueAt: r.dueAt,
+        kind: r.kind,
+        error: r.error,
+        workspacePath: r.workspacePath,
+      }),
+    );
+  const blocked = [...state.blocked.values()].map((b) =>
+    Object.freeze({
+      issueId: b.issue.id,
+      identifier: b.issue.identifier,
+      url: b.issue.url,
+      state: b.issue.state,
+      kind: b.kind,
+      question: b.question,
+      blockedAt: b.blockedAt,
+      sessionId: b.sessionId,
+      workspacePath: b.workspacePath,
+    }),
+  );
+  return Object.freeze({
+    generatedAt: ctx.now,
+    running: Object.freeze(running),
+    retrying: Object.freeze(retrying),
+    blocked: Object.freeze(blocked),
+    skipped: Object.freeze(state.skipped.map((s) => Object.freeze({ ...s }))),
+    totals: Object.freeze({
+      inputTokens: state.totals.input,
+      outputTokens: state.totals.output,
+      totalTokens: state.totals.total,
+      secondsRunning: state.totals.secondsEnded + liveSeconds,
+      runsStarted: state.totals.runsStarted,
+      runsSucceeded: state.totals.runsSucceeded,
+      runsFailed: state.totals.runsFailed,
+    }),
+    rateLimits: state.rateLimits,
+    trackerRateLimits: ctx.trackerRateLimits,
+    polling: Object.freeze({
+      intervalMs: ctx.config.polling.intervalMs,
+      checking: state.checking,
+      lastTickAt: state.lastTickAt,
+      nextTickAt: state.nextTickAt,
+    }),
+    limits: Object.freeze({ maxConcurrentAgents: ctx.config.agent.maxConcurrentAgents }),
+    workflow: Object.freeze({
+      path: ctx.config.workflowPath,
+      trackerKind: ctx.config.tracker.kind,
+      backend: ctx.config.agent.backend,
+      lastError: state.lastError,
+    }),
+  });
+}

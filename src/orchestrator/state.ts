@@ -1,0 +1,122 @@
+import type { AgentEvent } from "../domain/agent-event.js";
+import type { Issue } from "../domain/issue.js";
+import type { TimelineEntry } from "../domain/snapshot.js";
+import type { TimerHandle } from "../util/clock.js";
+
+/** Mutable token counters. */
+export interface Counts {
+  input: number;
+  output: number;
+  total: number;
+}
+
+/** Why the orchestrator stopped a run; decides what happens at its exit. */
+export type StopReason =
+  | { readonly kind: "terminal"; readonly issue: Issue }
+  | { readonly kind: "inactive"; readonly state: string }
+  | { readonly kind: "unroutable" }
+  | { readonly kind: "missing" }
+  | { readonly kind: "stall"; readonly elapsedMs: number }
+  | { readonly kind: "shutdown" };
+
+/** A live worker (spec 16.4 running entry). Mutated only by the orchestrator. */
+export interface RunningEntry {
+  issue: Issue;
+  readonly runId: string;
+  readonly attempt: number | null;
+  readonly startedAt: number;
+  readonly controller: AbortController;
+  readonly backend: string;
+  readonly host: string;
+  /** Set once, when the orchestrator decided to stop this run. */
+  stop: StopReason | null;
+  workspacePath: string | null;
+  sessionId: string | null;
+  pid: string | null;
+  turnCount: number;
+  lastEvent: AgentEvent["type"] | null;
+  lastMessage: string | null;
+  lastEventAt: number | null;
+  /** Accumulated growth counted for this run. */
+  readonly tokens: Counts;
+  /** High-water marks of the absolute session totals the backend reported. */
+  readonly reported: Counts;
+  /** Latest question when the agent asked for a person. */
+  input: { readonly kind: "user_input" | "approval" | "elicitation"; readonly question: string } | null;
+  readonly recent: TimelineEntry[];
+}
+
+/** A queued retry (spec 4.1.7). */
+export interface RetryEntry {
+  readonly issueId: string;
+  readonly identifier: string;
+  readonly url: string | null;
+  readonly attempt: number;
+  readonly dueAt: number;
+  readonly kind: "continuation" | "failure";
+  readonly error: string | null;
+  readonly workspacePath: string | null;
+  /** Unique per entry; a timer whose token no longer matches is stale and ignored. */
+  readonly token: number;
+  readonly timer: TimerHandle;
+}
+
+/** An issue whose agent is waiting for a person. It stays claimed. */
+export interface BlockedEntry {
+  issue: Issue;
+  readonly kind: "user_input" | "approval" | "elicitation";
+  readonly question: string;
+  readonly blockedAt: number;
+  readonly sessionId: string | null;
+  readonly workspacePath: string | null;
+}
+
+/** Aggregates over every finished and running session. */
+export interface Totals extends Counts {
+  secondsEnded: number;
+  runsStarted: number;
+  runsSucceeded: number;
+  runsFailed: number;
+}
+
+/** All scheduling state, owned by one orchestrator. */
+export interface OrchestratorState {
+  readonly running: Map<string, RunningEntry>;
+  readonly claimed: Set<string>;
+  readonly retries: Map<string, RetryEntry>;
+  readonly blocked: Map<string, BlockedEntry>;
+  readonly completed: Set<string>;
+  readonly totals: Totals;
+  rateLimits: Readonly<Record<string, unknown>> | null;
+  skipped: import("../domain/snapshot.js").SkipRow[];
+  lastError: string | null;
+  lastTickAt: number | null;
+  nextTickAt: number | null;
+  checking: boolean;
+}
+
+/** Fresh, empty state. */
+export function emptyState(): OrchestratorState {
+  return {
+    running: new Map(),
+    claimed: new Set(),
+    retries: new Map(),
+    blocked: new Map(),
+    completed: new Set(),
+    totals: {
+      input: 0,
+      output: 0,
+      total: 0,
+      secondsEnded: 0,
+      runsStarted: 0,
+      runsSucceeded: 0,
+      runsFailed: 0,
+    },
+    rateLimits: null,
+    skipped: [],
+    lastError: null,
+    lastTickAt: null,
+    nextTickAt: null,
+    checking: false,
+  };
+}

@@ -1,0 +1,44 @@
+import type { AgentEvent } from "../domain/agent-event.js";
+import type { Issue } from "../domain/issue.js";
+import type { LoadedWorkflow } from "../workflow/types.js";
+import type { HookReport } from "../workspace/hooks.js";
+
+/** How a worker attempt ended. */
+export type WorkerExit =
+  | /** The turn loop finished (issue left the active states, or max turns). */ {
+      readonly outcome: "normal";
+      readonly turns: number;
+    }
+  | /** Workspace, hook, prompt, session or turn failure; retried with backoff. */ {
+      readonly outcome: "failed";
+      readonly reason: string;
+    }
+  | /** The agent asked for a person; the issue is parked as blocked. */ {
+      readonly outcome: "blocked";
+      readonly kind: "user_input" | "approval" | "elicitation";
+      readonly question: string;
+    }
+  | /** The run signal was aborted (reconciliation, stall, shutdown). */ {
+      readonly outcome: "cancelled";
+      readonly reason: string;
+    };
+
+/** One worker attempt as the orchestrator requests it. */
+export interface WorkerRequest {
+  readonly issue: Issue;
+  /** Null on a first dispatch, the retry attempt number afterwards. */
+  readonly attempt: number | null;
+  readonly runId: string;
+  /** The workflow (config + prompt) this attempt runs with; a reload does not change it mid-run. */
+  readonly workflow: LoadedWorkflow;
+  /** Aborted when the orchestrator stops the run. */
+  readonly signal: AbortSignal;
+  /** Aborted when even cleanup hooks must stop (shutdown grace expired). */
+  readonly cleanupSignal: AbortSignal;
+  readonly onEvent: (event: AgentEvent) => void;
+  readonly onHook: (report: HookReport) => void;
+  readonly onWorkspace: (path: string) => void;
+}
+
+/** Starts a worker attempt; the promise settles when the attempt (including `after_run`) is over. */
+export type WorkerLauncher = (request: WorkerRequest) => Promise<WorkerExit>;

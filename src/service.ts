@@ -1,0 +1,126 @@
+import { createBackend } from "./agent/registry.js";
+import { createWorkerLauncher } from "./agent/runner.js";
+import type { ServiceConfig } from "./config/types.js";
+import { err, ok, type Result } from "./domain/result.js";
+import type { StatusSource } from "./domain/snapshot.js";
+import { buildChildEnv } from "./hosts/child-env.js";
+import type { Host } from "./hosts/host.js";
+import { createLocalHost } from "./hosts/local.js";
+import type { Logger } from "./observability/logger.js";
+import { Orchestrator } from "./orchestrator/orchestrator.js";
+import type { TrackerAdapter } from "./tracker/adapter.js";
+import { createTracker } from "./tracker/registry.js";
+import type { Clock } from "./util/clock.js";
+import type { WorkflowSource } from "./workflow/types.js";
+import { createWorkspaceManager } from "./workspace/manager.js";
+
+/** What the service is composed from. */
+export interface ServiceDeps {
+  readonly source: WorkflowSource;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** The parent environment child environments are drawn from (allow-listed). */
+  readonly env: NodeJS.ProcessEnv;
+  readonly host?: Host;
+}
+
+/** A started orchestrator service. */
+export interface OrchestratorService {
+  readonly status: StatusSource;
+  stop(): Promise<void>;
+}
+
+/** Dispatch preflight (spec 6.3): the agent backend must exist and be usable with this config. */
+export function preflight(config: ServiceConfig, logger: Logger): string | null {
+  const backend = createBackend(config, { logger });
+  if (!backend.ok) return backend.error.message;
+  if (config.agent.backend === "command" && (config.command.run ?? "").trim() === "") {
+    return "agent.backend is command but command.run is not set";
+  }
+  return null;
+}
+
+/**
+ * Composes tracker + workspace manager + runner + orchestrator from the live workflow and starts it.
+ * The tracker adapter is rebuilt when a reload changes the `tracker` section; runs in flight keep theirs.
+ */
+export async function startOrchestratorService(
+  deps: ServiceDeps,
+): Promise<Result<OrchestratorService, string>> {
+  const { source, logger, clock, env } = deps;
+  const initial = source.current().config;
+  const firstTracker = createTracker(initial, { logger, clock });
+  if (!firstTracker.ok) return err(firstTracker.error.message);
+  const problem = preflight(initial, logger);
+  // not fatal: the service stays up, every tick skips dispatch and shows the problem until it is fixed
+  if (problem !== null) logger.error("dispatch preflight failed", { error: problem });
+  let tracker: TrackerAdapter = firstTracker.value;
+  let trackerKey = JSON.stringify(initial.tracker);
+  const retired: TrackerAdapter[] = [];
+  const unsubscribe = source.subscribe((result) => {
+    if (!result.ok) return;
+    const key = JSON.stringify(result.value.config.tracker);
+    if (key === trackerKey) return;
+    const next = createTracker(result.value.config, { logger, clock });
+    if (!next.ok) {
+      logger.error("tracker config change rejected", { error: next.error.message });
+      return;
+    }
+    retired.push(tracker);
+    tracker = next.value;
+    trackerKey = key;
+    logger.info("tracker rebuilt after workflow reload", { tracker: result.value.config.tracker.kind });
+  });
+
+  const host = deps.host ?? createLocalHost();
+  const issueEnv = (
+    issue: { readonly id: string; readonly identifier: string },
+    workspacePath: string,
+    passthrough: readonly string[],
+  ): Record<string, string> => {
+    const extra: Record<string, string> = {};
+    for (const name of passthrough) {
+      const value = env[name];
+      if (value !== undefined) extra[name] = value;
+    }
+    extra.SYMPHONY_ISSUE_ID = issue.id;
+    extra.SYMPHONY_ISSUE_IDENTIFIER = issue.identifier;
+    extra.SYMPHONY_WORKSPACE = workspacePath;
+    extra.SYMPHONY_WORKFLOW_DIR = source.current().config.workflowDir;
+    return buildChildEnv({ parent: env, extra, removeNames: tracker.secretEnvNames() });
+  };
+  const workspaces = createWorkspaceManager({
+    host,
+    logger,
+    clock,
+    config: () => source.current().config,
+    hookEnv: (issue, path) => issueEnv(issue, path, []),
+  });
+  const launch = createWorkerLauncher({
+    host,
+    workspaces,
+    tracker: () => tracker,
+    backendFor: (config) => createBackend(config, { logger }),
+    agentEnv: (issue, path) => issueEnv(issue, path, source.current().config.command.envPassthrough),
+    logger,
+  });
+  const orchestrator = new Orchestrator({
+    workflow: source,
+    tracker: () => tracker,
+    launch,
+    workspaces,
+    clock,
+    logger,
+    hostName: host.name,
+    preflight: (config) => preflight(config, logger),
+  });
+  await orchestrator.start();
+  return ok({
+    status: orchestrator,
+    async stop() {
+      unsubscribe();
+      await orchestrator.stop();
+      for (const t of [...retired, tracker]) await t.close().catch(() => {});
+    },
+  });
+}

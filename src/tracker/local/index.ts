@@ -1,0 +1,6 @@
+export { createLocalTracker, LocalTracker } from "./adapter.js";
+export type { IssueRecord } from "./issue-file.js";
+export { parseIssueFile, splitFrontMatter } from "./issue-file.js";
+export type { MalformedFile } from "./store.js";
+export { isValidIdentifier, LocalIssueStore } from "./store.js";
+export { executeUpdateIssue, UPDATE_ISSUE_TOOL } from "./tools.js";

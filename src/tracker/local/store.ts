@@ -1,0 +1,130 @@
+import { randomBytes } from "node:crypto";
+import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { messageOf } from "../../domain/errors.js";
+import { err, ok, type Result } from "../../domain/result.js";
+import { type IssueRecord, parseIssueFile, renderIssueFile, withComment, withState } from "./issue-file.js";
+
+/** A file that could not be read as an issue. */
+export interface MalformedFile {
+  readonly file: string;
+  readonly reason: string;
+}
+
+/** Files read concurrently at most. */
+const READ_CONCURRENCY = 64;
+
+/** True for identifiers usable as `<IDENTIFIER>.md` file names (no separators, NUL or leading dot). */
+export function isValidIdentifier(identifier: string): boolean {
+  return /^[^/\\\0.][^/\\\0]*$/.test(identifier) && identifier.length <= 200;
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** The folder of `<IDENTIFIER>.md` files behind the local tracker; every write is write-temp + rename. */
+export class LocalIssueStore {
+  readonly folder: string;
+
+  constructor(folder: string) {
+    this.folder = folder;
+  }
+
+  /** Path of an identifier's file. */
+  fileFor(identifier: string): string {
+    return join(this.folder, `${identifier}.md`);
+  }
+
+  /** Every issue file in the folder; malformed ones are reported by name, never fatal. */
+  async readAll(): Promise<Result<{ records: IssueRecord[]; malformed: MalformedFile[] }, string>> {
+    let names: string[];
+    try {
+      names = (await readdir(this.folder)).filter((n) => n.endsWith(".md") && !n.startsWith("."));
+    } catch (cause) {
+      return err(`cannot read issue folder ${this.folder}: ${messageOf(cause)}`);
+    }
+    const records: IssueRecord[] = [];
+    const malformed: MalformedFile[] = [];
+    const parsed = await mapLimit(names, READ_CONCURRENCY, async (name) => {
+      try {
+        return {
+          name,
+          result: parseIssueFile(name.slice(0, -3), await readFile(join(this.folder, name), "utf8")),
+        };
+      } catch (cause) {
+        return { name, result: err(messageOf(cause)) as Result<IssueRecord, string> };
+      }
+    });
+    for (const { name, result } of parsed) {
+      if (result.ok) records.push(result.value);
+      else malformed.push({ file: name, reason: result.error });
+    }
+    return ok({ records, malformed });
+  }
+
+  /** One issue; `null` when there is no such file; an error when it exists but is malformed. */
+  async read(identifier: string): Promise<Result<IssueRecord | null, string>> {
+    if (!isValidIdentifier(identifier)) return ok(null);
+    let text: string;
+    try {
+      text = await readFile(this.fileFor(identifier), "utf8");
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === "ENOENT") return ok(null);
+      return err(messageOf(cause));
+    }
+    const parsed = parseIssueFile(identifier, text);
+    return parsed.ok ? parsed : err(`${identifier}.md: ${parsed.error}`);
+  }
+
+  /** Changes the state and/or appends a comment, atomically. */
+  async update(
+    identifier: string,
+    change: { readonly state?: string; readonly comment?: string },
+  ): Promise<Result<void, string>> {
+    if (!isValidIdentifier(identifier)) return err(`invalid identifier ${JSON.stringify(identifier)}`);
+    let text: string;
+    try {
+      text = await readFile(this.fileFor(identifier), "utf8");
+    } catch (cause) {
+      return err(`cannot read ${identifier}.md: ${messageOf(cause)}`);
+    }
+    if (change.state !== undefined) {
+      const next = withState(text, change.state);
+      if (!next.ok) return err(`${identifier}.md: ${next.error}`);
+      text = next.value;
+    }
+    if (change.comment !== undefined && change.comment.trim() !== "")
+      text = withComment(text, change.comment, new Date());
+    return this.#write(identifier, text);
+  }
+
+  /** Creates a new issue file; refuses to overwrite. */
+  async create(
+    identifier: string,
+    fields: Parameters<typeof renderIssueFile>[0],
+  ): Promise<Result<void, string>> {
+    if (!isValidIdentifier(identifier)) return err(`invalid identifier ${JSON.stringify(identifier)}`);
+    const existing = await this.read(identifier);
+    if (!existing.ok || existing.value !== null) return err(`${identifier}.md already exists`);
+    return this.#write(identifier, renderIssueFile(fields));
+  }
+
+  async #write(identifier: string, text: string): Promise<Result<void, string>> {
+    const tmp = join(this.folder, `.${identifier}.${randomBytes(6).toString("hex")}.tmp`);
+    try {
+      await writeFile(tmp, text, "utf8");
+      await rename(tmp, this.fileFor(identifier));
+      return ok(undefined);
+    } catch (cause) {
+      await rm(tmp, { force: true }).catch(() => {});
+      return err(`cannot write ${identifier}.md: ${messageOf(cause)}`);
+    }
+  }
+}

@@ -1,0 +1,1 @@
+export { createMemoryTracker, MemoryTracker } from "./adapter.js";

@@ -1,0 +1,192 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { continuationGuidance, createWorkerLauncher } from "../../src/agent/runner.js";
+import type { ServiceConfig } from "../../src/config/types.js";
+import { ok } from "../../src/domain/result.js";
+import { silentLogger } from "../../src/observability/logger.js";
+import type { WorkerRequest } from "../../src/orchestrator/worker.js";
+import { MemoryTracker } from "../../src/tracker/memory/adapter.js";
+import { createWorkspaceManager } from "../../src/workspace/manager.js";
+import { ManualClock } from "../support/manual-clock.js";
+import { FakeHost } from "../support/orchestrator/fake-host.js";
+import { type ConfigOverrides, makeIssue, testConfig } from "../support/orchestrator/fixtures.js";
+import { ScriptedBackend, succeed, type TurnScript } from "../support/orchestrator/scripted-backend.js";
+import { makeTempDir } from "../support/temp-dir.js";
+import { staticWorkflowSource } from "../support/workflow-fixtures.js";
+
+let dir: { path: string; cleanup: () => Promise<void> };
+beforeEach(async () => {
+  dir = await makeTempDir("symphony-runner-");
+});
+afterEach(async () => dir.cleanup());
+
+function setup(script: TurnScript, overrides: ConfigOverrides = {}, template?: string) {
+  const config: ServiceConfig = testConfig(dir.path, {
+    hooks: { beforeRun: "before", afterRun: "after" },
+    agent: { maxTurns: 3 },
+    ...overrides,
+  });
+  const workflow = staticWorkflowSource(config, template ?? "Work on {{ issue.identifier }}");
+  const issue = makeIssue({ identifier: "RUN-1" });
+  const tracker = new MemoryTracker([issue], config.tracker.terminalStates);
+  const host = new FakeHost();
+  const backend = new ScriptedBackend(script);
+  const clock = new ManualClock();
+  const workspaces = createWorkspaceManager({
+    host,
+    logger: silentLogger,
+    clock,
+    config: () => config,
+    hookEnv: () => ({}),
+  });
+  const launch = createWorkerLauncher({
+    host,
+    workspaces,
+    tracker: () => tracker,
+    backendFor: () => ok(backend),
+    agentEnv: (i, path) => ({ SYMPHONY_ISSUE_ID: i.id, SYMPHONY_WORKSPACE: path }),
+    logger: silentLogger,
+  });
+  const controller = new AbortController();
+  const events: string[] = [];
+  const hooks: string[] = [];
+  let workspace: string | null = null;
+  const request = (): WorkerRequest => ({
+    issue,
+    attempt: null,
+    runId: "r1",
+    workflow: workflow.current(),
+    signal: controller.signal,
+    cleanupSignal: new AbortController().signal,
+    onEvent: (e) => events.push(e.type),
+    onHook: (r) => hooks.push(`${r.hook}:${r.ok}`),
+    onWorkspace: (p) => {
+      workspace = p;
+    },
+  });
+  return {
+    issue,
+    tracker,
+    host,
+    backend,
+    controller,
+    events,
+    hooks,
+    run: () => launch(request()),
+    workspace: () => workspace,
+  };
+}
+
+describe("16.5 worker attempt", () => {
+  it("17.2: the agent is launched with the per-issue workspace as cwd; hooks wrap the attempt", async () => {
+    let turns = 0;
+    const exit = await setup(async (_p, input, opts) => {
+      turns = input.turn;
+      expect(opts.workspacePath).toBe(join(dir.path, "workspaces", "RUN-1"));
+      expect(opts.env.SYMPHONY_WORKSPACE).toBe(opts.workspacePath);
+      return ok(undefined);
+    }).run();
+    expect(exit).toEqual({ outcome: "normal", turns: 3 });
+    expect(turns).toBe(3);
+  });
+
+  it("the first turn renders the full prompt; continuation turns send guidance on the same session", async () => {
+    const t = setup(succeed, {}, "Full task for {{ issue.identifier }}");
+    const exit = await t.run();
+    expect(exit).toEqual({ outcome: "normal", turns: 3 });
+    expect(t.backend.sessions).toHaveLength(1);
+    const prompts = t.backend.sessions[0]?.prompts ?? [];
+    expect(prompts[0]).toBe("Full task for RUN-1");
+    expect(prompts[1]).toBe(continuationGuidance(t.issue, 2, 3));
+    expect(prompts[2]).toContain("turn 3 of at most 3");
+    expect(t.backend.sessions[0]?.stopped).toBe(true);
+    expect(t.host.scripts.map((s) => s.script)).toEqual(["before", "after"]);
+    expect(t.hooks).toEqual(["before_run:true", "after_run:true"]);
+  });
+
+  it("the issue is re-checked between turns; leaving the active states ends the attempt normally", async () => {
+    let tracker: MemoryTracker | null = null;
+    const t = setup(async (_p, input) => {
+      if (input.turn === 2) tracker?.update("id-RUN-1", { state: "Human Review" });
+      return ok(undefined);
+    });
+    tracker = t.tracker;
+    expect(await t.run()).toEqual({ outcome: "normal", turns: 2 });
+  });
+
+  it("a turn failure fails the attempt; after_run still runs and its failure is ignored", async () => {
+    const t = setup(async () => ({
+      ok: false,
+      error: { category: "turn_failed", message: "model said no" },
+    }));
+    t.host.behaviours.set("after", { exitCode: 1, output: "after broke" });
+    expect(await t.run()).toEqual({
+      outcome: "failed",
+      reason: "agent turn error: turn_failed: model said no",
+    });
+    expect(t.host.scripts.map((s) => s.script)).toEqual(["before", "after"]);
+    expect(t.hooks).toEqual(["before_run:true", "after_run:false"]);
+  });
+
+  it("17.2: a before_run failure aborts the attempt before any session starts", async () => {
+    const t = setup(succeed);
+    t.host.behaviours.set("before", { exitCode: 2 });
+    expect(await t.run()).toEqual({ outcome: "failed", reason: "before_run hook error: hook_failed" });
+    expect(t.backend.sessions).toHaveLength(0);
+  });
+
+  it("a session startup failure fails the attempt and runs after_run", async () => {
+    const t = setup(succeed);
+    t.backend.startError = { category: "agent_not_found", message: "no such binary" };
+    expect(await t.run()).toEqual({
+      outcome: "failed",
+      reason: "agent session startup error: agent_not_found: no such binary",
+    });
+    expect(t.host.scripts.map((s) => s.script)).toEqual(["before", "after"]);
+  });
+
+  it("a prompt that cannot render fails the attempt", async () => {
+    const t = setup(succeed, {}, "{{ issue.no_such_field }}");
+    expect(await t.run()).toMatchObject({
+      outcome: "failed",
+      reason: expect.stringMatching(/^prompt error: /),
+    });
+  });
+
+  it("an agent asking for user input ends the attempt as blocked with the question", async () => {
+    const t = setup(async () => ({
+      ok: false,
+      error: { category: "input_required", message: "needs input", question: "Which branch?" },
+    }));
+    expect(await t.run()).toEqual({ outcome: "blocked", kind: "user_input", question: "Which branch?" });
+  });
+
+  it("an aborted run is cancelled: the session is stopped and after_run runs", async () => {
+    const t = setup(() => "hang");
+    const done = t.run();
+    setTimeout(() => t.controller.abort("reconcile"), 20);
+    expect(await done).toEqual({ outcome: "cancelled", reason: "reconcile" });
+    expect(t.backend.sessions[0]?.stopped).toBe(true);
+    expect(t.host.scripts.map((s) => s.script)).toEqual(["before", "after"]);
+  });
+
+  it("a failed issue refresh between turns fails the attempt", async () => {
+    let tracker: MemoryTracker | null = null;
+    const t = setup(async () => {
+      tracker?.failNext("tracker_status", "HTTP 500");
+      return ok(undefined);
+    });
+    tracker = t.tracker;
+    expect(await t.run()).toEqual({ outcome: "failed", reason: "issue state refresh error: HTTP 500" });
+  });
+
+  it("a workspace error fails the attempt with its kind", async () => {
+    await writeFile(join(dir.path, "root-file"), "x");
+    const t = setup(succeed, { workspace: { root: join(dir.path, "root-file") } });
+    expect(await t.run()).toMatchObject({
+      outcome: "failed",
+      reason: "workspace error: workspace_root_invalid",
+    });
+  });
+});

@@ -1,0 +1,70 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/program.js";
+import { captureIo } from "../support/cli-io.js";
+import { makeTempDir } from "../support/temp-dir.js";
+import { writeWorkflow } from "../support/workflow-fixtures.js";
+
+let dir: { path: string; cleanup: () => Promise<void> };
+beforeEach(async () => {
+  dir = await makeTempDir("symphony-issue-cli-");
+  writeWorkflow(
+    dir.path,
+    "tracker:\n  kind: local\n  provider:\n    path: ./issues\n",
+    "Do {{ issue.title }}",
+  );
+  const { mkdir } = await import("node:fs/promises");
+  await mkdir(join(dir.path, "issues"));
+});
+afterEach(async () => dir.cleanup());
+
+describe("symphony issue (local tracker)", () => {
+  it("add creates numbered issue files; list shows them sorted; move and comment edit them", async () => {
+    const run = async (...argv: string[]) => {
+      const io = captureIo(dir.path);
+      const code = await runCli(argv, io);
+      return { code, out: io.out(), err: io.err() };
+    };
+    expect(
+      await run("issue", "add", "First task", "--prefix", "DEMO", "--priority", "2", "--label", "Docs"),
+    ).toEqual({
+      code: 0,
+      out: "DEMO-1\n",
+      err: "",
+    });
+    expect((await run("issue", "add", "Second task", "-d", "Body here", "--blocked-by", "DEMO-1")).out).toBe(
+      "DEMO-2\n",
+    );
+    const list = await run("issue", "list");
+    expect(list.code).toBe(0);
+    expect(list.out.split("\n").slice(1, 3)).toEqual([
+      "DEMO-1        Todo            2    First task",
+      "DEMO-2        Todo            -    Second task",
+    ]);
+    expect((await run("issue", "move", "DEMO-1", "In Progress")).code).toBe(0);
+    expect((await run("issue", "comment", "DEMO-1", "Started on it")).code).toBe(0);
+    const text = await readFile(join(dir.path, "issues", "DEMO-1.md"), "utf8");
+    expect(text).toContain("state: In Progress");
+    expect(text).toContain("labels:\n  - Docs");
+    expect(text).toContain("Started on it");
+    expect((await run("issue", "list", "--state", "in progress")).out).toContain("DEMO-1");
+    const two = await readFile(join(dir.path, "issues", "DEMO-2.md"), "utf8");
+    expect(two).toContain("blocked_by:\n  - DEMO-1");
+    expect(two).toContain("Body here");
+  });
+
+  it("errors are one line with a non-zero exit: unknown issue, duplicate id, non-local tracker", async () => {
+    const io1 = captureIo(dir.path);
+    expect(await runCli(["issue", "move", "NOPE-1", "Done"], io1)).toBe(1);
+    expect(io1.err()).toMatch(/^symphony issue: cannot read NOPE-1\.md/);
+    await runCli(["issue", "add", "x", "--id", "X-1"], captureIo(dir.path));
+    const io2 = captureIo(dir.path);
+    expect(await runCli(["issue", "add", "y", "--id", "X-1"], io2)).toBe(1);
+    expect(io2.err()).toBe("symphony issue: X-1.md already exists\n");
+    writeWorkflow(dir.path, "tracker:\n  kind: memory\n", "x");
+    const io3 = captureIo(dir.path);
+    expect(await runCli(["issue", "list"], io3)).toBe(1);
+    expect(io3.err()).toContain("need kind local");
+  });
+});

@@ -1,0 +1,119 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { silentLogger } from "../src/observability/logger.js";
+import { startOrchestratorService } from "../src/service.js";
+import { systemClock } from "../src/util/clock.js";
+import { testConfig } from "./support/orchestrator/fixtures.js";
+import { makeTempDir } from "./support/temp-dir.js";
+import { until } from "./support/until.js";
+import { buildConfig, staticWorkflowSource } from "./support/workflow-fixtures.js";
+
+let dir: { path: string; cleanup: () => Promise<void> };
+beforeEach(async () => {
+  dir = await makeTempDir("symphony-service-");
+  await mkdir(join(dir.path, "issues"));
+  await mkdir(join(dir.path, "home"));
+});
+afterEach(async () => dir.cleanup());
+
+describe("service composition", () => {
+  it("hooks and agents get SYMPHONY_* variables and an allow-listed env without parent secrets", async () => {
+    await writeFile(join(dir.path, "issues", "ENV-1.md"), "---\ntitle: env\nstate: Todo\n---\n");
+    const config = buildConfig(
+      {
+        tracker: { kind: "local", provider: { path: "./issues" } },
+        workspace: { root: "./ws" },
+        hooks: { before_run: "env | sort > hook-env.txt" },
+        agent: { backend: "command", max_turns: 1 },
+        command: {
+          run: 'env | sort > agent-env.txt; echo \'SYMPHONY_TOOL: {"name":"update_issue","arguments":{"state":"Done"}}\'',
+          env_passthrough: ["ALLOWED_EXTRA"],
+        },
+      },
+      dir.path,
+    );
+    const source = staticWorkflowSource(config, "Work on {{ issue.identifier }}");
+    const started = await startOrchestratorService({
+      source,
+      logger: silentLogger,
+      clock: systemClock,
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: join(dir.path, "home"),
+        TRACKER_TOKEN: "s3cret",
+        ALLOWED_EXTRA: "yes",
+      },
+    });
+    if (!started.ok) throw new Error(started.error);
+    try {
+      const ws = join(dir.path, "ws", "ENV-1");
+      await until(
+        async () => (await readFile(join(ws, "agent-env.txt"), "utf8").catch(() => "")) !== "",
+        10_000,
+      );
+      const agentEnv = await readFile(join(ws, "agent-env.txt"), "utf8");
+      const hookEnv = await readFile(join(ws, "hook-env.txt"), "utf8");
+      for (const text of [agentEnv, hookEnv]) {
+        expect(text).toContain("SYMPHONY_ISSUE_ID=ENV-1\n");
+        expect(text).toContain("SYMPHONY_ISSUE_IDENTIFIER=ENV-1\n");
+        expect(text).toContain(`SYMPHONY_WORKSPACE=${ws}\n`);
+        expect(text).not.toContain("TRACKER_TOKEN");
+        expect(text).not.toContain("s3cret");
+      }
+      expect(agentEnv).toContain("ALLOWED_EXTRA=yes\n");
+      expect(hookEnv).not.toContain("ALLOWED_EXTRA");
+      await until(() => started.value.status.snapshot().totals.runsSucceeded === 1, 10_000);
+    } finally {
+      await started.value.stop();
+    }
+  });
+
+  it("an unsupported tracker kind refuses to start with a clear message", async () => {
+    const base = testConfig(dir.path);
+    const config = { ...base, tracker: { ...base.tracker, kind: "carrier-pigeon" } };
+    const started = await startOrchestratorService({
+      source: staticWorkflowSource(config),
+      logger: silentLogger,
+      clock: systemClock,
+      env: {},
+    });
+    expect(started.ok).toBe(false);
+    if (!started.ok)
+      expect(started.error).toMatch(/^tracker\.kind "carrier-pigeon" is not supported; known: .*local/);
+  });
+  it("a reload that changes the tracker section rebuilds the tracker; runs keep going", async () => {
+    await mkdir(join(dir.path, "other"));
+    await writeFile(join(dir.path, "issues", "OLD-1.md"), "---\ntitle: old\nstate: Todo\n---\n");
+    await writeFile(join(dir.path, "other", "NEW-1.md"), "---\ntitle: new\nstate: Todo\n---\n");
+    const frontMatter = (path: string) => ({
+      tracker: { kind: "local", provider: { path } },
+      workspace: { root: "./ws" },
+      polling: { interval_ms: 50 },
+      agent: { backend: "command", max_turns: 1 },
+      command: { run: "sleep 30" },
+    });
+    const source = staticWorkflowSource(buildConfig(frontMatter("./issues"), dir.path));
+    const started = await startOrchestratorService({
+      source,
+      logger: silentLogger,
+      clock: systemClock,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: join(dir.path, "home") },
+    });
+    if (!started.ok) throw new Error(started.error);
+    const running = () =>
+      started.value.status
+        .snapshot()
+        .running.map((r) => r.identifier)
+        .sort();
+    try {
+      await until(() => running().includes("OLD-1"), 10_000, "OLD-1 running");
+      source.update(buildConfig(frontMatter("./other"), dir.path));
+      await until(() => running().includes("NEW-1"), 10_000, "NEW-1 running");
+      // OLD-1 is no longer visible to the new tracker, so reconciliation stops it
+      await until(() => !running().includes("OLD-1"), 10_000, "OLD-1 stopped");
+    } finally {
+      await started.value.stop();
+    }
+  });
+});
