@@ -1,3 +1,4 @@
+import { validateBuiltinConfig } from "./agent/builtin/validate.js";
 import { createBackend } from "./agent/registry.js";
 import { createWorkerLauncher } from "./agent/runner.js";
 import type { ServiceConfig } from "./config/types.js";
@@ -36,6 +37,10 @@ export function preflight(config: ServiceConfig, logger: Logger): string | null 
   if (!backend.ok) return backend.error.message;
   if (config.agent.backend === "command" && (config.command.run ?? "").trim() === "") {
     return "agent.backend is command but command.run is not set";
+  }
+  if (config.agent.backend === "builtin") {
+    const problems = validateBuiltinConfig(config.builtin);
+    if (problems.length > 0) return problems.join("; ");
   }
   return null;
 }
