@@ -8,8 +8,8 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { builtinConfig, runTurn, startBuiltinSession } from "../test/support/builtin-harness.js";
-import type { ScriptedReply } from "../test/support/fake-model-server.js";
 import { startFakeOpenAIChatServer } from "../test/support/fake-openai-chat-server.js";
+import type { ScriptedReply } from "../test/support/fake-streaming-model-server.js";
 
 const STEPS = 20;
 const ROUNDS = 5;

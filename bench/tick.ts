@@ -90,6 +90,7 @@ function config(root: string, folder: string): ServiceConfig {
       command: "",
       approvalPolicy: "never",
       threadSandbox: "workspace-write",
+      envPassthrough: [],
       turnSandboxPolicy: null,
       turnTimeoutMs: 60_000,
       readTimeoutMs: 5_000,

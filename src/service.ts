@@ -1,6 +1,6 @@
-import { validateBuiltinConfig } from "./agent/builtin/validate.js";
 import { createBackend } from "./agent/registry.js";
 import { createWorkerLauncher } from "./agent/runner.js";
+import { agentConfigProblems, agentEnvPassthrough } from "./agent/validate.js";
 import type { ServiceConfig } from "./config/types.js";
 import { err, ok, type Result } from "./domain/result.js";
 import type { StatusSource } from "./domain/snapshot.js";
@@ -23,6 +23,8 @@ export interface ServiceDeps {
   /** The parent environment child environments are drawn from (allow-listed). */
   readonly env: NodeJS.ProcessEnv;
   readonly host?: Host;
+  /** Wraps every tracker adapter built (e.g. `metrics.instrumentTracker` for request latency/errors). */
+  readonly wrapTracker?: (adapter: TrackerAdapter) => TrackerAdapter;
 }
 
 /** A started orchestrator service. */
@@ -32,17 +34,9 @@ export interface OrchestratorService {
 }
 
 /** Dispatch preflight (spec 6.3): the agent backend must exist and be usable with this config. */
-export function preflight(config: ServiceConfig, logger: Logger): string | null {
-  const backend = createBackend(config, { logger });
-  if (!backend.ok) return backend.error.message;
-  if (config.agent.backend === "command" && (config.command.run ?? "").trim() === "") {
-    return "agent.backend is command but command.run is not set";
-  }
-  if (config.agent.backend === "builtin") {
-    const problems = validateBuiltinConfig(config.builtin);
-    if (problems.length > 0) return problems.join("; ");
-  }
-  return null;
+export function preflight(config: ServiceConfig): string | null {
+  const problems = agentConfigProblems(config);
+  return problems.length === 0 ? null : problems.map((p) => `${p.key}: ${p.message}`).join("; ");
 }
 
 /**
@@ -53,13 +47,17 @@ export async function startOrchestratorService(
   deps: ServiceDeps,
 ): Promise<Result<OrchestratorService, string>> {
   const { source, logger, clock, env } = deps;
+  const wrap = deps.wrapTracker ?? ((adapter: TrackerAdapter) => adapter);
   const initial = source.current().config;
   const firstTracker = createTracker(initial, { logger, clock });
   if (!firstTracker.ok) return err(firstTracker.error.message);
-  const problem = preflight(initial, logger);
-  // not fatal: the service stays up, every tick skips dispatch and shows the problem until it is fixed
-  if (problem !== null) logger.error("dispatch preflight failed", { error: problem });
-  let tracker: TrackerAdapter = firstTracker.value;
+  // spec 16.1: a workflow that cannot launch agents fails startup (later reloads only skip dispatch)
+  const problem = preflight(initial);
+  if (problem !== null) {
+    await firstTracker.value.close().catch(() => {});
+    return err(`dispatch preflight failed: ${problem}`);
+  }
+  let tracker: TrackerAdapter = wrap(firstTracker.value);
   let trackerKey = JSON.stringify(initial.tracker);
   const retired: TrackerAdapter[] = [];
   const unsubscribe = source.subscribe((result) => {
@@ -72,7 +70,7 @@ export async function startOrchestratorService(
       return;
     }
     retired.push(tracker);
-    tracker = next.value;
+    tracker = wrap(next.value);
     trackerKey = key;
     logger.info("tracker rebuilt after workflow reload", { tracker: result.value.config.tracker.kind });
   });
@@ -106,7 +104,7 @@ export async function startOrchestratorService(
     workspaces,
     tracker: () => tracker,
     backendFor: (config) => createBackend(config, { logger }),
-    agentEnv: (issue, path) => issueEnv(issue, path, source.current().config.command.envPassthrough),
+    agentEnv: (issue, path) => issueEnv(issue, path, agentEnvPassthrough(source.current().config)),
     logger,
   });
   const orchestrator = new Orchestrator({
@@ -117,7 +115,7 @@ export async function startOrchestratorService(
     clock,
     logger,
     hostName: host.name,
-    preflight: (config) => preflight(config, logger),
+    preflight: (config) => preflight(config),
   });
   await orchestrator.start();
   return ok({

@@ -4,11 +4,13 @@ import { err, ok, type Result } from "../domain/result.js";
 import type { Logger } from "../observability/logger.js";
 import type { AgentBackend, BackendFactory } from "./backend.js";
 import { createBuiltinBackend } from "./builtin/index.js";
+import { createCodexBackend } from "./codex/index.js";
 import { createCommandBackend } from "./command/backend.js";
 
-/** Backend name (`agent.backend`) → factory. The lead adds `codex` at merge. */
+/** Backend name (`agent.backend`) → factory. */
 export const backendFactories: Readonly<Record<string, BackendFactory>> = {
   builtin: createBuiltinBackend,
+  codex: createCodexBackend,
   command: createCommandBackend,
 };
 

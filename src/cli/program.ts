@@ -32,6 +32,7 @@ function parseLogsRoot(value: string): string {
 }
 
 interface RunFlags {
+  tui: boolean;
   port?: number;
   logsRoot?: string;
   logFormat: LogFormat;
@@ -45,7 +46,8 @@ function withRunOptions(command: Command): Command {
     .option("--logs-root <dir>", "also write a size-rotated symphony.log in this directory", parseLogsRoot)
     .addOption(
       new Option("--log-format <format>", "log line format").choices(["text", "json"]).default("text"),
-    );
+    )
+    .option("--no-tui", "no terminal dashboard (drawn only when stdout is a terminal and CI is unset)");
 }
 
 function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> | number) => void): Command {
@@ -71,6 +73,7 @@ function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> 
             : {}),
           logFormat: flags.logFormat,
           debug,
+          tui: flags.tui,
         },
         io,
         deps,

@@ -2,12 +2,19 @@ import type { ServiceConfig } from "../config/types.js";
 import { messageOf } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { StatusSource } from "../domain/snapshot.js";
+import {
+  createLogRouter,
+  createMetrics,
+  type Observability,
+  type SymphonyMetrics,
+} from "../observability/index.js";
 import { createLogger, type LogFormat, type ServiceLogger } from "../observability/log/index.js";
 import { startOrchestratorService } from "../service.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { type FileWorkflowSource, openWorkflowSource } from "../workflow/file-source.js";
 import { formatWorkflowError, summariseErrors } from "../workflow/workflow-errors.js";
 import type { CliIo } from "./io.js";
+import { startStatusSurfaces } from "./status-surfaces.js";
 
 /** Options of `symphony [path]` after parsing. */
 export interface RunOptions {
@@ -17,6 +24,8 @@ export interface RunOptions {
   readonly logsRoot?: string;
   readonly logFormat: LogFormat;
   readonly debug: boolean;
+  /** False with `--no-tui` (the terminal dashboard also needs a TTY stdout and no CI). */
+  readonly tui?: boolean;
 }
 
 /** Everything the running service is built from. */
@@ -26,6 +35,8 @@ export interface ServiceContext {
   readonly source: FileWorkflowSource;
   readonly logger: ServiceLogger;
   readonly clock: Clock;
+  /** Prometheus metrics shared by the tracker (`instrumentTracker`) and the HTTP server's `/metrics`. */
+  readonly metrics: SymphonyMetrics;
   /** `--port` if given, else `server.port` from the current config. */
   serverPort(config: ServiceConfig): number | null;
 }
@@ -33,7 +44,7 @@ export interface ServiceContext {
 /** A started service. `exited` settles if the service stops on its own (non-zero = abnormal). */
 export interface RunningService {
   stop(reason: string): Promise<void>;
-  /** The orchestrator's status source, for dashboards and the HTTP API. */
+  /** The orchestrator's status view; when present the terminal dashboard, HTTP API and run logs start. */
   readonly status?: StatusSource;
   readonly exited?: Promise<number>;
 }
@@ -52,6 +63,7 @@ export const startService: ServiceStarter = async (ctx) => {
     logger: ctx.logger,
     clock: ctx.clock,
     env: process.env,
+    wrapTracker: (adapter) => ctx.metrics.instrumentTracker(adapter),
   });
   if (!started.ok) return started;
   return ok({ status: started.value.status, stop: () => started.value.stop() });
@@ -111,10 +123,12 @@ async function runUntilShutdown(
   clock: Clock,
   waiter: ReturnType<typeof shutdownWaiter>,
 ): Promise<number> {
+  // the terminal dashboard takes over console log lines while it is drawn
+  const logRouter = createLogRouter(io.stderr);
   const logger = createLogger({
     format: options.logFormat,
     level: options.debug ? "debug" : "info",
-    stderr: io.stderr,
+    stderr: logRouter.stream,
     ...(options.logsRoot !== undefined ? { logsRoot: options.logsRoot } : {}),
     clock,
   });
@@ -141,6 +155,7 @@ async function runUntilShutdown(
     source,
     logger,
     clock,
+    metrics: createMetrics({ clock }),
     serverPort: (config) => options.port ?? config.server.port,
   };
   const shutdown = async (code: number): Promise<number> => {
@@ -161,6 +176,26 @@ async function runUntilShutdown(
     return shutdown(1);
   }
   const config = source.current().config;
+  let surfaces: Observability | null = null;
+  if (started.value.status !== undefined) {
+    const status = await startStatusSurfaces({
+      status: started.value.status,
+      config,
+      io,
+      logger,
+      logRouter,
+      metrics: ctx.metrics,
+      port: options.port,
+      logsRoot: options.logsRoot,
+      tui: options.tui !== false,
+    });
+    if (!status.ok) {
+      io.stderr.write(`symphony: cannot start: ${status.error} (${source.path})\n`);
+      await started.value.stop("startup_failed").catch(() => {});
+      return shutdown(1);
+    }
+    surfaces = status.value;
+  }
   logger.info("ready", {
     workflow: source.path,
     tracker: config.tracker.kind,
@@ -170,6 +205,7 @@ async function runUntilShutdown(
 
   waiter.watch(started.value.exited);
   const outcome = await waiter.done;
+  await surfaces?.close();
   if (outcome.kind === "exited") {
     logger[outcome.code === 0 ? "info" : "error"]("service exited", { code: outcome.code });
     await started.value.stop("exited").catch(() => {});

@@ -37,7 +37,10 @@ agent:
 
 codex:
   command: codex app-server
-  approval_policy: on-request
+  # codex refuses sandbox escalations itself; \`never\` auto-approves everything (trusted hosts only)
+  approval_policy:
+    granular: { sandbox_approval: false, rules: false, mcp_elicitations: false }
+  # env_passthrough: [OPENAI_API_KEY]   # when codex authenticates with an API key instead of \`codex login\`
   thread_sandbox: workspace-write
   turn_timeout_ms: 3600000
   stall_timeout_ms: 300000

@@ -1,4 +1,4 @@
-import { validateBuiltinConfig } from "../agent/builtin/validate.js";
+import { agentConfigProblems } from "../agent/validate.js";
 import { loadWorkflow } from "../workflow/loader.js";
 import { SAMPLE_ISSUE } from "../workflow/prompt-context.js";
 import { formatWorkflowError, sortByPosition } from "../workflow/workflow-errors.js";
@@ -21,9 +21,12 @@ export function validateCommand(workflowPath: string, io: CliIo): number {
     return 1;
   }
   const { config } = loaded.value;
-  const backendProblems = config.agent.backend === "builtin" ? validateBuiltinConfig(config.builtin) : [];
-  if (backendProblems.length > 0) {
-    for (const problem of backendProblems) io.stderr.write(`${config.workflowPath}: ${problem}\n`);
+  const agentProblems = agentConfigProblems(config);
+  if (agentProblems.length > 0) {
+    for (const problem of agentProblems) {
+      const error = { code: "invalid_workflow_config", path: config.workflowPath, ...problem } as const;
+      io.stderr.write(`${formatWorkflowError(error)}\n`);
+    }
     return 1;
   }
   io.stdout.write(

@@ -155,6 +155,7 @@ export function buildServiceConfig(
     readTimeoutMs: fm.codex.read_timeout_ms,
     stallTimeoutMs: fm.codex.stall_timeout_ms,
     home: fm.codex.home,
+    envPassthrough: fm.codex.env_passthrough,
   };
   errors.push(...validateCodexSettings(codex));
   if (fm.agent.backend === "command" && (fm.command.run === null || fm.command.run.trim() === "")) {

@@ -57,13 +57,19 @@ const agentSchema = z
   })
   .prefault({});
 
+const envNames = z
+  .array(text.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be an environment variable name" }), {
+    error: "must be a list of environment variable names",
+  })
+  .default([]);
+
 const codexSchema = z
   .object({
     command: text.default("codex app-server").describe("Launched with `bash -lc` in the workspace"),
     approval_policy: z
       .union([text, map], { error: "must be a string or a map" })
-      .default("on-request")
-      .describe("Codex AskForApproval value, passed through"),
+      .default({ granular: { sandbox_approval: false, rules: false, mcp_elicitations: false } })
+      .describe("Codex AskForApproval value; the Elixir `reject` map is translated to `granular`"),
     thread_sandbox: text.default("workspace-write").describe("Codex SandboxMode value, passed through"),
     turn_sandbox_policy: map
       .nullable()
@@ -76,17 +82,14 @@ const codexSchema = z
       .enum(["inherit", "isolated"], { error: "must be inherit or isolated" })
       .default("inherit")
       .describe("isolated: a fresh CODEX_HOME per attempt"),
+    env_passthrough: envNames.describe("Extra environment variables passed to codex (e.g. OPENAI_API_KEY)"),
   })
   .prefault({});
 
 const commandSchema = z
   .object({
     run: text.nullable().default(null).describe("Shell command run per turn with the prompt on stdin"),
-    env_passthrough: z
-      .array(text.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be an environment variable name" }), {
-        error: "must be a list of environment variable names",
-      })
-      .default([]),
+    env_passthrough: envNames,
   })
   .prefault({});
 

@@ -68,6 +68,8 @@ export interface CodexConfig {
   readonly stallTimeoutMs: number;
   /** `isolated`: a fresh CODEX_HOME per attempt; `inherit`: the operator's. */
   readonly home: "inherit" | "isolated";
+  /** Extra environment variable names passed to codex (never tracker secrets). */
+  readonly envPassthrough: readonly string[];
 }
 
 /** `command:` — the command backend (`agent.backend: command`). */

@@ -19,6 +19,8 @@ export interface ScriptResult {
   readonly aborted: boolean;
   readonly output: string;
   readonly truncated: boolean;
+  /** True when the script never started because the host could not be reached (SSH connect/auth failure). */
+  readonly unreachable?: boolean;
 }
 
 /** A long-lived child started by {@link Host.spawn} in its own process group. */

@@ -50,6 +50,27 @@ describe("symphony validate", () => {
     expect(io.err()).toMatch(/WORKFLOW\.md:6:\d+: .*\(template_render_error\)/);
   });
 
+  it("checks the agent backend's settings: a codex approval policy the pinned codex rejects is named", async () => {
+    const path = writeWorkflow(
+      dir,
+      "tracker:\n  kind: memory\ncodex:\n  approval_policy: on-failure\n",
+      "hi",
+    );
+    const io = captureIo(dir);
+    expect(await runCli(["validate", path], io)).toBe(1);
+    expect(io.err()).toMatch(
+      new RegExp(`^${path} codex\\.approval_policy: .*\\(invalid_workflow_config\\)`, "m"),
+    );
+  });
+
+  it("accepts an Elixir-style reject map (translated for the pinned codex)", async () => {
+    const front =
+      "tracker:\n  kind: memory\ncodex:\n  approval_policy:\n    reject: { sandbox_approval: true, rules: true, mcp_elicitations: true }\n";
+    const path = writeWorkflow(dir, front, "hi");
+    const io = captureIo(dir);
+    expect(await runCli(["validate", path], io)).toBe(0);
+  });
+
   it("17.7: errors on a missing default ./WORKFLOW.md", async () => {
     const io = captureIo(dir);
     expect(await runCli(["validate"], io)).toBe(1);

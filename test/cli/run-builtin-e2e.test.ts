@@ -4,8 +4,8 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFakeAnthropicServer } from "../support/fake-anthropic-server.js";
-import type { FakeModelServer, ScriptedReply } from "../support/fake-model-server.js";
 import { startFakeOpenAIChatServer } from "../support/fake-openai-chat-server.js";
+import type { FakeModelServer, ScriptedReply } from "../support/fake-streaming-model-server.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import { until } from "../support/until.js";
 

@@ -10,6 +10,7 @@ import { createLocalHost } from "../../src/hosts/local.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import type { ToolBinding } from "../../src/tracker/adapter.js";
 import { makeTempDir } from "./temp-dir.js";
+import { buildConfig } from "./workflow-fixtures.js";
 
 /** A `builtin:` section with test defaults. */
 export function builtinConfig(overrides: Partial<BuiltinBackendConfig> = {}): BuiltinBackendConfig {
@@ -31,44 +32,10 @@ export function builtinConfig(overrides: Partial<BuiltinBackendConfig> = {}): Bu
   };
 }
 
-/** A whole ServiceConfig around a `builtin:` section (other sections hold inert defaults). */
+/** A whole ServiceConfig (defaults from the real config loader) around a `builtin:` section. */
 export function serviceConfigWith(builtin: BuiltinBackendConfig, dir = "/tmp"): ServiceConfig {
-  return {
-    workflowPath: join(dir, "WORKFLOW.md"),
-    workflowDir: dir,
-    tracker: {
-      kind: "memory",
-      activeStates: ["Todo"],
-      terminalStates: ["Done"],
-      requiredLabels: [],
-      provider: {},
-    },
-    polling: { intervalMs: 30_000 },
-    workspace: { root: dir },
-    hooks: { afterCreate: null, beforeRun: null, afterRun: null, beforeRemove: null, timeoutMs: 60_000 },
-    agent: {
-      backend: "builtin",
-      maxConcurrentAgents: 1,
-      maxTurns: 3,
-      maxRetryBackoffMs: 300_000,
-      maxConcurrentAgentsByState: {},
-    },
-    codex: {
-      command: "codex app-server",
-      approvalPolicy: "never",
-      threadSandbox: "workspace-write",
-      turnSandboxPolicy: null,
-      turnTimeoutMs: 3_600_000,
-      readTimeoutMs: 5_000,
-      stallTimeoutMs: 300_000,
-      home: "inherit",
-    },
-    command: { run: null, envPassthrough: [] },
-    builtin,
-    server: { port: null, host: "127.0.0.1", authToken: null },
-    worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
-    secretValues: builtin.apiKey === null ? [] : [builtin.apiKey],
-  };
+  const base = buildConfig({ agent: { backend: "builtin" }, builtin: { model: "placeholder" } }, dir);
+  return { ...base, builtin, secretValues: builtin.apiKey === null ? [] : [builtin.apiKey] };
 }
 
 /** A normalised issue for sessions. */

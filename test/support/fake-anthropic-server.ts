@@ -7,7 +7,7 @@ import {
   type Script,
   startFakeModelServer,
   type WireFormat,
-} from "./fake-model-server.js";
+} from "./fake-streaming-model-server.js";
 
 let counter = 0;
 

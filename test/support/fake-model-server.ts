@@ -1,213 +1,192 @@
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** One scripted tool call; `args` as a string is sent verbatim (so a test can send malformed JSON). */
-export interface ScriptedToolCall {
-  readonly name: string;
-  readonly args: unknown;
-  readonly id?: string;
-}
-
-/** Token counts the fake reports for one response. */
-export interface ScriptedUsage {
+/** Token usage the fake reports in `response.completed` (Responses API field names). */
+export interface FakeUsage {
   readonly input: number;
+  readonly cached?: number;
   readonly output: number;
+  readonly reasoning?: number;
 }
 
-/** What the fake model does for one request. */
-export type ScriptedReply =
-  /** A plain streamed answer. */
-  | { readonly kind: "text"; readonly text: string; readonly usage?: ScriptedUsage }
-  /** Streamed tool calls (optionally after some text); the client runs them and calls again. */
+/** One scripted reply to a `POST /v1/responses`. */
+export type ModelReply =
+  | { readonly kind: "text"; readonly text: string; readonly usage?: FakeUsage }
   | {
-      readonly kind: "tool_calls";
-      readonly calls: readonly ScriptedToolCall[];
-      readonly text?: string;
-      readonly usage?: ScriptedUsage;
+      readonly kind: "function_call";
+      readonly name: string;
+      readonly args: Readonly<Record<string, unknown>>;
+      readonly callId?: string;
+      readonly usage?: FakeUsage;
     }
-  /** An HTTP error with the provider's error body. */
+  /** Streams `response.created` and one text delta, then holds the stream open until the client leaves. */
+  | { readonly kind: "hang" }
   | {
-      readonly kind: "error";
+      readonly kind: "http_error";
       readonly status: number;
-      readonly message: string;
       readonly headers?: Readonly<Record<string, string>>;
-      /** Provider error code/type (OpenAI `code`, Anthropic `error.type`). */
-      readonly code?: string;
-    }
-  /** Starts streaming `text`, then destroys the connection before the stream ends. */
-  | { readonly kind: "cut"; readonly text: string }
-  /** Streams `text` one character every `chunkDelayMs` (for cancellation tests). */
-  | { readonly kind: "slow"; readonly text: string; readonly chunkDelayMs: number };
+    };
 
-/** A request the fake received, body parsed. */
-export interface RecordedRequest {
-  readonly path: string;
-  readonly headers: IncomingHttpHeaders;
-  // biome-ignore lint/suspicious/noExplicitAny: a recorded provider request body, inspected loosely by tests
-  readonly body: any;
+/** A request codex sent, parsed. */
+export interface ModelRequest {
+  readonly body: Record<string, unknown>;
+  readonly headers: IncomingMessage["headers"];
+  /** Text of the last `user` message in `input`. */
+  readonly lastUserText: string;
+  /** `output` of the last `function_call_output` item, when the request ends with one. */
+  readonly lastToolOutput: unknown;
+  /** True when the last input item is a `function_call_output` (the model is being told a tool result). */
+  readonly afterToolCall: boolean;
 }
 
-/** A script: replies in order, or a function of the request (0-based index). */
-export type Script = readonly ScriptedReply[] | ((request: RecordedRequest, index: number) => ScriptedReply);
+/** Decides the reply to each model request. */
+export type ModelScript = (request: ModelRequest, index: number) => ModelReply;
 
-/** Wire-format specifics of one provider. */
-export interface WireFormat {
-  /** Path suffix the provider posts to, e.g. `/chat/completions`. */
-  readonly endpoint: string;
-  /** SSE frames for a streamed reply, in order. */
-  frames(reply: Extract<ScriptedReply, { kind: "text" | "tool_calls" }>, request: RecordedRequest): string[];
-  /** The first frames of a text stream (for `cut` and `slow`), the per-character frame, and the closing frames. */
-  textParts(request: RecordedRequest): {
-    readonly open: string[];
-    readonly delta: (text: string) => string;
-    readonly close: string[];
-  };
-  /** JSON error body for a status. */
-  errorBody(reply: Extract<ScriptedReply, { kind: "error" }>): unknown;
-}
-
-/** Options of a fake model server. */
-export interface FakeModelServerOptions {
-  /** Headers added to every successful response (e.g. rate-limit headers). */
-  readonly responseHeaders?: Readonly<Record<string, string>>;
-}
-
-/** A running fake model server on 127.0.0.1. */
+/** A running fake model server. */
 export interface FakeModelServer {
-  /** Base URL to give the provider (`http://127.0.0.1:PORT/v1`). */
-  readonly url: string;
-  readonly requests: RecordedRequest[];
-  /** Connections whose client went away before the reply finished. */
-  readonly abortedResponses: () => number;
+  /** `http://127.0.0.1:PORT/v1` — the provider `base_url`. */
+  readonly baseUrl: string;
+  readonly requests: ModelRequest[];
+  /** Sum of the usage figures the fake reported so far. */
+  readonly reported: { input: number; output: number; total: number };
   close(): Promise<void>;
 }
 
-/** Starts a loopback fake of a streaming model API speaking `format`, answering from `script`. */
-export async function startFakeModelServer(
-  format: WireFormat,
-  script: Script,
-  options: FakeModelServerOptions = {},
-): Promise<FakeModelServer> {
-  const requests: RecordedRequest[] = [];
-  const timers = new Set<NodeJS.Timeout>();
-  let aborted = 0;
+const DEFAULT_USAGE: FakeUsage = { input: 100, cached: 0, output: 20, reasoning: 0 };
+
+/** Starts a loopback Responses-API-over-SSE model that codex can be pointed at. */
+export async function startFakeModelServer(script: ModelScript): Promise<FakeModelServer> {
+  const requests: ModelRequest[] = [];
+  const reported = { input: 0, output: 0, total: 0 };
+  const open = new Set<ServerResponse>();
+  let seq = 0;
+
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const raw = Buffer.concat(chunks).toString("utf8");
-      const record: RecordedRequest = {
-        path: req.url ?? "",
-        headers: req.headers,
-        body: raw === "" ? null : JSON.parse(raw),
-      };
-      if (req.method !== "POST" || !record.path.endsWith(format.endpoint)) {
-        res.writeHead(404, { "content-type": "application/json" }).end('{"error":{"message":"not found"}}');
+      if (req.method !== "POST" || !(req.url ?? "").endsWith("/responses")) {
+        res.writeHead(404).end();
         return;
       }
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
+      const request = describe(body, req.headers);
       const index = requests.length;
-      requests.push(record);
-      const reply = typeof script === "function" ? script(record, index) : script[index];
-      if (reply === undefined) {
-        const body = format.errorBody({
-          kind: "error",
-          status: 500,
-          message: `fake: no reply scripted for #${index}`,
-        });
-        res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify(body));
+      requests.push(request);
+      const reply = script(request, index);
+      if (reply.kind === "http_error") {
+        res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+        res.end(JSON.stringify({ error: { message: `fake status ${reply.status}`, type: "server_error" } }));
         return;
       }
-      res.on("close", () => {
-        if (!res.writableFinished) aborted++;
+      open.add(res);
+      res.on("close", () => open.delete(res));
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      const id = `resp_${++seq}`;
+      const send = (type: string, data: Record<string, unknown>): void => {
+        res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+      };
+      send("response.created", { response: { id, status: "in_progress", output: [] } });
+      if (reply.kind === "hang") {
+        const item = {
+          type: "message",
+          id: `msg_${seq}`,
+          role: "assistant",
+          status: "in_progress",
+          content: [],
+        };
+        send("response.output_item.added", { output_index: 0, item });
+        send("response.output_text.delta", {
+          item_id: item.id,
+          output_index: 0,
+          content_index: 0,
+          delta: "Thinking",
+        });
+        return; // held open until the client disconnects or the server closes
+      }
+      const usage = reply.usage ?? DEFAULT_USAGE;
+      const total = usage.input + usage.output;
+      reported.input += usage.input;
+      reported.output += usage.output;
+      reported.total += total;
+      let item: Record<string, unknown>;
+      if (reply.kind === "text") {
+        item = {
+          type: "message",
+          id: `msg_${seq}`,
+          role: "assistant",
+          status: "completed",
+          content: [{ type: "output_text", text: reply.text, annotations: [] }],
+        };
+        send("response.output_item.added", { output_index: 0, item: { ...item, content: [] } });
+        send("response.output_text.delta", {
+          item_id: item.id,
+          output_index: 0,
+          content_index: 0,
+          delta: reply.text,
+        });
+      } else {
+        item = {
+          type: "function_call",
+          id: `fc_${seq}`,
+          call_id: reply.callId ?? `call_${seq}`,
+          name: reply.name,
+          arguments: JSON.stringify(reply.args),
+          status: "completed",
+        };
+        send("response.output_item.added", { output_index: 0, item });
+      }
+      send("response.output_item.done", { output_index: 0, item });
+      send("response.completed", {
+        response: {
+          id,
+          status: "completed",
+          output: [item],
+          usage: {
+            input_tokens: usage.input,
+            input_tokens_details: { cached_tokens: usage.cached ?? 0 },
+            output_tokens: usage.output,
+            output_tokens_details: { reasoning_tokens: usage.reasoning ?? 0 },
+            total_tokens: total,
+          },
+        },
       });
-      respond(format, reply, record, res, options, timers);
+      res.end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
-    abortedResponses: () => aborted,
-    close: async () => {
-      for (const t of timers) clearTimeout(t);
+    reported,
+    async close() {
+      for (const res of open) res.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
 
-function respond(
-  format: WireFormat,
-  reply: ScriptedReply,
-  request: RecordedRequest,
-  res: ServerResponse,
-  options: FakeModelServerOptions,
-  timers: Set<NodeJS.Timeout>,
-): void {
-  const sse = {
-    "content-type": "text/event-stream",
-    "cache-control": "no-cache",
-    ...options.responseHeaders,
-  };
-  switch (reply.kind) {
-    case "text":
-    case "tool_calls":
-      res.writeHead(200, sse);
-      for (const frame of format.frames(reply, request)) res.write(frame);
-      res.end();
-      return;
-    case "error":
-      res
-        .writeHead(reply.status, { "content-type": "application/json", ...reply.headers })
-        .end(JSON.stringify(format.errorBody(reply)));
-      return;
-    case "cut": {
-      const parts = format.textParts(request);
-      res.writeHead(200, sse);
-      for (const frame of parts.open) res.write(frame);
-      res.write(parts.delta(reply.text), () => res.destroy());
-      return;
-    }
-    case "slow": {
-      const parts = format.textParts(request);
-      res.writeHead(200, sse);
-      for (const frame of parts.open) res.write(frame);
-      let i = 0;
-      const tick = () => {
-        if (res.destroyed) return;
-        if (i >= reply.text.length) {
-          for (const frame of parts.close) res.write(frame);
-          res.end();
-          return;
-        }
-        res.write(parts.delta(reply.text[i++] as string));
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          tick();
-        }, reply.chunkDelayMs);
-        timers.add(timer);
-      };
-      tick();
-      return;
-    }
-    default: {
-      const _exhaustive: never = reply;
-      throw new Error(`unknown reply ${JSON.stringify(_exhaustive)}`);
+function describe(body: Record<string, unknown>, headers: IncomingMessage["headers"]): ModelRequest {
+  const input = Array.isArray(body.input) ? (body.input as Record<string, unknown>[]) : [];
+  let lastUserText = "";
+  for (const item of input) {
+    if (item.type === "message" && item.role === "user" && Array.isArray(item.content)) {
+      const texts = (item.content as Record<string, unknown>[])
+        .map((c) => (typeof c.text === "string" ? c.text : ""))
+        .join("");
+      // codex injects its own user-role context blocks; the scenario keys on real prompts
+      if (!texts.startsWith("<")) lastUserText = texts;
     }
   }
-}
-
-/** Splits a string into a few pieces, so streamed deltas really arrive in parts. */
-export function pieces(text: string, count = 3): string[] {
-  if (text.length <= count) return [text];
-  const size = Math.ceil(text.length / count);
-  const out: string[] = [];
-  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
-  return out;
-}
-
-/** The JSON text of scripted tool arguments (strings pass through verbatim). */
-export function argsText(args: unknown): string {
-  return typeof args === "string" ? args : JSON.stringify(args);
+  const last = input[input.length - 1];
+  const afterToolCall = last?.type === "function_call_output";
+  return {
+    body,
+    headers,
+    lastUserText,
+    lastToolOutput: afterToolCall ? last?.output : undefined,
+    afterToolCall,
+  };
 }

@@ -5,8 +5,8 @@ import { silentLogger } from "../../../src/observability/logger.js";
 import { preflight, startOrchestratorService } from "../../../src/service.js";
 import { systemClock } from "../../../src/util/clock.js";
 import { startFakeAnthropicServer } from "../../support/fake-anthropic-server.js";
-import type { FakeModelServer, ScriptedReply } from "../../support/fake-model-server.js";
 import { startFakeOpenAIChatServer } from "../../support/fake-openai-chat-server.js";
+import type { FakeModelServer, ScriptedReply } from "../../support/fake-streaming-model-server.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 import { until } from "../../support/until.js";
 import { buildConfig, staticWorkflowSource } from "../../support/workflow-fixtures.js";
@@ -88,6 +88,6 @@ describe("the builtin backend under the real orchestrator, runner and local trac
       { agent: { backend: "builtin" }, builtin: { provider: "google", model: "gemini-x" } },
       dir.path,
     );
-    expect(preflight(config, silentLogger)).toContain("`builtin.api_key` is required for provider google");
+    expect(preflight(config)).toContain("builtin.api_key: is required for provider google");
   });
 });

@@ -9,7 +9,7 @@ import {
   startBuiltinSession,
 } from "../../support/builtin-harness.js";
 import { startFakeAnthropicServer } from "../../support/fake-anthropic-server.js";
-import type { FakeModelServer } from "../../support/fake-model-server.js";
+import type { FakeModelServer } from "../../support/fake-streaming-model-server.js";
 import { pidAlive, until } from "../../support/until.js";
 
 let server: FakeModelServer | null = null;

@@ -9,8 +9,8 @@ import {
   runTurn,
   startBuiltinSession,
 } from "../../support/builtin-harness.js";
-import type { FakeModelServer } from "../../support/fake-model-server.js";
 import { startFakeOpenAIChatServer } from "../../support/fake-openai-chat-server.js";
+import type { FakeModelServer } from "../../support/fake-streaming-model-server.js";
 import { until } from "../../support/until.js";
 
 let server: FakeModelServer | null = null;

@@ -36,6 +36,7 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
       command: "codex app-server",
       approvalPolicy: "on-request",
       threadSandbox: "workspace-write",
+      envPassthrough: [],
       turnSandboxPolicy: null,
       turnTimeoutMs: 3_600_000,
       readTimeoutMs: 5_000,

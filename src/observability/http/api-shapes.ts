@@ -1,0 +1,256 @@
+import type { AgentEvent, TokenCounts } from "../../domain/agent-event.js";
+import type {
+  BlockedRow,
+  OrchestratorSnapshot,
+  RetryRow,
+  RunningRow,
+  SkipReason,
+  SkipRow,
+  TimelineEntry,
+} from "../../domain/snapshot.js";
+import { describeSkip, isoSeconds, summariseAgentEvent } from "../format.js";
+
+// JSON shapes of the HTTP API. Field names follow spec 13.7.2 (and the Elixir reference) exactly;
+// everything we add is an extra field, never a renamed one.
+
+/** Paths of one run's log files, as the issue endpoint names them. */
+export interface RunLogFiles {
+  readonly runId: string;
+  readonly log: string;
+  readonly events: string;
+}
+
+/** Looks up the newest run log files recorded for an issue identifier (null when logs are off). */
+export type RunLogLookup = (identifier: string) => RunLogFiles | null;
+
+/** `tokens` object. */
+export function tokensJson(t: TokenCounts) {
+  return { input_tokens: t.inputTokens, output_tokens: t.outputTokens, total_tokens: t.totalTokens };
+}
+
+/** One `running[]` item. */
+export function runningJson(row: RunningRow, now: number) {
+  return {
+    issue_id: row.issueId,
+    issue_identifier: row.identifier,
+    issue_url: row.url,
+    state: row.state,
+    worker_host: row.host,
+    workspace_path: row.workspacePath,
+    session_id: row.sessionId,
+    turn_count: row.turnCount,
+    last_event: row.lastEvent,
+    last_message: row.lastMessage ?? "",
+    started_at: isoSeconds(row.startedAt),
+    last_event_at: isoSeconds(row.lastEventAt),
+    tokens: tokensJson(row.tokens),
+    // additions
+    issue_title: row.title,
+    backend: row.backend,
+    pid: row.pid,
+    attempt: row.attempt,
+    run_id: row.runId,
+    seconds_running: Math.max(0, (now - row.startedAt) / 1000),
+  };
+}
+
+/** One `retrying[]` item. */
+export function retryJson(row: RetryRow) {
+  return {
+    issue_id: row.issueId,
+    issue_identifier: row.identifier,
+    issue_url: row.url,
+    attempt: row.attempt,
+    due_at: isoSeconds(row.dueAt),
+    error: row.error,
+    workspace_path: row.workspacePath,
+    // addition
+    kind: row.kind,
+  };
+}
+
+/** One `blocked[]` item (`error` carries the question, as in the reference). */
+export function blockedJson(row: BlockedRow) {
+  return {
+    issue_id: row.issueId,
+    issue_identifier: row.identifier,
+    issue_url: row.url,
+    state: row.state,
+    error: row.question,
+    workspace_path: row.workspacePath,
+    session_id: row.sessionId,
+    blocked_at: isoSeconds(row.blockedAt),
+    // additions
+    kind: row.kind,
+    question: row.question,
+  };
+}
+
+/** A skip reason with snake_case fields. */
+export function skipReasonJson(reason: SkipReason) {
+  switch (reason.kind) {
+    case "blocked_by":
+      return { kind: reason.kind, blockers: reason.blockers };
+    case "missing_labels":
+      return { kind: reason.kind, labels: reason.labels };
+    case "state_not_active":
+      return { kind: reason.kind, state: reason.state };
+    case "in_backoff":
+      return { kind: reason.kind, due_at: isoSeconds(reason.dueAt) };
+    case "no_global_slot":
+      return { kind: reason.kind, limit: reason.limit };
+    case "state_cap":
+      return { kind: reason.kind, state: reason.state, limit: reason.limit };
+    case "not_dispatchable":
+    case "running":
+    case "claimed":
+    case "blocked_on_input":
+    case "no_host_capacity":
+      return { kind: reason.kind };
+    default: {
+      const _exhaustive: never = reason;
+      return _exhaustive;
+    }
+  }
+}
+
+/** One `skipped[]` item; `reason_text` is the same sentence the terminal shows. */
+export function skipJson(row: SkipRow, now: number) {
+  return {
+    issue_id: row.issueId,
+    issue_identifier: row.identifier,
+    state: row.state,
+    reason: skipReasonJson(row.reason),
+    reason_text: describeSkip(row.reason, now),
+  };
+}
+
+/** The body of `GET /api/v1/state` (and of every SSE `state` message). */
+export function stateJson(snapshot: OrchestratorSnapshot) {
+  const now = snapshot.generatedAt;
+  const t = snapshot.totals;
+  const totals = {
+    input_tokens: t.inputTokens,
+    output_tokens: t.outputTokens,
+    total_tokens: t.totalTokens,
+    seconds_running: t.secondsRunning,
+  };
+  return {
+    generated_at: isoSeconds(now),
+    counts: {
+      running: snapshot.running.length,
+      retrying: snapshot.retrying.length,
+      blocked: snapshot.blocked.length,
+      skipped: snapshot.skipped.length,
+    },
+    running: snapshot.running.map((r) => runningJson(r, now)),
+    retrying: snapshot.retrying.map(retryJson),
+    // spec name; the totals cover every backend, not only codex
+    codex_totals: totals,
+    rate_limits: snapshot.rateLimits,
+    // additions
+    blocked: snapshot.blocked.map(blockedJson),
+    skipped: snapshot.skipped.map((r) => skipJson(r, now)),
+    agent_totals: {
+      ...totals,
+      runs_started: t.runsStarted,
+      runs_succeeded: t.runsSucceeded,
+      runs_failed: t.runsFailed,
+    },
+    tracker_rate_limits: snapshot.trackerRateLimits,
+    backend: snapshot.workflow.backend,
+    tracker_kind: snapshot.workflow.trackerKind,
+    workflow_path: snapshot.workflow.path,
+    last_error: snapshot.workflow.lastError,
+    max_concurrent_agents: snapshot.limits.maxConcurrentAgents,
+    polling: {
+      interval_ms: snapshot.polling.intervalMs,
+      checking: snapshot.polling.checking,
+      last_tick_at: isoSeconds(snapshot.polling.lastTickAt),
+      next_tick_at: isoSeconds(snapshot.polling.nextTickAt),
+    },
+  };
+}
+
+/** One timeline entry. */
+export function timelineJson(entry: TimelineEntry) {
+  return { at: isoSeconds(entry.at), event: entry.event, message: entry.message };
+}
+
+/** The body of `GET /api/v1/<identifier>`, or null when the identifier is unknown. */
+export function issueJson(snapshot: OrchestratorSnapshot, identifier: string, logs: RunLogLookup) {
+  const now = snapshot.generatedAt;
+  const running = snapshot.running.find((r) => r.identifier === identifier) ?? null;
+  const retry = snapshot.retrying.find((r) => r.identifier === identifier) ?? null;
+  const blocked = snapshot.blocked.find((r) => r.identifier === identifier) ?? null;
+  const skipped = snapshot.skipped.find((r) => r.identifier === identifier) ?? null;
+  const first = running ?? retry ?? blocked ?? skipped;
+  if (first === null) return null;
+  const status =
+    running !== null ? "running" : retry !== null ? "retrying" : blocked !== null ? "blocked" : "skipped";
+  const attempt = running?.attempt ?? retry?.attempt ?? null;
+  const files = logs(identifier);
+  const runLogs =
+    files === null
+      ? []
+      : [{ label: "latest", path: files.log, url: null, events_path: files.events, run_id: files.runId }];
+  return {
+    issue_identifier: identifier,
+    issue_id: first.issueId,
+    status,
+    workspace: {
+      path: running?.workspacePath ?? retry?.workspacePath ?? blocked?.workspacePath ?? null,
+      host: running?.host ?? null,
+    },
+    attempts: {
+      restart_count: attempt === null ? 0 : Math.max(attempt - 1, 0),
+      current_retry_attempt: attempt,
+    },
+    running:
+      running === null
+        ? null
+        : {
+            session_id: running.sessionId,
+            turn_count: running.turnCount,
+            state: running.state,
+            started_at: isoSeconds(running.startedAt),
+            last_event: running.lastEvent,
+            last_message: running.lastMessage ?? "",
+            last_event_at: isoSeconds(running.lastEventAt),
+            tokens: tokensJson(running.tokens),
+            // additions
+            run_id: running.runId,
+            backend: running.backend,
+            pid: running.pid,
+            seconds_running: Math.max(0, (now - running.startedAt) / 1000),
+          },
+    retry: retry === null ? null : retryJson(retry),
+    logs: { codex_session_logs: runLogs },
+    recent_events: (running?.recentEvents ?? []).map(timelineJson),
+    last_error: retry?.error ?? blocked?.question ?? null,
+    tracked: {},
+    // additions
+    blocked: blocked === null ? null : blockedJson(blocked),
+    skipped: skipped === null ? null : skipJson(skipped, now),
+    issue_title: running?.title ?? null,
+    issue_url: running?.url ?? retry?.url ?? blocked?.url ?? null,
+    run_log: files === null ? null : files.log,
+    events_log: files === null ? null : files.events,
+  };
+}
+
+/** An agent event as pushed over SSE: who, when, type, one-line summary. */
+export function agentEventJson(issueId: string, identifier: string, event: AgentEvent) {
+  return {
+    issue_id: issueId,
+    issue_identifier: identifier,
+    at: isoSeconds(event.at),
+    event: event.type,
+    message: summariseAgentEvent(event),
+  };
+}
+
+/** The JSON error envelope every API error uses. */
+export function errorJson(code: string, message: string) {
+  return { error: { code, message } };
+}

@@ -1,0 +1,126 @@
+import { type Context, Hono } from "hono";
+import type { StatusSource } from "../../domain/snapshot.js";
+import type { Logger } from "../logger.js";
+import type { SymphonyMetrics } from "../metrics/metrics.js";
+import { errorJson, issueJson, type RunLogLookup } from "./api-shapes.js";
+import { tokenMatches } from "./auth.js";
+import { DASHBOARD_CSP, DASHBOARD_HTML } from "./dashboard-page.js";
+import type { SseHub } from "./sse-hub.js";
+import type { StateCache } from "./state-cache.js";
+
+/** What the HTTP app serves from. */
+export interface AppDeps {
+  readonly source: StatusSource;
+  readonly hub: SseHub;
+  readonly state: StateCache;
+  readonly metrics: SymphonyMetrics;
+  readonly runLogs: RunLogLookup;
+  /** When set, every route needs `Authorization: Bearer <token>` (or `?token=`). */
+  readonly authToken: string | null;
+  readonly logger: Logger;
+  /** Current time for `requested_at`. */
+  readonly now: () => number;
+}
+
+/** True when an `Accept-Encoding` header allows gzip (and does not refuse it with `q=0`). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  return header.split(",").some((part) => {
+    const [name, ...params] = part.trim().toLowerCase().split(";");
+    if (name !== "gzip" && name !== "*") return false;
+    return !params.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p));
+  });
+}
+
+/** 405 with the JSON envelope and the `Allow` header. */
+const notAllowed = (allow: string) => (c: Context) =>
+  c.json(errorJson("method_not_allowed", `Method not allowed; use ${allow}`), 405, { allow });
+
+/**
+ * The hono app: `/` (dashboard), `/api/v1/state`, `/api/v1/refresh`, `/api/v1/events` (SSE),
+ * `/metrics`, `/api/v1/<identifier>`. Fixed routes come before the identifier route; other methods
+ * on a defined route get 405, unknown paths 404, all with the `{error:{code,message}}` envelope.
+ */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const { source } = deps;
+
+  if (deps.authToken !== null) {
+    const token = deps.authToken;
+    app.use("*", async (c, next) => {
+      if (!tokenMatches(token, c.req.header("authorization"), c.req.query("token"))) {
+        return c.json(errorJson("unauthorized", "A valid bearer token is required"), 401, {
+          "www-authenticate": 'Bearer realm="symphony"',
+        });
+      }
+      await next();
+    });
+  }
+
+  app.get("/", (c) =>
+    c.html(DASHBOARD_HTML, 200, {
+      "content-security-policy": DASHBOARD_CSP,
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "no-referrer",
+      "cache-control": "no-store",
+    }),
+  );
+  app.all("/", notAllowed("GET"));
+
+  app.get("/api/v1/state", (c) => {
+    const headers = {
+      "content-type": "application/json",
+      "cache-control": "no-store",
+      vary: "accept-encoding",
+    };
+    // the body is large (every retry row) and shared: compress it once per change, not per request
+    if (acceptsGzip(c.req.header("accept-encoding"))) {
+      return c.body(deps.state.gzipBody(), 200, { ...headers, "content-encoding": "gzip" });
+    }
+    return c.body(deps.state.body(), 200, headers);
+  });
+  app.all("/api/v1/state", notAllowed("GET"));
+
+  app.post("/api/v1/refresh", (c) => {
+    const { coalesced } = source.requestRefresh();
+    deps.logger.info("refresh requested", { coalesced, source: "http" });
+    return c.json(
+      {
+        queued: true,
+        coalesced,
+        requested_at: new Date(deps.now()).toISOString(),
+        operations: ["poll", "reconcile"],
+      },
+      202,
+    );
+  });
+  app.all("/api/v1/refresh", notAllowed("POST"));
+
+  app.get("/api/v1/events", () => deps.hub.connect());
+  app.all("/api/v1/events", notAllowed("GET"));
+
+  app.get("/metrics", async (c) =>
+    c.body(await deps.metrics.render(), 200, { "content-type": deps.metrics.contentType }),
+  );
+  app.all("/metrics", notAllowed("GET"));
+
+  app.get("/api/v1/:identifier", (c) => {
+    const identifier = c.req.param("identifier");
+    const body = issueJson(source.snapshot(), identifier, deps.runLogs);
+    if (body === null) {
+      return c.json(
+        errorJson("issue_not_found", `Issue ${JSON.stringify(identifier)} is not known to the orchestrator`),
+        404,
+      );
+    }
+    return c.json(body, 200, { "cache-control": "no-store" });
+  });
+  app.all("/api/v1/:identifier", notAllowed("GET"));
+
+  app.notFound((c) => c.json(errorJson("not_found", "Route not found"), 404));
+  app.onError((error, c) => {
+    deps.logger.error("http handler failed", { path: c.req.path, error: error.message });
+    return c.json(errorJson("internal_error", "Internal server error"), 500);
+  });
+  return app;
+}
