@@ -3,13 +3,15 @@ import type { TrackerError } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { TrackerAdapter } from "./adapter.js";
 import type { TrackerFactory, TrackerFactoryDeps } from "./factory.js";
+import { createLinearTracker } from "./linear/index.js";
 import { createLocalTracker } from "./local/adapter.js";
 import { createMemoryTracker } from "./memory/adapter.js";
 
-/** `tracker.kind` → factory. The lead adds `linear` at merge. */
+/** `tracker.kind` → factory. */
 export const trackerFactories: Readonly<Record<string, TrackerFactory>> = {
   memory: createMemoryTracker,
   local: createLocalTracker,
+  linear: createLinearTracker,
 };
 
 /** Builds the configured tracker adapter, or `unsupported_tracker_kind`. */
