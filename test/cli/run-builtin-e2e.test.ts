@@ -100,6 +100,7 @@ async function writeProject(provider: string, baseUrl: string): Promise<string> 
     "  model: e2e-model",
     "  api_key: $MODEL_KEY",
     `  base_url: ${baseUrl}`,
+    "server: { port: 0 }",
     "---",
     "Fix {{ issue.identifier }}: {{ issue.title }}. {{ issue.description }}",
     "When done, move the issue to Human Review with the update_issue tool.",
@@ -114,11 +115,13 @@ describe("symphony run with agent.backend: builtin on the local tracker (end to 
     ["openai-compatible", startFakeOpenAIChatServer],
     ["anthropic", startFakeAnthropicServer],
   ] as const)(
-    "%s: the agent fixes the file, runs a command and hands the issue off via update_issue",
+    "%s: the agent fixes the file, runs a command, hands the issue off via update_issue; tokens reach the snapshot",
     async (provider, start) => {
       server = await start(script);
       const project = await writeProject(provider, server.url);
       const proc = startCli(join(project, "WORKFLOW.md"));
+      await until(() => /http server listening.*url=\S+/.test(output), 20_000, "http server");
+      const url = /http server listening.*url=(\S+)/.exec(output)?.[1]?.replace(/"/g, "") ?? "";
       await until(
         async () =>
           (await readFile(join(project, "issues", "BI-1.md"), "utf8")).includes("state: Human Review"),
@@ -130,6 +133,22 @@ describe("symphony run with agent.backend: builtin on the local tracker (end to 
         "Fixed the greeting typo.",
       );
       await until(() => /msg="worker exited".*outcome=normal/.test(output), 20_000, "worker exit");
+      // biome-ignore lint/suspicious/noExplicitAny: the state API's JSON
+      let state: any = null;
+      await until(
+        async () => {
+          state = await (await fetch(new URL("/api/v1/state", url))).json();
+          return state.codex_totals.total_tokens >= 2_075 && state.counts.running === 0;
+        },
+        20_000,
+        "tokens in the snapshot",
+      );
+      expect(state.codex_totals).toMatchObject({
+        input_tokens: 1_950,
+        output_tokens: 125,
+        total_tokens: 2_075,
+      });
+      expect(state.backend).toBe("builtin");
       expect(server.requests.length).toBe(4);
       // the command ran in the workspace after the edit, and the model key never reached its environment
       const commandResult = JSON.stringify(server.requests[2]?.body);
