@@ -44,7 +44,7 @@ export class WorkspaceJanitor {
     // no host is recorded for these: look on every host, listing each root once instead of probing
     // per issue, so many terminal issues or a dead worker cannot hold up startup for long
     await Promise.all(
-      this.#hostsFor(null).map(async (host) => {
+      this.#everyHost().map(async (host) => {
         const existing = await this.workspaces.listWorkspaces(host, this.signal);
         if (existing === null) {
           this.logger.warn("startup terminal cleanup skipped on host: workspace root unreadable", { host });
@@ -68,12 +68,11 @@ export class WorkspaceJanitor {
     host: string | null,
   ): Promise<void> {
     if (host !== null) return this.#remove(issue, recordedPath, host);
-    await Promise.all(this.#hostsFor(null).map((h) => this.#remove(issue, null, h)));
+    await Promise.all(this.#everyHost().map((h) => this.#remove(issue, null, h)));
   }
 
-  /** The recorded host, or with none every configured SSH host (local when there are none). */
-  #hostsFor(host: string | null): string[] {
-    if (host !== null) return [host];
+  /** Every configured SSH host, or the local host when none is configured. */
+  #everyHost(): string[] {
     const configured = this.sshHosts();
     return configured.length === 0 ? [LOCAL_HOST_NAME] : [...new Set(configured)];
   }

@@ -57,12 +57,9 @@ export class Orchestrator implements StatusSource {
     this.#retries = new RetryQueue(this.#state.retries, deps.clock, (issueId, token) =>
       this.#enqueue({ type: "retry", issueId, token }),
     );
-    this.#janitor = new WorkspaceJanitor(
-      deps.workspaces,
-      deps.logger,
-      this.#cleanupController.signal,
-      () => deps.workflow.current().config.worker.sshHosts,
-    );
+    const hosts = () => deps.workflow.current().config.worker.sshHosts;
+    const cleanup = this.#cleanupController.signal;
+    this.#janitor = new WorkspaceJanitor(deps.workspaces, deps.logger, cleanup, hosts);
   }
 
   /** Startup terminal cleanup (spec 8.6), then an immediate first tick. */
@@ -357,6 +354,7 @@ export class Orchestrator implements StatusSource {
       kind,
       delay_ms: entry.dueAt - this.#deps.clock.now(),
       error,
+      host: placement.preferred,
     });
   }
 
