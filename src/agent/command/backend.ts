@@ -7,6 +7,7 @@ import type { AgentError } from "../../domain/errors.js";
 import { messageOf } from "../../domain/errors.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { HostProcess } from "../../hosts/host.js";
+import { isLocalHost } from "../../hosts/host-resolver.js";
 import type {
   AgentBackend,
   AgentSession,
@@ -77,7 +78,7 @@ class CommandSession implements AgentSession {
       }
     };
     if (this.#stopped || signal.aborted) return err({ category: "aborted", message: "session stopped" });
-    const remote = host.name !== "local";
+    const remote = !isLocalHost(host);
     let proc: HostProcess;
     try {
       proc = host.spawn(
