@@ -1,4 +1,6 @@
 import { err, ok, type Result } from "../domain/result.js";
+import { parseGithubProvider } from "../tracker/github/config.js";
+import { parseGitlabProvider } from "../tracker/gitlab/config.js";
 import { parseLinearProvider } from "../tracker/linear/config.js";
 import { parseLocalProvider } from "../tracker/local/config.js";
 import { parseMemoryProvider } from "../tracker/memory/config.js";
@@ -47,6 +49,24 @@ export const TRACKER_KINDS: ReadonlyMap<string, TrackerKindDefinition> = new Map
       defaultActiveStates: ACTIVE,
       defaultTerminalStates: TERMINAL,
       parseProvider: parseLinearProvider,
+      secretValues: (settings) => [(settings as { apiKey: string }).apiKey],
+    },
+  ],
+  [
+    "github",
+    {
+      defaultActiveStates: ["open"],
+      defaultTerminalStates: ["closed"],
+      parseProvider: parseGithubProvider,
+      secretValues: (settings) => [(settings as { token: string }).token],
+    },
+  ],
+  [
+    "gitlab",
+    {
+      defaultActiveStates: ["opened"],
+      defaultTerminalStates: ["closed"],
+      parseProvider: parseGitlabProvider,
       secretValues: (settings) => [(settings as { apiKey: string }).apiKey],
     },
   ],

@@ -1,0 +1,137 @@
+import type { AgentToolSpec, ToolResult } from "../../domain/agent-event.js";
+import type { TrackerError } from "../../domain/errors.js";
+import { err, ok, type Result } from "../../domain/result.js";
+import type { ToolContext } from "../adapter.js";
+import type { RestResponse } from "./http.js";
+
+/** What distinguishes one provider's REST tool (`github_api`, `gitlab_api`). */
+export interface RestToolOptions {
+  readonly name: string;
+  readonly provider: string;
+  readonly methods: readonly string[];
+  /** Name of the query-parameter field (`params` on GitHub, `query` on GitLab, as in the Elixir reference). */
+  readonly queryKey: string;
+  /** Where calls may go, for the description (e.g. `/repos/acme/app/...`). */
+  readonly scopeHint: string;
+  /** Null when `pathname` (raw, still percent-encoded) is in the configured scope, else why not. */
+  readonly checkScope: (pathname: string, context: ToolContext) => string | null;
+}
+
+/** A validated tool call. */
+export interface RestToolCall {
+  readonly method: string;
+  readonly pathname: string;
+  readonly query: URLSearchParams;
+  readonly body?: unknown;
+}
+
+/** Sends a validated call with the configured auth (the client keeps it on the configured API origin). */
+export type RestToolSender = (
+  call: RestToolCall,
+  signal: AbortSignal,
+) => Promise<Result<RestResponse, TrackerError>>;
+
+/** The JSON-schema spec of a provider REST tool. */
+export function restToolSpec(options: RestToolOptions, description: string): AgentToolSpec {
+  return {
+    name: options.name,
+    description,
+    inputSchema: {
+      type: "object",
+      additionalProperties: false,
+      required: ["method", "path"],
+      properties: {
+        method: { type: "string", enum: [...options.methods] },
+        path: {
+          type: "string",
+          description: `API path relative to the configured API URL, inside ${options.scopeHint}`,
+        },
+        [options.queryKey]: {
+          type: ["object", "null"],
+          description: "Query parameters (strings, numbers, booleans or lists of them).",
+          additionalProperties: true,
+        },
+        body: { description: "JSON request body (not allowed with GET)." },
+      },
+    },
+  };
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const scalar = (v: unknown): v is string | number | boolean =>
+  typeof v === "string" || (typeof v === "number" && Number.isFinite(v)) || typeof v === "boolean";
+
+/** Validates raw tool arguments: method, a relative in-scope path without dot segments, query and body. */
+export function parseRestToolCall(
+  args: unknown,
+  options: RestToolOptions,
+  context: ToolContext,
+): Result<RestToolCall, string> {
+  if (!isMap(args)) return err(`${options.name} expects an object with \`method\` and \`path\`.`);
+  const allowed = new Set(["method", "path", options.queryKey, "body"]);
+  const unknown = Object.keys(args).filter((k) => !allowed.has(k));
+  if (unknown.length > 0) return err(`Unknown fields: ${unknown.join(", ")}.`);
+  const { method: rawMethod, path, body } = args;
+  const rawQuery = args[options.queryKey];
+  const method = typeof rawMethod === "string" ? rawMethod.trim().toUpperCase() : "";
+  if (!options.methods.includes(method))
+    return err(`\`method\` must be one of ${options.methods.join(", ")}.`);
+  if (typeof path !== "string" || !path.startsWith("/"))
+    return err("`path` must be a string starting with `/`.");
+  if (/[\r\n\0\\#]/.test(path) || path.includes("://")) {
+    return err(
+      "`path` must be a relative API path (no scheme, host, fragment, backslash or control characters).",
+    );
+  }
+  const [pathname = "", queryText = ""] = path.split(/\?(.*)/s, 2);
+  for (const segment of pathname.slice(1).split("/")) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return err("`path` contains an invalid percent-encoding.");
+    }
+    if (segment === "" || decoded === "." || decoded === "..") {
+      return err("`path` must not contain empty, `.` or `..` segments.");
+    }
+  }
+  const outOfScope = options.checkScope(pathname, context);
+  if (outOfScope !== null) return err(outOfScope);
+  const query = new URLSearchParams(queryText);
+  if (rawQuery !== undefined && rawQuery !== null) {
+    if (!isMap(rawQuery)) return err(`\`${options.queryKey}\` must be an object.`);
+    for (const [key, value] of Object.entries(rawQuery)) {
+      const values = Array.isArray(value) ? value : [value];
+      if (!values.every(scalar)) {
+        return err(`\`${options.queryKey}.${key}\` must be a string, number, boolean or a list of them.`);
+      }
+      for (const v of values) query.append(key, String(v));
+    }
+  }
+  if (body !== undefined && method === "GET") return err("`body` is not allowed with GET.");
+  return ok({ method, pathname, query, ...(body === undefined ? {} : { body }) });
+}
+
+/** Runs a REST tool call: `{status, body}` with success = 2xx; refusals and transport failures as errors. */
+export async function executeRestTool(
+  args: unknown,
+  options: RestToolOptions,
+  context: ToolContext,
+  send: RestToolSender,
+): Promise<ToolResult> {
+  const call = parseRestToolCall(args, options, context);
+  if (!call.ok) return { success: false, output: { error: { message: call.error } } };
+  const response = await send(call.value, context.signal);
+  if (!response.ok) {
+    return {
+      success: false,
+      output: { error: { category: response.error.category, message: response.error.message } },
+    };
+  }
+  const { status, json, text } = response.value;
+  const body = json !== undefined ? json : text === "" ? null : text;
+  return { success: status >= 200 && status < 300, output: { status, body } };
+}
