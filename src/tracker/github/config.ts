@@ -63,16 +63,14 @@ export const parseGithubProvider: ProviderParser<GithubTrackerSettings> = (raw, 
 
   const repo = resolveSetting(repoRaw, "GITHUB_REPO", ctx.env);
   const match = repo.value === undefined ? null : REPO_PATTERN.exec(repo.value);
-  if (repo.value === undefined) {
+  const repoMistyped = raw.repo !== undefined && raw.repo !== null && typeof raw.repo !== "string";
+  if (repo.value === undefined && !repoMistyped) {
     errors.push(
       configError(`${KEY}.repo`, "is required for the GitHub tracker (`owner/repo`, or set GITHUB_REPO)"),
     );
   } else if (
-    match === null ||
-    match[1] === "." ||
-    match[1] === ".." ||
-    match[2] === "." ||
-    match[2] === ".."
+    repo.value !== undefined &&
+    (match === null || match[1] === "." || match[1] === ".." || match[2] === "." || match[2] === "..")
   ) {
     errors.push(configError(`${KEY}.repo`, `must be \`owner/repo\`, got ${showValue(repo.value)}`));
   }

@@ -51,7 +51,11 @@ export const parseGitlabProvider: ProviderParser<GitlabTrackerSettings> = (raw, 
 
   const path = resolveSetting(pathRaw, "GITLAB_PROJECT_PATH", ctx.env);
   const projectPath = path.value?.replace(/^\/+|\/+$/g, "");
-  if (projectPath === undefined || projectPath === "") {
+  const pathMistyped =
+    raw.project_path !== undefined && raw.project_path !== null && typeof raw.project_path !== "string";
+  if (pathMistyped) {
+    // already reported as mistyped
+  } else if (projectPath === undefined || projectPath === "") {
     errors.push(
       configError(
         `${KEY}.project_path`,
