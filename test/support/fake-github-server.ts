@@ -102,8 +102,10 @@ export async function startFakeGithubServer(
   };
 
   const router = (req: SeenRequest, baseUrl: string): RouteReply | null => {
-    if (req.path === `${root}/issues` && req.method === "GET") return list(req, baseUrl);
-    const match = new RegExp(`^${root}/issues/(\\d+)(/.*)?$`).exec(req.path);
+    // GitHub owner and repository names are case-insensitive
+    if (req.path.toLowerCase() === `${root}/issues`.toLowerCase() && req.method === "GET")
+      return list(req, baseUrl);
+    const match = new RegExp(`^${root}/issues/(\\d+)(/.*)?$`, "i").exec(req.path);
     if (match !== null) return issueRoute(req, Number(match[1]), match[2] ?? "");
     return null;
   };
