@@ -125,7 +125,9 @@ export class GithubTracker implements TrackerAdapter {
     return this.#client.rateLimits();
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.#client.close();
+  }
 }
 
 function numberOf(raw: unknown): number | null {

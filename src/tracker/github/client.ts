@@ -121,6 +121,11 @@ export class GithubClient {
     return ok(json);
   }
 
+  /** Aborts in-flight requests; later calls fail. */
+  close(): void {
+    this.#api.close();
+  }
+
   /** Sends a validated `github_api` call (any status is a response). */
   async sendToolCall(call: RestToolCall, signal: AbortSignal): Promise<Result<RestResponse, TrackerError>> {
     const url = this.#api.url(call.pathname);

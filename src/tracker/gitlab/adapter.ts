@@ -120,7 +120,9 @@ export class GitlabTracker implements TrackerAdapter {
     return this.#client.rateLimits();
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.#client.close();
+  }
 }
 
 function iidOf(raw: unknown): number | null {

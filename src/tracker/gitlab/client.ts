@@ -101,6 +101,11 @@ export class GitlabClient {
     return ok(out);
   }
 
+  /** Aborts in-flight requests; later calls fail. */
+  close(): void {
+    this.#api.close();
+  }
+
   /** Sends a validated `gitlab_api` call (any status is a response). */
   async sendToolCall(call: RestToolCall, signal: AbortSignal): Promise<Result<RestResponse, TrackerError>> {
     const url = this.#api.url(call.pathname);

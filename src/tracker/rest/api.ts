@@ -28,6 +28,9 @@ export class RestApi {
   readonly #options: RestApiOptions;
   readonly #origin: string;
   #rateLimits: Record<string, number | string> | null = null;
+  readonly #closing = new AbortController();
+  /** Epoch ms before which requests are refused locally after the provider said to wait. */
+  #cooldownUntil = 0;
 
   constructor(options: RestApiOptions) {
     this.#options = options;
@@ -58,12 +61,22 @@ export class RestApi {
   ): Promise<Result<RestResponse, TrackerError>> {
     // invariant: the token only ever goes to the configured API origin
     if (url.origin !== this.#origin) throw new Error(`refusing to send credentials to ${url.origin}`);
+    const now = this.#options.clock.now();
+    if (now < this.#cooldownUntil) {
+      return err({
+        category: "tracker_rate_limited",
+        message: `${this.#options.provider} rate limit: waiting until ${new Date(this.#cooldownUntil).toISOString()}`,
+        retryable: true,
+        retryAfterMs: this.#cooldownUntil - now,
+      });
+    }
     const response = await sendRest(
       {
         method,
         url,
         headers: this.#options.headers,
         signal,
+        closeSignal: this.#closing.signal,
         timeoutMs: this.#options.timeoutMs,
         ...(body === undefined ? {} : { body }),
       },
@@ -72,6 +85,14 @@ export class RestApi {
     if (response.ok) {
       const limits = readRateLimitHeaders(response.value.headers, this.#options.rateHeaders);
       if (limits !== null) this.#rateLimits = limits;
+      const { status } = response.value;
+      if (status === 429 || status === 403) {
+        const error = this.statusError(response.value);
+        // the provider asked us to wait: later calls fail fast until then instead of hammering it
+        if (error.category === "tracker_rate_limited" && error.retryAfterMs !== undefined) {
+          this.#cooldownUntil = Math.max(this.#cooldownUntil, this.#options.clock.now() + error.retryAfterMs);
+        }
+      }
     }
     return response;
   }
@@ -83,6 +104,11 @@ export class RestApi {
     const { status } = response.value;
     if (status < 200 || status >= 300) return err(this.statusError(response.value));
     return response;
+  }
+
+  /** Aborts in-flight requests; later calls fail with `tracker_request`. */
+  close(): void {
+    this.#closing.abort();
   }
 
   /** Maps a non-2xx response to its typed error. */

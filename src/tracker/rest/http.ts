@@ -10,6 +10,8 @@ export interface RestRequest {
   /** Sent as JSON when present. */
   readonly body?: unknown;
   readonly signal: AbortSignal;
+  /** Aborted when the owning client closes. */
+  readonly closeSignal?: AbortSignal;
   readonly timeoutMs: number;
 }
 
@@ -21,12 +23,30 @@ export interface RestResponse {
   readonly json: unknown;
 }
 
-/** Sends one request; only transport failures, aborts and timeouts are errors (`tracker_request`). */
+/**
+ * Sends one request; only transport failures, aborts and timeouts are errors (`tracker_request`).
+ * One controller per request, aborted by the caller, the client's close signal or the timeout (plain
+ * listeners removed afterwards rather than `AbortSignal.any`, which keeps long-lived parents referenced on Node 20).
+ */
 export async function sendRest(
   request: RestRequest,
   provider: string,
 ): Promise<Result<RestResponse, TrackerError>> {
-  const signal = AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs)]);
+  const aborted = (why: string, cause?: unknown): Result<RestResponse, TrackerError> =>
+    err({ category: "tracker_request", message: `${provider} request ${why}`, retryable: false, cause });
+  if (request.signal.aborted) return aborted("aborted by the caller");
+  if (request.closeSignal?.aborted === true) return aborted("refused: the client is closed");
+  const controller = new AbortController();
+  const stopped: { why: "caller" | "closed" | "timeout" | null } = { why: null };
+  const stop = (why: "caller" | "closed" | "timeout") => () => {
+    stopped.why ??= why;
+    controller.abort();
+  };
+  const onCaller = stop("caller");
+  const onClosed = stop("closed");
+  request.signal.addEventListener("abort", onCaller, { once: true });
+  request.closeSignal?.addEventListener("abort", onClosed, { once: true });
+  const timer = setTimeout(stop("timeout"), request.timeoutMs);
   const headers: Record<string, string> = { ...request.headers };
   let body: string | undefined;
   if (request.body !== undefined) {
@@ -37,7 +57,7 @@ export async function sendRest(
     const response = await fetch(request.url, {
       method: request.method,
       headers,
-      signal,
+      signal: controller.signal,
       redirect: "manual", // a redirect must not carry the token to another host
       ...(body === undefined ? {} : { body }),
     });
@@ -50,15 +70,30 @@ export async function sendRest(
     }
     return ok({ status: response.status, headers: response.headers, text, json });
   } catch (cause) {
-    const timedOut = !request.signal.aborted && signal.aborted;
-    return err({
-      category: "tracker_request",
-      message: timedOut
-        ? `${provider} request timed out after ${request.timeoutMs} ms`
-        : `${provider} request failed: ${messageOf(cause)}`,
-      retryable: true,
-      cause,
-    });
+    switch (stopped.why) {
+      case "caller":
+        return aborted("aborted by the caller", cause);
+      case "closed":
+        return aborted("aborted: the client was closed", cause);
+      case "timeout":
+        return err({
+          category: "tracker_request",
+          message: `${provider} request timed out after ${request.timeoutMs} ms`,
+          retryable: true,
+          cause,
+        });
+      default:
+        return err({
+          category: "tracker_request",
+          message: `${provider} request failed: ${messageOf(cause)}`,
+          retryable: true,
+          cause,
+        });
+    }
+  } finally {
+    clearTimeout(timer);
+    request.signal.removeEventListener("abort", onCaller);
+    request.closeSignal?.removeEventListener("abort", onClosed);
   }
 }
 

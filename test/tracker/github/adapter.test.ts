@@ -6,6 +6,7 @@ import { GithubTracker } from "../../../src/tracker/github/adapter.js";
 import { type GithubTrackerSettings, parseGithubProvider } from "../../../src/tracker/github/config.js";
 import { type FakeGithubServer, startFakeGithubServer } from "../../support/fake-github-server.js";
 import { ManualClock } from "../../support/manual-clock.js";
+import { until } from "../../support/until.js";
 
 const TOKEN = "ghp_test_secret_token";
 let server: FakeGithubServer;
@@ -312,5 +313,33 @@ describe("github tracker: 17.3 error mapping", () => {
     controller.abort();
     const result = await pending;
     expect(!result.ok && result.error.category).toBe("tracker_request");
+  });
+
+  it("after a rate limit, calls fail fast until the wait is over (no request), then resume", async () => {
+    const clock = new ManualClock(1_800_000_000_000);
+    const t = tracker({}, clock);
+    server.fault({ kind: "status", status: 429, headers: { "retry-after": "60" } });
+    expect((await t.fetchIssuesByStates(["open"], signal)).ok).toBe(false);
+    const during = await t.fetchIssuesByStates(["open"], signal);
+    expect(!during.ok && during.error).toMatchObject({
+      category: "tracker_rate_limited",
+      retryAfterMs: 60_000,
+    });
+    expect(server.requests).toHaveLength(1);
+    clock.advance(60_000);
+    expect((await t.fetchIssuesByStates(["open"], signal)).ok).toBe(true);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("close() aborts an in-flight request and later calls fail without a request", async () => {
+    server.fault({ kind: "hang" });
+    const t = tracker();
+    const pending = t.fetchIssuesByStates(["open"], signal);
+    await until(() => server.requests.length === 1, 2_000);
+    await t.close();
+    const result = await pending;
+    expect(!result.ok && result.error.category).toBe("tracker_request");
+    expect((await t.fetchIssuesByIds(["1"], signal)).ok).toBe(false);
+    expect(server.requests).toHaveLength(1);
   });
 });
