@@ -2,6 +2,7 @@ import { configError, type ProviderParser, showValue } from "../../config/provid
 import { err, ok } from "../../domain/result.js";
 import type { WorkflowError } from "../../workflow/types.js";
 import { optionalString, parseApiUrl, positiveInt, resolveSetting, secretNames } from "../rest/settings.js";
+import { checkStates } from "../rest/states.js";
 
 /** Settings of the GitHub Issues tracker (`tracker.kind: github`), secrets resolved. */
 export interface GithubTrackerSettings {
@@ -88,3 +89,28 @@ export const parseGithubProvider: ProviderParser<GithubTrackerSettings> = (raw, 
     maxPages,
   });
 };
+
+/**
+ * GitHub issues are `open` or `closed`: active states must be `open`, terminal states `closed`. With
+ * `state_labels`, active states are label names (anything but `closed`) and terminal states are free.
+ */
+export function validateGithubStates(
+  settings: GithubTrackerSettings,
+  active: readonly string[],
+  terminal: readonly string[],
+): WorkflowError[] {
+  if (settings.stateLabelPrefix !== null) {
+    return checkStates(
+      "GitHub",
+      { active, terminal },
+      { active: null, terminal: ["closed"] },
+      "with state_labels a closed issue is always `closed`, so `closed` cannot be active",
+    ).filter((e) => e.key === "tracker.active_states");
+  }
+  return checkStates(
+    "GitHub",
+    { active, terminal },
+    { active: ["open"], terminal: ["closed"] },
+    "use active_states [open] and terminal_states [closed], or provider.state_labels for label-driven states",
+  );
+}

@@ -2,6 +2,7 @@ import { configError, type ProviderParser, showValue } from "../../config/provid
 import { err, ok } from "../../domain/result.js";
 import type { WorkflowError } from "../../workflow/types.js";
 import { optionalString, parseApiUrl, positiveInt, resolveSetting, secretNames } from "../rest/settings.js";
+import { checkStates } from "../rest/states.js";
 
 /** Settings of the GitLab Issues tracker (`tracker.kind: gitlab`), secrets resolved. */
 export interface GitlabTrackerSettings {
@@ -82,3 +83,16 @@ export const parseGitlabProvider: ProviderParser<GitlabTrackerSettings> = (raw, 
     maxPages,
   });
 };
+
+/** GitLab issues are `opened` or `closed`: active states must be `opened`, terminal states `closed`. */
+export function validateGitlabStates(
+  active: readonly string[],
+  terminal: readonly string[],
+): WorkflowError[] {
+  return checkStates(
+    "GitLab",
+    { active, terminal },
+    { active: ["opened"], terminal: ["closed"] },
+    "use active_states [opened] and terminal_states [closed]",
+  );
+}

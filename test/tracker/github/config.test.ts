@@ -121,4 +121,32 @@ describe("github kind in WORKFLOW.md config", () => {
     expect(r.ok && r.value.tracker.terminalStates).toEqual(["closed"]);
     expect(r.ok && r.value.secretValues).toContain("ghp_secret");
   });
+
+  const load = (tracker: Record<string, unknown>) =>
+    buildServiceConfig(
+      { tracker: { kind: "github", provider: { repo: "a/b" }, ...tracker } },
+      { workflowPath: "/w/WORKFLOW.md", env: { GITHUB_TOKEN: "t" } },
+    );
+
+  it("states GitHub can never report are config errors (Todo, opened, closed as active)", () => {
+    const r = load({ active_states: ["Todo", "open"], terminal_states: ["Done"] });
+    expect(!r.ok && r.error.map((e) => [e.key, e.code])).toEqual([
+      ["tracker.active_states", "invalid_workflow_config"],
+      ["tracker.terminal_states", "invalid_workflow_config"],
+    ]);
+    expect(!r.ok && r.error[0]?.message).toContain('"Todo"');
+    expect(load({ active_states: ["closed"] }).ok).toBe(false);
+    expect(load({ active_states: ["OPEN"], terminal_states: ["Closed"] }).ok).toBe(true);
+  });
+
+  it("with state_labels, active states are label names (not closed) and terminal states are free", () => {
+    const ok = load({
+      provider: { repo: "a/b", state_labels: "status:" },
+      active_states: ["todo", "in-progress"],
+      terminal_states: ["closed", "done"],
+    });
+    expect(ok.ok).toBe(true);
+    const bad = load({ provider: { repo: "a/b", state_labels: true }, active_states: ["todo", "closed"] });
+    expect(!bad.ok && bad.error.map((e) => e.key)).toEqual(["tracker.active_states"]);
+  });
 });

@@ -100,4 +100,15 @@ describe("gitlab kind in WORKFLOW.md config", () => {
     expect(r.ok && r.value.tracker.terminalStates).toEqual(["closed"]);
     expect(r.ok && r.value.secretValues).toContain("glpat-secret");
   });
+
+  it("states GitLab can never report are config errors (open instead of opened, Todo)", () => {
+    const load = (tracker: Record<string, unknown>) =>
+      buildServiceConfig(
+        { tracker: { kind: "gitlab", provider: { project_path: "g/p", api_key: "k" }, ...tracker } },
+        { workflowPath: "/w/WORKFLOW.md", env: {} },
+      );
+    const r = load({ active_states: ["open"], terminal_states: ["Todo"] });
+    expect(!r.ok && r.error.map((e) => e.key)).toEqual(["tracker.active_states", "tracker.terminal_states"]);
+    expect(load({ active_states: ["Opened"], terminal_states: ["CLOSED"] }).ok).toBe(true);
+  });
 });
