@@ -24,6 +24,7 @@ export class GithubTracker implements TrackerAdapter {
   readonly #mode: GithubStateMode;
   readonly #tool: RestToolOptions;
   readonly #spec: AgentToolSpec;
+  readonly #reported = new Set<string>();
 
   constructor(settings: GithubTrackerSettings, logger: Logger, clock: Clock) {
     this.#settings = settings;
@@ -50,7 +51,12 @@ export class GithubTracker implements TrackerAdapter {
     for (const raw of listed.value) {
       const issue = normaliseGithubIssue(raw, this.#mode);
       if (issue === null) {
-        this.#logger.warn("skipping malformed GitHub issue", { tracker: "github", number: numberOf(raw) });
+        const key = JSON.stringify(numberOf(raw));
+        // reported once per record, not on every poll
+        if (!this.#reported.has(key)) {
+          this.#reported.add(key);
+          this.#logger.warn("skipping malformed GitHub issue", { tracker: "github", number: numberOf(raw) });
+        }
         continue;
       }
       // offset pages can repeat an item that moved between reads

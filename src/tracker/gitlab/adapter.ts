@@ -20,6 +20,7 @@ export class GitlabTracker implements TrackerAdapter {
   readonly #logger: Logger;
   readonly #tool: RestToolOptions;
   readonly #spec: AgentToolSpec;
+  readonly #reported = new Set<string>();
 
   constructor(settings: GitlabTrackerSettings, logger: Logger, clock: Clock) {
     this.#settings = settings;
@@ -47,7 +48,12 @@ export class GitlabTracker implements TrackerAdapter {
     for (const raw of listed.value) {
       const issue = normaliseGitlabIssue(raw, this.#settings.projectPath);
       if (issue === null) {
-        this.#logger.warn("skipping malformed GitLab issue", { tracker: "gitlab", iid: iidOf(raw) });
+        const key = JSON.stringify(iidOf(raw));
+        // reported once per record, not on every poll
+        if (!this.#reported.has(key)) {
+          this.#reported.add(key);
+          this.#logger.warn("skipping malformed GitLab issue", { tracker: "gitlab", iid: iidOf(raw) });
+        }
         continue;
       }
       // offset pages can repeat an item that moved between reads

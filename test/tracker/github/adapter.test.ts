@@ -143,6 +143,10 @@ describe("github tracker: 17.3 reads", () => {
     const result = await tracker().fetchIssuesByStates(["open"], signal);
     expect(result.ok && ids(result.value)).toEqual(["1"]);
     expect(warnings.filter((w) => w === "skipping malformed GitHub issue")).toHaveLength(2);
+    const t = tracker();
+    await t.fetchIssuesByStates(["open"], signal);
+    await t.fetchIssuesByStates(["open"], signal);
+    expect(warnings.filter((w) => w === "skipping malformed GitHub issue")).toHaveLength(4); // once per tracker
   });
 
   it("17.3: ID refresh fails on a malformed requested record instead of treating it as invisible", async () => {
