@@ -17,6 +17,16 @@ export interface RestToolOptions {
   readonly checkScope: (pathname: string, context: ToolContext) => string | null;
 }
 
+/** Why a call was refused before any request: bad input, or a path outside the configured scope. */
+export type RestToolRefusal =
+  | { readonly kind: "invalid_input"; readonly message: string }
+  | {
+      readonly kind: "out_of_scope";
+      readonly message: string;
+      readonly path: string;
+      readonly scope: string;
+    };
+
 /** A validated tool call. */
 export interface RestToolCall {
   readonly method: string;
@@ -69,20 +79,21 @@ export function parseRestToolCall(
   args: unknown,
   options: RestToolOptions,
   context: ToolContext,
-): Result<RestToolCall, string> {
-  if (!isMap(args)) return err(`${options.name} expects an object with \`method\` and \`path\`.`);
+): Result<RestToolCall, RestToolRefusal> {
+  const invalid = (message: string) => err({ kind: "invalid_input" as const, message });
+  if (!isMap(args)) return invalid(`${options.name} expects an object with \`method\` and \`path\`.`);
   const allowed = new Set(["method", "path", options.queryKey, "body"]);
   const unknown = Object.keys(args).filter((k) => !allowed.has(k));
-  if (unknown.length > 0) return err(`Unknown fields: ${unknown.join(", ")}.`);
+  if (unknown.length > 0) return invalid(`Unknown fields: ${unknown.join(", ")}.`);
   const { method: rawMethod, path, body } = args;
   const rawQuery = args[options.queryKey];
   const method = typeof rawMethod === "string" ? rawMethod.trim().toUpperCase() : "";
   if (!options.methods.includes(method))
-    return err(`\`method\` must be one of ${options.methods.join(", ")}.`);
+    return invalid(`\`method\` must be one of ${options.methods.join(", ")}.`);
   if (typeof path !== "string" || !path.startsWith("/"))
-    return err("`path` must be a string starting with `/`.");
+    return invalid("`path` must be a string starting with `/`.");
   if (/[\r\n\0\\#]/.test(path) || path.includes("://")) {
-    return err(
+    return invalid(
       "`path` must be a relative API path (no scheme, host, fragment, backslash or control characters).",
     );
   }
@@ -92,26 +103,28 @@ export function parseRestToolCall(
     try {
       decoded = decodeURIComponent(segment);
     } catch {
-      return err("`path` contains an invalid percent-encoding.");
+      return invalid("`path` contains an invalid percent-encoding.");
     }
     if (segment === "" || decoded === "." || decoded === "..") {
-      return err("`path` must not contain empty, `.` or `..` segments.");
+      return invalid("`path` must not contain empty, `.` or `..` segments.");
     }
   }
   const outOfScope = options.checkScope(pathname, context);
-  if (outOfScope !== null) return err(outOfScope);
+  if (outOfScope !== null) {
+    return err({ kind: "out_of_scope", message: outOfScope, path: pathname, scope: options.scopeHint });
+  }
   const query = new URLSearchParams(queryText);
   if (rawQuery !== undefined && rawQuery !== null) {
-    if (!isMap(rawQuery)) return err(`\`${options.queryKey}\` must be an object.`);
+    if (!isMap(rawQuery)) return invalid(`\`${options.queryKey}\` must be an object.`);
     for (const [key, value] of Object.entries(rawQuery)) {
       const values = Array.isArray(value) ? value : [value];
       if (!values.every(scalar)) {
-        return err(`\`${options.queryKey}.${key}\` must be a string, number, boolean or a list of them.`);
+        return invalid(`\`${options.queryKey}.${key}\` must be a string, number, boolean or a list of them.`);
       }
       for (const v of values) query.append(key, String(v));
     }
   }
-  if (body !== undefined && method === "GET") return err("`body` is not allowed with GET.");
+  if (body !== undefined && method === "GET") return invalid("`body` is not allowed with GET.");
   return ok({ method, pathname, query, ...(body === undefined ? {} : { body }) });
 }
 
@@ -123,12 +136,19 @@ export async function executeRestTool(
   send: RestToolSender,
 ): Promise<ToolResult> {
   const call = parseRestToolCall(args, options, context);
-  if (!call.ok) return { success: false, output: { error: { message: call.error } } };
+  if (!call.ok) return { success: false, output: { error: call.error } };
   const response = await send(call.value, context.signal);
   if (!response.ok) {
     return {
       success: false,
-      output: { error: { category: response.error.category, message: response.error.message } },
+      output: {
+        error: {
+          kind: response.error.category,
+          message: response.error.message,
+          retryable: response.error.retryable,
+          ...(response.error.retryAfterMs === undefined ? {} : { retryAfterMs: response.error.retryAfterMs }),
+        },
+      },
     };
   }
   const { status, json, text } = response.value;

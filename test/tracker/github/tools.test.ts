@@ -118,6 +118,28 @@ describe("github_api tool", () => {
     });
   }
 
+  it("a scope refusal carries the path and the allowed scope as data", async () => {
+    const result = await tracker.executeTool(
+      "github_api",
+      { method: "GET", path: "/repos/other/app/issues" },
+      context(),
+    );
+    expect(result.output).toEqual({
+      error: {
+        kind: "out_of_scope",
+        message: expect.stringContaining("/repos/Acme/App"),
+        path: "/repos/other/app/issues",
+        scope: "/repos/Acme/App/...",
+      },
+    });
+    const bad = await tracker.executeTool(
+      "github_api",
+      { method: "TRACE", path: "/repos/Acme/App" },
+      context(),
+    );
+    expect(bad.output).toMatchObject({ error: { kind: "invalid_input" } });
+  });
+
   it("a transport failure is a structured failure, not an exception", async () => {
     server.fault({ kind: "hang" });
     const slow = await tracker.executeTool(
@@ -125,14 +147,20 @@ describe("github_api tool", () => {
       { method: "GET", path: "/repos/Acme/App/issues/1" },
       context(),
     );
-    expect(slow).toMatchObject({ success: false, output: { error: { category: "tracker_request" } } });
+    expect(slow).toMatchObject({
+      success: false,
+      output: { error: { kind: "tracker_request", retryable: true } },
+    });
     const down = make("http://127.0.0.1:1");
     const refused = await down.executeTool(
       "github_api",
       { method: "GET", path: "/repos/Acme/App/issues/1" },
       context(),
     );
-    expect(refused).toMatchObject({ success: false, output: { error: { category: "tracker_request" } } });
+    expect(refused).toMatchObject({
+      success: false,
+      output: { error: { kind: "tracker_request", retryable: true } },
+    });
   });
 
   it("an unknown tool name fails with the supported list (through bindTools too)", async () => {

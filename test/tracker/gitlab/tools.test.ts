@@ -135,7 +135,10 @@ describe("gitlab_api tool", () => {
       { method: "GET", path: `${ROOT}/issues/1` },
       context(),
     );
-    expect(slow).toMatchObject({ success: false, output: { error: { category: "tracker_request" } } });
+    expect(slow).toMatchObject({
+      success: false,
+      output: { error: { kind: "tracker_request", retryable: true } },
+    });
   });
 
   it("the token from GITLAB_PAT, GITLAB_ACCESS_TOKEN or a $VAR never reaches a child env built with secretEnvNames()", () => {
