@@ -103,7 +103,7 @@ export class GithubClient {
     return ok(items);
   }
 
-  /** One issue by number; null when GitHub says it is gone or hidden (404/410). */
+  /** One issue by number; null when it is gone, hidden or transferred out of the repository (404/410/301). */
   async getIssue(number: number, signal: AbortSignal): Promise<Result<unknown | null, TrackerError>> {
     const response = await this.#api.send(
       "GET",
@@ -113,7 +113,8 @@ export class GithubClient {
     );
     if (!response.ok) return response;
     const { status, json } = response.value;
-    if (status === 404 || status === 410) return ok(null);
+    // 301: transferred to another repository, which is outside the configured scope (the redirect is not followed)
+    if (status === 404 || status === 410 || status === 301) return ok(null);
     if (status < 200 || status >= 300) return err(this.#api.statusError(response.value));
     if (typeof json !== "object" || json === null || Array.isArray(json)) {
       return err(shape(`issue ${number} is not a JSON object`, status));

@@ -155,7 +155,7 @@ describe("github tracker: 17.3 reads", () => {
     expect(!result.ok && result.error.category).toBe("tracker_response");
   });
 
-  it("17.3: refresh by dispatch id returns full snapshots in request order; 404 and 410 are omitted", async () => {
+  it("17.3: refresh by dispatch id returns full snapshots in request order; 404, 410 and 301 (transferred) are omitted", async () => {
     server.add({
       number: 1,
       title: "One",
@@ -165,7 +165,15 @@ describe("github tracker: 17.3 reads", () => {
     });
     server.add({ number: 3, state: "closed" });
     server.fault({ kind: "status", status: 410, body: '{"message":"This issue was deleted"}' }, "/issues/5");
-    const result = await tracker().fetchIssuesByIds(["3", "4", "1", "5", "3"], signal);
+    server.fault(
+      {
+        kind: "status",
+        status: 301,
+        headers: { location: "https://elsewhere.example/repos/other/x/issues/6" },
+      },
+      "/issues/6",
+    );
+    const result = await tracker().fetchIssuesByIds(["3", "4", "1", "5", "6", "3"], signal);
     expect(result.ok && ids(result.value)).toEqual(["3", "1"]);
     expect(result.ok && result.value[1]).toEqual({
       id: "1",
