@@ -206,6 +206,24 @@ describe("gitlab tracker: 17.3 reads", () => {
     expect(!result.ok && result.error).toMatchObject({ category: "tracker_status", status: 404 });
   });
 
+  it("ID refresh: a non-numeric id is a request error without any request", async () => {
+    const result = await tracker().fetchIssuesByIds(["GL-1"], signal);
+    expect(!result.ok && result.error.category).toBe("tracker_request");
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("labels with details ({name}) and an assignee known only by username are mapped", async () => {
+    server.issues.set(8, {
+      iid: 8,
+      title: "t",
+      state: "opened",
+      labels: [{ name: "Doing" }, 5],
+      assignee: { username: "dev" },
+    });
+    const result = await tracker().fetchIssuesByIds(["8"], signal);
+    expect(result.ok && result.value[0]).toMatchObject({ labels: ["doing"], assigneeId: "dev" });
+  });
+
   it("17.3: issues are explicitly dispatchable and keep both the global id and the iid in native_ref", async () => {
     server.add({ iid: 5 });
     const result = await tracker().fetchIssuesByStates(["opened"], signal);
