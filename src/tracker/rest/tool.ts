@@ -92,7 +92,10 @@ export function parseRestToolCall(
     return invalid(`\`method\` must be one of ${options.methods.join(", ")}.`);
   if (typeof path !== "string" || !path.startsWith("/"))
     return invalid("`path` must be a string starting with `/`.");
-  if (/[\r\n\0\\#]/.test(path) || path.includes("://")) {
+  // control characters and spaces are refused outright: the URL parser drops tabs and newlines, which
+  // could turn an innocent-looking segment into `..`
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  if (/[\u0000-\u0020\u007f\\#]/.test(path) || path.includes("://")) {
     return invalid(
       "`path` must be a relative API path (no scheme, host, fragment, backslash or control characters).",
     );
@@ -108,6 +111,10 @@ export function parseRestToolCall(
     if (segment === "" || decoded === "." || decoded === "..") {
       return invalid("`path` must not contain empty, `.` or `..` segments.");
     }
+  }
+  // the path must reach the server exactly as checked (no normalisation by the URL parser)
+  if (new URL(pathname, "http://scope.invalid").pathname !== pathname) {
+    return invalid("`path` must be in normal form (it changed when parsed as a URL).");
   }
   const outOfScope = options.checkScope(pathname, context);
   if (outOfScope !== null) {

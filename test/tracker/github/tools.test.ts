@@ -97,6 +97,7 @@ describe("github_api tool", () => {
     ["a path outside /repos", { method: "GET", path: "/user" }],
     ["a dot-dot escape", { method: "GET", path: "/repos/Acme/App/../../other/x/issues" }],
     ["an encoded dot-dot escape", { method: "GET", path: "/repos/Acme/App/%2e%2e/%2E%2E/other/x" }],
+    ["a tab-hidden dot-dot escape", { method: "GET", path: "/repos/Acme/App/\t../\t../other/x/issues" }],
     ["an absolute URL", { method: "GET", path: "https://evil.example/repos/Acme/App" }],
     ["a scheme-relative URL", { method: "GET", path: "//evil.example/repos/Acme/App/issues" }],
     ["a relative path", { method: "GET", path: "repos/Acme/App/issues" }],

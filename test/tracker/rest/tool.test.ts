@@ -48,6 +48,9 @@ describe("REST tool input", () => {
       "invalid_input",
     ],
     ["a method that is not a string", { method: 1, path: "/scope/a" }, "invalid_input"],
+    ["a tab hiding a dot-dot segment", { method: "GET", path: "/scope/a/\t../../other" }, "invalid_input"],
+    ["a space", { method: "GET", path: "/scope/a b" }, "invalid_input"],
+    ["a path the URL parser would rewrite", { method: "GET", path: "/scope/%2e./x" }, "invalid_input"],
     ["out of scope", { method: "GET", path: "/other/a" }, "out_of_scope"],
   ];
   for (const [name, args, kind] of refused) {
