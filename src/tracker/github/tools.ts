@@ -10,10 +10,13 @@ export function githubToolOptions(owner: string, repo: string): RestToolOptions 
     methods: ["GET", "POST", "PATCH", "PUT", "DELETE"],
     queryKey: "params",
     scopeHint: `/repos/${owner}/${repo}/...`,
-    checkScope: (pathname) => {
+    checkScope: (pathname, method) => {
       // GitHub owner and repository names are case-insensitive
       const lower = pathname.toLowerCase();
-      if (lower === prefix || lower.startsWith(`${prefix}/`)) return null;
+      // the repository itself may be read, never renamed, archived or deleted
+      if (lower === prefix)
+        return method === "GET" ? null : `only GET is allowed on /repos/${owner}/${repo} itself`;
+      if (lower.startsWith(`${prefix}/`)) return null;
       return `\`path\` must stay inside the configured repository: /repos/${owner}/${repo}/...`;
     },
   };

@@ -8,18 +8,20 @@ import { type RestToolOptions, restToolSpec } from "../rest/tool.js";
 export function gitlabToolOptions(projectPath: string): RestToolOptions {
   const encoded = `/projects/${encodeURIComponent(projectPath)}`;
   const prefix = encoded.toLowerCase();
-  const inside = (pathname: string, root: string) => pathname === root || pathname.startsWith(`${root}/`);
+  // the project itself may be read, never edited or deleted; everything below it is in scope
+  const inside = (pathname: string, method: string, root: string) =>
+    (pathname === root && method === "GET") || pathname.startsWith(`${root}/`);
   return {
     name: "gitlab_api",
     provider: "GitLab",
     methods: ["GET", "POST", "PUT", "DELETE"],
     queryKey: "query",
     scopeHint: `${encoded}/...`,
-    checkScope: (pathname, context) => {
-      if (inside(pathname.toLowerCase(), prefix)) return null;
+    checkScope: (pathname, method, context) => {
+      if (inside(pathname.toLowerCase(), method, prefix)) return null;
       const projectId = context.issue.nativeRef?.project_id;
-      if (typeof projectId === "number" && inside(pathname, `/projects/${projectId}`)) return null;
-      return `\`path\` must stay inside the configured project: ${encoded}/...`;
+      if (typeof projectId === "number" && inside(pathname, method, `/projects/${projectId}`)) return null;
+      return `\`path\` must stay inside the configured project (${encoded}/...; only GET on the project itself)`;
     },
   };
 }

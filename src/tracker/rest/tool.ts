@@ -13,8 +13,8 @@ export interface RestToolOptions {
   readonly queryKey: string;
   /** Where calls may go, for the description (e.g. `/repos/acme/app/...`). */
   readonly scopeHint: string;
-  /** Null when `pathname` (raw, still percent-encoded) is in the configured scope, else why not. */
-  readonly checkScope: (pathname: string, context: ToolContext) => string | null;
+  /** Null when `method pathname` (raw, still percent-encoded) is in the configured scope, else why not. */
+  readonly checkScope: (pathname: string, method: string, context: ToolContext) => string | null;
 }
 
 /** Why a call was refused before any request: bad input, or a path outside the configured scope. */
@@ -116,7 +116,7 @@ export function parseRestToolCall(
   if (new URL(pathname, "http://scope.invalid").pathname !== pathname) {
     return invalid("`path` must be in normal form (it changed when parsed as a URL).");
   }
-  const outOfScope = options.checkScope(pathname, context);
+  const outOfScope = options.checkScope(pathname, method, context);
   if (outOfScope !== null) {
     return err({ kind: "out_of_scope", message: outOfScope, path: pathname, scope: options.scopeHint });
   }

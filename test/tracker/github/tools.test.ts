@@ -95,6 +95,8 @@ describe("github_api tool", () => {
     ["another repository", { method: "GET", path: "/repos/other/app/issues" }],
     ["a repository sharing the prefix", { method: "GET", path: "/repos/Acme/App-private/issues" }],
     ["a path outside /repos", { method: "GET", path: "/user" }],
+    ["deleting the repository itself", { method: "DELETE", path: "/repos/Acme/App" }],
+    ["renaming the repository itself", { method: "PATCH", path: "/repos/acme/app", body: { name: "x" } }],
     ["a dot-dot escape", { method: "GET", path: "/repos/Acme/App/../../other/x/issues" }],
     ["an encoded dot-dot escape", { method: "GET", path: "/repos/Acme/App/%2e%2e/%2E%2E/other/x" }],
     ["a tab-hidden dot-dot escape", { method: "GET", path: "/repos/Acme/App/\t../\t../other/x/issues" }],
@@ -118,6 +120,16 @@ describe("github_api tool", () => {
       expect(server.requests).toHaveLength(0);
     });
   }
+
+  it("the repository itself may be read (the request is sent)", async () => {
+    const result = await tracker.executeTool(
+      "github_api",
+      { method: "GET", path: "/repos/Acme/App" },
+      context(),
+    );
+    expect(result.output).toMatchObject({ status: 404 }); // the fake has no repository route; GitHub answers 200
+    expect(server.requests).toHaveLength(1);
+  });
 
   it("a scope refusal carries the path and the allowed scope as data", async () => {
     const result = await tracker.executeTool(

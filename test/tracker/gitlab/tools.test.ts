@@ -114,6 +114,8 @@ describe("gitlab_api tool", () => {
     ],
     ["a dot-dot escape", { method: "GET", path: `${ROOT}/../other/issues` }],
     ["a path outside /projects", { method: "GET", path: "/user" }],
+    ["deleting the project itself", { method: "DELETE", path: ROOT }],
+    ["editing the project itself", { method: "PUT", path: ROOT, body: { name: "x" } }],
     ["an absolute URL", { method: "GET", path: `https://evil.example${ROOT}` }],
     ["PATCH (not a GitLab tool method)", { method: "PATCH", path: `${ROOT}/issues/1` }],
     ["a query that is not an object", { method: "GET", path: `${ROOT}/issues`, query: ["a"] }],

@@ -8,7 +8,7 @@ const options: RestToolOptions = {
   methods: ["GET", "POST"],
   queryKey: "params",
   scopeHint: "/scope/...",
-  checkScope: (pathname) => (pathname.startsWith("/scope/") ? null : "outside /scope"),
+  checkScope: (pathname, _method) => (pathname.startsWith("/scope/") ? null : "outside /scope"),
 };
 const context = { issue: {} as Issue, signal: new AbortController().signal };
 
