@@ -78,6 +78,7 @@ export class RestApi {
         signal,
         closeSignal: this.#closing.signal,
         timeoutMs: this.#options.timeoutMs,
+        clock: this.#options.clock,
         ...(body === undefined ? {} : { body }),
       },
       this.#options.provider,

@@ -1,6 +1,7 @@
 import type { TrackerError } from "../../domain/errors.js";
 import { messageOf } from "../../domain/errors.js";
 import { err, ok, type Result } from "../../domain/result.js";
+import type { Clock } from "../../util/clock.js";
 
 /** One REST call: the full URL (already checked to be on the configured API origin) and auth headers. */
 export interface RestRequest {
@@ -13,6 +14,8 @@ export interface RestRequest {
   /** Aborted when the owning client closes. */
   readonly closeSignal?: AbortSignal;
   readonly timeoutMs: number;
+  /** Runs the timeout (the injected clock, so tests can drive it). */
+  readonly clock: Clock;
 }
 
 /** A completed HTTP exchange (any status); `json` is undefined when the body is not JSON. */
@@ -46,7 +49,7 @@ export async function sendRest(
   const onClosed = stop("closed");
   request.signal.addEventListener("abort", onCaller, { once: true });
   request.closeSignal?.addEventListener("abort", onClosed, { once: true });
-  const timer = setTimeout(stop("timeout"), request.timeoutMs);
+  const timer = request.clock.setTimer(request.timeoutMs, stop("timeout"));
   const headers: Record<string, string> = { ...request.headers };
   let body: string | undefined;
   if (request.body !== undefined) {
@@ -91,7 +94,7 @@ export async function sendRest(
         });
     }
   } finally {
-    clearTimeout(timer);
+    request.clock.clearTimer(timer);
     request.signal.removeEventListener("abort", onCaller);
     request.closeSignal?.removeEventListener("abort", onClosed);
   }

@@ -210,7 +210,12 @@ describe("github tracker: 17.3 reads", () => {
       retryAfterMs: 7000,
     });
     server.fault({ kind: "hang" }, "/issues/1");
-    const slow = await tracker({ timeout_ms: 200 }).fetchIssuesByIds(["1"], signal);
+    const clock = new ManualClock();
+    const pending = tracker({ timeout_ms: 5_000 }, clock).fetchIssuesByIds(["1"], signal);
+    const before = server.requests.length;
+    await until(() => server.requests.length > before, 2_000, "request at the server");
+    clock.advance(5_000);
+    const slow = await pending;
     expect(!slow.ok && slow.error.category).toBe("tracker_request");
     expect(!slow.ok && slow.error.message).toContain("timed out");
   });

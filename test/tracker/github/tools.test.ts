@@ -7,10 +7,12 @@ import { GithubTracker } from "../../../src/tracker/github/adapter.js";
 import { parseGithubProvider } from "../../../src/tracker/github/config.js";
 import { type FakeGithubServer, startFakeGithubServer } from "../../support/fake-github-server.js";
 import { ManualClock } from "../../support/manual-clock.js";
+import { until } from "../../support/until.js";
 
 const TOKEN = "ghp_tool_secret";
 let server: FakeGithubServer;
 let tracker: GithubTracker;
+let clock: ManualClock;
 
 const issue: Issue = {
   id: "1",
@@ -33,14 +35,15 @@ const context = () => ({ issue, signal: new AbortController().signal });
 
 function make(apiUrl: string, env: NodeJS.ProcessEnv = {}, token: string = TOKEN): GithubTracker {
   const parsed = parseGithubProvider(
-    { repo: "Acme/App", token, api_url: apiUrl, timeout_ms: 300 },
+    { repo: "Acme/App", token, api_url: apiUrl, timeout_ms: 5_000 },
     { workflowDir: "/", env },
   );
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
-  return new GithubTracker(parsed.value, silentLogger, new ManualClock());
+  return new GithubTracker(parsed.value, silentLogger, clock);
 }
 
 beforeEach(async () => {
+  clock = new ManualClock();
   server = await startFakeGithubServer("Acme", "App", TOKEN);
   server.add({ number: 1 });
   tracker = make(server.url);
@@ -155,11 +158,14 @@ describe("github_api tool", () => {
 
   it("a transport failure is a structured failure, not an exception", async () => {
     server.fault({ kind: "hang" });
-    const slow = await tracker.executeTool(
+    const pending = tracker.executeTool(
       "github_api",
       { method: "GET", path: "/repos/Acme/App/issues/1" },
       context(),
     );
+    await until(() => server.requests.length === 1, 2_000, "request at the server");
+    clock.advance(5_000);
+    const slow = await pending;
     expect(slow).toMatchObject({
       success: false,
       output: { error: { kind: "tracker_request", retryable: true } },
@@ -187,7 +193,7 @@ describe("github_api tool", () => {
     const env = { GITHUB_TOKEN: "ghp_a", MY_GH: "ghp_b", PATH: "/bin", HOME: "/h" };
     const parsed = parseGithubProvider({ repo: "a/b", token: "$MY_GH" }, { workflowDir: "/", env });
     if (!parsed.ok) throw new Error("config");
-    const t = new GithubTracker(parsed.value, silentLogger, new ManualClock());
+    const t = new GithubTracker(parsed.value, silentLogger, clock);
     expect(t.secretEnvNames()).toEqual(["GITHUB_TOKEN", "MY_GH"]);
     const child = buildChildEnv({
       parent: env,

@@ -6,6 +6,7 @@ import { GitlabTracker } from "../../../src/tracker/gitlab/adapter.js";
 import { type GitlabTrackerSettings, parseGitlabProvider } from "../../../src/tracker/gitlab/config.js";
 import { type FakeGitlabServer, startFakeGitlabServer } from "../../support/fake-gitlab-server.js";
 import { ManualClock } from "../../support/manual-clock.js";
+import { until } from "../../support/until.js";
 
 const TOKEN = "glpat-test-secret";
 const PROJECT = "acme/sub/app";
@@ -23,8 +24,11 @@ function settings(extra: Record<string, unknown> = {}): GitlabTrackerSettings {
   return parsed.value;
 }
 
-function tracker(extra: Record<string, unknown> = {}): GitlabTracker {
-  return new GitlabTracker(settings(extra), logger, new ManualClock(1_800_000_000_000));
+function tracker(
+  extra: Record<string, unknown> = {},
+  clock = new ManualClock(1_800_000_000_000),
+): GitlabTracker {
+  return new GitlabTracker(settings(extra), logger, clock);
 }
 
 const ids = (issues: readonly Issue[]) => issues.map((i) => i.id);
@@ -196,8 +200,14 @@ describe("gitlab tracker: 17.3 reads", () => {
       retryAfterMs: 9000,
     });
     server.fault({ kind: "hang" });
-    const slow = await tracker({ timeout_ms: 200 }).fetchIssuesByIds(["1"], signal);
+    const clock = new ManualClock();
+    const pending = tracker({ timeout_ms: 5_000 }, clock).fetchIssuesByIds(["1"], signal);
+    const before = server.requests.length;
+    await until(() => server.requests.length > before, 2_000, "request at the server");
+    clock.advance(5_000);
+    const slow = await pending;
     expect(!slow.ok && slow.error.category).toBe("tracker_request");
+    expect(!slow.ok && slow.error.message).toContain("timed out after 5000 ms");
   });
 
   it("ID refresh: a 404 for the project itself is an error, not 'every issue is gone'", async () => {

@@ -6,11 +6,13 @@ import { GitlabTracker } from "../../../src/tracker/gitlab/adapter.js";
 import { parseGitlabProvider } from "../../../src/tracker/gitlab/config.js";
 import { type FakeGitlabServer, startFakeGitlabServer } from "../../support/fake-gitlab-server.js";
 import { ManualClock } from "../../support/manual-clock.js";
+import { until } from "../../support/until.js";
 
 const TOKEN = "glpat-tool-secret";
 const ROOT = "/projects/grp%2Fapp";
 let server: FakeGitlabServer;
 let tracker: GitlabTracker;
+let clock: ManualClock;
 
 const issue = (projectId: number | null): Issue => ({
   id: "1",
@@ -36,14 +38,15 @@ const context = (projectId: number | null = null) => ({
 
 function make(apiUrl: string): GitlabTracker {
   const parsed = parseGitlabProvider(
-    { project_path: "grp/app", api_key: TOKEN, api_url: apiUrl, timeout_ms: 300 },
+    { project_path: "grp/app", api_key: TOKEN, api_url: apiUrl, timeout_ms: 5_000 },
     { workflowDir: "/", env: {} },
   );
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
-  return new GitlabTracker(parsed.value, silentLogger, new ManualClock());
+  return new GitlabTracker(parsed.value, silentLogger, clock);
 }
 
 beforeEach(async () => {
+  clock = new ManualClock();
   server = await startFakeGitlabServer("grp/app", TOKEN);
   server.add({ iid: 1 });
   tracker = make(`${server.url}/api/v4`);
@@ -132,11 +135,10 @@ describe("gitlab_api tool", () => {
 
   it("a transport failure is a structured failure, not an exception", async () => {
     server.fault({ kind: "hang" });
-    const slow = await tracker.executeTool(
-      "gitlab_api",
-      { method: "GET", path: `${ROOT}/issues/1` },
-      context(),
-    );
+    const pending = tracker.executeTool("gitlab_api", { method: "GET", path: `${ROOT}/issues/1` }, context());
+    await until(() => server.requests.length === 1, 2_000, "request at the server");
+    clock.advance(5_000);
+    const slow = await pending;
     expect(slow).toMatchObject({
       success: false,
       output: { error: { kind: "tracker_request", retryable: true } },
@@ -147,7 +149,7 @@ describe("gitlab_api tool", () => {
     const env = { GITLAB_PAT: "a", GITLAB_ACCESS_TOKEN: "b", MY_GL: "c", PATH: "/bin" };
     const parsed = parseGitlabProvider({ project_path: "g/p", api_key: "$MY_GL" }, { workflowDir: "/", env });
     if (!parsed.ok) throw new Error("config");
-    const t = new GitlabTracker(parsed.value, silentLogger, new ManualClock());
+    const t = new GitlabTracker(parsed.value, silentLogger, clock);
     const child = buildChildEnv({ parent: env, extra: { ...env }, removeNames: t.secretEnvNames() });
     expect(child).toEqual({ PATH: "/bin" });
   });
