@@ -1,4 +1,7 @@
 import { err, ok, type Result } from "../domain/result.js";
+import type { GithubTrackerSettings } from "../tracker/github/config.js";
+import { parseGithubProvider, validateGithubStates } from "../tracker/github/config.js";
+import { parseGitlabProvider, validateGitlabStates } from "../tracker/gitlab/config.js";
 import { parseLinearProvider } from "../tracker/linear/config.js";
 import { parseLocalProvider } from "../tracker/local/config.js";
 import { parseMemoryProvider } from "../tracker/memory/config.js";
@@ -13,6 +16,12 @@ export interface TrackerKindDefinition {
   readonly parseProvider: ProviderParser<object>;
   /** Secret values inside the parsed settings, for log redaction. */
   readonly secretValues: (settings: object) => readonly string[];
+  /** Errors for state names the kind can never report (e.g. `Todo` on GitHub); absent = any name. */
+  readonly validateStates?: (
+    settings: object,
+    active: readonly string[],
+    terminal: readonly string[],
+  ) => WorkflowError[];
 }
 
 const ACTIVE = ["Todo", "In Progress"] as const;
@@ -48,6 +57,27 @@ export const TRACKER_KINDS: ReadonlyMap<string, TrackerKindDefinition> = new Map
       defaultTerminalStates: TERMINAL,
       parseProvider: parseLinearProvider,
       secretValues: (settings) => [(settings as { apiKey: string }).apiKey],
+    },
+  ],
+  [
+    "github",
+    {
+      defaultActiveStates: ["open"],
+      defaultTerminalStates: ["closed"],
+      parseProvider: parseGithubProvider,
+      secretValues: (settings) => [(settings as { token: string }).token],
+      validateStates: (settings, active, terminal) =>
+        validateGithubStates(settings as GithubTrackerSettings, active, terminal),
+    },
+  ],
+  [
+    "gitlab",
+    {
+      defaultActiveStates: ["opened"],
+      defaultTerminalStates: ["closed"],
+      parseProvider: parseGitlabProvider,
+      secretValues: (settings) => [(settings as { apiKey: string }).apiKey],
+      validateStates: (_settings, active, terminal) => validateGitlabStates(active, terminal),
     },
   ],
 ]);

@@ -3,6 +3,8 @@ import type { TrackerError } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { TrackerAdapter } from "./adapter.js";
 import type { TrackerFactory, TrackerFactoryDeps } from "./factory.js";
+import { createGithubTracker } from "./github/adapter.js";
+import { createGitlabTracker } from "./gitlab/adapter.js";
 import { createLinearTracker } from "./linear/index.js";
 import { createLocalTracker } from "./local/adapter.js";
 import { createMemoryTracker } from "./memory/adapter.js";
@@ -12,6 +14,8 @@ export const trackerFactories: Readonly<Record<string, TrackerFactory>> = {
   memory: createMemoryTracker,
   local: createLocalTracker,
   linear: createLinearTracker,
+  github: createGithubTracker,
+  gitlab: createGitlabTracker,
 };
 
 /** Builds the configured tracker adapter, or `unsupported_tracker_kind`. */
