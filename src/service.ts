@@ -11,8 +11,9 @@ import { createLocalHost } from "./hosts/local.js";
 import { createSshHost } from "./hosts/ssh.js";
 import type { Logger } from "./observability/logger.js";
 import { Orchestrator } from "./orchestrator/orchestrator.js";
-import type { TrackerAdapter } from "./tracker/adapter.js";
+import type { TrackerAdapter, WebhookRequest } from "./tracker/adapter.js";
 import { createTracker } from "./tracker/registry.js";
+import { checkWebhook, type WebhookCheck } from "./tracker/webhook-check.js";
 import type { Clock } from "./util/clock.js";
 import type { WorkflowSource } from "./workflow/types.js";
 import { createWorkspaceManager } from "./workspace/manager.js";
@@ -35,6 +36,8 @@ export interface ServiceDeps {
 /** A started orchestrator service. */
 export interface OrchestratorService {
   readonly status: StatusSource;
+  /** Checks a tracker webhook with the current adapter and `tracker.webhook_secret` (both follow reloads). */
+  verifyWebhook(request: WebhookRequest): WebhookCheck;
   stop(): Promise<void>;
 }
 
@@ -132,6 +135,8 @@ export async function startOrchestratorService(
   await orchestrator.start();
   return ok({
     status: orchestrator,
+    verifyWebhook: (request) =>
+      checkWebhook(tracker, source.current().config.tracker.webhookSecret ?? null, request),
     async stop() {
       unsubscribe();
       await orchestrator.stop();

@@ -7,6 +7,7 @@ import {
   createMetrics,
   type Observability,
   type SymphonyMetrics,
+  type WebhookVerifier,
 } from "../observability/index.js";
 import { createLogger, type LogFormat, type ServiceLogger } from "../observability/log/index.js";
 import { startOrchestratorService } from "../service.js";
@@ -47,6 +48,8 @@ export interface RunningService {
   /** The orchestrator's status view; when present the terminal dashboard, HTTP API and run logs start. */
   readonly status?: StatusSource;
   readonly exited?: Promise<number>;
+  /** Verifies tracker webhooks for the HTTP server; absent → the webhook route is disabled. */
+  readonly verifyWebhook?: WebhookVerifier;
 }
 
 /** Starts the service once the workflow is loaded and validated. */
@@ -66,7 +69,11 @@ export const startService: ServiceStarter = async (ctx) => {
     wrapTracker: (adapter) => ctx.metrics.instrumentTracker(adapter),
   });
   if (!started.ok) return started;
-  return ok({ status: started.value.status, stop: () => started.value.stop() });
+  return ok({
+    status: started.value.status,
+    verifyWebhook: started.value.verifyWebhook,
+    stop: () => started.value.stop(),
+  });
 };
 
 /** Extra seams for tests: a different starter, and a signal standing in for SIGINT/SIGTERM. */
@@ -188,6 +195,7 @@ async function runUntilShutdown(
       port: options.port,
       logsRoot: options.logsRoot,
       tui: options.tui !== false,
+      ...(started.value.verifyWebhook === undefined ? {} : { verifyWebhook: started.value.verifyWebhook }),
     });
     if (!status.ok) {
       io.stderr.write(`symphony: cannot start: ${status.error} (${source.path})\n`);

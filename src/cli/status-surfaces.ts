@@ -8,6 +8,7 @@ import {
   type SymphonyMetrics,
   startObservability,
   type TerminalStream,
+  type WebhookVerifier,
 } from "../observability/index.js";
 import type { Logger } from "../observability/logger.js";
 import type { CliIo } from "./io.js";
@@ -31,6 +32,8 @@ export interface StatusSurfaceArgs {
   readonly logsRoot: string | undefined;
   /** False with `--no-tui`. */
   readonly tui: boolean;
+  /** Verifies tracker webhooks (the service's current adapter); absent → the webhook route is disabled. */
+  readonly verifyWebhook?: WebhookVerifier;
 }
 
 /**
@@ -51,6 +54,7 @@ export async function startStatusSurfaces(args: StatusSurfaceArgs): Promise<Resu
     stdout,
     logRouter: args.logRouter,
     metrics: args.metrics,
+    ...(args.verifyWebhook === undefined ? {} : { verifyWebhook: args.verifyWebhook }),
   });
   return started.ok ? started : { ok: false, error: describeHttpStartError(started.error) };
 }

@@ -139,6 +139,7 @@ function buildTracker(
     terminalStates,
     requiredLabels: [...labels],
     provider: parsed.value as Readonly<Record<string, unknown>>,
+    webhookSecret: resolveOptionalSecret(fm.webhook_secret, env, secrets),
   };
 }
 

@@ -23,6 +23,10 @@ const trackerSchema = z
     active_states: textList.optional().describe("Provider-native states that are eligible for work"),
     terminal_states: textList.optional().describe("Provider-native states that end work"),
     required_labels: textList.default([]).describe("Every label an issue must carry to be dispatched"),
+    webhook_secret: text
+      .nullable()
+      .default(null)
+      .describe("Secret that signs tracker webhooks (POST /api/v1/webhooks/tracker); $VAR allowed"),
     endpoint: z.unknown().optional().describe("Legacy flat key, folded into tracker.provider"),
     api_key: z.unknown().optional().describe("Legacy flat key, folded into tracker.provider"),
     project_slug: z.unknown().optional().describe("Legacy flat key, folded into tracker.provider"),

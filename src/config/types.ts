@@ -30,6 +30,8 @@ export interface TrackerConfig {
   readonly requiredLabels: readonly string[];
   /** Adapter-owned settings, already parsed by the kind's provider schema (flat Elixir keys folded in). */
   readonly provider: Readonly<Record<string, unknown>>;
+  /** `tracker.webhook_secret` (resolved, a secret); null/absent → the webhook route is disabled. */
+  readonly webhookSecret?: string | null;
 }
 
 /** `workspace:` */

@@ -8,6 +8,7 @@ import {
   type HttpStartError,
   startHttpServer,
 } from "./http/server.js";
+import type { WebhookVerifier } from "./http/webhook-route.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type SymphonyMetrics } from "./metrics/metrics.js";
 import { type RunLogRecorder, startRunLogRecorder } from "./run-logs/recorder.js";
@@ -17,6 +18,7 @@ import type { LogRouter } from "./terminal/log-router.js";
 export type { RunLogFiles } from "./http/api-shapes.js";
 export type { HttpServer, HttpStartError } from "./http/server.js";
 export { describeHttpStartError, displayUrl, startHttpServer } from "./http/server.js";
+export type { WebhookVerifier } from "./http/webhook-route.js";
 export type { SymphonyMetrics } from "./metrics/metrics.js";
 export { createMetrics } from "./metrics/metrics.js";
 export type { RunLogRecorder } from "./run-logs/recorder.js";
@@ -46,6 +48,8 @@ export interface ObservabilityOptions {
   readonly metrics?: SymphonyMetrics;
   /** The logger's console stream router; while the TUI runs, log lines print above its frame. */
   readonly logRouter?: LogRouter;
+  /** Verifies tracker webhooks with the service's current adapter; absent → the webhook route is disabled. */
+  readonly verifyWebhook?: WebhookVerifier;
 }
 
 /** The running status surfaces. */
@@ -92,6 +96,7 @@ export async function startObservability(
       clock,
       metrics,
       runLogs: (identifier) => runLogs?.lookup(identifier) ?? null,
+      ...(options.verifyWebhook === undefined ? {} : { verifyWebhook: options.verifyWebhook }),
     });
     if (!started.ok) {
       detachMetrics();

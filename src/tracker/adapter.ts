@@ -9,6 +9,20 @@ export interface ToolContext {
   readonly signal: AbortSignal;
 }
 
+/** One inbound webhook delivery as received: lowercase header names and the raw, unparsed body. */
+export interface WebhookRequest {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array;
+}
+
+/** A verified webhook delivery: its provider delivery id (for de-duplication) and whether it concerns issues. */
+export interface WebhookVerdict {
+  readonly deliveryId: string | null;
+  readonly relevant: boolean;
+  /** Headers to echo in the reply instead of acting on the delivery (a subscription handshake). */
+  readonly handshake?: Readonly<Record<string, string>>;
+}
+
 /**
  * The read kernel every tracker implements (spec 11.1) plus optional agent tools (spec 10.5).
  * Built from one config snapshot; the orchestrator never sees provider payloads.
@@ -29,6 +43,11 @@ export interface TrackerAdapter {
   rateLimits(): Readonly<Record<string, unknown>> | null;
   /** Releases sockets, watchers and timers. */
   close(): Promise<void>;
+  /**
+   * Checks a webhook delivery's provider signature on the raw body (constant time, replay window where
+   * the provider sends a timestamp). The error is a short reason, safe to log (no secret, no body).
+   */
+  verifyWebhook?(request: WebhookRequest, secret: string): Result<WebhookVerdict, string>;
 }
 
 /** Tool specs and executor bound to one session (a reload never changes an in-flight session's tools). */

@@ -8,6 +8,7 @@ import { tokenMatches } from "./auth.js";
 import { DASHBOARD_CSP, DASHBOARD_HTML } from "./dashboard-page.js";
 import type { SseHub } from "./sse-hub.js";
 import type { StateCache } from "./state-cache.js";
+import { registerWebhookRoute, WEBHOOK_PATH, type WebhookVerifier } from "./webhook-route.js";
 
 /** What the HTTP app serves from. */
 export interface AppDeps {
@@ -21,6 +22,8 @@ export interface AppDeps {
   readonly logger: Logger;
   /** Current time for `requested_at`. */
   readonly now: () => number;
+  /** Verifies tracker webhooks with the current adapter; absent → the webhook route is disabled. */
+  readonly verifyWebhook?: WebhookVerifier;
 }
 
 /** True when an `Accept-Encoding` header allows gzip (and does not refuse it with `q=0`). */
@@ -39,7 +42,7 @@ const notAllowed = (allow: string) => (c: Context) =>
 
 /**
  * The hono app: `/` (dashboard), `/api/v1/state`, `/api/v1/refresh`, `/api/v1/events` (SSE),
- * `/metrics`, `/api/v1/<identifier>`. Fixed routes come before the identifier route; other methods
+ * `/metrics`, `/api/v1/webhooks/tracker`, `/api/v1/<identifier>`. Fixed routes come before the identifier route; other methods
  * on a defined route get 405, unknown paths 404, all with the `{error:{code,message}}` envelope.
  */
 export function createApp(deps: AppDeps): Hono {
@@ -49,6 +52,8 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.authToken !== null) {
     const token = deps.authToken;
     app.use("*", async (c, next) => {
+      // webhooks carry a provider signature instead of our bearer token
+      if (c.req.path === WEBHOOK_PATH) return next();
       if (!tokenMatches(token, c.req.header("authorization"), c.req.query("token"))) {
         return c.json(errorJson("unauthorized", "A valid bearer token is required"), 401, {
           "www-authenticate": 'Bearer realm="symphony"',
@@ -112,6 +117,13 @@ export function createApp(deps: AppDeps): Hono {
     );
   });
   app.all("/api/v1/refresh", notAllowed("POST"));
+
+  registerWebhookRoute(app, {
+    source,
+    verify: deps.verifyWebhook ?? null,
+    metrics: deps.metrics,
+    logger: deps.logger,
+  });
 
   app.get("/api/v1/events", () => deps.hub.connect());
   app.all("/api/v1/events", notAllowed("GET"));

@@ -11,6 +11,7 @@ import { createApp } from "./app.js";
 import { isLoopbackHost } from "./auth.js";
 import { SseHub } from "./sse-hub.js";
 import { StateCache } from "./state-cache.js";
+import type { WebhookVerifier } from "./webhook-route.js";
 
 /** Options for {@link startHttpServer}. */
 export interface HttpServerOptions {
@@ -25,6 +26,8 @@ export interface HttpServerOptions {
   readonly runLogs?: RunLogLookup;
   /** SSE batching interval (ms). */
   readonly sseFlushMs?: number;
+  /** Verifies tracker webhooks (`POST /api/v1/webhooks/tracker`); absent → that route is disabled. */
+  readonly verifyWebhook?: WebhookVerifier;
 }
 
 /** A listening HTTP server. */
@@ -101,6 +104,7 @@ export async function startHttpServer(
     authToken,
     logger,
     now: () => clock.now(),
+    ...(options.verifyWebhook === undefined ? {} : { verifyWebhook: options.verifyWebhook }),
   });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
   const listening = await new Promise<Result<AddressInfo, string>>((resolve) => {

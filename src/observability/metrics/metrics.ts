@@ -13,6 +13,8 @@ export interface SymphonyMetrics {
   attach(source: StatusSource): () => void;
   /** Wraps a tracker adapter so every read is timed and every failure counted by category. */
   instrumentTracker(adapter: TrackerAdapter): TrackerAdapter;
+  /** Counts one tracker webhook delivery by outcome (`queued`, `duplicate`, `rejected`, …). */
+  countWebhook(outcome: string): void;
   /** The Prometheus text exposition. */
   render(): Promise<string>;
   /** The content type to serve {@link render} with. */
@@ -144,6 +146,13 @@ export function createMetrics(options: { readonly clock?: Clock } = {}): Symphon
     registers: [registry],
   });
 
+  const webhooks = new Counter({
+    name: "symphony_webhook_deliveries_total",
+    help: "Tracker webhook deliveries by outcome.",
+    labelNames: ["outcome"],
+    registers: [registry],
+  });
+
   // issueId → when its current turn started (receipt time, our clock)
   const turnStart = new Map<string, number>();
   const onEvent = (event: ObserverEvent): void => {
@@ -229,7 +238,13 @@ export function createMetrics(options: { readonly clock?: Clock } = {}): Symphon
         secretEnvNames: () => adapter.secretEnvNames(),
         rateLimits: () => adapter.rateLimits(),
         close: () => adapter.close(),
+        ...(adapter.verifyWebhook === undefined
+          ? {}
+          : { verifyWebhook: adapter.verifyWebhook.bind(adapter) }),
       };
+    },
+    countWebhook(outcome) {
+      webhooks.inc({ outcome });
     },
     async render() {
       try {

@@ -4,13 +4,14 @@ import { type Issue, normaliseState } from "../../domain/issue.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Logger } from "../../observability/logger.js";
 import type { Clock } from "../../util/clock.js";
-import type { ToolContext, TrackerAdapter } from "../adapter.js";
+import type { ToolContext, TrackerAdapter, WebhookRequest, WebhookVerdict } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
 import { executeRestTool, type RestToolOptions } from "../rest/tool.js";
 import { GithubClient } from "./client.js";
 import type { GithubTrackerSettings } from "./config.js";
 import { type GithubStateMode, normaliseGithubIssue } from "./normalise.js";
 import { githubToolOptions, githubToolSpec } from "./tools.js";
+import { verifyGithubWebhook } from "./webhook.js";
 
 // ID refreshes are one GET per issue (REST has no batch read); a few at a time keeps reconciliation quick.
 const REFRESH_CONCURRENCY = 4;
@@ -129,6 +130,10 @@ export class GithubTracker implements TrackerAdapter {
 
   rateLimits(): Readonly<Record<string, unknown>> | null {
     return this.#client.rateLimits();
+  }
+
+  verifyWebhook(request: WebhookRequest, secret: string): Result<WebhookVerdict, string> {
+    return verifyGithubWebhook(request, secret);
   }
 
   async close(): Promise<void> {

@@ -4,13 +4,14 @@ import { type Issue, normaliseState } from "../../domain/issue.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Logger } from "../../observability/logger.js";
 import type { Clock } from "../../util/clock.js";
-import type { ToolContext, TrackerAdapter } from "../adapter.js";
+import type { ToolContext, TrackerAdapter, WebhookRequest, WebhookVerdict } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
 import { executeRestTool, type RestToolOptions } from "../rest/tool.js";
 import { GitlabClient } from "./client.js";
 import type { GitlabTrackerSettings } from "./config.js";
 import { normaliseGitlabIssue } from "./normalise.js";
 import { gitlabToolOptions, gitlabToolSpec } from "./tools.js";
+import { verifyGitlabWebhook } from "./webhook.js";
 
 /** GitLab Issues of one project (REST v4); states `opened`/`closed`. */
 export class GitlabTracker implements TrackerAdapter {
@@ -21,10 +22,12 @@ export class GitlabTracker implements TrackerAdapter {
   readonly #tool: RestToolOptions;
   readonly #spec: AgentToolSpec;
   readonly #reported = new Set<string>();
+  readonly #clock: Clock;
 
   constructor(settings: GitlabTrackerSettings, logger: Logger, clock: Clock) {
     this.#settings = settings;
     this.#client = new GitlabClient(settings, clock);
+    this.#clock = clock;
     this.#logger = logger;
     this.#tool = gitlabToolOptions(settings.projectPath);
     this.#spec = gitlabToolSpec(settings.projectPath);
@@ -124,6 +127,10 @@ export class GitlabTracker implements TrackerAdapter {
 
   rateLimits(): Readonly<Record<string, unknown>> | null {
     return this.#client.rateLimits();
+  }
+
+  verifyWebhook(request: WebhookRequest, secret: string): Result<WebhookVerdict, string> {
+    return verifyGitlabWebhook(request, secret, this.#clock.now());
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@ import { normaliseState } from "../../domain/issue.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Logger } from "../../observability/logger.js";
 import type { Clock } from "../../util/clock.js";
-import type { ToolContext, TrackerAdapter } from "../adapter.js";
+import type { ToolContext, TrackerAdapter, WebhookRequest, WebhookVerdict } from "../adapter.js";
 import { LinearClient } from "./client.js";
 import type { LinearTrackerSettings } from "./config.js";
 import { labelsTruncated, normaliseLinearIssue } from "./normalise.js";
@@ -17,6 +17,7 @@ import {
   VIEWER_QUERY,
 } from "./queries.js";
 import { executeLinearGraphql, LINEAR_GRAPHQL_TOOL } from "./tools.js";
+import { verifyLinearWebhook } from "./webhook.js";
 
 /** Pages one read may fetch before it is treated as a runaway loop (50,000 issues at page size 50). */
 export const DEFAULT_MAX_PAGES = 1_000;
@@ -67,6 +68,7 @@ export class LinearTrackerAdapter implements TrackerAdapter {
   readonly #logger: Logger;
   readonly #terminalStates: ReadonlySet<string>;
   readonly #maxPages: number;
+  readonly #clock: Clock;
   #viewerId: string | null = null;
 
   constructor(options: LinearAdapterOptions) {
@@ -75,6 +77,7 @@ export class LinearTrackerAdapter implements TrackerAdapter {
     this.#client = new LinearClient(options.settings, { clock: options.clock, logger: options.logger });
     this.#terminalStates = new Set(options.terminalStates.map(normaliseState));
     this.#maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+    this.#clock = options.clock;
   }
 
   async fetchIssuesByStates(
@@ -170,6 +173,10 @@ export class LinearTrackerAdapter implements TrackerAdapter {
 
   rateLimits(): Readonly<Record<string, unknown>> | null {
     return this.#client.rateLimits();
+  }
+
+  verifyWebhook(request: WebhookRequest, secret: string): Result<WebhookVerdict, string> {
+    return verifyLinearWebhook(request, secret, this.#clock.now());
   }
 
   async close(): Promise<void> {
