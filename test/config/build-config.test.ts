@@ -338,6 +338,15 @@ describe("paths and $VAR", () => {
     expect(empty.secretValues).toEqual([]);
   });
 
+  it("tracker.webhook_secret resolves $VAR, is collected for redaction, and is null when absent or unset", () => {
+    const c = good({ tracker: { kind: "memory", webhook_secret: "$HOOK" } }, { HOOK: "wh-456" });
+    expect(c.tracker.webhookSecret).toBe("wh-456");
+    expect(c.secretValues).toContain("wh-456");
+    expect(good(memory).tracker.webhookSecret).toBeNull();
+    expect(good({ tracker: { kind: "memory", webhook_secret: "$HOOK" } }).tracker.webhookSecret).toBeNull();
+    expect(bad({ tracker: { kind: "memory", webhook_secret: 42 } })[0]?.key).toBe("tracker.webhook_secret");
+  });
+
   it("a literal secret is also collected for redaction", () => {
     expect(good({ ...memory, server: { auth_token: "literal-token" } }).secretValues).toEqual([
       "literal-token",
