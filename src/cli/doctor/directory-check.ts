@@ -12,7 +12,8 @@ function gib(bytes: number): string {
 
 /**
  * A directory Symphony writes into exists or can be created, is a directory and is writable (a probe
- * file is created and removed). With `diskSpace`, warns when less than 1 GiB is free there.
+ * file is created and removed). With `diskSpace`, warns when less than 1 GiB is free there. A directory
+ * the check had to create is removed again: doctor leaves the machine as it found it.
  */
 export async function checkWritableDir(
   name: string,
@@ -20,8 +21,25 @@ export async function checkWritableDir(
   path: string,
   options: { readonly diskSpace?: boolean } = {},
 ): Promise<CheckResult> {
+  let created: string | undefined;
   try {
-    await mkdir(path, { recursive: true });
+    return await probeDir(name, key, path, options, (first) => {
+      created = first;
+    });
+  } finally {
+    if (created !== undefined) await rm(created, { recursive: true, force: true });
+  }
+}
+
+async function probeDir(
+  name: string,
+  key: string,
+  path: string,
+  options: { readonly diskSpace?: boolean },
+  onCreated: (first: string | undefined) => void,
+): Promise<CheckResult> {
+  try {
+    onCreated(await mkdir(path, { recursive: true }));
   } catch (cause) {
     return result(
       name,
