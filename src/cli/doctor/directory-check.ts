@@ -1,5 +1,5 @@
 import { mkdir, rm, stat, statfs, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { messageOf } from "../../domain/errors.js";
 import { type CheckResult, result } from "./check.js";
 
@@ -8,6 +8,28 @@ export const LOW_DISK_BYTES = 1024 ** 3;
 
 function gib(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+}
+
+/**
+ * `mkdir -p` one level at a time from the nearest existing ancestor; returns the first directory it
+ * created. (Node's recursive mkdir can spin forever on pseudo file systems such as /proc.)
+ */
+async function makeDirs(path: string): Promise<string | undefined> {
+  const missing: string[] = [];
+  let at = resolve(path);
+  while ((await stat(at).catch(() => null)) === null) {
+    missing.unshift(at);
+    const parent = dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  try {
+    for (const dir of missing) await mkdir(dir);
+  } catch (cause) {
+    if (missing[0] !== undefined) await rm(missing[0], { recursive: true, force: true });
+    throw cause;
+  }
+  return missing[0];
 }
 
 /**
@@ -39,7 +61,7 @@ async function probeDir(
   onCreated: (first: string | undefined) => void,
 ): Promise<CheckResult> {
   try {
-    onCreated(await mkdir(path, { recursive: true }));
+    onCreated(await makeDirs(path));
   } catch (cause) {
     return result(
       name,

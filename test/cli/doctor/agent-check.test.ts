@@ -1,5 +1,6 @@
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkAgent, firstProgram } from "../../../src/cli/doctor/agent-check.js";
 import { startFakeOpenAIChatServer } from "../../support/fake-openai-chat-server.js";
@@ -90,6 +91,24 @@ describe("doctor: the agent backend can start", () => {
     expect(ran).not.toContain("lin_secret_never_passed");
     const pid = Number(ran.split("\n")[0]);
     await until(() => !pidAlive(pid), 5_000, "fake codex gone");
+  });
+
+  it("--deep codex: the handshake completes against a scripted app-server, then the session is stopped", async () => {
+    const s = await sandbox();
+    const log = join(s.dir, "fake.log");
+    const peer = fileURLToPath(new URL("../../support/fake-app-server.mjs", import.meta.url));
+    const config = buildConfig(
+      { agent: { backend: "codex" }, codex: { command: `FAKE_LOG=${log} node ${peer} plain` } },
+      s.dir,
+    );
+    const results = await checkAgent(config, s.env, true, signal());
+    expect(results.map((r) => [r.name, r.status, r.detail])).toEqual([
+      ["agent", "ok", "codex: node resolves to /usr/bin/node"],
+      ["agent session", "ok", "codex session started and stopped"],
+    ]);
+    const received = await readFile(log, "utf8");
+    expect(received).toContain('"method":"thread/start"');
+    expect(received).not.toContain("lin_secret_never_passed");
   });
 
   it("--deep command: a session starts and stops", async () => {
