@@ -42,12 +42,14 @@ export function registerDoctorCommand(
     .option("--logs-root <dir>", "also check this logs directory is writable")
     .option("--port <n>", "check this port instead of server.port", integer(0, 65_535))
     .option("--timeout <ms>", "deadline of each check (default 10000)", integer(1, 600_000))
-    .action((path: string | undefined, flags: Flags) =>
+    .action((path: string | undefined, local: Flags, command: Command) => {
+      // `--logs-root`/`--port` also exist on the root command (for `symphony [path]`), which may claim them
+      const flags = command.optsWithGlobals<Flags>();
       setCode(
         doctorCommand(
           resolveWorkflowPath(path, io.cwd),
           {
-            json: flags.json === true,
+            json: local.json === true,
             deep: flags.deep === true,
             ...(flags.logsRoot === undefined
               ? {}
@@ -57,6 +59,6 @@ export function registerDoctorCommand(
           },
           io,
         ),
-      ),
-    );
+      );
+    });
 }
