@@ -72,6 +72,7 @@ describe("HTTP API (spec 13.7)", () => {
       attempt: 3,
       due_at: "2026-01-01T12:00:30Z",
       error: "turn_timeout: no output for 300s",
+      worker_host: null,
       workspace_path: "/tmp/ws/MT-650",
       kind: "failure",
     });

@@ -23,7 +23,7 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
       provider: { issues: [] },
     },
     polling: { intervalMs: 30_000 },
-    workspace: { root: `${root}/workspaces` },
+    workspace: { root: `${root}/workspaces`, rootRaw: null },
     hooks: { afterCreate: null, beforeRun: null, afterRun: null, beforeRemove: null, timeoutMs: 60_000 },
     agent: {
       backend: "command",
