@@ -194,14 +194,4 @@ describe("symphony replay", () => {
     expect(latest.out()).toContain("run run-new issue ABC-1");
     expect(latest.out()).not.toContain("run-old");
   });
-
-  it("a missing path or a directory without runs exits 1 with a message", async () => {
-    const r = await recorder();
-    const missing = captureIo(r.root);
-    expect(await replayCommand(`${r.root}/nope`, { follow: false, latest: false }, missing)).toBe(1);
-    expect(missing.err()).toContain("does not exist");
-    const empty = captureIo(r.root);
-    expect(await replayCommand(r.root, { follow: false, latest: true }, empty)).toBe(1);
-    expect(empty.err()).toContain("no *.events.jsonl runs");
-  });
 });
