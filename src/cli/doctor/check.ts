@@ -1,4 +1,5 @@
 import { messageOf } from "../../domain/errors.js";
+import { type Clock, systemClock, type TimerHandle } from "../../util/clock.js";
 
 /** How one doctor check came out. */
 export type CheckStatus = "ok" | "warn" | "fail";
@@ -27,16 +28,17 @@ export async function runWithTimeout(
   name: string,
   timeoutMs: number,
   body: CheckBody,
+  clock: Clock = systemClock,
 ): Promise<readonly CheckResult[]> {
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
+  let timer: TimerHandle | undefined;
   const timedOut = new Promise<readonly CheckResult[]>((resolve) => {
-    timer = setTimeout(() => {
+    timer = clock.setTimer(timeoutMs, () => {
       controller.abort(new Error(`timed out after ${timeoutMs} ms`));
       resolve([
         result(name, "fail", `no answer within ${timeoutMs} ms`, "check connectivity, or raise --timeout"),
       ]);
-    }, timeoutMs);
+    });
   });
   const ran = body(controller.signal).then(
     (out) => (Array.isArray(out) ? (out as readonly CheckResult[]) : [out as CheckResult]),
@@ -45,7 +47,7 @@ export async function runWithTimeout(
   try {
     return await Promise.race([ran, timedOut]);
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clock.clearTimer(timer);
     controller.abort();
   }
 }
