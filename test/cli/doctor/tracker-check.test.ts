@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { runWithTimeout } from "../../../src/cli/doctor/check.js";
 import { checkTracker } from "../../../src/cli/doctor/tracker-check.js";
 import { startFakeGithubServer } from "../../support/fake-github-server.js";
 import { fakeIssue, startFakeLinearServer } from "../../support/fake-linear-server.js";
+import { ManualClock } from "../../support/manual-clock.js";
 import { freePort } from "../../support/sshd.js";
 import { makeTempDir } from "../../support/temp-dir.js";
+import { until } from "../../support/until.js";
 import { buildConfig } from "../../support/workflow-fixtures.js";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -67,6 +70,35 @@ describe("doctor: the tracker answers", () => {
     expect(result.status).toBe("fail");
     expect(result.detail).toMatch(/^tracker_request: /);
     expect(result.fix).toContain("unreachable");
+  });
+
+  it("a tracker that never answers fails at the check deadline, which aborts the request", async () => {
+    const server = await startFakeLinearServer();
+    cleanups.push(() => server.close());
+    server.failNext({ kind: "hang" });
+    const config = buildConfig(
+      { tracker: { kind: "linear", endpoint: server.url, project_slug: "proj" } },
+      await tempDir(),
+      { LINEAR_API_KEY: server.apiKey },
+    );
+    const clock = new ManualClock();
+    let aborted = false;
+    const pending = runWithTimeout(
+      "tracker",
+      10_000,
+      (signal) => {
+        signal.addEventListener("abort", () => {
+          aborted = true;
+        });
+        return checkTracker(config, signal);
+      },
+      clock,
+    );
+    await until(() => server.requests.length === 1, 5_000, "the candidate request");
+    clock.advance(10_000);
+    const [result] = await pending;
+    expect(result).toMatchObject({ name: "tracker", status: "fail", detail: "no answer within 10000 ms" });
+    expect(aborted).toBe(true);
   });
 
   it("github ok and 401 through the same check", async () => {
