@@ -13,27 +13,17 @@ import { createLocalHost } from "../../src/hosts/local.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import type { ToolBinding } from "../../src/tracker/adapter.js";
 import type { Clock } from "../../src/util/clock.js";
+import { makeIssue } from "./issues.js";
 
 /** A normalised issue for codex tests. */
 export function testIssue(overrides: Partial<Issue> = {}): Issue {
-  return {
+  return makeIssue({
     id: "issue-1",
     identifier: "SYM-1",
     title: "Make the file",
-    description: null,
     priority: 1,
-    state: "Todo",
-    branchName: null,
-    url: null,
-    assigneeId: null,
-    labels: [],
-    blockedBy: [],
-    dispatchable: true,
-    nativeRef: null,
-    createdAt: null,
-    updatedAt: null,
     ...overrides,
-  };
+  });
 }
 
 /** The codex config section with test defaults. */
