@@ -2,7 +2,9 @@ import type { ServiceConfig } from "../config/types.js";
 import type { TrackerError } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { TrackerAdapter } from "./adapter.js";
+import { createAsanaTracker } from "./asana/adapter.js";
 import type { TrackerFactory, TrackerFactoryDeps } from "./factory.js";
+import { createJiraTracker } from "./jira/adapter.js";
 import { createLocalTracker } from "./local/adapter.js";
 import { createMemoryTracker } from "./memory/adapter.js";
 
@@ -10,6 +12,8 @@ import { createMemoryTracker } from "./memory/adapter.js";
 export const trackerFactories: Readonly<Record<string, TrackerFactory>> = {
   memory: createMemoryTracker,
   local: createLocalTracker,
+  jira: createJiraTracker,
+  asana: createAsanaTracker,
 };
 
 /** Builds the configured tracker adapter, or `unsupported_tracker_kind`. */
