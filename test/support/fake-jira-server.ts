@@ -72,9 +72,9 @@ export function parseJql(jql: string): { project: string; statuses: string[] } |
     `^project = ${literal} AND status IN \\((.*)\\)( ORDER BY created ASC, key ASC)?$`,
   ).exec(jql);
   if (head === null) return null;
-  const unescape = (s: string) => s.replace(/\\(.)/g, "$1");
-  const statuses = [...(head[2] ?? "").matchAll(new RegExp(literal, "g"))].map((m) => unescape(m[1] ?? ""));
-  return { project: unescape(head[1] ?? ""), statuses };
+  const unquote = (s: string) => s.replace(/\\(.)/g, "$1");
+  const statuses = [...(head[2] ?? "").matchAll(new RegExp(literal, "g"))].map((m) => unquote(m[1] ?? ""));
+  return { project: unquote(head[1] ?? ""), statuses };
 }
 
 const errorBody = (message: string) => ({ errorMessages: [message], errors: {} });

@@ -266,7 +266,7 @@ describe("Jira adapter: ID refresh (spec 17.3)", () => {
       labels: ["x"],
     });
     expect(server.requests[0]).toMatchObject({ method: "POST", path: "/rest/api/3/issue/bulkfetch" });
-    expect((server.requests[0]?.body as { issueIdsOrKeys: string[] }).issueIdsOrKeys).toEqual([
+    expect((server.requests[0]?.body as { issueIdsOrKeys?: string[] } | undefined)?.issueIdsOrKeys).toEqual([
       a.id,
       "999999",
       other.id,
