@@ -32,6 +32,8 @@ export interface FakeJiraServer extends FakeHttp {
   readonly token: string;
   readonly issues: Map<string, FakeJiraIssue>;
   readonly comments: FakeJiraComment[];
+  /** When on, every search page claims more results behind a new token (a runaway cursor). */
+  setRunaway(on: boolean): void;
   /** Adds or replaces issues. */
   put(...issues: FakeJiraIssue[]): void;
   /** Changes fields of an issue by key. */
@@ -88,6 +90,7 @@ export async function startFakeJiraServer(
   const expected = `Basic ${Buffer.from(`${email}:${token}`).toString("base64")}`;
   const issues = new Map<string, FakeJiraIssue>();
   const comments: FakeJiraComment[] = [];
+  const state = { runaway: false };
   const byIdOrKey = (ref: string) =>
     issues.get(ref.toUpperCase()) ?? [...issues.values()].find((i) => i.id === ref);
 
@@ -156,7 +159,7 @@ export async function startFakeJiraServer(
       start = Number(m[1]);
     }
     const page = hits.slice(start, start + max);
-    const isLast = start + max >= hits.length;
+    const isLast = !state.runaway && start + max >= hits.length;
     return {
       status: 200,
       body: { issues: page.map(render), isLast, ...(isLast ? {} : { nextPageToken: `tok-${start + max}` }) },
@@ -217,6 +220,9 @@ export async function startFakeJiraServer(
     headers: () => ({ "x-ratelimit-limit": "1000", "x-ratelimit-remaining": String(--remaining) }),
   });
   return Object.assign(http, {
+    setRunaway(on: boolean) {
+      state.runaway = on;
+    },
     email,
     token,
     issues,

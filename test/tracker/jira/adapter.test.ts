@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { LogFields, Logger } from "../../../src/observability/logger.js";
-import { JiraTracker } from "../../../src/tracker/jira/adapter.js";
+import { JIRA_MAX_PAGES, JiraTracker } from "../../../src/tracker/jira/adapter.js";
 import type { JiraTrackerSettings } from "../../../src/tracker/jira/config.js";
 import { systemClock } from "../../../src/util/clock.js";
 import { type FakeJiraServer, fakeJiraIssue, startFakeJiraServer } from "../../support/fake-jira-server.js";
@@ -109,6 +109,17 @@ describe("Jira adapter: state reads (spec 17.3)", () => {
       message: expect.stringContaining("repeated"),
     });
     expect(server.requests).toHaveLength(2);
+  });
+
+  it("the page limit stops a runaway cursor with tracker_pagination", async () => {
+    server.put(fakeJiraIssue("PROJ-1"));
+    server.setRunaway(true);
+    const result = await tracker({ pageSize: 1 }).fetchIssuesByStates(["To Do"], signal);
+    expect(!result.ok && result.error).toMatchObject({
+      category: "tracker_pagination",
+      message: expect.stringContaining(`${JIRA_MAX_PAGES} pages`),
+    });
+    expect(server.requests).toHaveLength(JIRA_MAX_PAGES);
   });
 
   it("17.3: labels are normalised to lowercase (trimmed, de-duplicated, blanks dropped)", async () => {
