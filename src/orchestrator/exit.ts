@@ -21,7 +21,8 @@ export type ExitDisposition =
 /** Decides the fate of an exited run from why it was stopped (if it was) and how it ended. */
 export function exitDisposition(entry: RunningEntry, exit: WorkerExit): ExitDisposition {
   const stop = entry.stop;
-  const question = exit.outcome === "blocked" ? exit : entry.input;
+  // the agent's own input_required event knows the kind (user input, approval, elicitation) best
+  const question = entry.input ?? (exit.outcome === "blocked" ? exit : null);
   if (stop !== null && stop.kind !== "stall") {
     return { kind: "release", cleanup: stop.kind === "terminal" ? stop.issue : null };
   }

@@ -5,13 +5,15 @@ import type { TrackerAdapter } from "./adapter.js";
 import { createAsanaTracker } from "./asana/adapter.js";
 import type { TrackerFactory, TrackerFactoryDeps } from "./factory.js";
 import { createJiraTracker } from "./jira/adapter.js";
+import { createLinearTracker } from "./linear/index.js";
 import { createLocalTracker } from "./local/adapter.js";
 import { createMemoryTracker } from "./memory/adapter.js";
 
-/** `tracker.kind` → factory. The lead adds `linear` at merge. */
+/** `tracker.kind` → factory. */
 export const trackerFactories: Readonly<Record<string, TrackerFactory>> = {
   memory: createMemoryTracker,
   local: createLocalTracker,
+  linear: createLinearTracker,
   jira: createJiraTracker,
   asana: createAsanaTracker,
 };

@@ -46,13 +46,14 @@ describe("config defaults (spec 6.4)", () => {
     });
     expect(c.codex).toEqual({
       command: "codex app-server",
-      approvalPolicy: "on-request",
+      approvalPolicy: { granular: { sandbox_approval: false, rules: false, mcp_elicitations: false } },
       threadSandbox: "workspace-write",
       turnSandboxPolicy: null,
       turnTimeoutMs: 3_600_000,
       readTimeoutMs: 5_000,
       stallTimeoutMs: 300_000,
       home: "inherit",
+      envPassthrough: [],
     });
     expect(c.tracker.activeStates).toEqual(["Todo", "In Progress"]);
     expect(c.tracker.terminalStates).toEqual(["Closed", "Cancelled", "Canceled", "Duplicate", "Done"]);

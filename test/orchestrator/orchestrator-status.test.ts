@@ -159,6 +159,24 @@ describe("blocked (input required)", () => {
     expect(h.launcher.live()).toEqual(["id-K-2"]);
   });
 
+  it("the blocked row keeps the kind the agent reported (an MCP elicitation stays an elicitation)", async () => {
+    h = await harness([makeIssue({ identifier: "K-4" })]);
+    await h.orchestrator.start();
+    await h.settle();
+    h.launcher.emit("id-K-4", {
+      type: "input_required",
+      kind: "elicitation",
+      question: "Pick a repo",
+      at: 0,
+    });
+    await h.settle();
+    h.launcher.finish("id-K-4", { outcome: "blocked", kind: "user_input", question: "input required" });
+    await h.settle();
+    expect(h.orchestrator.snapshot().blocked).toMatchObject([
+      { identifier: "K-4", kind: "elicitation", question: "Pick a repo" },
+    ]);
+  });
+
   it("a stalled run that was waiting for input becomes blocked instead of retried", async () => {
     h = await harness([makeIssue({ identifier: "K-3" })], { codex: { stallTimeoutMs: 1000 } });
     await h.orchestrator.start();
