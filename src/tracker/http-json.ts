@@ -1,6 +1,7 @@
 import type { TrackerError } from "../domain/errors.js";
 import { messageOf } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
+import type { Clock } from "../util/clock.js";
 
 /** One JSON-over-HTTP request a REST tracker client sends. */
 export interface JsonRequest {
@@ -159,4 +160,40 @@ export function pickHeaders(headers: Headers, names: readonly string[]): Record<
     if (value !== null) out[name] = value;
   }
   return Object.keys(out).length === 0 ? null : out;
+}
+
+/**
+ * Remembers the wait a provider asked for with a 429, so reads during it fail fast with
+ * `tracker_rate_limited` instead of hitting the API again (time from the injected clock).
+ */
+export class RateLimitCooldown {
+  readonly #clock: Clock;
+  #until = 0;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  /** Starts (or extends) the cooldown when `error` is a rate limit with a known wait. */
+  note(error: TrackerError): void {
+    if (error.category !== "tracker_rate_limited" || error.retryAfterMs === undefined) return;
+    this.#until = Math.max(this.#until, this.#clock.now() + error.retryAfterMs);
+  }
+
+  /** The error to return instead of a request while the cooldown lasts, else null. */
+  check(provider: string, what: string): TrackerError | null {
+    const left = this.#until - this.#clock.now();
+    if (left <= 0) return null;
+    return {
+      category: "tracker_rate_limited",
+      message: `${provider} ${what} skipped: rate limited for another ${Math.ceil(left / 1000)} s`,
+      retryable: true,
+      retryAfterMs: left,
+    };
+  }
+
+  /** Epoch ms when the cooldown ends, or null when none is active. */
+  until(): number | null {
+    return this.#until > this.#clock.now() ? this.#until : null;
+  }
 }

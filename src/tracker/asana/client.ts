@@ -1,7 +1,14 @@
 import type { TrackerError } from "../../domain/errors.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Clock } from "../../util/clock.js";
-import { type JsonReply, pickHeaders, responseError, sendJson, statusError } from "../http-json.js";
+import {
+  type JsonReply,
+  pickHeaders,
+  RateLimitCooldown,
+  responseError,
+  sendJson,
+  statusError,
+} from "../http-json.js";
 import type { RestToolMethod } from "../rest-tool.js";
 import type { AsanaTrackerSettings } from "./config.js";
 
@@ -37,11 +44,13 @@ export type AsanaRead =
 export class AsanaClient {
   readonly #settings: AsanaTrackerSettings;
   readonly #clock: Clock;
+  readonly #cooldown: RateLimitCooldown;
   #rateLimits: Record<string, string> | null = null;
 
   constructor(settings: AsanaTrackerSettings, clock: Clock) {
     this.#settings = settings;
     this.#clock = clock;
+    this.#cooldown = new RateLimitCooldown(clock);
   }
 
   /** One page of the project's tasks (`offset` from the previous page's `next_page`). */
@@ -91,9 +100,11 @@ export class AsanaClient {
     return reply;
   }
 
-  /** The latest rate-limit headers seen, or null. */
-  rateLimits(): Readonly<Record<string, string>> | null {
-    return this.#rateLimits;
+  /** The latest rate-limit headers seen, plus `limitedUntil` (epoch ms) during a 429 cooldown; or null. */
+  rateLimits(): Readonly<Record<string, unknown>> | null {
+    const until = this.#cooldown.until();
+    if (until === null) return this.#rateLimits;
+    return { ...this.#rateLimits, limitedUntil: until };
   }
 
   async #read(
@@ -102,12 +113,17 @@ export class AsanaClient {
     what: string,
     signal: AbortSignal,
   ): Promise<Result<AsanaRead, TrackerError>> {
+    const cooling = this.#cooldown.check("Asana", what);
+    if (cooling !== null) return err(cooling);
     const sent = await this.raw("GET", path, query, undefined, signal);
     if (!sent.ok) return sent;
     const reply = sent.value;
     if (reply.status === 404) return ok({ kind: "not_found" });
-    if (reply.status < 200 || reply.status >= 300)
-      return err(statusError(reply, "Asana", what, this.#clock.now()));
+    if (reply.status < 200 || reply.status >= 300) {
+      const error = statusError(reply, "Asana", what, this.#clock.now());
+      this.#cooldown.note(error);
+      return err(error);
+    }
     if (!reply.json || typeof reply.body !== "object" || reply.body === null || Array.isArray(reply.body)) {
       return err(responseError("Asana", what, "the response body is not a JSON object"));
     }

@@ -1,7 +1,14 @@
 import type { TrackerError } from "../../domain/errors.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Clock } from "../../util/clock.js";
-import { type JsonReply, pickHeaders, responseError, sendJson, statusError } from "../http-json.js";
+import {
+  type JsonReply,
+  pickHeaders,
+  RateLimitCooldown,
+  responseError,
+  sendJson,
+  statusError,
+} from "../http-json.js";
 import type { RestToolMethod } from "../rest-tool.js";
 import type { JiraTrackerSettings } from "./config.js";
 
@@ -31,11 +38,13 @@ export class JiraClient {
   readonly #settings: JiraTrackerSettings;
   readonly #clock: Clock;
   readonly #auth: string;
+  readonly #cooldown: RateLimitCooldown;
   #rateLimits: Record<string, string> | null = null;
 
   constructor(settings: JiraTrackerSettings, clock: Clock) {
     this.#settings = settings;
     this.#clock = clock;
+    this.#cooldown = new RateLimitCooldown(clock);
     this.#auth = `Basic ${Buffer.from(`${settings.email}:${settings.apiToken}`).toString("base64")}`;
   }
 
@@ -84,9 +93,11 @@ export class JiraClient {
     return reply;
   }
 
-  /** The latest rate-limit headers seen, or null. */
-  rateLimits(): Readonly<Record<string, string>> | null {
-    return this.#rateLimits;
+  /** The latest rate-limit headers seen, plus `limitedUntil` (epoch ms) during a 429 cooldown; or null. */
+  rateLimits(): Readonly<Record<string, unknown>> | null {
+    const until = this.#cooldown.until();
+    if (until === null) return this.#rateLimits;
+    return { ...this.#rateLimits, limitedUntil: until };
   }
 
   async #json(
@@ -96,11 +107,15 @@ export class JiraClient {
     what: string,
     signal: AbortSignal,
   ): Promise<Result<unknown, TrackerError>> {
+    const cooling = this.#cooldown.check("Jira", what);
+    if (cooling !== null) return err(cooling);
     const sent = await this.raw(method, path, [], body, signal);
     if (!sent.ok) return sent;
     const reply = sent.value;
     if (reply.status < 200 || reply.status >= 300) {
-      return err(statusError(reply, "Jira", what, this.#clock.now(), "x-ratelimit-reset"));
+      const error = statusError(reply, "Jira", what, this.#clock.now(), "x-ratelimit-reset");
+      this.#cooldown.note(error);
+      return err(error);
     }
     if (!reply.json || typeof reply.body !== "object" || reply.body === null) {
       return err(responseError("Jira", what, "the response body is not a JSON object"));

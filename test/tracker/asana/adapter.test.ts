@@ -8,6 +8,7 @@ import {
   fakeAsanaTask,
   startFakeAsanaServer,
 } from "../../support/fake-asana-server.js";
+import { ManualClock } from "../../support/manual-clock.js";
 
 const PROJECT = "1100000000000001";
 let server: FakeAsanaServer;
@@ -252,21 +253,42 @@ describe("Asana adapter: error mapping (spec 17.3)", () => {
     });
   });
 
-  it("429 with Retry-After → tracker_rate_limited; rateLimits() shows the header until the next reply", async () => {
+  it("429 with Retry-After → tracker_rate_limited; reads wait out the cooldown on the injected clock", async () => {
     server.failNext({
       kind: "status",
       status: 429,
       headers: { "retry-after": "12" },
       body: { errors: [{ message: "You've made too many requests" }] },
     });
-    const t = tracker();
+    const clock = new ManualClock();
+    const t = new AsanaTracker(
+      {
+        endpoint: server.endpoint,
+        apiKey: server.token,
+        secretEnvNames: [],
+        projectGid: PROJECT,
+        timeoutMs: 2_000,
+        pageSize: 100,
+      },
+      logger,
+      clock,
+    );
     const result = await t.fetchIssuesByStates(["To do"], signal);
     expect(!result.ok && result.error).toMatchObject({
       category: "tracker_rate_limited",
       retryAfterMs: 12_000,
     });
-    expect(t.rateLimits()).toEqual({ "retry-after": "12" });
-    await t.fetchIssuesByStates(["To do"], signal);
+    expect(t.rateLimits()).toEqual({ "retry-after": "12", limitedUntil: clock.now() + 12_000 });
+    clock.advance(11_000);
+    const cooling = await t.fetchIssuesByIds(["123"], signal);
+    expect(!cooling.ok && cooling.error).toMatchObject({
+      category: "tracker_rate_limited",
+      retryAfterMs: 1_000,
+    });
+    expect(server.requests).toHaveLength(1);
+    clock.advance(1_000);
+    expect((await t.fetchIssuesByStates(["To do"], signal)).ok).toBe(true);
+    expect(server.requests).toHaveLength(2);
     expect(t.rateLimits()).toBeNull();
   });
 

@@ -4,6 +4,7 @@ import { JIRA_MAX_PAGES, JiraTracker } from "../../../src/tracker/jira/adapter.j
 import type { JiraTrackerSettings } from "../../../src/tracker/jira/config.js";
 import { systemClock } from "../../../src/util/clock.js";
 import { type FakeJiraServer, fakeJiraIssue, startFakeJiraServer } from "../../support/fake-jira-server.js";
+import { ManualClock } from "../../support/manual-clock.js";
 
 let server: FakeJiraServer;
 let warnings: Array<{ message: string; fields: LogFields | undefined }>;
@@ -337,22 +338,72 @@ describe("Jira adapter: error mapping (spec 17.3)", () => {
     expect(JSON.stringify(!result.ok && result.error.message)).not.toContain("wrong-token");
   });
 
-  it("429 with Retry-After → tracker_rate_limited with retryAfterMs; rate-limit headers are exposed", async () => {
+  it("429 with Retry-After → tracker_rate_limited; rate-limit headers exposed; reads wait out the cooldown", async () => {
     server.failNext({
       kind: "status",
       status: 429,
       headers: { "retry-after": "7", "ratelimit-reason": "jira-burst-based" },
     });
-    const t = tracker();
+    const clock = new ManualClock();
+    const t = new JiraTracker(
+      {
+        baseUrl: server.url,
+        email: server.email,
+        apiToken: server.token,
+        secretEnvNames: [],
+        projectKey: "PROJ",
+        timeoutMs: 2_000,
+        pageSize: 100,
+      },
+      ["Done"],
+      logger,
+      clock,
+    );
     const result = await t.fetchIssuesByStates(["To Do"], signal);
     expect(!result.ok && result.error).toMatchObject({
       category: "tracker_rate_limited",
       retryAfterMs: 7_000,
       status: 429,
     });
-    expect(t.rateLimits()).toMatchObject({ "retry-after": "7", "ratelimit-reason": "jira-burst-based" });
-    await t.fetchIssuesByStates(["To Do"], signal);
-    expect(t.rateLimits()).toMatchObject({ "x-ratelimit-limit": "1000" });
+    expect(t.rateLimits()).toMatchObject({
+      "retry-after": "7",
+      "ratelimit-reason": "jira-burst-based",
+      limitedUntil: clock.now() + 7_000,
+    });
+    const cooling = await t.fetchIssuesByIds(["1"], signal);
+    expect(!cooling.ok && cooling.error.category).toBe("tracker_rate_limited");
+    expect(server.requests).toHaveLength(1);
+    clock.advance(7_000);
+    expect((await t.fetchIssuesByStates(["To Do"], signal)).ok).toBe(true);
+    expect(t.rateLimits()).toEqual({ "x-ratelimit-limit": "1000", "x-ratelimit-remaining": "998" });
+  });
+
+  it("X-RateLimit-Reset sets the wait when Retry-After is absent", async () => {
+    const clock = new ManualClock();
+    server.failNext({
+      kind: "status",
+      status: 429,
+      headers: { "x-ratelimit-reset": new Date(clock.now() + 30_000).toISOString() },
+    });
+    const t = new JiraTracker(
+      {
+        baseUrl: server.url,
+        email: server.email,
+        apiToken: server.token,
+        secretEnvNames: [],
+        projectKey: "PROJ",
+        timeoutMs: 2_000,
+        pageSize: 100,
+      },
+      ["Done"],
+      logger,
+      clock,
+    );
+    const result = await t.fetchIssuesByStates(["To Do"], signal);
+    expect(!result.ok && result.error).toMatchObject({
+      category: "tracker_rate_limited",
+      retryAfterMs: 30_000,
+    });
   });
 
   it("400 (bad JQL) → tracker_status with Jira's message", async () => {
