@@ -34,7 +34,8 @@ export async function sendJson(
 ): Promise<Result<JsonReply, TrackerError>> {
   const signal = AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs)]);
   const headers: Record<string, string> = { accept: "application/json", ...request.headers };
-  const init: RequestInit = { method: request.method, headers, signal };
+  // Redirects are not followed: the credential goes to the configured host only (a 3xx is a status error).
+  const init: RequestInit = { method: request.method, headers, signal, redirect: "manual" };
   if (request.body !== undefined) {
     headers["content-type"] = "application/json";
     init.body = JSON.stringify(request.body);

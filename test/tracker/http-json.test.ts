@@ -1,5 +1,7 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { pickHeaders, retryAfterMs, statusError } from "../../src/tracker/http-json.js";
+import { pickHeaders, retryAfterMs, sendJson, statusError } from "../../src/tracker/http-json.js";
 
 const now = Date.parse("2026-01-01T00:00:00Z");
 
@@ -53,5 +55,39 @@ describe("REST error mapping helpers", () => {
       "x-ratelimit-remaining": "9",
     });
     expect(pickHeaders(headers, ["retry-after"])).toBeNull();
+  });
+});
+
+describe("sendJson", () => {
+  it("does not follow redirects, so the credential never reaches another host", async () => {
+    const seen: Array<string | undefined> = [];
+    const other = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+    await new Promise<void>((r) => other.listen(0, "127.0.0.1", r));
+    const target = `http://127.0.0.1:${(other.address() as AddressInfo).port}/steal`;
+    const redirector = createServer((_req, res) => {
+      res.writeHead(302, { location: target }).end();
+    });
+    await new Promise<void>((r) => redirector.listen(0, "127.0.0.1", r));
+    try {
+      const reply = await sendJson(
+        {
+          url: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/rest/api/3/search/jql`,
+          method: "POST",
+          headers: { authorization: "Basic c2VjcmV0" },
+          body: {},
+          timeoutMs: 2_000,
+          signal: new AbortController().signal,
+        },
+        "Jira",
+      );
+      expect(reply.ok && reply.value.status).toBe(302);
+      expect(seen).toEqual([]);
+    } finally {
+      await new Promise((r) => other.close(r));
+      await new Promise((r) => redirector.close(r));
+    }
   });
 });
