@@ -98,7 +98,15 @@ export async function startFakeJiraServer(
     name: issue.status,
     ...(issue.category === null ? {} : { statusCategory: { key: issue.category, name: issue.category } }),
   });
-  const render = (issue: FakeJiraIssue) => {
+  // issue key → the issues it blocks; rebuilt per request (the store may change between requests)
+  const blocksIndex = () => {
+    const index = new Map<string, FakeJiraIssue[]>();
+    for (const other of issues.values()) {
+      for (const key of other.blockedBy) index.set(key, [...(index.get(key) ?? []), other]);
+    }
+    return index;
+  };
+  const render = (issue: FakeJiraIssue, blocking: ReadonlyMap<string, FakeJiraIssue[]>) => {
     const links = issue.blockedBy.map((blockerKey, n) => {
       const blocker = issues.get(blockerKey);
       return {
@@ -113,13 +121,11 @@ export async function startFakeJiraServer(
           : { id: null, key: blockerKey, fields: {} },
       };
     });
-    const blocks = [...issues.values()]
-      .filter((other) => other.blockedBy.includes(issue.key))
-      .map((other) => ({
-        id: `${other.id}b`,
-        type: { name: "Blocks", inward: "is blocked by", outward: "blocks" },
-        outwardIssue: { id: other.id, key: other.key, fields: { status: statusOf(other) } },
-      }));
+    const blocks = (blocking.get(issue.key) ?? []).map((other) => ({
+      id: `${other.id}b`,
+      type: { name: "Blocks", inward: "is blocked by", outward: "blocks" },
+      outwardIssue: { id: other.id, key: other.key, fields: { status: statusOf(other) } },
+    }));
     return {
       id: issue.id,
       key: issue.key,
@@ -150,7 +156,10 @@ export async function startFakeJiraServer(
         (i) => i.project.toUpperCase() === parsed.project.toUpperCase() && wanted.has(i.status.toLowerCase()),
       )
       .sort(
-        (a, b) => a.created.localeCompare(b.created) || a.key.localeCompare(b.key, "en", { numeric: true }),
+        (a, b) =>
+          (a.created < b.created ? -1 : a.created > b.created ? 1 : 0) ||
+          a.key.length - b.key.length ||
+          (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
       );
     let start = 0;
     if (body.nextPageToken !== undefined) {
@@ -159,10 +168,15 @@ export async function startFakeJiraServer(
       start = Number(m[1]);
     }
     const page = hits.slice(start, start + max);
+    const index = blocksIndex();
     const isLast = !state.runaway && start + max >= hits.length;
     return {
       status: 200,
-      body: { issues: page.map(render), isLast, ...(isLast ? {} : { nextPageToken: `tok-${start + max}` }) },
+      body: {
+        issues: page.map((issue) => render(issue, index)),
+        isLast,
+        ...(isLast ? {} : { nextPageToken: `tok-${start + max}` }),
+      },
     };
   };
 
@@ -174,6 +188,7 @@ export async function startFakeJiraServer(
     }
     const found = [];
     const issueErrors = [];
+    const index = blocksIndex();
     for (const ref of refs) {
       const issue = typeof ref === "string" ? byIdOrKey(ref) : undefined;
       if (issue === undefined) {
@@ -181,7 +196,7 @@ export async function startFakeJiraServer(
           errorMessages: ["Issue does not exist or you do not have permission to see it."],
           status: 404,
         });
-      } else found.push(render(issue));
+      } else found.push(render(issue, index));
     }
     return { status: 200, body: { issues: found, issueErrors } };
   };
@@ -192,7 +207,8 @@ export async function startFakeJiraServer(
     const m = /^\/rest\/api\/3\/issue\/([^/]+)(\/comment|\/transitions)?$/.exec(req.path);
     const issue = m ? byIdOrKey(decodeURIComponent(m[1] ?? "")) : undefined;
     if (m === null || issue === undefined) return { status: 404, body: errorBody("Issue does not exist") };
-    if (m[2] === undefined && req.method === "GET") return { status: 200, body: render(issue) };
+    if (m[2] === undefined && req.method === "GET")
+      return { status: 200, body: render(issue, blocksIndex()) };
     if (m[2] === "/comment" && req.method === "POST") {
       const body = (req.body ?? {}) as { body?: unknown };
       if (body.body === undefined) return { status: 400, body: errorBody("Comment body can not be empty!") };
