@@ -42,6 +42,7 @@ export class AsanaTracker implements TrackerAdapter {
     if (wanted.size === 0) return ok([]);
     const out: Issue[] = [];
     const seenOffsets = new Set<string>();
+    const seen = new Set<string>();
     let offset: string | null = null;
     for (let page = 0; ; page++) {
       if (page >= ASANA_MAX_PAGES) {
@@ -63,8 +64,15 @@ export class AsanaTracker implements TrackerAdapter {
       for (const raw of body.data) {
         const record = normaliseAsanaTask(raw, this.#settings.projectGid);
         if (record.kind === "malformed") this.#reportMalformed(record);
-        else if (record.kind === "issue" && wanted.has(normaliseState(record.issue.state)))
+        // a task moved between page requests can come back on a later page: keep the first
+        else if (
+          record.kind === "issue" &&
+          wanted.has(normaliseState(record.issue.state)) &&
+          !seen.has(record.issue.id)
+        ) {
+          seen.add(record.issue.id);
           out.push(record.issue);
+        }
       }
       const next = body.next_page;
       if (next === null || next === undefined) return ok(out);

@@ -56,6 +56,7 @@ export class JiraTracker implements TrackerAdapter {
     const wanted = new Set(names.map(normaliseState));
     const out: Issue[] = [];
     const seenTokens = new Set<string>();
+    const seen = new Set<string>();
     let token: string | undefined;
     for (let page = 0; ; page++) {
       if (page >= JIRA_MAX_PAGES) {
@@ -77,7 +78,13 @@ export class JiraTracker implements TrackerAdapter {
       for (const raw of body.issues) {
         const record = normaliseJiraIssue(raw, this.#context);
         if (record.kind === "malformed") this.#reportMalformed(record.id, record.reason);
-        else if (record.kind === "issue" && wanted.has(normaliseState(record.issue.state))) {
+        // an issue edited between page requests can come back on a later page: keep the first
+        else if (
+          record.kind === "issue" &&
+          wanted.has(normaliseState(record.issue.state)) &&
+          !seen.has(record.issue.id)
+        ) {
+          seen.add(record.issue.id);
           out.push(record.issue);
         }
       }

@@ -98,6 +98,19 @@ describe("Asana adapter: state reads (spec 17.3)", () => {
     });
   });
 
+  it("a task repeated on a later page appears once", async () => {
+    const task = {
+      gid: "5",
+      name: "moving",
+      completed: false,
+      memberships: [{ project: { gid: PROJECT }, section: { gid: todo, name: "To do" } }],
+    };
+    server.failNext({ kind: "status", status: 200, body: { data: [task], next_page: { offset: "o2" } } });
+    server.failNext({ kind: "status", status: 200, body: { data: [task], next_page: null } });
+    const result = await tracker().fetchIssuesByStates(["To do"], signal);
+    expect(result.ok && result.value.map((i) => i.id)).toEqual(["5"]);
+  });
+
   it("17.3: labels (tag names) are normalised to lowercase", async () => {
     server.put(fakeAsanaTask(PROJECT, todo, { tags: [" Backend", "BACKEND", " ", "Urgent"] }));
     const result = await tracker().fetchIssuesByStates(["To do"], signal);

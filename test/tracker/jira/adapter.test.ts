@@ -123,6 +123,22 @@ describe("Jira adapter: state reads (spec 17.3)", () => {
     expect(server.requests).toHaveLength(JIRA_MAX_PAGES);
   });
 
+  it("an issue repeated on a later page (edited between requests) appears once", async () => {
+    const issue = {
+      id: "5",
+      key: "PROJ-5",
+      fields: { summary: "moving", status: { name: "To Do" }, project: { key: "PROJ" } },
+    };
+    server.failNext({
+      kind: "status",
+      status: 200,
+      body: { issues: [issue], isLast: false, nextPageToken: "t2" },
+    });
+    server.failNext({ kind: "status", status: 200, body: { issues: [issue], isLast: true } });
+    const result = await tracker().fetchIssuesByStates(["To Do"], signal);
+    expect(result.ok && result.value.map((i) => i.id)).toEqual(["5"]);
+  });
+
   it("17.3: labels are normalised to lowercase (trimmed, de-duplicated, blanks dropped)", async () => {
     server.put(fakeJiraIssue("PROJ-1", { labels: [" Backend ", "backend", "", "UI"] }));
     const result = await tracker().fetchIssuesByStates(["to do"], signal);
