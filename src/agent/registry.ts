@@ -3,11 +3,13 @@ import type { AgentError } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { Logger } from "../observability/logger.js";
 import type { AgentBackend, BackendFactory } from "./backend.js";
+import { createBuiltinBackend } from "./builtin/index.js";
 import { createCodexBackend } from "./codex/index.js";
 import { createCommandBackend } from "./command/backend.js";
 
-/** Backend name (`agent.backend`) → factory. The lead adds `codex` and `builtin` at merge. */
+/** Backend name (`agent.backend`) → factory. */
 export const backendFactories: Readonly<Record<string, BackendFactory>> = {
+  builtin: createBuiltinBackend,
   codex: createCodexBackend,
   command: createCommandBackend,
 };

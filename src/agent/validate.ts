@@ -1,4 +1,5 @@
 import type { ServiceConfig } from "../config/types.js";
+import { validateBuiltinConfig } from "./builtin/validate.js";
 import { validateCodexConfig } from "./codex/index.js";
 import { backendFactories } from "./registry.js";
 
@@ -25,7 +26,7 @@ export function agentConfigProblems(config: ServiceConfig): AgentConfigProblem[]
         ? [{ key: "command.run", message: "is required when agent.backend is command" }]
         : [];
     case "builtin":
-      return [];
+      return validateBuiltinConfig(config.builtin).map(splitBuiltinKey);
     default: {
       const _exhaustive: never = backend;
       return _exhaustive;
@@ -39,6 +40,14 @@ function splitKey(problem: string): AgentConfigProblem {
   return match?.[1] !== undefined && match[2] !== undefined
     ? { key: match[1], message: match[2] }
     : { key: "codex", message: problem };
+}
+
+/** "`builtin.x` must …" → key `builtin.x`, message `must …`. */
+function splitBuiltinKey(problem: string): AgentConfigProblem {
+  const match = /^`(builtin\.[a-z_]+)` (.*)$/s.exec(problem);
+  return match?.[1] !== undefined && match[2] !== undefined
+    ? { key: match[1], message: match[2] }
+    : { key: "builtin", message: problem };
 }
 
 /** Environment variable names the operator allowed through to the configured backend's processes. */

@@ -1,0 +1,4 @@
+/** The built-in LLM-agnostic coding agent (`agent.backend: builtin`). */
+export { createBuiltinBackend } from "./backend.js";
+export { BUILTIN_TOOL_NAMES } from "./tools/toolset.js";
+export { validateBuiltinConfig } from "./validate.js";
