@@ -81,10 +81,11 @@ export function parseRestToolArgs(
     return invalid("`path` must be a path starting with `/`, not a URL");
   if (p.includes("?") || p.includes("#"))
     return invalid("`path` must not carry a query or fragment; use `query`");
-  if (DOT_SEGMENT.test(p) || p.includes("//")) {
+  // an encoded separator could become a segment boundary (or a dot segment) on the server side
+  if (DOT_SEGMENT.test(p) || p.includes("//") || /%2f|%5c/i.test(p)) {
     return {
       kind: "path_out_of_scope",
-      message: `${tool}: \`path\` must not contain dot or empty segments`,
+      message: `${tool}: \`path\` must not contain dot, empty or encoded-separator segments`,
       path: p,
     };
   }

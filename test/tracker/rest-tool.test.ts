@@ -30,6 +30,8 @@ describe("raw REST tool input", () => {
     ["/rest/api/3/./issue", "path_out_of_scope"],
     ["/rest/api/3/%2E%2E/x", "path_out_of_scope"],
     ["/rest/api/3//x", "path_out_of_scope"],
+    ["/rest/api/3/%2e%2e%2F2/issue", "path_out_of_scope"],
+    ["/rest/api/3/x%5C..", "path_out_of_scope"],
     ["/rest/api/3/a\\b", "invalid_input"],
     ["/rest/api/3/a\tb", "invalid_input"],
     ["//evil.test/rest/api/3/", "path_out_of_scope"],
