@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -50,12 +50,13 @@ export async function writeAgent(
   const pidFile = join(dir, "agent-pids");
   const envDir = join(dir, "agent-env");
   const script = join(dir, "agent.sh");
+  await mkdir(envDir, { recursive: true });
   await writeFile(
     script,
     [
       "#!/usr/bin/env bash",
       `echo "$SYMPHONY_ISSUE_IDENTIFIER $$" >> ${pidFile}`,
-      `mkdir -p ${envDir}; env > ${envDir}/"$SYMPHONY_ISSUE_IDENTIFIER".env`,
+      `env > ${envDir}/"$SYMPHONY_ISSUE_IDENTIFIER".env`,
       `printf '${toolLine}\\n' "$${toolArg}"`,
       `sleep 300 & echo "$SYMPHONY_ISSUE_IDENTIFIER $!" >> ${pidFile}`,
       "wait",
@@ -75,4 +76,13 @@ export async function agentPids(file: string): Promise<Map<string, number[]>> {
     pids.set(identifier, [...(pids.get(identifier) ?? []), Number(pid)]);
   }
   return pids;
+}
+
+/** SIGKILLs a pid if it still exists (cleanup after a failed test). */
+export function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
 }

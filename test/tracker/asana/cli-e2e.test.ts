@@ -8,13 +8,14 @@ import {
   startFakeAsanaServer,
 } from "../../support/fake-asana-server.js";
 import { makeTempDir } from "../../support/temp-dir.js";
-import { agentPids, type CliRun, startCli, writeAgent } from "../../support/tracker-e2e.js";
+import { agentPids, type CliRun, killQuietly, startCli, writeAgent } from "../../support/tracker-e2e.js";
 import { pidAlive, until } from "../../support/until.js";
 
 const PROJECT = "1100000000000042";
 let dir: { path: string; cleanup: () => Promise<void> };
 let server: FakeAsanaServer;
 let run: CliRun | null = null;
+let pidFile: string | null = null;
 
 beforeEach(async () => {
   dir = await makeTempDir("symphony-asana-e2e-");
@@ -24,6 +25,9 @@ beforeEach(async () => {
 afterEach(async () => {
   if (run !== null && run.proc.exitCode === null) run.proc.kill("SIGKILL");
   run = null;
+  // a failed run must not leave its agents behind
+  if (pidFile !== null) for (const pid of [...(await agentPids(pidFile)).values()].flat()) killQuietly(pid);
+  pidFile = null;
   await server.close();
   await dir.cleanup();
 });
@@ -43,6 +47,7 @@ describe("symphony run against a loopback Asana (end to end)", () => {
       'SYMPHONY_TOOL: {"name":"asana_api","arguments":{"method":"POST","path":"/tasks/%s/stories","body":{"data":{"text":"agent on it"}}}}',
       "SYMPHONY_ISSUE_ID",
     );
+    pidFile = agent.pidFile;
     const workflow = join(dir.path, "WORKFLOW.md");
     await writeFile(
       workflow,
@@ -59,6 +64,8 @@ describe("symphony run against a loopback Asana (end to end)", () => {
         "  interval_ms: 300",
         "workspace:",
         "  root: ./workspaces",
+        "hooks:",
+        `  after_create: env > ${agent.envDir}/hook-"$SYMPHONY_ISSUE_IDENTIFIER".env`,
         "agent:",
         "  backend: command",
         "command:",
@@ -91,6 +98,13 @@ describe("symphony run against a loopback Asana (end to end)", () => {
       expect(env).toContain(`SYMPHONY_ISSUE_IDENTIFIER=${id}`);
       expect(env).not.toContain(server.token);
       expect(env).not.toContain("ASANA_PAT");
+    }
+
+    for (const id of [idA, idB]) {
+      const hookEnv = await readFile(join(agent.envDir, `hook-${id}.env`), "utf8");
+      expect(hookEnv).toContain(`SYMPHONY_ISSUE_IDENTIFIER=${id}`);
+      expect(hookEnv).not.toContain(server.token);
+      expect(hookEnv).not.toContain("ASANA_PAT");
     }
 
     // Moved to the Done section in Asana: reconciliation stops the run and removes its workspace.

@@ -4,12 +4,13 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type FakeJiraServer, fakeJiraIssue, startFakeJiraServer } from "../../support/fake-jira-server.js";
 import { makeTempDir } from "../../support/temp-dir.js";
-import { agentPids, type CliRun, startCli, writeAgent } from "../../support/tracker-e2e.js";
+import { agentPids, type CliRun, killQuietly, startCli, writeAgent } from "../../support/tracker-e2e.js";
 import { pidAlive, until } from "../../support/until.js";
 
 let dir: { path: string; cleanup: () => Promise<void> };
 let server: FakeJiraServer;
 let run: CliRun | null = null;
+let pidFile: string | null = null;
 
 beforeEach(async () => {
   dir = await makeTempDir("symphony-jira-e2e-");
@@ -19,6 +20,9 @@ beforeEach(async () => {
 afterEach(async () => {
   if (run !== null && run.proc.exitCode === null) run.proc.kill("SIGKILL");
   run = null;
+  // a failed run must not leave its agents behind
+  if (pidFile !== null) for (const pid of [...(await agentPids(pidFile)).values()].flat()) killQuietly(pid);
+  pidFile = null;
   await server.close();
   await dir.cleanup();
 });
@@ -41,6 +45,7 @@ describe("symphony run against a loopback Jira Cloud (end to end)", () => {
       'SYMPHONY_TOOL: {"name":"jira_rest","arguments":{"method":"POST","path":"/rest/api/3/issue/%s/comment","body":{"body":{"type":"doc","version":1,"content":[{"type":"paragraph","content":[{"type":"text","text":"agent on it"}]}]}}}}',
       "SYMPHONY_ISSUE_IDENTIFIER",
     );
+    pidFile = agent.pidFile;
     const workflow = join(dir.path, "WORKFLOW.md");
     await writeFile(
       workflow,
@@ -58,6 +63,8 @@ describe("symphony run against a loopback Jira Cloud (end to end)", () => {
         "  interval_ms: 300",
         "workspace:",
         "  root: ./workspaces",
+        "hooks:",
+        `  after_create: env > ${agent.envDir}/hook-"$SYMPHONY_ISSUE_IDENTIFIER".env`,
         "agent:",
         "  backend: command",
         "command:",
@@ -93,6 +100,13 @@ describe("symphony run against a loopback Jira Cloud (end to end)", () => {
       expect(env).toContain("SYMPHONY_ISSUE_ID=");
       expect(env).not.toContain(server.token);
       expect(env).not.toContain("MY_JIRA_TOKEN");
+    }
+
+    for (const id of ["PROJ-1", "PROJ-2"]) {
+      const hookEnv = await readFile(join(agent.envDir, `hook-${id}.env`), "utf8");
+      expect(hookEnv).toContain(`SYMPHONY_ISSUE_IDENTIFIER=${id}`);
+      expect(hookEnv).not.toContain(server.token);
+      expect(hookEnv).not.toContain("MY_JIRA_TOKEN");
     }
 
     // Done in Jira: reconciliation stops PROJ-1 and removes its workspace; PROJ-3 is then unblocked.
