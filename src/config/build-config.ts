@@ -105,10 +105,17 @@ function buildTracker(
   }
   secrets.push(...kind.value.secretValues(parsed.value));
   const labels = new Set(fm.required_labels.map((label) => label.trim().toLowerCase()));
+  const activeStates = fm.active_states ?? kind.value.defaultActiveStates;
+  const terminalStates = fm.terminal_states ?? kind.value.defaultTerminalStates;
+  const stateErrors = kind.value.validateStates?.(parsed.value, activeStates, terminalStates) ?? [];
+  if (stateErrors.length > 0) {
+    errors.push(...stateErrors);
+    return null;
+  }
   return {
     kind: (fm.kind as string).trim().toLowerCase(),
-    activeStates: fm.active_states ?? kind.value.defaultActiveStates,
-    terminalStates: fm.terminal_states ?? kind.value.defaultTerminalStates,
+    activeStates,
+    terminalStates,
     requiredLabels: [...labels],
     provider: parsed.value as Readonly<Record<string, unknown>>,
   };

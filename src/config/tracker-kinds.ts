@@ -1,5 +1,8 @@
 import { err, ok, type Result } from "../domain/result.js";
 import { parseAsanaProvider } from "../tracker/asana/config.js";
+import type { GithubTrackerSettings } from "../tracker/github/config.js";
+import { parseGithubProvider, validateGithubStates } from "../tracker/github/config.js";
+import { parseGitlabProvider, validateGitlabStates } from "../tracker/gitlab/config.js";
 import { parseJiraProvider } from "../tracker/jira/config.js";
 import { parseLinearProvider } from "../tracker/linear/config.js";
 import { parseLocalProvider } from "../tracker/local/config.js";
@@ -15,6 +18,12 @@ export interface TrackerKindDefinition {
   readonly parseProvider: ProviderParser<object>;
   /** Secret values inside the parsed settings, for log redaction. */
   readonly secretValues: (settings: object) => readonly string[];
+  /** Errors for state names the kind can never report (e.g. `Todo` on GitHub); absent = any name. */
+  readonly validateStates?: (
+    settings: object,
+    active: readonly string[],
+    terminal: readonly string[],
+  ) => WorkflowError[];
 }
 
 const ACTIVE = ["Todo", "In Progress"] as const;
@@ -70,6 +79,27 @@ export const TRACKER_KINDS: ReadonlyMap<string, TrackerKindDefinition> = new Map
       defaultTerminalStates: ["Done"],
       parseProvider: parseAsanaProvider,
       secretValues: (settings) => [(settings as { apiKey: string }).apiKey],
+    },
+  ],
+  [
+    "github",
+    {
+      defaultActiveStates: ["open"],
+      defaultTerminalStates: ["closed"],
+      parseProvider: parseGithubProvider,
+      secretValues: (settings) => [(settings as { token: string }).token],
+      validateStates: (settings, active, terminal) =>
+        validateGithubStates(settings as GithubTrackerSettings, active, terminal),
+    },
+  ],
+  [
+    "gitlab",
+    {
+      defaultActiveStates: ["opened"],
+      defaultTerminalStates: ["closed"],
+      parseProvider: parseGitlabProvider,
+      secretValues: (settings) => [(settings as { apiKey: string }).apiKey],
+      validateStates: (_settings, active, terminal) => validateGitlabStates(active, terminal),
     },
   ],
 ]);

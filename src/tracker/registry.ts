@@ -4,6 +4,8 @@ import { err, ok, type Result } from "../domain/result.js";
 import type { TrackerAdapter } from "./adapter.js";
 import { createAsanaTracker } from "./asana/adapter.js";
 import type { TrackerFactory, TrackerFactoryDeps } from "./factory.js";
+import { createGithubTracker } from "./github/adapter.js";
+import { createGitlabTracker } from "./gitlab/adapter.js";
 import { createJiraTracker } from "./jira/adapter.js";
 import { createLinearTracker } from "./linear/index.js";
 import { createLocalTracker } from "./local/adapter.js";
@@ -16,6 +18,8 @@ export const trackerFactories: Readonly<Record<string, TrackerFactory>> = {
   linear: createLinearTracker,
   jira: createJiraTracker,
   asana: createAsanaTracker,
+  github: createGithubTracker,
+  gitlab: createGitlabTracker,
 };
 
 /** Builds the configured tracker adapter, or `unsupported_tracker_kind`. */

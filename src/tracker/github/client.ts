@@ -1,0 +1,149 @@
+import type { TrackerError } from "../../domain/errors.js";
+import { err, ok, type Result } from "../../domain/result.js";
+import type { Clock } from "../../util/clock.js";
+import { RestApi } from "../rest/api.js";
+import type { RestResponse } from "../rest/http.js";
+import type { RestToolCall } from "../rest/tool.js";
+import type { GithubTrackerSettings } from "./config.js";
+
+/** The `next` target of an RFC 8288 `Link` header, if any. */
+export function nextLink(header: string | null): string | null {
+  if (header === null) return null;
+  for (const part of header.split(",")) {
+    const match = /^<([^>]*)>(.*)$/.exec(part.trim());
+    const rel = /;\s*rel="?([^";]*)"?/.exec(match?.[2] ?? "")?.[1] ?? "";
+    if (match !== null && rel.split(/\s+/).includes("next")) return match[1] ?? null;
+  }
+  return null;
+}
+
+/** REST v3 client for one repository's issues; the token only ever goes to the configured API origin. */
+export class GithubClient {
+  readonly #settings: GithubTrackerSettings;
+  readonly #api: RestApi;
+
+  constructor(settings: GithubTrackerSettings, clock: Clock) {
+    this.#settings = settings;
+    this.#api = new RestApi({
+      provider: "GitHub",
+      apiUrl: settings.apiUrl,
+      headers: {
+        Accept: "application/vnd.github+json",
+        Authorization: `Bearer ${settings.token}`,
+        "X-GitHub-Api-Version": "2022-11-28",
+        "User-Agent": "symphony-ts",
+      },
+      timeoutMs: settings.timeoutMs,
+      signals: { remainingHeader: "x-ratelimit-remaining", resetHeader: "x-ratelimit-reset" },
+      rateHeaders: {
+        limit: "x-ratelimit-limit",
+        remaining: "x-ratelimit-remaining",
+        used: "x-ratelimit-used",
+        reset: "x-ratelimit-reset",
+        resource: "x-ratelimit-resource",
+      },
+      clock,
+    });
+  }
+
+  /** `/repos/<owner>/<repo>`, the prefix of every in-scope path. */
+  get repoPath(): string {
+    return `/repos/${encodeURIComponent(this.#settings.owner)}/${encodeURIComponent(this.#settings.repo)}`;
+  }
+
+  /** Latest `x-ratelimit-*` figures seen on any response. */
+  rateLimits(): Readonly<Record<string, number | string>> | null {
+    return this.#api.rateLimits();
+  }
+
+  /** Every issue (and pull request) in `state`, oldest first, following `Link: rel="next"` pages. */
+  async listIssues(
+    state: "open" | "closed" | "all",
+    signal: AbortSignal,
+  ): Promise<Result<unknown[], TrackerError>> {
+    const first = this.#api.url(`${this.repoPath}/issues`);
+    first.search = new URLSearchParams({
+      state,
+      sort: "created",
+      direction: "asc",
+      per_page: String(this.#settings.pageSize),
+    }).toString();
+    const items: unknown[] = [];
+    const seen = new Set<string>();
+    let url: URL | null = first;
+    for (let page = 1; url !== null; page += 1) {
+      if (page > this.#settings.maxPages) {
+        return err(pagination(`stopped after ${this.#settings.maxPages} pages (provider.max_pages)`));
+      }
+      seen.add(url.href);
+      const response = await this.#api.request("GET", url, signal);
+      if (!response.ok) return response;
+      const body = response.value.json;
+      if (!Array.isArray(body)) {
+        return err(shape(`issue list page ${page} is not a JSON array`, response.value.status));
+      }
+      items.push(...body);
+      const next = nextLink(response.value.headers.get("link"));
+      if (next === null) break;
+      let nextUrl: URL;
+      try {
+        nextUrl = new URL(next, first);
+      } catch {
+        return err(pagination(`unparseable next link ${JSON.stringify(next)}`));
+      }
+      if (nextUrl.origin !== this.#api.origin || nextUrl.pathname !== first.pathname) {
+        return err(
+          pagination(`next link leaves the repository's issue list: ${nextUrl.origin}${nextUrl.pathname}`),
+        );
+      }
+      if (seen.has(nextUrl.href))
+        return err(pagination(`next link repeats a page already read (${nextUrl.search})`));
+      url = nextUrl;
+    }
+    return ok(items);
+  }
+
+  /** One issue by number; null when it is gone, hidden or transferred out of the repository (404/410/301). */
+  async getIssue(number: number, signal: AbortSignal): Promise<Result<unknown | null, TrackerError>> {
+    const response = await this.#api.send(
+      "GET",
+      this.#api.url(`${this.repoPath}/issues/${number}`),
+      undefined,
+      signal,
+    );
+    if (!response.ok) return response;
+    const { status, json } = response.value;
+    // 301: transferred to another repository, which is outside the configured scope (the redirect is not followed)
+    if (status === 404 || status === 410 || status === 301) return ok(null);
+    if (status < 200 || status >= 300) return err(this.#api.statusError(response.value));
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+      return err(shape(`issue ${number} is not a JSON object`, status));
+    }
+    return ok(json);
+  }
+
+  /** Aborts in-flight requests; later calls fail. */
+  close(): void {
+    this.#api.close();
+  }
+
+  /** Sends a validated `github_api` call (any status is a response). */
+  async sendToolCall(call: RestToolCall, signal: AbortSignal): Promise<Result<RestResponse, TrackerError>> {
+    const url = this.#api.url(call.pathname);
+    url.search = call.query.toString();
+    return this.#api.send(call.method, url, call.body, signal);
+  }
+}
+
+function pagination(message: string): TrackerError {
+  return { category: "tracker_pagination", message: `GitHub paging failed: ${message}`, retryable: true };
+}
+
+function shape(message: string, status: number): TrackerError {
+  return {
+    category: "tracker_response",
+    message: `GitHub response malformed: ${message}`,
+    retryable: true,
+    status,
+  };
+}

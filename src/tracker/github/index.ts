@@ -1,0 +1,2 @@
+export { createGithubTracker, GithubTracker } from "./adapter.js";
+export { type GithubTrackerSettings, parseGithubProvider } from "./config.js";

@@ -1,0 +1,146 @@
+import type { AgentToolSpec, ToolResult } from "../../domain/agent-event.js";
+import type { TrackerError } from "../../domain/errors.js";
+import { type Issue, normaliseState } from "../../domain/issue.js";
+import { err, ok, type Result } from "../../domain/result.js";
+import type { Logger } from "../../observability/logger.js";
+import type { Clock } from "../../util/clock.js";
+import type { ToolContext, TrackerAdapter } from "../adapter.js";
+import type { TrackerFactory } from "../factory.js";
+import { executeRestTool, type RestToolOptions } from "../rest/tool.js";
+import { GitlabClient } from "./client.js";
+import type { GitlabTrackerSettings } from "./config.js";
+import { normaliseGitlabIssue } from "./normalise.js";
+import { gitlabToolOptions, gitlabToolSpec } from "./tools.js";
+
+/** GitLab Issues of one project (REST v4); states `opened`/`closed`. */
+export class GitlabTracker implements TrackerAdapter {
+  readonly kind = "gitlab";
+  readonly #settings: GitlabTrackerSettings;
+  readonly #client: GitlabClient;
+  readonly #logger: Logger;
+  readonly #tool: RestToolOptions;
+  readonly #spec: AgentToolSpec;
+  readonly #reported = new Set<string>();
+
+  constructor(settings: GitlabTrackerSettings, logger: Logger, clock: Clock) {
+    this.#settings = settings;
+    this.#client = new GitlabClient(settings, clock);
+    this.#logger = logger;
+    this.#tool = gitlabToolOptions(settings.projectPath);
+    this.#spec = gitlabToolSpec(settings.projectPath);
+  }
+
+  async fetchIssuesByStates(
+    states: readonly string[],
+    signal: AbortSignal,
+  ): Promise<Result<Issue[], TrackerError>> {
+    const wanted = new Set(states.map(normaliseState));
+    const opened = wanted.has("opened");
+    const closed = wanted.has("closed");
+    if (!opened && !closed) return ok([]); // no request: nothing GitLab holds can match
+    const listed = await this.#client.listIssues(
+      opened && closed ? "all" : opened ? "opened" : "closed",
+      signal,
+    );
+    if (!listed.ok) return listed;
+    const out: Issue[] = [];
+    const seen = new Set<string>();
+    for (const raw of listed.value) {
+      const issue = normaliseGitlabIssue(raw, this.#settings.projectPath);
+      if (issue === null) {
+        const key = JSON.stringify(iidOf(raw));
+        // reported once per record, not on every poll
+        if (!this.#reported.has(key)) {
+          this.#reported.add(key);
+          this.#logger.warn("skipping malformed GitLab issue", { tracker: "gitlab", iid: iidOf(raw) });
+        }
+        continue;
+      }
+      // offset pages can repeat an item that moved between reads
+      if (seen.has(issue.id) || !wanted.has(normaliseState(issue.state))) continue;
+      seen.add(issue.id);
+      out.push(issue);
+    }
+    return ok(out);
+  }
+
+  async fetchIssuesByIds(
+    ids: readonly string[],
+    signal: AbortSignal,
+  ): Promise<Result<Issue[], TrackerError>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return ok([]);
+    const iids: number[] = [];
+    for (const id of unique) {
+      const n = /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : Number.NaN;
+      if (!Number.isSafeInteger(n)) {
+        return err({
+          category: "tracker_request",
+          message: `not a GitLab issue iid: ${JSON.stringify(id)}`,
+          retryable: false,
+        });
+      }
+      iids.push(n);
+    }
+    const listed = await this.#client.issuesByIids(iids, signal);
+    if (!listed.ok) return listed;
+    const byId = new Map<string, Issue>();
+    for (const raw of listed.value) {
+      const issue = normaliseGitlabIssue(raw, this.#settings.projectPath);
+      if (issue === null) {
+        return err({
+          category: "tracker_response",
+          message: `GitLab response malformed: an issue in the refresh lacks iid, title or state (iid ${iidOf(raw)})`,
+          retryable: true,
+        });
+      }
+      byId.set(issue.id, issue);
+    }
+    // request order; iids GitLab did not return are no longer visible and are omitted
+    return ok(unique.flatMap((id) => byId.get(id) ?? []));
+  }
+
+  toolSpecs(): readonly AgentToolSpec[] {
+    return [this.#spec];
+  }
+
+  async executeTool(name: string, args: unknown, context: ToolContext): Promise<ToolResult> {
+    if (name !== this.#spec.name) {
+      return {
+        success: false,
+        output: {
+          error: { message: `Unsupported tool: ${JSON.stringify(name)}.`, supportedTools: [this.#spec.name] },
+        },
+      };
+    }
+    return executeRestTool(args, this.#tool, context, (call, signal) =>
+      this.#client.sendToolCall(call, signal),
+    );
+  }
+
+  secretEnvNames(): readonly string[] {
+    return this.#settings.secretEnvNames;
+  }
+
+  rateLimits(): Readonly<Record<string, unknown>> | null {
+    return this.#client.rateLimits();
+  }
+
+  async close(): Promise<void> {
+    this.#client.close();
+  }
+}
+
+function iidOf(raw: unknown): number | null {
+  if (typeof raw !== "object" || raw === null) return null;
+  const n = (raw as { iid?: unknown }).iid;
+  return typeof n === "number" ? n : null;
+}
+
+/** Builds the GitLab tracker from the parsed `tracker.provider` settings. */
+export const createGitlabTracker: TrackerFactory = (config, deps) =>
+  new GitlabTracker(
+    config.tracker.provider as unknown as GitlabTrackerSettings,
+    deps.logger.child({ tracker: "gitlab" }),
+    deps.clock,
+  );

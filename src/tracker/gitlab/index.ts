@@ -1,0 +1,2 @@
+export { createGitlabTracker, GitlabTracker } from "./adapter.js";
+export { type GitlabTrackerSettings, parseGitlabProvider } from "./config.js";
