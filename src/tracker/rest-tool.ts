@@ -1,6 +1,6 @@
 import type { AgentToolSpec, ToolResult } from "../domain/agent-event.js";
 import type { TrackerError } from "../domain/errors.js";
-import type { JsonReply } from "./http-json.js";
+import type { ProviderReply } from "./rest-errors.js";
 
 /** HTTP methods the raw REST tools accept (no PATCH: neither Jira v3 nor Asana use it). */
 export const REST_TOOL_METHODS = ["GET", "POST", "PUT", "DELETE"] as const;
@@ -107,7 +107,7 @@ export function parseRestToolArgs(
 }
 
 /** The tool result for a reply: `{status, body}`, success only for 2xx. */
-export function restToolResult(reply: JsonReply): ToolResult {
+export function restToolResult(reply: ProviderReply): ToolResult {
   return {
     success: reply.status >= 200 && reply.status < 300,
     output: { status: reply.status, body: reply.body },

@@ -6,7 +6,7 @@ import type { Logger } from "../../observability/logger.js";
 import type { Clock } from "../../util/clock.js";
 import type { ToolContext, TrackerAdapter } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
-import { paginationError, responseError } from "../http-json.js";
+import { paginationError, responseError } from "../rest-errors.js";
 import { AsanaClient } from "./client.js";
 import type { AsanaTrackerSettings } from "./config.js";
 import { type AsanaRecord, normaliseAsanaTask } from "./normalise.js";
@@ -133,7 +133,9 @@ export class AsanaTracker implements TrackerAdapter {
     return this.#client.rateLimits();
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.#client.close();
+  }
 
   async #refreshOne(gid: string, signal: AbortSignal): Promise<Result<Issue | null, TrackerError>> {
     const reply = await this.#client.task(gid, signal);

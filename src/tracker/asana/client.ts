@@ -1,17 +1,10 @@
 import type { TrackerError } from "../../domain/errors.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Clock } from "../../util/clock.js";
-import {
-  type JsonReply,
-  pickHeaders,
-  RateLimitCooldown,
-  responseError,
-  sendJson,
-  statusError,
-} from "../http-json.js";
+import { RestApi } from "../rest/api.js";
+import { type ProviderReply, replyOf, responseError, statusError } from "../rest-errors.js";
 import type { RestToolMethod } from "../rest-tool.js";
 import type { AsanaTrackerSettings } from "./config.js";
-
 /** Task fields requested on every read. */
 export const ASANA_TASK_FIELDS = [
   "gid",
@@ -29,8 +22,11 @@ export const ASANA_TASK_FIELDS = [
   "modified_at",
 ].join(",");
 
-/** Rate-limit related headers Asana sends; kept for the dashboard. */
-export const ASANA_RATE_LIMIT_HEADERS = ["retry-after", "x-asana-request-cost"] as const;
+/** Rate-limit related headers Asana sends (dashboard key → header); kept for the dashboard. */
+export const ASANA_RATE_LIMIT_HEADERS: Readonly<Record<string, string>> = {
+  retryAfter: "retry-after",
+  requestCost: "x-asana-request-cost",
+};
 
 /** A 2xx Asana reply: the envelope's `data` and `next_page`, or a 404. */
 export type AsanaRead =
@@ -38,19 +34,27 @@ export type AsanaRead =
   | { readonly kind: "not_found" };
 
 /**
- * HTTP to the Asana API with a bearer token, sent only to the configured endpoint. Returns 2xx JSON
- * envelopes or typed errors, and remembers the latest rate-limit headers.
+ * HTTP to the Asana API with a bearer token, over the shared {@link RestApi} (token only to the
+ * configured origin, timeouts on the injected clock, 429 cooldown). Returns 2xx envelopes or typed errors.
  */
 export class AsanaClient {
   readonly #settings: AsanaTrackerSettings;
   readonly #clock: Clock;
-  readonly #cooldown: RateLimitCooldown;
-  #rateLimits: Record<string, string> | null = null;
+  readonly #api: RestApi;
 
   constructor(settings: AsanaTrackerSettings, clock: Clock) {
     this.#settings = settings;
     this.#clock = clock;
-    this.#cooldown = new RateLimitCooldown(clock);
+    this.#api = new RestApi({
+      provider: "Asana",
+      apiUrl: settings.endpoint,
+      headers: { Accept: "application/json", Authorization: `Bearer ${settings.apiKey}` },
+      timeoutMs: settings.timeoutMs,
+      // Asana sends no remaining/reset headers; these names never match, so only 429 means "limited"
+      signals: { remainingHeader: "x-symphony-none", resetHeader: "x-symphony-none" },
+      rateHeaders: ASANA_RATE_LIMIT_HEADERS,
+      clock,
+    });
   }
 
   /** One page of the project's tasks (`offset` from the previous page's `next_page`). */
@@ -81,30 +85,21 @@ export class AsanaClient {
     query: ReadonlyArray<readonly [string, string]>,
     body: unknown,
     signal: AbortSignal,
-  ): Promise<Result<JsonReply, TrackerError>> {
-    const url = new URL(`${this.#settings.endpoint}${path}`);
+  ): Promise<Result<ProviderReply, TrackerError>> {
+    const url = this.#api.url(path);
     for (const [k, v] of query) url.searchParams.append(k, v);
-    const reply = await sendJson(
-      {
-        url: url.href,
-        method,
-        headers: { authorization: `Bearer ${this.#settings.apiKey}` },
-        ...(body === undefined ? {} : { body }),
-        timeoutMs: this.#settings.timeoutMs,
-        signal,
-      },
-      "Asana",
-    );
-    // Asana sends these only when throttling, so every reply replaces the last figures (null clears).
-    if (reply.ok) this.#rateLimits = pickHeaders(reply.value.headers, ASANA_RATE_LIMIT_HEADERS);
-    return reply;
+    const sent = await this.#api.send(method, url, body, signal);
+    return sent.ok ? ok(replyOf(sent.value)) : sent;
   }
 
-  /** The latest rate-limit headers seen, plus `limitedUntil` (epoch ms) during a 429 cooldown; or null. */
+  /** The latest rate-limit headers seen, or null. */
   rateLimits(): Readonly<Record<string, unknown>> | null {
-    const until = this.#cooldown.until();
-    if (until === null) return this.#rateLimits;
-    return { ...this.#rateLimits, limitedUntil: until };
+    return this.#api.rateLimits();
+  }
+
+  /** Aborts in-flight requests; later calls fail with `tracker_request`. */
+  close(): void {
+    this.#api.close();
   }
 
   async #read(
@@ -113,17 +108,12 @@ export class AsanaClient {
     what: string,
     signal: AbortSignal,
   ): Promise<Result<AsanaRead, TrackerError>> {
-    const cooling = this.#cooldown.check("Asana", what);
-    if (cooling !== null) return err(cooling);
     const sent = await this.raw("GET", path, query, undefined, signal);
     if (!sent.ok) return sent;
     const reply = sent.value;
     if (reply.status === 404) return ok({ kind: "not_found" });
-    if (reply.status < 200 || reply.status >= 300) {
-      const error = statusError(reply, "Asana", what, this.#clock.now());
-      this.#cooldown.note(error);
-      return err(error);
-    }
+    if (reply.status < 200 || reply.status >= 300)
+      return err(statusError(reply, "Asana", what, this.#clock.now()));
     if (!reply.json || typeof reply.body !== "object" || reply.body === null || Array.isArray(reply.body)) {
       return err(responseError("Asana", what, "the response body is not a JSON object"));
     }

@@ -6,7 +6,7 @@ import type { Logger } from "../../observability/logger.js";
 import type { Clock } from "../../util/clock.js";
 import type { ToolContext, TrackerAdapter } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
-import { paginationError, responseError } from "../http-json.js";
+import { paginationError, responseError } from "../rest-errors.js";
 import { JiraClient } from "./client.js";
 import type { JiraTrackerSettings } from "./config.js";
 import { statesJql } from "./jql.js";
@@ -163,7 +163,9 @@ export class JiraTracker implements TrackerAdapter {
     return this.#client.rateLimits();
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.#client.close();
+  }
 
   #reportMalformed(id: string | null, reason: string): void {
     // once per issue and reason, not on every poll

@@ -1,26 +1,20 @@
 import type { TrackerError } from "../../domain/errors.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Clock } from "../../util/clock.js";
-import {
-  type JsonReply,
-  pickHeaders,
-  RateLimitCooldown,
-  responseError,
-  sendJson,
-  statusError,
-} from "../http-json.js";
+import { RestApi } from "../rest/api.js";
+import { type ProviderReply, replyOf, responseError, statusError } from "../rest-errors.js";
 import type { RestToolMethod } from "../rest-tool.js";
 import type { JiraTrackerSettings } from "./config.js";
 
-/** Rate-limit headers Jira Cloud sends; kept for the dashboard. */
-export const JIRA_RATE_LIMIT_HEADERS = [
-  "x-ratelimit-limit",
-  "x-ratelimit-remaining",
-  "x-ratelimit-reset",
-  "x-ratelimit-nearlimit",
-  "ratelimit-reason",
-  "retry-after",
-] as const;
+/** Rate-limit headers Jira Cloud sends (dashboard key → header); kept for the dashboard. */
+export const JIRA_RATE_LIMIT_HEADERS: Readonly<Record<string, string>> = {
+  limit: "x-ratelimit-limit",
+  remaining: "x-ratelimit-remaining",
+  reset: "x-ratelimit-reset",
+  nearLimit: "x-ratelimit-nearlimit",
+  reason: "ratelimit-reason",
+  retryAfter: "retry-after",
+};
 
 /** The body of one `POST /rest/api/3/search/jql` page request. */
 export interface JqlSearchRequest {
@@ -31,26 +25,32 @@ export interface JqlSearchRequest {
 }
 
 /**
- * HTTP to one Jira Cloud site with Basic auth. Sends the credential only to the configured
- * `base_url`; returns 2xx JSON bodies or typed errors, and remembers the latest rate-limit headers.
+ * HTTP to one Jira Cloud site with Basic auth, over the shared {@link RestApi} (credentials only to the
+ * configured origin, timeouts on the injected clock, 429 cooldown). Returns 2xx JSON bodies or typed errors.
  */
 export class JiraClient {
-  readonly #settings: JiraTrackerSettings;
   readonly #clock: Clock;
-  readonly #auth: string;
-  readonly #cooldown: RateLimitCooldown;
-  #rateLimits: Record<string, string> | null = null;
+  readonly #api: RestApi;
 
   constructor(settings: JiraTrackerSettings, clock: Clock) {
-    this.#settings = settings;
     this.#clock = clock;
-    this.#cooldown = new RateLimitCooldown(clock);
-    this.#auth = `Basic ${Buffer.from(`${settings.email}:${settings.apiToken}`).toString("base64")}`;
+    this.#api = new RestApi({
+      provider: "Jira",
+      apiUrl: settings.baseUrl,
+      headers: {
+        Accept: "application/json",
+        Authorization: `Basic ${Buffer.from(`${settings.email}:${settings.apiToken}`).toString("base64")}`,
+      },
+      timeoutMs: settings.timeoutMs,
+      signals: { remainingHeader: "x-ratelimit-remaining", resetHeader: "x-ratelimit-reset" },
+      rateHeaders: JIRA_RATE_LIMIT_HEADERS,
+      clock,
+    });
   }
 
   /** One page of an enhanced JQL search. */
   searchJql(request: JqlSearchRequest, signal: AbortSignal): Promise<Result<unknown, TrackerError>> {
-    return this.#json("POST", "/rest/api/3/search/jql", request, "search/jql", signal);
+    return this.#json("/rest/api/3/search/jql", request, "search/jql", signal);
   }
 
   /** Up to 100 issues by id or key (`issueErrors` lists the ones not visible). */
@@ -60,7 +60,6 @@ export class JiraClient {
     signal: AbortSignal,
   ): Promise<Result<unknown, TrackerError>> {
     return this.#json(
-      "POST",
       "/rest/api/3/issue/bulkfetch",
       { issueIdsOrKeys: ids, fields },
       "issue/bulkfetch",
@@ -75,56 +74,38 @@ export class JiraClient {
     query: ReadonlyArray<readonly [string, string]>,
     body: unknown,
     signal: AbortSignal,
-  ): Promise<Result<JsonReply, TrackerError>> {
-    const url = new URL(`${this.#settings.baseUrl}${path}`);
+  ): Promise<Result<ProviderReply, TrackerError>> {
+    const url = this.#api.url(path);
     for (const [k, v] of query) url.searchParams.append(k, v);
-    const reply = await sendJson(
-      {
-        url: url.href,
-        method,
-        headers: { authorization: this.#auth },
-        ...(body === undefined ? {} : { body }),
-        timeoutMs: this.#settings.timeoutMs,
-        signal,
-      },
-      "Jira",
-    );
-    if (reply.ok) this.#remember(reply.value.headers);
-    return reply;
+    const sent = await this.#api.send(method, url, body, signal);
+    return sent.ok ? ok(replyOf(sent.value)) : sent;
   }
 
-  /** The latest rate-limit headers seen, plus `limitedUntil` (epoch ms) during a 429 cooldown; or null. */
+  /** The latest rate-limit headers seen, or null. */
   rateLimits(): Readonly<Record<string, unknown>> | null {
-    const until = this.#cooldown.until();
-    if (until === null) return this.#rateLimits;
-    return { ...this.#rateLimits, limitedUntil: until };
+    return this.#api.rateLimits();
+  }
+
+  /** Aborts in-flight requests; later calls fail with `tracker_request`. */
+  close(): void {
+    this.#api.close();
   }
 
   async #json(
-    method: "POST",
     path: string,
     body: unknown,
     what: string,
     signal: AbortSignal,
   ): Promise<Result<unknown, TrackerError>> {
-    const cooling = this.#cooldown.check("Jira", what);
-    if (cooling !== null) return err(cooling);
-    const sent = await this.raw(method, path, [], body, signal);
+    const sent = await this.raw("POST", path, [], body, signal);
     if (!sent.ok) return sent;
     const reply = sent.value;
     if (reply.status < 200 || reply.status >= 300) {
-      const error = statusError(reply, "Jira", what, this.#clock.now(), "x-ratelimit-reset");
-      this.#cooldown.note(error);
-      return err(error);
+      return err(statusError(reply, "Jira", what, this.#clock.now(), "x-ratelimit-reset"));
     }
     if (!reply.json || typeof reply.body !== "object" || reply.body === null) {
       return err(responseError("Jira", what, "the response body is not a JSON object"));
     }
     return ok(reply.body);
-  }
-
-  #remember(headers: Headers): void {
-    const picked = pickHeaders(headers, JIRA_RATE_LIMIT_HEADERS);
-    if (picked !== null) this.#rateLimits = picked;
   }
 }

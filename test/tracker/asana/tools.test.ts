@@ -108,7 +108,7 @@ describe("asana_api tool", () => {
     expect(result).toEqual({
       success: false,
       output: {
-        error: { kind: "tracker_request", message: expect.stringContaining("GET /api/1.0/users/me failed") },
+        error: { kind: "tracker_request", message: expect.stringContaining("Asana request failed") },
       },
     });
   });

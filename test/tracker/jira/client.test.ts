@@ -78,17 +78,18 @@ describe("Jira client: error mapping through the adapter (spec 17.3)", () => {
       retryAfterMs: 7_000,
       status: 429,
     });
-    expect(t.rateLimits()).toMatchObject({
-      "retry-after": "7",
-      "ratelimit-reason": "jira-burst-based",
-      limitedUntil: clock.now() + 7_000,
+    expect(t.rateLimits()).toEqual({
+      limit: 1000,
+      remaining: 999,
+      retryAfter: 7,
+      reason: "jira-burst-based",
     });
     const cooling = await t.fetchIssuesByIds(["1"], signal);
     expect(!cooling.ok && cooling.error.category).toBe("tracker_rate_limited");
     expect(server.requests).toHaveLength(1);
     clock.advance(7_000);
     expect((await t.fetchIssuesByStates(["To Do"], signal)).ok).toBe(true);
-    expect(t.rateLimits()).toEqual({ "x-ratelimit-limit": "1000", "x-ratelimit-remaining": "998" });
+    expect(t.rateLimits()).toEqual({ limit: 1000, remaining: 998 });
   });
 
   it("X-RateLimit-Reset sets the wait when Retry-After is absent", async () => {

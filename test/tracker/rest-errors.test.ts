@@ -1,7 +1,9 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { pickHeaders, retryAfterMs, sendJson, statusError } from "../../src/tracker/http-json.js";
+import { RestApi } from "../../src/tracker/rest/api.js";
+import { retryAfterMs, statusError } from "../../src/tracker/rest-errors.js";
+import { systemClock } from "../../src/util/clock.js";
 
 const now = Date.parse("2026-01-01T00:00:00Z");
 
@@ -48,17 +50,9 @@ describe("REST error mapping helpers", () => {
       message: "Asana answered HTTP 503 on task: busy now",
     });
   });
-
-  it("pickHeaders keeps only the named headers present, or null", () => {
-    const headers = new Headers({ "x-ratelimit-remaining": "9", other: "x" });
-    expect(pickHeaders(headers, ["x-ratelimit-remaining", "retry-after"])).toEqual({
-      "x-ratelimit-remaining": "9",
-    });
-    expect(pickHeaders(headers, ["retry-after"])).toBeNull();
-  });
 });
 
-describe("sendJson", () => {
+describe("REST transport used by the Jira and Asana clients", () => {
   it("does not follow redirects, so the credential never reaches another host", async () => {
     const seen: Array<string | undefined> = [];
     const other = createServer((req, res) => {
@@ -72,17 +66,17 @@ describe("sendJson", () => {
     });
     await new Promise<void>((r) => redirector.listen(0, "127.0.0.1", r));
     try {
-      const reply = await sendJson(
-        {
-          url: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/rest/api/3/search/jql`,
-          method: "POST",
-          headers: { authorization: "Basic c2VjcmV0" },
-          body: {},
-          timeoutMs: 2_000,
-          signal: new AbortController().signal,
-        },
-        "Jira",
-      );
+      const api = new RestApi({
+        provider: "Jira",
+        apiUrl: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`,
+        headers: { Authorization: "Basic c2VjcmV0" },
+        timeoutMs: 2_000,
+        signals: { remainingHeader: "x-ratelimit-remaining", resetHeader: "x-ratelimit-reset" },
+        rateHeaders: {},
+        clock: systemClock,
+      });
+      const url = api.url("/rest/api/3/search/jql");
+      const reply = await api.send("POST", url, {}, new AbortController().signal);
       expect(reply.ok && reply.value.status).toBe(302);
       expect(seen).toEqual([]);
     } finally {
