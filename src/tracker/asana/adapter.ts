@@ -6,11 +6,12 @@ import type { Logger } from "../../observability/logger.js";
 import type { Clock } from "../../util/clock.js";
 import type { ToolContext, TrackerAdapter } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
+import { executeRestTool } from "../rest/tool.js";
 import { paginationError, responseError } from "../rest-errors.js";
 import { AsanaClient } from "./client.js";
 import type { AsanaTrackerSettings } from "./config.js";
 import { type AsanaRecord, normaliseAsanaTask } from "./normalise.js";
-import { ASANA_API_TOOL, executeAsanaApi } from "./tools.js";
+import { ASANA_API_OPTIONS, ASANA_API_TOOL } from "./tools.js";
 
 /** Stops a runaway offset loop (500 pages of 100 tasks). */
 export const ASANA_MAX_PAGES = 500;
@@ -122,7 +123,9 @@ export class AsanaTracker implements TrackerAdapter {
     if (name !== ASANA_API_TOOL.name) {
       return { success: false, output: { error: { message: `Unsupported tool: ${JSON.stringify(name)}.` } } };
     }
-    return executeAsanaApi(this.#client, args, context.signal);
+    return executeRestTool(args, ASANA_API_OPTIONS, context, (call, signal) =>
+      this.#client.sendCall(call, signal),
+    );
   }
 
   secretEnvNames(): readonly string[] {

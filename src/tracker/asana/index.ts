@@ -3,4 +3,4 @@ export { ASANA_TASK_FIELDS, AsanaClient } from "./client.js";
 export type { AsanaTrackerSettings } from "./config.js";
 export { parseAsanaProvider } from "./config.js";
 export { normaliseAsanaTask, parseAsanaTime } from "./normalise.js";
-export { ASANA_API_TOOL, executeAsanaApi } from "./tools.js";
+export { ASANA_API_OPTIONS, ASANA_API_TOOL } from "./tools.js";

@@ -1,32 +1,24 @@
-import type { AgentToolSpec, ToolResult } from "../../domain/agent-event.js";
-import {
-  parseRestToolArgs,
-  refusalResult,
-  restToolResult,
-  restToolSpec,
-  transportFailureResult,
-} from "../rest-tool.js";
-import type { AsanaClient } from "./client.js";
+import type { AgentToolSpec } from "../../domain/agent-event.js";
+import { type RestToolOptions, restToolSpec } from "../rest/tool.js";
+
+/**
+ * `asana_api` options: any path under the API root. Asana addresses tasks, sections and stories by gid
+ * alone, so a path cannot be tied to the project; the token's access is the boundary.
+ */
+export const ASANA_API_OPTIONS: RestToolOptions = {
+  name: "asana_api",
+  provider: "Asana",
+  methods: ["GET", "POST", "PUT", "DELETE"],
+  queryKey: "query",
+  scopeHint: "the Asana API root (/tasks/..., /sections/..., /projects/...)",
+  checkScope: () => null,
+};
 
 /** The one provider-native tool: raw Asana REST 1.0 with Symphony's token. */
 export const ASANA_API_TOOL: AgentToolSpec = restToolSpec(
-  "asana_api",
+  ASANA_API_OPTIONS,
   "Call the Asana REST API (1.0) with Symphony's token (you never see it). Paths are relative to the API root, " +
     'e.g. POST /tasks/{gid}/stories {"data":{"text":"…"}} to comment, POST /sections/{gid}/addTask ' +
     '{"data":{"task":"{gid}"}} to move the task, GET /projects/{gid}/sections to list sections. ' +
     "Returns {status, body}; success means HTTP 2xx.",
-  "Path relative to the API root, starting with `/`, without a query string (use `query`).",
 );
-
-/** Executes one `asana_api` call; never throws. */
-export async function executeAsanaApi(
-  client: AsanaClient,
-  args: unknown,
-  signal: AbortSignal,
-): Promise<ToolResult> {
-  const call = parseRestToolArgs(args, "asana_api", "/");
-  if ("kind" in call) return refusalResult(call);
-  const reply = await client.raw(call.method, call.path, call.query, call.body, signal);
-  if (!reply.ok) return transportFailureResult(reply.error);
-  return restToolResult(reply.value);
-}

@@ -6,12 +6,13 @@ import type { Logger } from "../../observability/logger.js";
 import type { Clock } from "../../util/clock.js";
 import type { ToolContext, TrackerAdapter } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
+import { executeRestTool } from "../rest/tool.js";
 import { paginationError, responseError } from "../rest-errors.js";
 import { JiraClient } from "./client.js";
 import type { JiraTrackerSettings } from "./config.js";
 import { statesJql } from "./jql.js";
 import { JIRA_FIELDS, type JiraNormaliseContext, normaliseJiraIssue } from "./normalise.js";
-import { executeJiraRest, JIRA_REST_TOOL } from "./tools.js";
+import { JIRA_REST_OPTIONS, JIRA_REST_TOOL } from "./tools.js";
 
 /** Stops a runaway cursor loop: 200 pages of 100 issues is far beyond any candidate list. */
 export const JIRA_MAX_PAGES = 200;
@@ -152,7 +153,9 @@ export class JiraTracker implements TrackerAdapter {
     if (name !== JIRA_REST_TOOL.name) {
       return { success: false, output: { error: { message: `Unsupported tool: ${JSON.stringify(name)}.` } } };
     }
-    return executeJiraRest(this.#client, args, context.signal);
+    return executeRestTool(args, JIRA_REST_OPTIONS, context, (call, signal) =>
+      this.#client.sendCall(call, signal),
+    );
   }
 
   secretEnvNames(): readonly string[] {

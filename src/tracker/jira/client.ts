@@ -2,8 +2,9 @@ import type { TrackerError } from "../../domain/errors.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Clock } from "../../util/clock.js";
 import { RestApi } from "../rest/api.js";
+import type { RestResponse } from "../rest/http.js";
+import type { RestToolCall } from "../rest/tool.js";
 import { type ProviderReply, replyOf, responseError, statusError } from "../rest-errors.js";
-import type { RestToolMethod } from "../rest-tool.js";
 import type { JiraTrackerSettings } from "./config.js";
 
 /** Rate-limit headers Jira Cloud sends (dashboard key → header); kept for the dashboard. */
@@ -67,18 +68,11 @@ export class JiraClient {
     );
   }
 
-  /** A raw call for the `jira_rest` tool: any status comes back as a reply. */
-  async raw(
-    method: RestToolMethod,
-    path: string,
-    query: ReadonlyArray<readonly [string, string]>,
-    body: unknown,
-    signal: AbortSignal,
-  ): Promise<Result<ProviderReply, TrackerError>> {
-    const url = this.#api.url(path);
-    for (const [k, v] of query) url.searchParams.append(k, v);
-    const sent = await this.#api.send(method, url, body, signal);
-    return sent.ok ? ok(replyOf(sent.value)) : sent;
+  /** Sends one validated tool call with the configured auth; any HTTP status comes back as a response. */
+  sendCall(call: RestToolCall, signal: AbortSignal): Promise<Result<RestResponse, TrackerError>> {
+    const url = this.#api.url(call.pathname);
+    for (const [k, v] of call.query) url.searchParams.append(k, v);
+    return this.#api.send(call.method, url, call.body, signal);
   }
 
   /** The latest rate-limit headers seen, or null. */
@@ -97,7 +91,7 @@ export class JiraClient {
     what: string,
     signal: AbortSignal,
   ): Promise<Result<unknown, TrackerError>> {
-    const sent = await this.raw("POST", path, [], body, signal);
+    const sent = await this.#raw("POST", path, [], body, signal);
     if (!sent.ok) return sent;
     const reply = sent.value;
     if (reply.status < 200 || reply.status >= 300) {
@@ -107,5 +101,18 @@ export class JiraClient {
       return err(responseError("Jira", what, "the response body is not a JSON object"));
     }
     return ok(reply.body);
+  }
+
+  async #raw(
+    method: string,
+    path: string,
+    query: ReadonlyArray<readonly [string, string]>,
+    body: unknown,
+    signal: AbortSignal,
+  ): Promise<Result<ProviderReply, TrackerError>> {
+    const url = this.#api.url(path);
+    for (const [k, v] of query) url.searchParams.append(k, v);
+    const sent = await this.#api.send(method, url, body, signal);
+    return sent.ok ? ok(replyOf(sent.value)) : sent;
   }
 }

@@ -86,11 +86,7 @@ describe("asana_api tool", () => {
   it.each([
     ["an absolute URL", { method: "GET", path: "https://evil.test/tasks/1" }, "invalid_input"],
     ["a path without a leading /", { method: "GET", path: "tasks/1" }, "invalid_input"],
-    [
-      "dot segments climbing out of the API root",
-      { method: "GET", path: "/../../admin" },
-      "path_out_of_scope",
-    ],
+    ["dot segments climbing out of the API root", { method: "GET", path: "/../../admin" }, "invalid_input"],
     ["a NUL in the path", { method: "GET", path: "/tasks/1\u0000" }, "invalid_input"],
     ["PATCH", { method: "PATCH", path: "/tasks/1" }, "invalid_input"],
     ["a missing method", { path: "/tasks/1" }, "invalid_input"],
@@ -105,7 +101,7 @@ describe("asana_api tool", () => {
   it("a transport failure is a structured result, never a throw", async () => {
     await server.close();
     const result = await call({ method: "GET", path: "/users/me" });
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       success: false,
       output: {
         error: { kind: "tracker_request", message: expect.stringContaining("Asana request failed") },
