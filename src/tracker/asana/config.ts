@@ -1,13 +1,7 @@
 import { configError, type ProviderParser, showValue } from "../../config/provider.js";
 import { err, ok } from "../../domain/result.js";
 import type { WorkflowError } from "../../workflow/types.js";
-import {
-  boundedInt,
-  checkApiBaseUrl,
-  optionalString,
-  resolveField,
-  secretNames,
-} from "../provider-fields.js";
+import { optionalString, parseApiUrl, positiveInt, resolveSetting, secretNames } from "../rest/settings.js";
 
 /** Settings of the Asana tracker (`tracker.kind: asana`), secrets resolved. */
 export interface AsanaTrackerSettings {
@@ -24,24 +18,27 @@ export interface AsanaTrackerSettings {
 
 const KEY = "tracker.provider";
 const DEFAULT_ENDPOINT = "https://app.asana.com/api/1.0";
+// `project_gid` has no documented env fallback (only `$VAR`); no variable has an empty name
+const NO_FALLBACK = "";
 
 /** Parses `tracker.provider` for `kind: asana` (env fallback `ASANA_PAT`). */
 export const parseAsanaProvider: ProviderParser<AsanaTrackerSettings> = (raw, ctx) => {
   const errors: WorkflowError[] = [];
   const endpointRaw = optionalString(raw, "endpoint", errors);
   const keyRaw = optionalString(raw, "api_key", errors);
-  const projectRaw = optionalString(raw, "project_gid", errors);
-  const timeoutMs = boundedInt(raw, "timeout_ms", 30_000, 600_000, errors);
-  const pageSize = boundedInt(raw, "page_size", 100, 100, errors);
+  // a gid written without quotes is a YAML number: read it as its decimal text
+  const gid = raw.project_gid;
+  const projectRaw =
+    typeof gid === "number" && Number.isSafeInteger(gid) && gid >= 0
+      ? String(gid)
+      : optionalString(raw, "project_gid", errors);
+  const timeoutMs = positiveInt(raw, "timeout_ms", 30_000, 600_000, errors);
+  const pageSize = positiveInt(raw, "page_size", 100, 100, errors);
 
-  let endpoint = DEFAULT_ENDPOINT;
-  if (endpointRaw !== undefined) {
-    const checked = checkApiBaseUrl(endpointRaw.trim());
-    if (checked.ok) endpoint = checked.url;
-    else errors.push(configError(`${KEY}.endpoint`, `${checked.reason}, got ${showValue(endpointRaw)}`));
-  }
+  const endpoint =
+    endpointRaw === undefined ? DEFAULT_ENDPOINT : parseApiUrl(endpointRaw, `${KEY}.endpoint`, errors);
 
-  const key = resolveField(keyRaw, "ASANA_PAT", ctx.env);
+  const key = resolveSetting(keyRaw, "ASANA_PAT", ctx.env);
   if (key.value === undefined) {
     const where = key.varName === null ? "ASANA_PAT" : `$${key.varName} (or ASANA_PAT)`;
     errors.push(
@@ -49,7 +46,7 @@ export const parseAsanaProvider: ProviderParser<AsanaTrackerSettings> = (raw, ct
     );
   }
 
-  const project = resolveField(projectRaw, null, ctx.env).value ?? "";
+  const project = resolveSetting(projectRaw, NO_FALLBACK, ctx.env).value ?? "";
   if (project === "") errors.push(configError(`${KEY}.project_gid`, "is required for the Asana tracker"));
   else if (!/^\d+$/.test(project)) {
     errors.push(
@@ -59,9 +56,9 @@ export const parseAsanaProvider: ProviderParser<AsanaTrackerSettings> = (raw, ct
 
   if (errors.length > 0) return err(errors);
   return ok({
-    endpoint,
+    endpoint: endpoint as string,
     apiKey: key.value as string,
-    secretEnvNames: secretNames("ASANA_PAT", key.varName),
+    secretEnvNames: secretNames(["ASANA_PAT"], key.varName),
     projectGid: project,
     timeoutMs,
     pageSize,

@@ -1,13 +1,7 @@
 import { configError, type ProviderParser, showValue } from "../../config/provider.js";
 import { err, ok } from "../../domain/result.js";
 import type { WorkflowError } from "../../workflow/types.js";
-import {
-  boundedInt,
-  checkApiBaseUrl,
-  optionalString,
-  resolveField,
-  secretNames,
-} from "../provider-fields.js";
+import { optionalString, parseApiUrl, positiveInt, resolveSetting, secretNames } from "../rest/settings.js";
 
 /** Settings of the Jira Cloud tracker (`tracker.kind: jira`), secrets resolved. */
 export interface JiraTrackerSettings {
@@ -25,6 +19,8 @@ export interface JiraTrackerSettings {
 
 const KEY = "tracker.provider";
 const PROJECT_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
+// `project_key` has no documented env fallback (only `$VAR`); no variable has an empty name
+const NO_FALLBACK = "";
 
 /** Parses `tracker.provider` for `kind: jira` (env fallbacks `JIRA_BASE_URL`, `JIRA_EMAIL`, `JIRA_API_TOKEN`). */
 export const parseJiraProvider: ProviderParser<JiraTrackerSettings> = (raw, ctx) => {
@@ -33,22 +29,20 @@ export const parseJiraProvider: ProviderParser<JiraTrackerSettings> = (raw, ctx)
   const emailRaw = optionalString(raw, "email", errors);
   const tokenRaw = optionalString(raw, "api_token", errors);
   const projectRaw = optionalString(raw, "project_key", errors);
-  const timeoutMs = boundedInt(raw, "timeout_ms", 30_000, 600_000, errors);
-  const pageSize = boundedInt(raw, "page_size", 100, 100, errors);
+  const timeoutMs = positiveInt(raw, "timeout_ms", 30_000, 600_000, errors);
+  const pageSize = positiveInt(raw, "page_size", 100, 100, errors);
 
-  const base = resolveField(baseRaw, "JIRA_BASE_URL", ctx.env);
+  const base = resolveSetting(baseRaw, "JIRA_BASE_URL", ctx.env);
   let baseUrl = "";
   if (base.value === undefined) {
     errors.push(
       configError(`${KEY}.base_url`, "is required (or set JIRA_BASE_URL), e.g. https://acme.atlassian.net"),
     );
   } else {
-    const checked = checkApiBaseUrl(base.value);
-    if (checked.ok) baseUrl = checked.url;
-    else errors.push(configError(`${KEY}.base_url`, `${checked.reason}, got ${showValue(base.value)}`));
+    baseUrl = parseApiUrl(base.value, `${KEY}.base_url`, errors) ?? "";
   }
 
-  const email = resolveField(emailRaw, "JIRA_EMAIL", ctx.env);
+  const email = resolveSetting(emailRaw, "JIRA_EMAIL", ctx.env);
   if (email.value === undefined) {
     const where = email.varName === null ? "JIRA_EMAIL" : `$${email.varName} (or JIRA_EMAIL)`;
     errors.push(
@@ -56,7 +50,7 @@ export const parseJiraProvider: ProviderParser<JiraTrackerSettings> = (raw, ctx)
     );
   }
 
-  const token = resolveField(tokenRaw, "JIRA_API_TOKEN", ctx.env);
+  const token = resolveSetting(tokenRaw, "JIRA_API_TOKEN", ctx.env);
   if (token.value === undefined) {
     const where = token.varName === null ? "JIRA_API_TOKEN" : `$${token.varName} (or JIRA_API_TOKEN)`;
     errors.push(
@@ -64,7 +58,7 @@ export const parseJiraProvider: ProviderParser<JiraTrackerSettings> = (raw, ctx)
     );
   }
 
-  const project = resolveField(projectRaw, null, ctx.env).value ?? "";
+  const project = resolveSetting(projectRaw, NO_FALLBACK, ctx.env).value ?? "";
   if (project === "") errors.push(configError(`${KEY}.project_key`, "is required for the Jira tracker"));
   else if (!PROJECT_KEY.test(project)) {
     errors.push(
@@ -80,7 +74,7 @@ export const parseJiraProvider: ProviderParser<JiraTrackerSettings> = (raw, ctx)
     baseUrl,
     email: email.value as string,
     apiToken: token.value as string,
-    secretEnvNames: secretNames("JIRA_API_TOKEN", token.varName),
+    secretEnvNames: secretNames(["JIRA_API_TOKEN"], token.varName),
     projectKey: project,
     timeoutMs,
     pageSize,

@@ -69,7 +69,7 @@ describe("parseAsanaProvider", () => {
     [
       { project_gid: "1", endpoint: "https://app.asana.com/api/1.0#x" },
       "tracker.provider.endpoint",
-      "query or fragment",
+      "a query or a fragment",
     ],
     [{ project_gid: "1", page_size: 0 }, "tracker.provider.page_size", "from 1 to 100"],
     [{ project_gid: "1", timeout_ms: "30s" }, "tracker.provider.timeout_ms", "must be an integer"],

@@ -69,11 +69,11 @@ describe("parseJiraProvider", () => {
     [
       { ...base, base_url: "https://acme.atlassian.net?x=1" },
       "tracker.provider.base_url",
-      "query or fragment",
+      "a query or a fragment",
     ],
     [{ ...base, base_url: "https://u:p@acme.atlassian.net" }, "tracker.provider.base_url", "credentials"],
     [{ ...base, base_url: "ftp://acme" }, "tracker.provider.base_url", "must use https"],
-    [{ ...base, base_url: "not a url" }, "tracker.provider.base_url", "is not a URL"],
+    [{ ...base, base_url: "not a url" }, "tracker.provider.base_url", "must be an https URL"],
     [{ email: "e", project_key: "P" }, "tracker.provider.base_url", "is required"],
     [{ ...base, email: undefined }, "tracker.provider.email", "email is missing"],
     [{ ...base, project_key: " " }, "tracker.provider.project_key", "is required"],
