@@ -77,7 +77,7 @@ function config(root: string, folder: string): ServiceConfig {
       provider: { path: folder },
     },
     polling: { intervalMs: 3_600_000 },
-    workspace: { root: join(root, "ws") },
+    workspace: { root: join(root, "ws"), rootRaw: null },
     hooks: { afterCreate: null, beforeRun: null, afterRun: null, beforeRemove: null, timeoutMs: 60_000 },
     agent: {
       backend: "command",
@@ -147,7 +147,10 @@ try {
         request.signal.addEventListener("abort", () => resolve({ outcome: "cancelled", reason: "stop" })),
       ),
     workspaces: createWorkspaceManager({
-      host: createLocalHost(),
+      hosts: (
+        (h) => () =>
+          h
+      )(createLocalHost()),
       logger: silentLogger,
       clock: systemClock,
       config: () => cfg,
@@ -209,7 +212,7 @@ try {
   const pure: number[] = [];
   for (let round = 0; round < 21; round += 1) {
     const t = performance.now();
-    planDispatch(issues, emptyState(), cfg.agent, sets);
+    planDispatch(issues, emptyState(), cfg.agent, sets, cfg.worker);
     pure.push(performance.now() - t);
   }
 
@@ -223,7 +226,10 @@ try {
         request.signal.addEventListener("abort", () => resolve({ outcome: "cancelled", reason: "stop" })),
       ),
     workspaces: createWorkspaceManager({
-      host: createLocalHost(),
+      hosts: (
+        (h) => () =>
+          h
+      )(createLocalHost()),
       logger: silentLogger,
       clock: systemClock,
       config: () => cfg,

@@ -6,7 +6,9 @@ import { err, ok, type Result } from "./domain/result.js";
 import type { StatusSource } from "./domain/snapshot.js";
 import { buildChildEnv } from "./hosts/child-env.js";
 import type { Host } from "./hosts/host.js";
+import { createHostResolver, isLocalHost } from "./hosts/host-resolver.js";
 import { createLocalHost } from "./hosts/local.js";
+import { createSshHost } from "./hosts/ssh.js";
 import type { Logger } from "./observability/logger.js";
 import { Orchestrator } from "./orchestrator/orchestrator.js";
 import type { TrackerAdapter } from "./tracker/adapter.js";
@@ -22,7 +24,10 @@ export interface ServiceDeps {
   readonly clock: Clock;
   /** The parent environment child environments are drawn from (allow-listed). */
   readonly env: NodeJS.ProcessEnv;
+  /** The local host (default: `createLocalHost()`). */
   readonly host?: Host;
+  /** Builds the host for an SSH destination of `worker.ssh_hosts` (default: `createSshHost`). */
+  readonly sshHost?: (destination: string) => Host;
   /** Wraps every tracker adapter built (e.g. `metrics.instrumentTracker` for request latency/errors). */
   readonly wrapTracker?: (adapter: TrackerAdapter) => TrackerAdapter;
 }
@@ -75,10 +80,15 @@ export async function startOrchestratorService(
     logger.info("tracker rebuilt after workflow reload", { tracker: result.value.config.tracker.kind });
   });
 
-  const host = deps.host ?? createLocalHost();
+  // `local` runs here; any other name is an SSH destination (validated at config load)
+  const hosts = createHostResolver(
+    deps.host ?? createLocalHost(),
+    deps.sshHost ?? ((destination) => createSshHost(destination, { parentEnv: env })),
+  );
   const issueEnv = (
     issue: { readonly id: string; readonly identifier: string },
     workspacePath: string,
+    host: Host,
     passthrough: readonly string[],
   ): Record<string, string> => {
     const extra: Record<string, string> = {};
@@ -90,21 +100,24 @@ export async function startOrchestratorService(
     extra.SYMPHONY_ISSUE_IDENTIFIER = issue.identifier;
     extra.SYMPHONY_WORKSPACE = workspacePath;
     extra.SYMPHONY_WORKFLOW_DIR = source.current().config.workflowDir;
-    return buildChildEnv({ parent: env, extra, removeNames: tracker.secretEnvNames() });
+    // a remote login sets up its own PATH/HOME/…: only SYMPHONY_* and passthrough names cross over ssh
+    const parent = isLocalHost(host) ? env : {};
+    return buildChildEnv({ parent, extra, removeNames: tracker.secretEnvNames() });
   };
   const workspaces = createWorkspaceManager({
-    host,
+    hosts,
     logger,
     clock,
     config: () => source.current().config,
-    hookEnv: (issue, path) => issueEnv(issue, path, []),
+    hookEnv: (issue, path, host) => issueEnv(issue, path, host, []),
   });
   const launch = createWorkerLauncher({
-    host,
+    hosts,
     workspaces,
     tracker: () => tracker,
     backendFor: (config) => createBackend(config, { logger }),
-    agentEnv: (issue, path) => issueEnv(issue, path, agentEnvPassthrough(source.current().config)),
+    agentEnv: (issue, path, host) =>
+      issueEnv(issue, path, host, agentEnvPassthrough(source.current().config)),
     logger,
   });
   const orchestrator = new Orchestrator({
@@ -114,7 +127,6 @@ export async function startOrchestratorService(
     workspaces,
     clock,
     logger,
-    hostName: host.name,
     preflight: (config) => preflight(config),
   });
   await orchestrator.start();

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../src/observability/logger.js";
-import { startOrchestratorService } from "../src/service.js";
+import { preflight, startOrchestratorService } from "../src/service.js";
 import { systemClock } from "../src/util/clock.js";
 import { testConfig } from "./support/orchestrator/fixtures.js";
 import { makeTempDir } from "./support/temp-dir.js";
@@ -115,5 +115,13 @@ describe("service composition", () => {
     } finally {
       await started.value.stop();
     }
+  });
+
+  it("A: dispatch preflight refuses the builtin backend with SSH workers (its tools run in-process)", () => {
+    const workers = { sshHosts: ["w1"], maxConcurrentAgentsPerHost: null };
+    const builtin = testConfig(dir.path, { agent: { backend: "builtin" }, worker: workers });
+    expect(preflight(builtin)).toContain("worker.ssh_hosts: must be empty when agent.backend is builtin");
+    const command = testConfig(dir.path, { command: { run: "true" }, worker: workers });
+    expect(preflight(command)).toBeNull();
   });
 });

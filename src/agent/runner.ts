@@ -4,6 +4,7 @@ import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { Host } from "../hosts/host.js";
+import type { HostResolver } from "../hosts/host-resolver.js";
 import type { Logger } from "../observability/logger.js";
 import { isActive, isRoutable, stateSets } from "../orchestrator/eligibility.js";
 import type { WorkerExit, WorkerLauncher, WorkerRequest } from "../orchestrator/worker.js";
@@ -13,13 +14,14 @@ import type { AgentBackend, AgentSession } from "./backend.js";
 
 /** What the runner is composed from. */
 export interface RunnerDeps {
-  readonly host: Host;
+  /** Resolves the host the orchestrator assigned to a run (`request.host`). */
+  readonly hosts: HostResolver;
   readonly workspaces: WorkspaceManager;
   readonly tracker: () => TrackerAdapter;
   /** The backend for a config snapshot (by `agent.backend`). */
   readonly backendFor: (config: ServiceConfig) => Result<AgentBackend, AgentError>;
-  /** Child environment for the agent of one issue (allow-listed, tracker secrets removed). */
-  readonly agentEnv: (issue: Issue, workspacePath: string) => Readonly<Record<string, string>>;
+  /** Child environment for the agent of one issue on one host (allow-listed, tracker secrets removed). */
+  readonly agentEnv: (issue: Issue, workspacePath: string, host: Host) => Readonly<Record<string, string>>;
   readonly logger: Logger;
 }
 
@@ -53,15 +55,22 @@ async function runAttempt(deps: RunnerDeps, request: WorkerRequest): Promise<Wor
     issue_id: issue.id,
     issue_identifier: issue.identifier,
     run_id: request.runId,
+    host: request.host,
   });
-  const call: WorkspaceCall = { issue, signal, onHook: request.onHook };
+  // every step of the attempt (workspace, hooks, agent) runs on the one host assigned at dispatch
+  const host = deps.hosts(request.host);
+  const call: WorkspaceCall = { issue, signal, host: request.host, onHook: request.onHook };
   const cancelled = (): WorkerExit => cancelledExit(signal);
 
   const workspace = await deps.workspaces.prepare(call);
   if (!workspace.ok) {
     if (signal.aborted) return cancelled();
     log.error("workspace preparation failed", { kind: workspace.error.kind });
-    return { outcome: "failed", reason: `workspace error: ${workspace.error.kind}` };
+    const reason = `workspace error: ${workspace.error.kind}`;
+    // nothing ran on an unreachable host, so the retry may go to another one (spec A.2)
+    if (workspace.error.kind === "host_unreachable")
+      return { outcome: "failed", reason, hostUnreachable: true };
+    return { outcome: "failed", reason };
   }
   const path = workspace.value.path;
   request.onWorkspace(path);
@@ -73,7 +82,7 @@ async function runAttempt(deps: RunnerDeps, request: WorkerRequest): Promise<Wor
   }
 
   let exit: WorkerExit;
-  const started = await startAgent(deps, request, issue, path, log);
+  const started = await startAgent(deps, request, host, path, log);
   if (!started.ok) {
     exit = started.error;
   } else {
@@ -91,6 +100,7 @@ async function runAttempt(deps: RunnerDeps, request: WorkerRequest): Promise<Wor
   await deps.workspaces.runHook("after_run", path, {
     issue,
     signal: request.cleanupSignal,
+    host: request.host,
     onHook: request.onHook,
   });
   return exit;
@@ -104,20 +114,21 @@ function cancelledExit(signal: AbortSignal): WorkerExit {
 async function startAgent(
   deps: RunnerDeps,
   request: WorkerRequest,
-  issue: Issue,
+  host: Host,
   path: string,
   log: Logger,
 ): Promise<Result<AgentSession, WorkerExit>> {
+  const issue = request.issue;
   const backend = deps.backendFor(request.workflow.config);
   if (!backend.ok) {
     return err({ outcome: "failed", reason: `agent backend error: ${describeAgentError(backend.error)}` });
   }
   const started = await backend.value.startSession({
-    host: deps.host,
+    host,
     workspacePath: path,
     issue,
     tools: bindTools(deps.tracker()),
-    env: deps.agentEnv(issue, path),
+    env: deps.agentEnv(issue, path, host),
     onEvent: (event) => {
       try {
         request.onEvent(event);

@@ -25,8 +25,18 @@ export function agentConfigProblems(config: ServiceConfig): AgentConfigProblem[]
       return (config.command.run ?? "").trim() === ""
         ? [{ key: "command.run", message: "is required when agent.backend is command" }]
         : [];
-    case "builtin":
-      return validateBuiltinConfig(config.builtin).map(splitBuiltinKey);
+    case "builtin": {
+      const problems = validateBuiltinConfig(config.builtin).map(splitBuiltinKey);
+      // its file tools run in the orchestrator process, so it cannot work in a workspace on an SSH worker
+      if (config.worker.sshHosts.length > 0) {
+        problems.push({
+          key: "worker.ssh_hosts",
+          message:
+            "must be empty when agent.backend is builtin (its file tools run in-process, on this machine)",
+        });
+      }
+      return problems;
+    }
     default: {
       const _exhaustive: never = backend;
       return _exhaustive;

@@ -2,6 +2,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { z } from "zod";
 import { err, ok, type Result } from "../domain/result.js";
+import { parseSshDestination } from "../hosts/ssh-destination.js";
 import type { WorkflowError } from "../workflow/types.js";
 import { normaliseByState } from "./by-state.js";
 import { validateCodexSettings } from "./codex-settings.js";
@@ -80,6 +81,26 @@ function resolveWorkspaceRoot(root: string | undefined, workflowDir: string, env
   // An unset or empty `$VAR` root means "use the default" (as the Elixir reference does).
   if (resolved.kind === "env_unset" || resolved.kind === "env_empty") return fallback;
   return resolveConfigPath(resolved.value, workflowDir, env);
+}
+
+// The root as written, for SSH workers: `$VAR` resolved, `~` and relative paths kept for the remote side.
+function rawWorkspaceRoot(root: string | undefined, env: NodeJS.ProcessEnv): string | null {
+  if (root === undefined) return null;
+  const resolved = resolveVarValue(root, env);
+  if (resolved.kind === "env_unset" || resolved.kind === "env_empty") return null;
+  return resolved.value.trim();
+}
+
+// Every `worker.ssh_hosts` entry must be a destination ssh accepts (no option injection, valid port).
+function sshHostErrors(hosts: readonly string[]): WorkflowError[] {
+  const errors: WorkflowError[] = [];
+  hosts.forEach((host, i) => {
+    const parsed = parseSshDestination(host);
+    if (!parsed.ok) {
+      errors.push(configError(`worker.ssh_hosts[${i}]`, `${parsed.error.message}, got ${showValue(host)}`));
+    }
+  });
+  return errors;
 }
 
 function buildTracker(
@@ -165,6 +186,7 @@ export function buildServiceConfig(
     envPassthrough: fm.codex.env_passthrough,
   };
   errors.push(...validateCodexSettings(codex));
+  errors.push(...sshHostErrors(fm.worker.ssh_hosts));
   if (fm.agent.backend === "command" && (fm.command.run === null || fm.command.run.trim() === "")) {
     errors.push(configError("command.run", "is required when agent.backend is command"));
   }
@@ -180,7 +202,10 @@ export function buildServiceConfig(
     workflowDir,
     tracker,
     polling: { intervalMs: fm.polling.interval_ms },
-    workspace: { root: resolveWorkspaceRoot(fm.workspace.root, workflowDir, env) },
+    workspace: {
+      root: resolveWorkspaceRoot(fm.workspace.root, workflowDir, env),
+      rootRaw: rawWorkspaceRoot(fm.workspace.root, env),
+    },
     hooks: {
       afterCreate: fm.hooks.after_create,
       beforeRun: fm.hooks.before_run,

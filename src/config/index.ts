@@ -20,4 +20,5 @@ export type {
   ServiceConfig,
   TrackerConfig,
   WorkerConfig,
+  WorkspaceConfig,
 } from "./types.js";

@@ -9,7 +9,7 @@ export interface ServiceConfig {
   readonly workflowDir: string;
   readonly tracker: TrackerConfig;
   readonly polling: { readonly intervalMs: number };
-  readonly workspace: { readonly root: string };
+  readonly workspace: WorkspaceConfig;
   readonly hooks: HooksConfig;
   readonly agent: AgentConfig;
   readonly codex: CodexConfig;
@@ -30,6 +30,17 @@ export interface TrackerConfig {
   readonly requiredLabels: readonly string[];
   /** Adapter-owned settings, already parsed by the kind's provider schema (flat Elixir keys folded in). */
   readonly provider: Readonly<Record<string, unknown>>;
+}
+
+/** `workspace:` */
+export interface WorkspaceConfig {
+  /** Local root: absolute, `~` expanded, relative paths resolved against the WORKFLOW.md directory. */
+  readonly root: string;
+  /**
+   * The root as written (`$VAR` resolved, `~` and relative paths left alone), for SSH workers, where it
+   * is interpreted on the remote host (spec A.1); null when unset (the default root applies).
+   */
+  readonly rootRaw: string | null;
 }
 
 /** `hooks:` */

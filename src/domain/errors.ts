@@ -57,6 +57,8 @@ export type WorkspaceError =
   | { readonly kind: "workspace_equals_root"; readonly path: string }
   | { readonly kind: "workspace_root_invalid"; readonly root: string; readonly message: string }
   | { readonly kind: "workspace_create_failed"; readonly path: string; readonly message: string }
+  /** The worker host could not be reached (SSH connect/auth failure) before anything ran there. */
+  | { readonly kind: "host_unreachable"; readonly host: string; readonly message: string }
   | {
       readonly kind: "hook_failed";
       readonly hook: HookName;

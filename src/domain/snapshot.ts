@@ -43,6 +43,8 @@ export interface RetryRow {
   readonly kind: "continuation" | "failure";
   readonly error: string | null;
   readonly workspacePath: string | null;
+  /** Host the next attempt prefers (the previous attempt's), null when any host will do. */
+  readonly host?: string | null;
 }
 
 /** An issue whose agent is waiting for a person; it stays claimed until the tracker releases it. */
@@ -56,6 +58,8 @@ export interface BlockedRow {
   readonly blockedAt: number;
   readonly sessionId: string | null;
   readonly workspacePath: string | null;
+  /** Host the blocked run (and its workspace) is on. */
+  readonly host?: string;
 }
 
 /** Why a candidate was not dispatched on the last tick. */

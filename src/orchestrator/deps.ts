@@ -15,8 +15,6 @@ export interface OrchestratorDeps {
   readonly workspaces: WorkspaceManager;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Name of the host runs start on (for dashboards). */
-  readonly hostName?: string;
   /** Dispatch preflight (spec 6.3): an operator-facing problem, or null when dispatch may proceed. */
   readonly preflight?: (config: ServiceConfig) => string | null;
   /** How long `stop()` lets runs finish `after_run` before aborting cleanup too. */

@@ -1,4 +1,5 @@
 import type { Issue } from "../domain/issue.js";
+import type { HostPreference } from "./host-slots.js";
 import { describeStop } from "./reconcile.js";
 import type { RunningEntry } from "./state.js";
 import type { WorkerExit } from "./worker.js";
@@ -16,6 +17,8 @@ export type ExitDisposition =
       readonly attempt: number;
       readonly retryKind: "continuation" | "failure";
       readonly error: string | null;
+      /** Where the retry should run: the same host (warm workspace) unless it could not be reached. */
+      readonly placement: HostPreference;
     };
 
 /** Decides the fate of an exited run from why it was stopped (if it was) and how it ended. */
@@ -30,8 +33,15 @@ export function exitDisposition(entry: RunningEntry, exit: WorkerExit): ExitDisp
     return { kind: "blocked", inputKind: question?.kind ?? "user_input", question: question?.question ?? "" };
   }
   const next = (entry.attempt ?? 0) + 1;
+  const placement: HostPreference =
+    exit.outcome === "failed" && exit.hostUnreachable === true
+      ? { preferred: null, avoid: entry.host }
+      : { preferred: entry.host, avoid: null };
   if (stop?.kind === "stall")
-    return { kind: "retry", attempt: next, retryKind: "failure", error: describeStop(stop) };
-  if (exit.outcome === "normal") return { kind: "retry", attempt: 1, retryKind: "continuation", error: null };
-  return { kind: "retry", attempt: next, retryKind: "failure", error: `worker exited: ${exit.reason}` };
+    return { kind: "retry", attempt: next, retryKind: "failure", error: describeStop(stop), placement };
+  if (exit.outcome === "normal") {
+    return { kind: "retry", attempt: 1, retryKind: "continuation", error: null, placement };
+  }
+  const error = `worker exited: ${exit.reason}`;
+  return { kind: "retry", attempt: next, retryKind: "failure", error, placement };
 }

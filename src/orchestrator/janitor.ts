@@ -1,8 +1,10 @@
 import type { ServiceConfig } from "../config/types.js";
 import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
+import { LOCAL_HOST_NAME } from "../hosts/host-resolver.js";
 import type { Logger } from "../observability/logger.js";
 import type { TrackerAdapter } from "../tracker/adapter.js";
+import { workspaceKey } from "../workspace/key.js";
 import type { WorkspaceManager } from "../workspace/manager.js";
 
 /** Workspace removals the orchestrator starts without awaiting; tracked so shutdown can wait for them. */
@@ -13,11 +15,16 @@ export class WorkspaceJanitor {
     private readonly workspaces: WorkspaceManager,
     private readonly logger: Logger,
     private readonly signal: AbortSignal,
+    /** The configured `worker.ssh_hosts` (current config); empty = runs are local. */
+    private readonly sshHosts: () => readonly string[],
   ) {}
 
-  /** Starts removing an issue's workspace (`before_remove` first); never throws. */
-  clean(issue: Pick<Issue, "id" | "identifier">, recordedPath: string | null): void {
-    const job = this.#remove(issue, recordedPath);
+  /**
+   * Starts removing an issue's workspace (`before_remove` first) on `host`; with no recorded host, on
+   * every configured SSH host (or locally when none is configured). Never throws.
+   */
+  clean(issue: Pick<Issue, "id" | "identifier">, recordedPath: string | null, host: string | null): void {
+    const job = this.#removeOn(issue, recordedPath, host);
     this.#pending.add(job);
     void job.finally(() => this.#pending.delete(job));
   }
@@ -33,7 +40,21 @@ export class WorkspaceJanitor {
       return;
     }
     this.logger.info("startup terminal cleanup", { terminal_issues: result.value.length });
-    for (const issue of result.value) await this.#remove(issue, null);
+    if (result.value.length === 0) return;
+    // no host is recorded for these: look on every host, listing each root once instead of probing
+    // per issue, so many terminal issues or a dead worker cannot hold up startup for long
+    await Promise.all(
+      this.#everyHost().map(async (host) => {
+        const existing = await this.workspaces.listWorkspaces(host, this.signal);
+        if (existing === null) {
+          this.logger.warn("startup terminal cleanup skipped on host: workspace root unreadable", { host });
+          return;
+        }
+        for (const issue of result.value) {
+          if (existing.has(workspaceKey(issue.identifier))) await this.#remove(issue, null, host);
+        }
+      }),
+    );
   }
 
   /** Waits for every removal in flight. */
@@ -41,12 +62,32 @@ export class WorkspaceJanitor {
     await Promise.allSettled([...this.#pending]);
   }
 
-  async #remove(issue: Pick<Issue, "id" | "identifier">, recordedPath: string | null): Promise<void> {
+  async #removeOn(
+    issue: Pick<Issue, "id" | "identifier">,
+    recordedPath: string | null,
+    host: string | null,
+  ): Promise<void> {
+    if (host !== null) return this.#remove(issue, recordedPath, host);
+    await Promise.all(this.#everyHost().map((h) => this.#remove(issue, null, h)));
+  }
+
+  /** Every configured SSH host, or the local host when none is configured. */
+  #everyHost(): string[] {
+    const configured = this.sshHosts();
+    return configured.length === 0 ? [LOCAL_HOST_NAME] : [...new Set(configured)];
+  }
+
+  async #remove(
+    issue: Pick<Issue, "id" | "identifier">,
+    recordedPath: string | null,
+    host: string,
+  ): Promise<void> {
     try {
-      await this.workspaces.remove({ issue, signal: this.signal }, recordedPath);
+      await this.workspaces.remove({ issue, signal: this.signal, host }, recordedPath);
     } catch (cause) {
       this.logger.warn("workspace cleanup failed", {
         issue_identifier: issue.identifier,
+        host,
         error: messageOf(cause),
       });
     }

@@ -7,6 +7,7 @@ import { workspaceKey } from "../workspace/key.js";
 import type { OrchestratorDeps } from "./deps.js";
 import { applyAgentEvent, logAgentEvent } from "./events.js";
 import { exitDisposition } from "./exit.js";
+import type { HostPreference } from "./host-slots.js";
 import { WorkspaceJanitor } from "./janitor.js";
 import { ObserverHub } from "./observers.js";
 import { describeStop } from "./reconcile.js";
@@ -56,7 +57,9 @@ export class Orchestrator implements StatusSource {
     this.#retries = new RetryQueue(this.#state.retries, deps.clock, (issueId, token) =>
       this.#enqueue({ type: "retry", issueId, token }),
     );
-    this.#janitor = new WorkspaceJanitor(deps.workspaces, deps.logger, this.#cleanupController.signal);
+    const hosts = () => deps.workflow.current().config.worker.sshHosts;
+    const cleanup = this.#cleanupController.signal;
+    this.#janitor = new WorkspaceJanitor(deps.workspaces, deps.logger, cleanup, hosts);
   }
 
   /** Startup terminal cleanup (spec 8.6), then an immediate first tick. */
@@ -195,7 +198,7 @@ export class Orchestrator implements StatusSource {
 
   // ---- dispatch and workers -----------------------------------------------------------------
 
-  #dispatch(issue: Issue, attempt: number | null): void {
+  #dispatch(issue: Issue, attempt: number | null, host: string): void {
     const { clock, logger } = this.#deps;
     const workflow = this.#deps.workflow.current();
     this.#runSeq += 1;
@@ -206,7 +209,7 @@ export class Orchestrator implements StatusSource {
       attempt,
       now: clock.now(),
       backend: workflow.config.agent.backend,
-      host: this.#deps.hostName ?? "local",
+      host,
     });
     const controller = entry.controller;
     this.#retries.cancel(issue.id);
@@ -219,6 +222,7 @@ export class Orchestrator implements StatusSource {
       attempt,
       run_id: runId,
       state: issue.state,
+      host,
     });
     this.#notify({ type: "run_started", issueId: issue.id, identifier: issue.identifier, runId, attempt });
     let done: Promise<WorkerExit>;
@@ -227,6 +231,7 @@ export class Orchestrator implements StatusSource {
         issue,
         attempt,
         runId,
+        host,
         workflow,
         signal: controller.signal,
         cleanupSignal: this.#cleanupController.signal,
@@ -289,7 +294,9 @@ export class Orchestrator implements StatusSource {
       case "release":
         // every exit path releases the claim unless the run is parked or retried
         this.#state.claimed.delete(issueId);
-        if (disposition.cleanup !== null) this.#janitor.clean(disposition.cleanup, entry.workspacePath);
+        if (disposition.cleanup !== null) {
+          this.#janitor.clean(disposition.cleanup, entry.workspacePath, entry.host);
+        }
         break;
       case "blocked":
         this.#state.blocked.set(issueId, {
@@ -299,6 +306,7 @@ export class Orchestrator implements StatusSource {
           blockedAt: clock.now(),
           sessionId: entry.sessionId,
           workspacePath: entry.workspacePath,
+          host: entry.host,
         });
         log.warn("issue blocked waiting for a person", { question: disposition.question });
         break;
@@ -310,6 +318,7 @@ export class Orchestrator implements StatusSource {
           disposition.retryKind,
           disposition.error,
           entry.workspacePath,
+          disposition.placement,
         );
         break;
       default: {
@@ -328,13 +337,15 @@ export class Orchestrator implements StatusSource {
     kind: "continuation" | "failure",
     error: string | null,
     workspacePath: string | null,
+    placement: HostPreference,
   ): void {
     if (this.#stopped) {
       this.#state.claimed.delete(issue.id);
       return;
     }
     const maxBackoffMs = this.#deps.workflow.current().config.agent.maxRetryBackoffMs;
-    const entry = this.#retries.schedule({ issue, attempt, kind, error, workspacePath, maxBackoffMs });
+    const request = { issue, attempt, kind, error, workspacePath, maxBackoffMs, placement };
+    const entry = this.#retries.schedule(request);
     this.#state.claimed.add(issue.id);
     this.#deps.logger.info("retry scheduled", {
       issue_id: issue.id,
@@ -343,6 +354,7 @@ export class Orchestrator implements StatusSource {
       kind,
       delay_ms: entry.dueAt - this.#deps.clock.now(),
       error,
+      host: placement.preferred,
     });
   }
 
@@ -366,11 +378,11 @@ export class Orchestrator implements StatusSource {
       preflight: this.#deps.preflight,
       signal: this.#stopController.signal,
       stopped: () => this.#stopped,
-      dispatch: (issue, attempt) => this.#dispatch(issue, attempt),
+      dispatch: (issue, attempt, host) => this.#dispatch(issue, attempt, host),
       stopRun: (entry, reason) => this.#stopRun(entry, reason),
-      cleanWorkspace: (issue, path) => this.#janitor.clean(issue, path),
-      scheduleRetry: (issue, attempt, kind, error, path) =>
-        this.#scheduleRetry(issue, attempt, kind, error, path),
+      cleanWorkspace: (issue, path, host) => this.#janitor.clean(issue, path, host),
+      scheduleRetry: (issue, attempt, kind, error, path, placement) =>
+        this.#scheduleRetry(issue, attempt, kind, error, path, placement),
     };
   }
 

@@ -1,7 +1,8 @@
-import type { AgentConfig } from "../config/types.js";
+import type { AgentConfig, WorkerConfig } from "../config/types.js";
 import type { Issue } from "../domain/issue.js";
 import type { SkipReason, SkipRow } from "../domain/snapshot.js";
 import { candidateRefusal, SlotCounter, type StateSets, sortForDispatch } from "./eligibility.js";
+import { HostSlots } from "./host-slots.js";
 import type { OrchestratorState } from "./state.js";
 
 /** The outcome of planning one dispatch pass. */
@@ -28,6 +29,14 @@ export function slotsFor(state: OrchestratorState, agent: AgentConfig): SlotCoun
   return new SlotCounter(agent.maxConcurrentAgents, agent.maxConcurrentAgentsByState, states);
 }
 
+/** Builds the per-host capacity view from the live running entries. */
+export function hostSlotsFor(state: OrchestratorState, worker: WorkerConfig): HostSlots {
+  return new HostSlots(
+    worker,
+    [...state.running.values()].map((e) => e.host),
+  );
+}
+
 /**
  * Sorts the candidates and decides, without side effects, which to dispatch (spec 16.2) and why
  * each of the others is not dispatched. Every candidate lands in exactly one of the two lists.
@@ -37,8 +46,10 @@ export function planDispatch(
   state: OrchestratorState,
   agent: AgentConfig,
   sets: StateSets,
+  worker: WorkerConfig,
 ): DispatchPlan {
   const slots = slotsFor(state, agent);
+  const hosts = hostSlotsFor(state, worker);
   const picks: Issue[] = [];
   const skipped: SkipRow[] = [];
   const seen = new Set<string>();
@@ -51,6 +62,13 @@ export function planDispatch(
       skipped.push({ issueId: issue.id, identifier: issue.identifier, state: issue.state, reason });
       continue;
     }
+    const host = hosts.choose();
+    if (!host.ok) {
+      const reason = { kind: "no_host_capacity" } as const;
+      skipped.push({ issueId: issue.id, identifier: issue.identifier, state: issue.state, reason });
+      continue;
+    }
+    hosts.take(host.value);
     slots.take(issue.state);
     picks.push(issue);
   }

@@ -1,5 +1,6 @@
 import type { Issue } from "../domain/issue.js";
 import type { Clock } from "../util/clock.js";
+import { ANY_HOST, type HostPreference } from "./host-slots.js";
 import { CONTINUATION_DELAY_MS, failureDelayMs } from "./retry.js";
 import type { RetryEntry } from "./state.js";
 
@@ -11,6 +12,8 @@ export interface RetryRequest {
   readonly error: string | null;
   readonly workspacePath: string | null;
   readonly maxBackoffMs: number;
+  /** Host affinity of the next attempt; default: any host. */
+  readonly placement?: HostPreference;
 }
 
 /**
@@ -52,6 +55,7 @@ export class RetryQueue {
       kind: request.kind,
       error: request.error,
       workspacePath: request.workspacePath,
+      placement: request.placement ?? ANY_HOST,
       token,
       timer: this.#clock.setTimer(delay, () => this.#fire(issueId, token)),
     };

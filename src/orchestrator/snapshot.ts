@@ -54,6 +54,7 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
         kind: r.kind,
         error: r.error,
         workspacePath: r.workspacePath,
+        host: r.placement.preferred,
       }),
     );
   const blocked = [...state.blocked.values()].map((b) =>
@@ -67,6 +68,7 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
       blockedAt: b.blockedAt,
       sessionId: b.sessionId,
       workspacePath: b.workspacePath,
+      host: b.host,
     }),
   );
   return Object.freeze({

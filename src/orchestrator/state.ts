@@ -2,6 +2,7 @@ import type { AgentEvent } from "../domain/agent-event.js";
 import type { Issue } from "../domain/issue.js";
 import type { TimelineEntry } from "../domain/snapshot.js";
 import type { TimerHandle } from "../util/clock.js";
+import type { HostPreference } from "./host-slots.js";
 
 /** Mutable token counters. */
 export interface Counts {
@@ -27,6 +28,7 @@ export interface RunningEntry {
   readonly startedAt: number;
   readonly controller: AbortController;
   readonly backend: string;
+  /** `local` or the SSH destination this run (and its workspace) is on. */
   readonly host: string;
   /** Set once, when the orchestrator decided to stop this run. */
   stop: StopReason | null;
@@ -56,6 +58,8 @@ export interface RetryEntry {
   readonly kind: "continuation" | "failure";
   readonly error: string | null;
   readonly workspacePath: string | null;
+  /** Host affinity of the next attempt (the previous host, or one to avoid after it was unreachable). */
+  readonly placement: HostPreference;
   /** Unique per entry; a timer whose token no longer matches is stale and ignored. */
   readonly token: number;
   readonly timer: TimerHandle;
@@ -69,6 +73,8 @@ export interface BlockedEntry {
   readonly blockedAt: number;
   readonly sessionId: string | null;
   readonly workspacePath: string | null;
+  /** Host the blocked run and its workspace are on. */
+  readonly host: string;
 }
 
 /** Aggregates over every finished and running session. */

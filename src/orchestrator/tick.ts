@@ -5,7 +5,8 @@ import type { TrackerAdapter } from "../tracker/adapter.js";
 import type { Clock } from "../util/clock.js";
 import type { WorkflowSource } from "../workflow/types.js";
 import { candidateRefusal, isTerminal, type StateSets, stateSets } from "./eligibility.js";
-import { claimRefusal, planDispatch, slotsFor } from "./plan.js";
+import type { HostPreference } from "./host-slots.js";
+import { claimRefusal, hostSlotsFor, planDispatch, slotsFor } from "./plan.js";
 import { decide, describeStop, stalledRuns } from "./reconcile.js";
 import type { OrchestratorState, RetryEntry, RunningEntry, StopReason } from "./state.js";
 
@@ -28,15 +29,22 @@ export interface TickContext {
   /** Aborted when the orchestrator stops, so a hanging tracker call cannot hold up shutdown. */
   readonly signal: AbortSignal;
   stopped(): boolean;
-  dispatch(issue: Issue, attempt: number | null): void;
+  /** Starts a run of `issue` on `host` (`local` or an SSH destination). */
+  dispatch(issue: Issue, attempt: number | null, host: string): void;
   stopRun(entry: RunningEntry, reason: StopReason): void;
-  cleanWorkspace(issue: Pick<Issue, "id" | "identifier">, recordedPath: string | null): void;
+  /** Removes the workspace on `host`; null = on every configured host. */
+  cleanWorkspace(
+    issue: Pick<Issue, "id" | "identifier">,
+    recordedPath: string | null,
+    host: string | null,
+  ): void;
   scheduleRetry(
     issue: Pick<Issue, "id" | "identifier" | "url">,
     attempt: number,
     kind: "continuation" | "failure",
     error: string | null,
     workspacePath: string | null,
+    placement: HostPreference,
   ): void;
 }
 
@@ -68,7 +76,7 @@ export async function runTick(ctx: TickContext): Promise<void> {
     return;
   }
   if (ctx.stopped()) return;
-  const plan = planDispatch(fetched.value, state, config.agent, sets);
+  const plan = planDispatch(fetched.value, state, config.agent, sets, config.worker);
   state.lastError = null;
   state.skipped = [...plan.skipped];
   if (plan.picks.length > 0) await dispatchPicks(ctx, config, plan.picks, sets);
@@ -90,6 +98,7 @@ async function dispatchPicks(
   if (ctx.stopped()) return;
   const byId = new Map(fresh.value.map((i) => [i.id, i]));
   const slots = slotsFor(ctx.state, config.agent);
+  const hosts = hostSlotsFor(ctx.state, config.worker);
   for (const pick of picks) {
     const issue = byId.get(pick.id);
     if (issue === undefined) {
@@ -106,8 +115,15 @@ async function dispatchPicks(
       ctx.state.skipped.push({ issueId: issue.id, identifier: issue.identifier, state: issue.state, reason });
       continue;
     }
+    const host = hosts.choose();
+    if (!host.ok) {
+      const reason = { kind: "no_host_capacity" } as const;
+      ctx.state.skipped.push({ issueId: issue.id, identifier: issue.identifier, state: issue.state, reason });
+      continue;
+    }
+    hosts.take(host.value);
     slots.take(issue.state);
-    ctx.dispatch(issue, null);
+    ctx.dispatch(issue, null, host.value);
   }
 }
 
@@ -148,7 +164,9 @@ async function reconcile(ctx: TickContext, config: ServiceConfig): Promise<void>
       issue_identifier: blocked.issue.identifier,
       reason: describeStop(decision.reason),
     });
-    if (decision.reason.kind === "terminal") ctx.cleanWorkspace(decision.reason.issue, blocked.workspacePath);
+    if (decision.reason.kind === "terminal") {
+      ctx.cleanWorkspace(decision.reason.issue, blocked.workspacePath, blocked.host);
+    }
   }
 }
 
@@ -162,7 +180,7 @@ export async function runRetry(ctx: TickContext, retry: RetryEntry): Promise<voi
   if (!refreshed.ok) {
     const ref = { id: issueId, identifier: retry.identifier, url: retry.url };
     const error = `retry refresh failed: ${refreshed.error.message}`;
-    ctx.scheduleRetry(ref, retry.attempt + 1, "failure", error, retry.workspacePath);
+    ctx.scheduleRetry(ref, retry.attempt + 1, "failure", error, retry.workspacePath, retry.placement);
     return;
   }
   const issue = refreshed.value.find((i) => i.id === issueId);
@@ -176,7 +194,7 @@ export async function runRetry(ctx: TickContext, retry: RetryEntry): Promise<voi
   if (isTerminal(issue, sets)) {
     state.claimed.delete(issueId);
     log.info("claim released: issue terminal", { state: issue.state });
-    ctx.cleanWorkspace(issue, retry.workspacePath);
+    ctx.cleanWorkspace(issue, retry.workspacePath, retry.placement.preferred);
     return;
   }
   const refusal = candidateRefusal(issue, sets);
@@ -185,15 +203,17 @@ export async function runRetry(ctx: TickContext, retry: RetryEntry): Promise<voi
     log.info("claim released: issue no longer a candidate", { reason: refusal.kind, state: issue.state });
     return;
   }
+  const requeue = (error: string): void =>
+    ctx.scheduleRetry(issue, retry.attempt + 1, "failure", error, retry.workspacePath, retry.placement);
   if (slotsFor(state, config.agent).refusal(issue.state) !== null) {
-    ctx.scheduleRetry(
-      issue,
-      retry.attempt + 1,
-      "failure",
-      "no available orchestrator slots",
-      retry.workspacePath,
-    );
+    requeue("no available orchestrator slots");
     return;
   }
-  ctx.dispatch(issue, retry.attempt);
+  // spec A.2: all hosts full → wait (never fall back to local); the previous host is preferred
+  const host = hostSlotsFor(state, config.worker).choose(retry.placement);
+  if (!host.ok) {
+    requeue("no available worker host capacity");
+    return;
+  }
+  ctx.dispatch(issue, retry.attempt, host.value);
 }

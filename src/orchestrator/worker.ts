@@ -12,6 +12,8 @@ export type WorkerExit =
   | /** Workspace, hook, prompt, session or turn failure; retried with backoff. */ {
       readonly outcome: "failed";
       readonly reason: string;
+      /** The host could not be reached before anything ran there; the retry may use another host. */
+      readonly hostUnreachable?: boolean;
     }
   | /** The agent asked for a person; the issue is parked as blocked. */ {
       readonly outcome: "blocked";
@@ -29,6 +31,8 @@ export interface WorkerRequest {
   /** Null on a first dispatch, the retry attempt number afterwards. */
   readonly attempt: number | null;
   readonly runId: string;
+  /** The host this attempt runs on: `local` or an SSH destination from `worker.ssh_hosts`. */
+  readonly host: string;
   /** The workflow (config + prompt) this attempt runs with; a reload does not change it mid-run. */
   readonly workflow: LoadedWorkflow;
   /** Aborted when the orchestrator stops the run. */

@@ -1,10 +1,13 @@
-import { realpath } from "node:fs/promises";
+import { readdir, realpath } from "node:fs/promises";
 import { join } from "node:path";
 import type { ServiceConfig } from "../config/types.js";
 import { type HookName, messageOf, type WorkspaceError } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { Host } from "../hosts/host.js";
+import { type HostResolver, isLocalHost, LOCAL_HOST_NAME } from "../hosts/host-resolver.js";
+import { SshHostError } from "../hosts/ssh.js";
+import { remotePathWord, shellQuote } from "../hosts/ssh-command.js";
 import type { Logger } from "../observability/logger.js";
 import type { Clock } from "../util/clock.js";
 import { isStrictlyInside } from "./containment.js";
@@ -20,22 +23,35 @@ export interface PreparedWorkspace {
   readonly createdNow: boolean;
 }
 
-/** Per-call context: the issue, the run's signal and an optional hook observer. */
+/** Per-call context: the issue, the run's signal, the host and an optional hook observer. */
 export interface WorkspaceCall {
   readonly issue: Pick<Issue, "id" | "identifier">;
   readonly signal: AbortSignal;
+  /** Name of the host the workspace lives on (`local` or an SSH destination); default `local`. */
+  readonly host?: string;
   readonly onHook?: (report: HookReport) => void;
 }
 
-/** Builds the child environment for hooks of one issue (allow-listed, secrets removed). */
+/** Builds the child environment for hooks of one issue on one host (allow-listed, secrets removed). */
 export type HookEnvBuilder = (
   issue: Pick<Issue, "id" | "identifier">,
   workspacePath: string,
+  host: Host,
 ) => Readonly<Record<string, string>>;
+
+/** Workspace root on SSH workers when `workspace.root` is unset (a path on the remote host). */
+export const DEFAULT_REMOTE_WORKSPACE_ROOT = "/tmp/symphony_workspaces";
+
+/** The root as the host sees it: the resolved local path, or the raw configured string on SSH workers (spec A.1). */
+export function workspaceRootFor(config: ServiceConfig, host: Pick<Host, "name">): string {
+  if (isLocalHost(host)) return config.workspace.root;
+  return config.workspace.rootRaw ?? DEFAULT_REMOTE_WORKSPACE_ROOT;
+}
 
 /** What the workspace manager is built from. */
 export interface WorkspaceManagerDeps {
-  readonly host: Host;
+  /** Resolves a call's host name to the host its workspace lives on. */
+  readonly hosts: HostResolver;
   readonly logger: Logger;
   readonly clock: Clock;
   /** The current config (read on every call, so reloads of hooks and root apply to the next call). */
@@ -45,7 +61,7 @@ export interface WorkspaceManagerDeps {
 
 /** Creates, reuses, hooks and removes per-issue workspaces (spec 9). */
 export interface WorkspaceManager {
-  /** `<root>/<key>` for an identifier, without touching the filesystem. */
+  /** `<root>/<key>` for an identifier on the local host, without touching the filesystem. */
   pathFor(identifier: string): string;
   /** Ensures the workspace exists and is contained; runs `after_create` only when new. */
   prepare(call: WorkspaceCall): Promise<Result<PreparedWorkspace, WorkspaceError>>;
@@ -57,6 +73,11 @@ export interface WorkspaceManager {
   ): Promise<Result<void, WorkspaceError>>;
   /** Runs `before_remove` (failure ignored) and removes the workspace; missing is fine. */
   remove(call: WorkspaceCall, recordedPath?: string | null): Promise<void>;
+  /**
+   * Names of the directories under the workspace root on a host (one listing instead of a probe per
+   * issue); null when the root cannot be read or the host cannot be reached.
+   */
+  listWorkspaces(host: string, signal: AbortSignal): Promise<ReadonlySet<string> | null>;
 }
 
 /** Builds a workspace manager on a host. */
@@ -78,6 +99,8 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
     }
   };
 
+  const hostOf = (call: WorkspaceCall): Host => deps.hosts(call.host ?? LOCAL_HOST_NAME);
+
   const hook = async (
     name: HookName,
     path: string,
@@ -86,12 +109,13 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
     const config = deps.config();
     const script = hookScript(config, name);
     if (script === null || script.trim() === "") return ok(undefined);
+    const host = hostOf(call);
     return runHook({
-      host: deps.host,
+      host,
       hook: name,
       script,
       cwd: path,
-      env: deps.hookEnv(call.issue, path),
+      env: deps.hookEnv(call.issue, path, host),
       timeoutMs: config.hooks.timeoutMs,
       signal: call.signal,
       logger: deps.logger.child({ issue_id: call.issue.id, issue_identifier: call.issue.identifier }),
@@ -100,13 +124,15 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
     });
   };
 
-  const resolveRoot = async (): Promise<Result<string, WorkspaceError>> => {
-    const root = deps.config().workspace.root;
+  const resolveRoot = async (host: Host): Promise<Result<string, WorkspaceError>> => {
+    const root = workspaceRootFor(deps.config(), host);
     try {
-      const { realPath } = await deps.host.ensureDir(root);
+      const { realPath } = await host.ensureDir(root);
       return ok(realPath);
     } catch (cause) {
-      return err({ kind: "workspace_root_invalid", root, message: messageOf(cause) });
+      return err(
+        unreachable(host, cause) ?? { kind: "workspace_root_invalid", root, message: messageOf(cause) },
+      );
     }
   };
 
@@ -114,16 +140,19 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
     pathFor: (identifier) => join(deps.config().workspace.root, workspaceKey(identifier)),
 
     async prepare(call) {
-      const root = await resolveRoot();
+      const host = hostOf(call);
+      const root = await resolveRoot(host);
       if (!root.ok) return root;
       const key = workspaceKey(call.issue.identifier);
       const path = join(root.value, key);
       let created: boolean;
       let realPath: string;
       try {
-        ({ created, realPath } = await deps.host.ensureDir(path));
+        ({ created, realPath } = await host.ensureDir(path));
       } catch (cause) {
-        return err({ kind: "workspace_create_failed", path, message: messageOf(cause) });
+        return err(
+          unreachable(host, cause) ?? { kind: "workspace_create_failed", path, message: messageOf(cause) },
+        );
       }
       if (realPath === root.value) return err({ kind: "workspace_equals_root", path: realPath });
       if (!isStrictlyInside(root.value, realPath)) {
@@ -134,7 +163,7 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
         const result = await hook("after_create", realPath, call);
         if (!result.ok) {
           // a half-bootstrapped new directory is removed so the next attempt starts clean
-          await deps.host.remove(realPath).catch(() => {});
+          await host.remove(realPath).catch(() => {});
           return result;
         }
       }
@@ -143,12 +172,35 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
 
     runHook: (name, path, call) => hook(name, path, call),
 
+    async listWorkspaces(name, signal) {
+      const host = deps.hosts(name);
+      const config = deps.config();
+      const root = workspaceRootFor(config, host);
+      if (isLocalHost(host)) return listLocal(root);
+      const result = await host.runScript(listScript(root), {
+        cwd: "/",
+        env: {},
+        timeoutMs: config.hooks.timeoutMs,
+        signal,
+        maxOutputBytes: 8 * 1024 * 1024,
+      });
+      if (result.exitCode !== 0 || result.truncated) return null;
+      return new Set(result.output.split("\n").filter((line) => line !== ""));
+    },
+
     async remove(call, recordedPath) {
-      const rootResult = await resolveRoot();
-      if (!rootResult.ok) return;
+      const host = hostOf(call);
+      const rootResult = await resolveRoot(host);
+      if (!rootResult.ok) {
+        deps.logger.warn("workspace cleanup skipped: root unavailable", {
+          host: host.name,
+          ...rootResult.error,
+        });
+        return;
+      }
       const candidate = recordedPath ?? join(rootResult.value, workspaceKey(call.issue.identifier));
       let path = candidate;
-      if (deps.host.name === "local") {
+      if (isLocalHost(host)) {
         try {
           path = await realpath(candidate);
         } catch {
@@ -159,13 +211,63 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
         deps.logger.error("refusing to remove workspace outside root", { path, root: rootResult.value });
         return;
       }
+      // on a remote host, before_remove runs only when the directory exists (one cheap check first)
+      if (!isLocalHost(host) && !(await remoteDirExists(host, path, deps.config().hooks.timeoutMs, call))) {
+        return;
+      }
       await hook("before_remove", path, call);
       try {
-        await deps.host.remove(path);
-        deps.logger.info("workspace removed", { path, issue_identifier: call.issue.identifier });
+        await host.remove(path);
+        deps.logger.info("workspace removed", {
+          path,
+          host: host.name,
+          issue_identifier: call.issue.identifier,
+        });
       } catch (cause) {
-        deps.logger.warn("workspace removal failed", { path, error: messageOf(cause) });
+        deps.logger.warn("workspace removal failed", { path, host: host.name, error: messageOf(cause) });
       }
     },
   };
+}
+
+/** A `host_unreachable` error when `cause` says the SSH host could not be reached, else null. */
+function unreachable(host: Host, cause: unknown): WorkspaceError | null {
+  if (cause instanceof SshHostError && cause.kind === "unreachable") {
+    return { kind: "host_unreachable", host: host.name, message: cause.message };
+  }
+  return null;
+}
+
+/** Whether a directory exists on a remote host; an unreachable host or a failed check counts as absent. */
+async function remoteDirExists(
+  host: Host,
+  path: string,
+  timeoutMs: number,
+  call: WorkspaceCall,
+): Promise<boolean> {
+  const result = await host.runScript(`test -d ${shellQuote(path)}`, {
+    cwd: "/",
+    env: {},
+    timeoutMs,
+    signal: call.signal,
+  });
+  return result.exitCode === 0;
+}
+
+async function listLocal(root: string): Promise<ReadonlySet<string> | null> {
+  try {
+    const entries = await readdir(root, { withFileTypes: true });
+    return new Set(entries.filter((e) => e.isDirectory() || e.isSymbolicLink()).map((e) => e.name));
+  } catch (cause) {
+    return (cause as NodeJS.ErrnoException).code === "ENOENT" ? new Set() : null;
+  }
+}
+
+// directory names under the root, one a line (workspace keys never contain a newline); no root = none
+function listScript(root: string): string {
+  return [
+    `cd -- ${remotePathWord(root)} 2>/dev/null || exit 0`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, not a template
+    'for f in ./* ./.[!.]* ./..?*; do if [ -d "$f" ]; then printf \'%s\\n\' "${f#./}"; fi; done',
+  ].join("\n");
 }

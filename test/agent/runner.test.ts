@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { continuationGuidance, createWorkerLauncher } from "../../src/agent/runner.js";
 import type { ServiceConfig } from "../../src/config/types.js";
 import { ok } from "../../src/domain/result.js";
+import { SshHostError } from "../../src/hosts/ssh.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import type { WorkerRequest } from "../../src/orchestrator/worker.js";
 import { MemoryTracker } from "../../src/tracker/memory/adapter.js";
@@ -33,15 +34,20 @@ function setup(script: TurnScript, overrides: ConfigOverrides = {}, template?: s
   const host = new FakeHost();
   const backend = new ScriptedBackend(script);
   const clock = new ManualClock();
+  const hostNames: string[] = [];
+  const hosts = (name: string) => {
+    hostNames.push(name);
+    return host;
+  };
   const workspaces = createWorkspaceManager({
-    host,
+    hosts,
     logger: silentLogger,
     clock,
     config: () => config,
     hookEnv: () => ({}),
   });
   const launch = createWorkerLauncher({
-    host,
+    hosts,
     workspaces,
     tracker: () => tracker,
     backendFor: () => ok(backend),
@@ -56,6 +62,7 @@ function setup(script: TurnScript, overrides: ConfigOverrides = {}, template?: s
     issue,
     attempt: null,
     runId: "r1",
+    host: overrides.worker?.sshHosts?.[0] ?? "local",
     workflow: workflow.current(),
     signal: controller.signal,
     cleanupSignal: new AbortController().signal,
@@ -69,6 +76,7 @@ function setup(script: TurnScript, overrides: ConfigOverrides = {}, template?: s
     issue,
     tracker,
     host,
+    hostNames,
     backend,
     controller,
     events,
@@ -179,6 +187,33 @@ describe("16.5 worker attempt", () => {
     });
     tracker = t.tracker;
     expect(await t.run()).toEqual({ outcome: "failed", reason: "issue state refresh error: HTTP 500" });
+  });
+
+  it("A.1: workspace, hooks and agent session all use the host assigned at dispatch", async () => {
+    let sessionHost: string | null = null;
+    const t = setup(
+      async (_p, _input, opts) => {
+        sessionHost = opts.host.name;
+        return ok(undefined);
+      },
+      { worker: { sshHosts: ["w1"], maxConcurrentAgentsPerHost: null } },
+    );
+    expect(await t.run()).toMatchObject({ outcome: "normal" });
+    expect(new Set(t.hostNames)).toEqual(new Set(["w1"]));
+    expect(sessionHost).toBe("local"); // the fake resolver answers every name with one FakeHost
+  });
+
+  it("A.2: an SSH host unreachable while preparing the workspace fails the attempt as hostUnreachable", async () => {
+    const t = setup(succeed, { worker: { sshHosts: ["w1"], maxConcurrentAgentsPerHost: null } });
+    t.host.ensureDir = async () => {
+      throw new SshHostError("unreachable", "w1", { exitCode: 255, output: "" }, "ssh to w1 failed");
+    };
+    expect(await t.run()).toEqual({
+      outcome: "failed",
+      reason: "workspace error: host_unreachable",
+      hostUnreachable: true,
+    });
+    expect(t.backend.sessions).toHaveLength(0);
   });
 
   it("a workspace error fails the attempt with its kind", async () => {

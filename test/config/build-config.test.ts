@@ -304,6 +304,27 @@ describe("paths and $VAR", () => {
     expect(good({ ...memory, workspace: { root: "$EMPTY" } }, { EMPTY: "" }).workspace.root).toBe(fallback);
   });
 
+  it("A.1: the raw workspace root keeps ~ and relative paths for SSH workers ($VAR still resolved)", () => {
+    const raw = (root: string | undefined, env: NodeJS.ProcessEnv = {}) =>
+      good(root === undefined ? memory : { ...memory, workspace: { root } }, { HOME: "/home/op", ...env })
+        .workspace.rootRaw;
+    expect(raw("~/ws")).toBe("~/ws");
+    expect(raw("ws/../spaces")).toBe("ws/../spaces");
+    expect(raw("$WS_ROOT", { WS_ROOT: "~/remote" })).toBe("~/remote");
+    expect(raw("$NOPE")).toBeNull();
+    expect(raw(undefined)).toBeNull();
+  });
+
+  it("A: an invalid worker.ssh_hosts entry is an invalid_workflow_config naming its index", () => {
+    const errors = bad({ ...memory, worker: { ssh_hosts: ["good-host", "-oProxyCommand=x", "h:99999"] } });
+    expect(errors.map((e) => [e.code, e.key])).toEqual([
+      ["invalid_workflow_config", "worker.ssh_hosts[1]"],
+      ["invalid_workflow_config", "worker.ssh_hosts[2]"],
+    ]);
+    expect(errors[0]?.message).toContain('"-oProxyCommand=x"');
+    expect(errors[1]?.message).toContain("port out of range");
+  });
+
   it("17.1: $VAR resolution works for secrets, which are collected for redaction; empty counts as missing", () => {
     const c = good(
       { ...memory, server: { auth_token: "$TOKEN" }, builtin: { api_key: "$KEY" } },

@@ -280,6 +280,7 @@ describe("17.4 retries", () => {
         kind: "failure",
         error: "worker exited: agent turn error: turn_failed: nope",
         workspacePath: join(h.dir, "workspaces", "E-4"),
+        host: "local",
       },
     ]);
   });

@@ -9,6 +9,7 @@ import type { Issue } from "../../src/domain/issue.js";
 import { createLocalHost } from "../../src/hosts/local.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import type { ToolBinding } from "../../src/tracker/adapter.js";
+import { makeIssue } from "./issues.js";
 import { makeTempDir } from "./temp-dir.js";
 import { buildConfig } from "./workflow-fixtures.js";
 
@@ -40,24 +41,14 @@ export function serviceConfigWith(builtin: BuiltinBackendConfig, dir = "/tmp"): 
 
 /** A normalised issue for sessions. */
 export function testIssue(overrides: Partial<Issue> = {}): Issue {
-  return {
+  return makeIssue({
     id: "issue-1",
     identifier: "SYM-1",
     title: "Fix the greeting",
     description: "The greeting should say hello.",
     priority: 2,
-    state: "Todo",
-    branchName: null,
-    url: null,
-    assigneeId: null,
-    labels: [],
-    blockedBy: [],
-    dispatchable: true,
-    nativeRef: null,
-    createdAt: null,
-    updatedAt: null,
     ...overrides,
-  };
+  });
 }
 
 /** Tracker tools with no specs. */

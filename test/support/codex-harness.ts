@@ -8,31 +8,22 @@ import type { AgentEvent, AgentToolSpec, ToolResult } from "../../src/domain/age
 import type { AgentError } from "../../src/domain/errors.js";
 import type { Issue } from "../../src/domain/issue.js";
 import type { Result } from "../../src/domain/result.js";
+import type { Host } from "../../src/hosts/host.js";
 import { createLocalHost } from "../../src/hosts/local.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import type { ToolBinding } from "../../src/tracker/adapter.js";
 import type { Clock } from "../../src/util/clock.js";
+import { makeIssue } from "./issues.js";
 
 /** A normalised issue for codex tests. */
 export function testIssue(overrides: Partial<Issue> = {}): Issue {
-  return {
+  return makeIssue({
     id: "issue-1",
     identifier: "SYM-1",
     title: "Make the file",
-    description: null,
     priority: 1,
-    state: "Todo",
-    branchName: null,
-    url: null,
-    assigneeId: null,
-    labels: [],
-    blockedBy: [],
-    dispatchable: true,
-    nativeRef: null,
-    createdAt: null,
-    updatedAt: null,
     ...overrides,
-  };
+  });
 }
 
 /** The codex config section with test defaults. */
@@ -64,7 +55,7 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
       provider: {},
     },
     polling: { intervalMs: 30_000 },
-    workspace: { root: "/nonexistent" },
+    workspace: { root: "/nonexistent", rootRaw: null },
     hooks: { afterCreate: null, beforeRun: null, afterRun: null, beforeRemove: null, timeoutMs: 60_000 },
     agent: {
       backend: "codex",
@@ -131,6 +122,8 @@ export interface OpenSessionOptions {
   readonly clock?: Clock;
   readonly signal?: AbortSignal;
   readonly issue?: Issue;
+  /** Where codex runs (default: a local host). */
+  readonly host?: Host;
 }
 
 /** Opens a codex session through the real backend and local host, recording every event. */
@@ -143,7 +136,7 @@ export async function openSession(
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const result = await backend.startSession({
-    host: createLocalHost({ killGraceMs: 500 }),
+    host: options.host ?? createLocalHost({ killGraceMs: 500 }),
     workspacePath: options.workspace,
     issue: options.issue ?? testIssue(),
     tools: options.tools ?? recordingTools([], () => ({ success: true, output: null })),

@@ -30,8 +30,9 @@ function manager(hooks: Partial<ServiceConfig["hooks"]> = {}, root?: string): Wo
     workspace: { root: root ?? join(dir.path, "ws") },
   });
   process.env.SYMPHONY_TEST_SECRET = "s3cret";
+  const localHost = createLocalHost({ killGraceMs: 200 });
   return createWorkspaceManager({
-    host: createLocalHost({ killGraceMs: 200 }),
+    hosts: () => localHost,
     logger: silentLogger,
     clock: systemClock,
     config: () => config,

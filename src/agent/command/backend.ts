@@ -7,6 +7,7 @@ import type { AgentError } from "../../domain/errors.js";
 import { messageOf } from "../../domain/errors.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { HostProcess } from "../../hosts/host.js";
+import { isLocalHost } from "../../hosts/host-resolver.js";
 import type {
   AgentBackend,
   AgentSession,
@@ -77,12 +78,16 @@ class CommandSession implements AgentSession {
       }
     };
     if (this.#stopped || signal.aborted) return err({ category: "aborted", message: "session stopped" });
+    const remote = !isLocalHost(host);
     let proc: HostProcess;
     try {
-      proc = host.spawn(this.#settings.run ?? "", {
-        cwd: workspacePath,
-        env: { ...env, SYMPHONY_TURN: String(input.turn), SYMPHONY_MAX_TURNS: String(input.maxTurns) },
-      });
+      proc = host.spawn(
+        remote ? promptFedCommand(this.#settings.run ?? "", prompt) : (this.#settings.run ?? ""),
+        {
+          cwd: workspacePath,
+          env: { ...env, SYMPHONY_TURN: String(input.turn), SYMPHONY_MAX_TURNS: String(input.maxTurns) },
+        },
+      );
     } catch (cause) {
       emit({ type: "startup_failed", message: messageOf(cause), at: Date.now() });
       return err({ category: "startup_failed", message: messageOf(cause), cause });
@@ -107,7 +112,9 @@ class CommandSession implements AgentSession {
     signal.addEventListener("abort", onAbort, { once: true });
     const timer = setTimeout(() => stop("timeout"), this.#settings.turnTimeoutMs);
     proc.stdin.on("error", () => {}); // the command may exit without reading its prompt
-    proc.stdin.end(prompt);
+    // over ssh, closing stdin means "stop the command", so there the prompt ends by its length instead
+    if (remote) proc.stdin.write(prompt);
+    else proc.stdin.end(prompt);
     const toolCalls: Promise<void>[] = [];
     const onTool = (json: string): void => {
       toolCalls.push(this.#callTool(json, input, emit));
@@ -185,6 +192,14 @@ class CommandSession implements AgentSession {
     const proc = this.#current;
     if (proc !== null) await proc.kill(KILL_GRACE_MS);
   }
+}
+
+/**
+ * On an SSH host the spawned command's stdin stays open (closing it stops the remote group), so the
+ * command reads its prompt through `head -c <bytes>`, which gives it end-of-file after the prompt.
+ */
+export function promptFedCommand(run: string, prompt: string): string {
+  return `head -c ${Buffer.byteLength(prompt, "utf8")} | {\n${run}\n}`;
 }
 
 /**

@@ -63,6 +63,7 @@ export function retryJson(row: RetryRow) {
     attempt: row.attempt,
     due_at: isoSeconds(row.dueAt),
     error: row.error,
+    worker_host: row.host ?? null,
     workspace_path: row.workspacePath,
     // addition
     kind: row.kind,
@@ -77,6 +78,7 @@ export function blockedJson(row: BlockedRow) {
     issue_url: row.url,
     state: row.state,
     error: row.question,
+    worker_host: row.host ?? null,
     workspace_path: row.workspacePath,
     session_id: row.sessionId,
     blocked_at: isoSeconds(row.blockedAt),
@@ -200,7 +202,7 @@ export function issueJson(snapshot: OrchestratorSnapshot, identifier: string, lo
     status,
     workspace: {
       path: running?.workspacePath ?? retry?.workspacePath ?? blocked?.workspacePath ?? null,
-      host: running?.host ?? null,
+      host: running?.host ?? retry?.host ?? blocked?.host ?? null,
     },
     attempts: {
       restart_count: attempt === null ? 0 : Math.max(attempt - 1, 0),

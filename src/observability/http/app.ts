@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { messageOf } from "../../domain/errors.js";
 import type { StatusSource } from "../../domain/snapshot.js";
 import type { Logger } from "../logger.js";
 import type { SymphonyMetrics } from "../metrics/metrics.js";
@@ -73,11 +74,27 @@ export function createApp(deps: AppDeps): Hono {
       "cache-control": "no-store",
       vary: "accept-encoding",
     };
-    // the body is large (every retry row) and shared: compress it once per change, not per request
-    if (acceptsGzip(c.req.header("accept-encoding"))) {
-      return c.body(deps.state.gzipBody(), 200, { ...headers, "content-encoding": "gzip" });
+    try {
+      // the body is large (every retry row) and shared: compress it once per change, not per request
+      if (acceptsGzip(c.req.header("accept-encoding"))) {
+        return c.body(deps.state.gzipBody(), 200, { ...headers, "content-encoding": "gzip" });
+      }
+      return c.body(deps.state.body(), 200, headers);
+    } catch (cause) {
+      // spec 13.3: an unavailable snapshot is surfaced as such (503 so monitors notice), never a crash
+      deps.logger.error("snapshot unavailable", { error: messageOf(cause) });
+      return c.json(
+        {
+          generated_at: new Date(deps.now()).toISOString(),
+          ...errorJson(
+            "snapshot_unavailable",
+            `The orchestrator snapshot is unavailable: ${messageOf(cause)}`,
+          ),
+        },
+        503,
+        { "cache-control": "no-store" },
+      );
     }
-    return c.body(deps.state.body(), 200, headers);
   });
   app.all("/api/v1/state", notAllowed("GET"));
 

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AgentSession } from "../../../src/agent/backend.js";
-import { commandBackend } from "../../../src/agent/command/backend.js";
+import { commandBackend, promptFedCommand } from "../../../src/agent/command/backend.js";
 import type { AgentEvent } from "../../../src/domain/agent-event.js";
 import { createLocalHost } from "../../../src/hosts/local.js";
 import { silentLogger } from "../../../src/observability/logger.js";
@@ -195,5 +195,25 @@ describe("command backend", () => {
       logger: silentLogger,
     });
     expect(result).toMatchObject({ ok: false, error: { category: "agent_not_found" } });
+  });
+
+  it("A: the prompt-by-length wrapper (used over ssh) gives the command the whole prompt and then end-of-file while stdin stays open", async () => {
+    const prompt = "line one\nüñï €\n'quotes' $VAR `tick`\n";
+    const proc = createLocalHost({ killGraceMs: 300 }).spawn(
+      promptFedCommand("cat > got.txt; echo done", prompt),
+      {
+        cwd: ws,
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: join(dir.path, "home") },
+      },
+    );
+    proc.stdin.write(prompt); // no end(): over ssh that would stop the command
+    let out = "";
+    proc.stdout.on("data", (b: Buffer) => {
+      out += b.toString();
+    });
+    expect((await proc.exited).code).toBe(0);
+    expect(await readFile(join(ws, "got.txt"), "utf8")).toBe(prompt);
+    expect(out).toBe("done\n");
+    proc.stdin.destroy();
   });
 });

@@ -72,6 +72,7 @@ describe("HTTP API (spec 13.7)", () => {
       attempt: 3,
       due_at: "2026-01-01T12:00:30Z",
       error: "turn_timeout: no output for 300s",
+      worker_host: null,
       workspace_path: "/tmp/ws/MT-650",
       kind: "failure",
     });
@@ -166,6 +167,24 @@ describe("HTTP API (spec 13.7)", () => {
       status: "blocked",
       blocked: { question: "Which database should I migrate?" },
     });
+  });
+
+  it("17.4: an unavailable snapshot is surfaced as 503 snapshot_unavailable, and the server keeps serving", async () => {
+    const source = new FakeStatusSource(busySnapshot());
+    const { base } = await serve(source);
+    const broken = source.snapshot.bind(source);
+    source.snapshot = () => {
+      throw new Error("state is being rebuilt");
+    };
+    source.set(busySnapshot()); // invalidate the cached body
+    const res = await fetch(`${base}/api/v1/state`, { headers: { "accept-encoding": "identity" } });
+    expect(res.status).toBe(503);
+    const body = await json<ErrorBody & { generated_at: string }>(res);
+    expect(body.error.code).toBe("snapshot_unavailable");
+    expect(body.error.message).toContain("state is being rebuilt");
+    expect(Number.isNaN(Date.parse(body.generated_at))).toBe(false);
+    source.snapshot = broken;
+    expect((await fetch(`${base}/api/v1/state`)).status).toBe(200);
   });
 
   it("13.7.2 unknown identifier → 404 with {error:{code:'issue_not_found'}}", async () => {

@@ -1,5 +1,4 @@
 import type { ServiceConfig } from "../../../src/config/types.js";
-import type { Issue } from "../../../src/domain/issue.js";
 
 /** Deep-ish partial for config overrides in tests. */
 export type ConfigOverrides = {
@@ -23,7 +22,7 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
       provider: { issues: [] },
     },
     polling: { intervalMs: 30_000 },
-    workspace: { root: `${root}/workspaces` },
+    workspace: { root: `${root}/workspaces`, rootRaw: null },
     hooks: { afterCreate: null, beforeRun: null, afterRun: null, beforeRemove: null, timeoutMs: 60_000 },
     agent: {
       backend: "command",
@@ -74,28 +73,4 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
   return merged as unknown as ServiceConfig;
 }
 
-let seq = 0;
-
-/** A normalised issue with sensible defaults. */
-export function makeIssue(partial: Partial<Issue> & { identifier?: string } = {}): Issue {
-  seq += 1;
-  const identifier = partial.identifier ?? `T-${seq}`;
-  return {
-    id: partial.id ?? `id-${identifier}`,
-    identifier,
-    title: `Issue ${identifier}`,
-    description: null,
-    priority: null,
-    state: "Todo",
-    branchName: null,
-    url: null,
-    assigneeId: null,
-    labels: [],
-    blockedBy: [],
-    dispatchable: true,
-    nativeRef: null,
-    createdAt: null,
-    updatedAt: null,
-    ...partial,
-  };
-}
+export { makeIssue } from "../issues.js";

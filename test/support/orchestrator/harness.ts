@@ -22,6 +22,8 @@ export interface Harness {
   readonly workflow: StaticWorkflowSource;
   readonly launcher: ControlledLauncher;
   readonly host: FakeHost;
+  /** Every host name the workspace manager resolved, in order (all names resolve to `host`). */
+  readonly hostNames: string[];
   readonly orchestrator: Orchestrator;
   readonly events: ObserverEvent[];
   config(): ServiceConfig;
@@ -41,8 +43,12 @@ export async function harness(issues: readonly Issue[], overrides: ConfigOverrid
   const tracker = new MemoryTracker(issues, config.tracker.terminalStates);
   const host = new FakeHost();
   const launcher = new ControlledLauncher(join(dir, "workspaces"));
+  const hostNames: string[] = [];
   const workspaces = createWorkspaceManager({
-    host,
+    hosts: (name) => {
+      hostNames.push(name);
+      return host;
+    },
     logger: silentLogger,
     clock,
     config: () => workflow.current().config,
@@ -71,6 +77,7 @@ export async function harness(issues: readonly Issue[], overrides: ConfigOverrid
     workflow,
     launcher,
     host,
+    hostNames,
     orchestrator,
     events,
     config: () => workflow.current().config,
