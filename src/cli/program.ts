@@ -5,9 +5,11 @@ import { expandHome } from "../config/env-values.js";
 import { messageOf } from "../domain/errors.js";
 import type { LogFormat } from "../observability/log/index.js";
 import { resolveWorkflowPath } from "../workflow/loader.js";
+import { registerDoctorCommand } from "./doctor/register.js";
 import { initCommand } from "./init-command.js";
 import type { CliIo } from "./io.js";
 import { registerIssueCommands } from "./issue-command.js";
+import { registerReplayCommand } from "./replay/register.js";
 import { type RunDeps, runCommand } from "./run-command.js";
 import { schemaCommand } from "./schema-command.js";
 import { validateCommand } from "./validate-command.js";
@@ -103,6 +105,8 @@ function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> 
     .action(() => setCode(schemaCommand(io)));
 
   registerIssueCommands(program, io, setCode);
+  registerDoctorCommand(program, io, setCode);
+  registerReplayCommand(program, io, setCode);
 
   return program;
 }

@@ -4,7 +4,7 @@ export const STARTER_WORKFLOW = `---
 # Reference: docs/configuration.md. JSON Schema for editors: \`symphony schema > workflow.schema.json\`.
 
 tracker:
-  # memory | local | linear
+  # memory | local | linear | github | gitlab | jira | asana
   kind: local
   provider:
     # One Markdown file per issue; relative paths resolve against this file's directory.

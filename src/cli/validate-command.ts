@@ -1,34 +1,50 @@
 import { agentConfigProblems } from "../agent/validate.js";
+import { err, ok, type Result } from "../domain/result.js";
 import { loadWorkflow } from "../workflow/loader.js";
 import { SAMPLE_ISSUE } from "../workflow/prompt-context.js";
+import type { LoadedWorkflow, WorkflowError } from "../workflow/types.js";
 import { formatWorkflowError, sortByPosition } from "../workflow/workflow-errors.js";
 import type { CliIo } from "./io.js";
 
-/** `symphony validate [path]`: load, validate, render against a sample issue; 0 only when all is well. */
-export function validateCommand(workflowPath: string, io: CliIo): number {
-  const loaded = loadWorkflow(workflowPath, { env: io.env });
-  if (!loaded.ok) {
-    for (const error of sortByPosition(loaded.error)) io.stderr.write(`${formatWorkflowError(error)}\n`);
-    io.stderr.write(`${loaded.error.length} problem${loaded.error.length === 1 ? "" : "s"} found\n`);
-    return 1;
-  }
+/** Where the validate path stopped: loading/validating the file, rendering the prompt, or the agent settings. */
+export interface WorkflowProblems {
+  readonly stage: "load" | "render" | "agent";
+  readonly errors: readonly WorkflowError[];
+}
+
+/**
+ * The whole validate path: load + validate the workflow, render its prompt for a sample issue (first
+ * run and a retry), and check the agent settings. Shared by `symphony validate` and `symphony doctor`.
+ */
+export function validateWorkflowFile(
+  workflowPath: string,
+  env: NodeJS.ProcessEnv,
+): Result<LoadedWorkflow, WorkflowProblems> {
+  const loaded = loadWorkflow(workflowPath, { env });
+  if (!loaded.ok) return err({ stage: "load", errors: sortByPosition(loaded.error) });
   const problems = [null, 1].flatMap((attempt) => {
     const out = loaded.value.render(SAMPLE_ISSUE, attempt);
     return out.ok ? [] : [out.error];
   });
-  if (problems.length > 0) {
-    for (const error of problems) io.stderr.write(`${formatWorkflowError(error)}\n`);
-    return 1;
-  }
+  if (problems.length > 0) return err({ stage: "render", errors: problems });
   const { config } = loaded.value;
-  const agentProblems = agentConfigProblems(config);
-  if (agentProblems.length > 0) {
-    for (const problem of agentProblems) {
-      const error = { code: "invalid_workflow_config", path: config.workflowPath, ...problem } as const;
-      io.stderr.write(`${formatWorkflowError(error)}\n`);
-    }
+  const agentProblems = agentConfigProblems(config).map(
+    (problem) => ({ code: "invalid_workflow_config", path: config.workflowPath, ...problem }) as const,
+  );
+  return agentProblems.length > 0 ? err({ stage: "agent", errors: agentProblems }) : ok(loaded.value);
+}
+
+/** `symphony validate [path]`: load, validate, render against a sample issue; 0 only when all is well. */
+export function validateCommand(workflowPath: string, io: CliIo): number {
+  const validated = validateWorkflowFile(workflowPath, io.env);
+  if (!validated.ok) {
+    const { stage, errors } = validated.error;
+    for (const error of errors) io.stderr.write(`${formatWorkflowError(error)}\n`);
+    if (stage === "load")
+      io.stderr.write(`${errors.length} problem${errors.length === 1 ? "" : "s"} found\n`);
     return 1;
   }
+  const { config } = validated.value;
   io.stdout.write(
     `${config.workflowPath}: ok (tracker ${config.tracker.kind}, agent ${config.agent.backend}, prompt renders)\n`,
   );

@@ -18,7 +18,7 @@ const map = z.record(z.string(), z.unknown(), { error: "must be a map" });
 /** `tracker:` — scheduling keys plus adapter-owned `provider` settings (and Elixir's flat Linear keys). */
 const trackerSchema = z
   .object({
-    kind: text.optional().describe("Tracker adapter: memory, local or linear"),
+    kind: text.optional().describe("Tracker adapter: memory, local, linear, github, gitlab, jira or asana"),
     provider: map.nullable().default({}).describe("Adapter-owned settings (see the tracker's PROFILE.md)"),
     active_states: textList.optional().describe("Provider-native states that are eligible for work"),
     terminal_states: textList.optional().describe("Provider-native states that end work"),

@@ -1,7 +1,9 @@
 import { err, ok, type Result } from "../domain/result.js";
+import { parseAsanaProvider } from "../tracker/asana/config.js";
 import type { GithubTrackerSettings } from "../tracker/github/config.js";
 import { parseGithubProvider, validateGithubStates } from "../tracker/github/config.js";
 import { parseGitlabProvider, validateGitlabStates } from "../tracker/gitlab/config.js";
+import { parseJiraProvider } from "../tracker/jira/config.js";
 import { parseLinearProvider } from "../tracker/linear/config.js";
 import { parseLocalProvider } from "../tracker/local/config.js";
 import { parseMemoryProvider } from "../tracker/memory/config.js";
@@ -56,6 +58,26 @@ export const TRACKER_KINDS: ReadonlyMap<string, TrackerKindDefinition> = new Map
       defaultActiveStates: ACTIVE,
       defaultTerminalStates: TERMINAL,
       parseProvider: parseLinearProvider,
+      secretValues: (settings) => [(settings as { apiKey: string }).apiKey],
+    },
+  ],
+  [
+    "jira",
+    {
+      // the statuses of Jira's default workflow; real projects set their own
+      defaultActiveStates: ["To Do", "In Progress"],
+      defaultTerminalStates: ["Done"],
+      parseProvider: parseJiraProvider,
+      secretValues: (settings) => [(settings as { apiToken: string }).apiToken],
+    },
+  ],
+  [
+    "asana",
+    {
+      // the sections of Asana's board template; real projects set their own
+      defaultActiveStates: ["To do", "Doing"],
+      defaultTerminalStates: ["Done"],
+      parseProvider: parseAsanaProvider,
       secretValues: (settings) => [(settings as { apiKey: string }).apiKey],
     },
   ],

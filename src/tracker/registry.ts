@@ -2,9 +2,11 @@ import type { ServiceConfig } from "../config/types.js";
 import type { TrackerError } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { TrackerAdapter } from "./adapter.js";
+import { createAsanaTracker } from "./asana/adapter.js";
 import type { TrackerFactory, TrackerFactoryDeps } from "./factory.js";
 import { createGithubTracker } from "./github/adapter.js";
 import { createGitlabTracker } from "./gitlab/adapter.js";
+import { createJiraTracker } from "./jira/adapter.js";
 import { createLinearTracker } from "./linear/index.js";
 import { createLocalTracker } from "./local/adapter.js";
 import { createMemoryTracker } from "./memory/adapter.js";
@@ -14,6 +16,8 @@ export const trackerFactories: Readonly<Record<string, TrackerFactory>> = {
   memory: createMemoryTracker,
   local: createLocalTracker,
   linear: createLinearTracker,
+  jira: createJiraTracker,
+  asana: createAsanaTracker,
   github: createGithubTracker,
   gitlab: createGitlabTracker,
 };

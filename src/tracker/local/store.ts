@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { messageOf } from "../../domain/errors.js";
 import { err, ok, type Result } from "../../domain/result.js";
@@ -32,9 +32,35 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 /** The folder of `<IDENTIFIER>.md` files behind the local tracker; every write is write-temp + rename. */
 export class LocalIssueStore {
   readonly folder: string;
+  /** Last parse of each file, keyed by name, valid while its stat fingerprint is unchanged. */
+  readonly #cache = new Map<
+    string,
+    { readonly fingerprint: string; readonly result: Result<IssueRecord, string> }
+  >();
 
   constructor(folder: string) {
     this.folder = folder;
+  }
+
+  /**
+   * Reads and parses one file, reusing the last parse while the file's stat fingerprint is unchanged.
+   * Writes here are temp + rename (a new inode), and editors change mtime/size, so a stat is enough to
+   * notice every edit; it costs far less than reading and YAML-parsing 10,000 files every tick.
+   */
+  async #readCached(name: string): Promise<Result<IssueRecord, string>> {
+    const path = join(this.folder, name);
+    try {
+      const info = await stat(path, { bigint: true });
+      const fingerprint = `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+      const hit = this.#cache.get(name);
+      if (hit !== undefined && hit.fingerprint === fingerprint) return hit.result;
+      const result = parseIssueFile(name.slice(0, -3), await readFile(path, "utf8"));
+      this.#cache.set(name, { fingerprint, result });
+      return result;
+    } catch (cause) {
+      this.#cache.delete(name);
+      return err(messageOf(cause));
+    }
   }
 
   /** Path of an identifier's file. */
@@ -52,16 +78,13 @@ export class LocalIssueStore {
     }
     const records: IssueRecord[] = [];
     const malformed: MalformedFile[] = [];
-    const parsed = await mapLimit(names, READ_CONCURRENCY, async (name) => {
-      try {
-        return {
-          name,
-          result: parseIssueFile(name.slice(0, -3), await readFile(join(this.folder, name), "utf8")),
-        };
-      } catch (cause) {
-        return { name, result: err(messageOf(cause)) as Result<IssueRecord, string> };
-      }
-    });
+    const parsed = await mapLimit(names, READ_CONCURRENCY, async (name) => ({
+      name,
+      result: await this.#readCached(name),
+    }));
+    // forget files that are gone, so the cache never outgrows the folder
+    const present = new Set(names);
+    for (const name of this.#cache.keys()) if (!present.has(name)) this.#cache.delete(name);
     for (const { name, result } of parsed) {
       if (result.ok) records.push(result.value);
       else malformed.push({ file: name, reason: result.error });

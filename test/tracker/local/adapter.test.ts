@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { LogFields, Logger } from "../../../src/observability/logger.js";
@@ -128,6 +128,24 @@ describe("17.3 local tracker", () => {
     await file("ED-1", "---\ntitle: t\nstate: Backlog\n---\n");
     const after = await t.fetchIssuesByStates(["Todo"], signal);
     expect(after.ok && after.value).toEqual([]);
+  });
+
+  it("an in-place edit of the same size, a fix of a malformed file and a deletion are all seen on the next poll", async () => {
+    await file("SZ-1", "---\ntitle: t\nstate: Todo\n---\n");
+    await file("SZ-2", "---\ntitle: [broken\n---\n");
+    const t = tracker();
+    const first = await t.fetchIssuesByStates(["Todo", "Done"], signal);
+    expect(first.ok && first.value.map((i) => i.identifier)).toEqual(["SZ-1"]);
+    await file("SZ-1", "---\ntitle: t\nstate: Done\n---\n"); // same length as before
+    await file("SZ-2", "---\ntitle: fixed\nstate: Todo\n---\n");
+    const second = await t.fetchIssuesByStates(["Todo", "Done"], signal);
+    expect(second.ok && second.value.map((i) => [i.identifier, i.state]).sort()).toEqual([
+      ["SZ-1", "Done"],
+      ["SZ-2", "Todo"],
+    ]);
+    await rm(join(dir.path, "SZ-1.md"));
+    const third = await t.fetchIssuesByStates(["Todo", "Done"], signal);
+    expect(third.ok && third.value.map((i) => i.identifier)).toEqual(["SZ-2"]);
   });
 });
 

@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const repo = resolve(import.meta.dirname, "../..");
+
+/** The real CLI (`node --import tsx src/cli/main.ts <workflow>`) with a minimal env; output collected. */
+export interface CliRun {
+  readonly proc: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code. */
+  exited(): Promise<number | null>;
+}
+
+/** Starts the CLI in `cwd` with only PATH, HOME and `env`. */
+export function startCli(workflow: string, cwd: string, home: string, env: Record<string, string>): CliRun {
+  const loader = pathToFileURL(join(repo, "node_modules/tsx/dist/loader.mjs")).href;
+  const proc = spawn(process.execPath, ["--import", loader, join(repo, "src/cli/main.ts"), workflow], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const collect = (b: Buffer) => {
+    output += b.toString();
+  };
+  proc.stdout?.on("data", collect);
+  proc.stderr?.on("data", collect);
+  return {
+    proc,
+    output: () => output,
+    exited: () =>
+      proc.exitCode !== null
+        ? Promise.resolve(proc.exitCode)
+        : new Promise((r) => proc.once("exit", (code) => r(code))),
+  };
+}
+
+/**
+ * Writes a tiny agent script: it records `<identifier> <pid>` lines and its environment, prints one
+ * tracker tool call (`toolLine`, a printf format with one `%s` filled from the variable `toolArg`),
+ * then sleeps in a child until stopped.
+ */
+export async function writeAgent(
+  dir: string,
+  toolLine: string,
+  toolArg: "SYMPHONY_ISSUE_IDENTIFIER" | "SYMPHONY_ISSUE_ID",
+): Promise<{ script: string; pidFile: string; envDir: string }> {
+  const pidFile = join(dir, "agent-pids");
+  const envDir = join(dir, "agent-env");
+  const script = join(dir, "agent.sh");
+  await mkdir(envDir, { recursive: true });
+  await writeFile(
+    script,
+    [
+      "#!/usr/bin/env bash",
+      `echo "$SYMPHONY_ISSUE_IDENTIFIER $$" >> ${pidFile}`,
+      `env > ${envDir}/"$SYMPHONY_ISSUE_IDENTIFIER".env`,
+      `printf '${toolLine}\\n' "$${toolArg}"`,
+      `sleep 300 & echo "$SYMPHONY_ISSUE_IDENTIFIER $!" >> ${pidFile}`,
+      "wait",
+      "",
+    ].join("\n"),
+  );
+  return { script, pidFile, envDir };
+}
+
+/** `<identifier> <pid>` lines the agent script appended, grouped by identifier. */
+export async function agentPids(file: string): Promise<Map<string, number[]>> {
+  const text = await readFile(file, "utf8").catch(() => "");
+  const pids = new Map<string, number[]>();
+  for (const line of text.split("\n")) {
+    const [identifier, pid] = line.trim().split(" ");
+    if (identifier === undefined || pid === undefined) continue;
+    pids.set(identifier, [...(pids.get(identifier) ?? []), Number(pid)]);
+  }
+  return pids;
+}
+
+/** SIGKILLs a pid if it still exists (cleanup after a failed test). */
+export function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
