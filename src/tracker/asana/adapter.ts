@@ -4,7 +4,7 @@ import { type Issue, normaliseState } from "../../domain/issue.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Logger } from "../../observability/logger.js";
 import type { Clock } from "../../util/clock.js";
-import type { ToolContext, TrackerAdapter } from "../adapter.js";
+import type { ToolContext, TrackerAdapter, WebhookRequest, WebhookVerdict } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
 import { executeRestTool } from "../rest/tool.js";
 import { paginationError, responseError } from "../rest-errors.js";
@@ -12,6 +12,7 @@ import { AsanaClient } from "./client.js";
 import type { AsanaTrackerSettings } from "./config.js";
 import { type AsanaRecord, normaliseAsanaTask } from "./normalise.js";
 import { ASANA_API_OPTIONS, ASANA_API_TOOL } from "./tools.js";
+import { AsanaWebhookVerifier } from "./webhook.js";
 
 /** Stops a runaway offset loop (500 pages of 100 tasks). */
 export const ASANA_MAX_PAGES = 500;
@@ -28,6 +29,7 @@ export class AsanaTracker implements TrackerAdapter {
   readonly #client: AsanaClient;
   readonly #logger: Logger;
   readonly #reported = new Set<string>();
+  readonly #webhooks = new AsanaWebhookVerifier();
 
   constructor(settings: AsanaTrackerSettings, logger: Logger, clock: Clock) {
     this.#settings = settings;
@@ -134,6 +136,10 @@ export class AsanaTracker implements TrackerAdapter {
 
   rateLimits(): Readonly<Record<string, unknown>> | null {
     return this.#client.rateLimits();
+  }
+
+  verifyWebhook(request: WebhookRequest, secret: string): Result<WebhookVerdict, string> {
+    return this.#webhooks.verify(request, secret);
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@ import { type Issue, normaliseState } from "../../domain/issue.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Logger } from "../../observability/logger.js";
 import type { Clock } from "../../util/clock.js";
-import type { ToolContext, TrackerAdapter } from "../adapter.js";
+import type { ToolContext, TrackerAdapter, WebhookRequest, WebhookVerdict } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
 import { executeRestTool } from "../rest/tool.js";
 import { paginationError, responseError } from "../rest-errors.js";
@@ -13,6 +13,7 @@ import type { JiraTrackerSettings } from "./config.js";
 import { statesJql } from "./jql.js";
 import { JIRA_FIELDS, type JiraNormaliseContext, normaliseJiraIssue } from "./normalise.js";
 import { JIRA_REST_OPTIONS, JIRA_REST_TOOL } from "./tools.js";
+import { verifyJiraWebhook } from "./webhook.js";
 
 /** Stops a runaway cursor loop: 200 pages of 100 issues is far beyond any candidate list. */
 export const JIRA_MAX_PAGES = 200;
@@ -164,6 +165,10 @@ export class JiraTracker implements TrackerAdapter {
 
   rateLimits(): Readonly<Record<string, unknown>> | null {
     return this.#client.rateLimits();
+  }
+
+  verifyWebhook(request: WebhookRequest, secret: string): Result<WebhookVerdict, string> {
+    return verifyJiraWebhook(request, secret);
   }
 
   async close(): Promise<void> {
