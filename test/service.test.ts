@@ -1,9 +1,11 @@
+import { createHmac } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../src/observability/logger.js";
 import { preflight, startOrchestratorService } from "../src/service.js";
 import { systemClock } from "../src/util/clock.js";
+import { startFakeLinearServer } from "./support/fake-linear-server.js";
 import { testConfig } from "./support/orchestrator/fixtures.js";
 import { makeTempDir } from "./support/temp-dir.js";
 import { until } from "./support/until.js";
@@ -114,6 +116,46 @@ describe("service composition", () => {
       await until(() => !running().includes("OLD-1"), 10_000, "OLD-1 stopped");
     } finally {
       await started.value.stop();
+    }
+  });
+
+  it("verifyWebhook follows reloads: the current tracker and tracker.webhook_secret decide", async () => {
+    const linear = await startFakeLinearServer({ apiKey: "lin_service_key" });
+    const frontMatter = (secret: string | null) => ({
+      tracker: {
+        kind: "linear",
+        provider: { endpoint: linear.url, api_key: linear.apiKey, project_slug: "svc" },
+        ...(secret === null ? {} : { webhook_secret: secret }),
+      },
+      workspace: { root: "./ws" },
+      polling: { interval_ms: 600_000 },
+      agent: { backend: "command" },
+      command: { run: "true" },
+    });
+    const source = staticWorkflowSource(buildConfig(frontMatter("first-secret"), dir.path));
+    const started = await startOrchestratorService({
+      source,
+      logger: silentLogger,
+      clock: systemClock,
+      env: {},
+    });
+    if (!started.ok) throw new Error(started.error);
+    const body = Buffer.from(JSON.stringify({ type: "Issue", webhookTimestamp: Date.now() }));
+    const signedWith = (secret: string) => ({
+      headers: { "linear-signature": createHmac("sha256", secret).update(body).digest("hex") },
+      body,
+    });
+    try {
+      const verify = started.value.verifyWebhook;
+      expect(verify(signedWith("first-secret")).kind).toBe("verified");
+      source.update(buildConfig(frontMatter("second-secret"), dir.path));
+      expect(verify(signedWith("first-secret"))).toEqual({ kind: "rejected", reason: "signature mismatch" });
+      expect(verify(signedWith("second-secret")).kind).toBe("verified");
+      source.update(buildConfig(frontMatter(null), dir.path));
+      expect(verify(signedWith("second-secret"))).toEqual({ kind: "disabled" });
+    } finally {
+      await started.value.stop();
+      await linear.close();
     }
   });
 
