@@ -78,6 +78,35 @@ describe("GET /metrics (Prometheus)", () => {
     );
   });
 
+  it("instrumentTracker keeps the adapter's verifyWebhook (and adds none when the adapter has none)", () => {
+    const metrics = createMetrics();
+    const base: TrackerAdapter = {
+      kind: "fake",
+      fetchIssuesByStates: async () => ({ ok: true, value: [] }),
+      fetchIssuesByIds: async () => ({ ok: true, value: [] }),
+      toolSpecs: () => [],
+      executeTool: async () => ({ success: true, output: null }),
+      secretEnvNames: () => [],
+      rateLimits: () => null,
+      close: async () => {},
+    };
+    expect(metrics.instrumentTracker(base).verifyWebhook).toBeUndefined();
+    const verifying: TrackerAdapter = {
+      ...base,
+      verifyWebhook: (_request, secret) =>
+        secret === "s"
+          ? { ok: true, value: { deliveryId: "d", relevant: true } }
+          : { ok: false, error: "no" },
+    };
+    const wrapped = metrics.instrumentTracker(verifying);
+    const request = { headers: {}, body: new Uint8Array() };
+    expect(wrapped.verifyWebhook?.(request, "s")).toEqual({
+      ok: true,
+      value: { deliveryId: "d", relevant: true },
+    });
+    expect(wrapped.verifyWebhook?.(request, "x")).toEqual({ ok: false, error: "no" });
+  });
+
   it("turn durations come from the injected clock; run_ended outcomes are counted; detach unsubscribes", async () => {
     const clock = new ManualClock(FIXTURE_NOW);
     const source = new FakeStatusSource(busySnapshot());
