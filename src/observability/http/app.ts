@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps): Hono {
       if (acceptsGzip(c.req.header("accept-encoding"))) {
         return c.body(deps.state.gzipBody(), 200, { ...headers, "content-encoding": "gzip" });
       }
-      return c.body(deps.state.body(), 200, headers);
+      return c.body(deps.state.bodyBytes(), 200, headers);
     } catch (cause) {
       // spec 13.3: an unavailable snapshot is surfaced as such (503 so monitors notice), never a crash
       deps.logger.error("snapshot unavailable", { error: messageOf(cause) });

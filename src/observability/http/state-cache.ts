@@ -15,6 +15,7 @@ export class StateCache {
   readonly #unsubscribe: () => void;
   #body: string | null = null;
   #gzipped: Uint8Array<ArrayBuffer> | null = null;
+  #bytes: Uint8Array<ArrayBuffer> | null = null;
   #builtAt = 0;
 
   constructor(source: StatusSource, options: { readonly clock?: Clock; readonly maxAgeMs?: number } = {}) {
@@ -25,6 +26,7 @@ export class StateCache {
       if (event.type === "snapshot_changed") {
         this.#body = null;
         this.#gzipped = null;
+        this.#bytes = null;
       }
     });
   }
@@ -35,9 +37,17 @@ export class StateCache {
     if (this.#body === null || now - this.#builtAt >= this.#maxAgeMs) {
       this.#body = JSON.stringify(stateJson(this.#source.snapshot()));
       this.#gzipped = null;
+      this.#bytes = null;
       this.#builtAt = now;
     }
     return this.#body;
+  }
+
+  /** The body as UTF-8 bytes, encoded at most once per build (a 300 KB encode per request adds up). */
+  bodyBytes(): Uint8Array<ArrayBuffer> {
+    const body = this.body();
+    this.#bytes ??= new Uint8Array(Buffer.from(body, "utf8"));
+    return this.#bytes;
   }
 
   /** The same body gzip-compressed, compressed at most once per build. */
@@ -52,5 +62,6 @@ export class StateCache {
     this.#unsubscribe();
     this.#body = null;
     this.#gzipped = null;
+    this.#bytes = null;
   }
 }

@@ -20,6 +20,18 @@ describe("StateCache", () => {
     expect(source.listenerCount).toBe(0);
   });
 
+  it("encodes the body at most once per build and re-encodes after a change", () => {
+    const clock = new ManualClock(FIXTURE_NOW);
+    const source = new FakeStatusSource(buildSnapshot());
+    const cache = new StateCache(source, { clock });
+    const first = cache.bodyBytes();
+    expect(cache.bodyBytes()).toBe(first);
+    expect(Buffer.from(first).toString("utf8")).toBe(cache.body());
+    source.set(buildSnapshot({ running: [runningRow({ identifier: "Y-1" })] }));
+    expect(Buffer.from(cache.bodyBytes()).toString("utf8")).toContain("Y-1");
+    cache.close();
+  });
+
   it("compresses at most once per build and the gzip body inflates to the JSON body", () => {
     const clock = new ManualClock(FIXTURE_NOW);
     const source = new FakeStatusSource(buildSnapshot());
