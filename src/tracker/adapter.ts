@@ -56,6 +56,16 @@ export interface ToolBinding {
   execute(name: string, args: unknown, context: ToolContext): Promise<ToolResult>;
 }
 
+/** The failure result for a tool name nobody offers; it names the tools that exist. */
+export function unsupportedToolResult(name: unknown, supportedTools: readonly string[]): ToolResult {
+  return {
+    success: false,
+    output: {
+      error: { message: `Unsupported tool: ${JSON.stringify(name)}.`, supportedTools: [...supportedTools] },
+    },
+  };
+}
+
 /** Binds an adapter's tools for one session; unknown tool names fail with the supported list. */
 export function bindTools(adapter: TrackerAdapter): ToolBinding {
   const specs = adapter.toolSpecs();
@@ -63,14 +73,7 @@ export function bindTools(adapter: TrackerAdapter): ToolBinding {
   return {
     specs,
     async execute(name, args, context) {
-      if (!names.has(name)) {
-        return {
-          success: false,
-          output: {
-            error: { message: `Unsupported tool: ${JSON.stringify(name)}.`, supportedTools: [...names] },
-          },
-        };
-      }
+      if (!names.has(name)) return unsupportedToolResult(name, [...names]);
       return adapter.executeTool(name, args, context);
     },
   };

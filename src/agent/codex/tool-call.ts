@@ -1,5 +1,6 @@
 import type { AgentEvent, ToolResult } from "../../domain/agent-event.js";
 import { messageOf } from "../../domain/errors.js";
+import { unsupportedToolResult } from "../../tracker/adapter.js";
 import type { StartSessionOptions } from "../backend.js";
 import { oneLine } from "./event-map.js";
 import type { DynamicToolCallResponse } from "./protocol.js";
@@ -38,10 +39,7 @@ export async function runDynamicTool(
 ): Promise<ToolCallOutcome> {
   const supported = opts.tools.specs.map((s) => s.name);
   if (tool === null || !supported.includes(tool)) {
-    return reply(tool ?? "(unnamed)", {
-      success: false,
-      output: { error: { message: `Unsupported tool: ${JSON.stringify(tool)}.`, supportedTools: supported } },
-    });
+    return reply(tool ?? "(unnamed)", unsupportedToolResult(tool, supported));
   }
   try {
     return reply(tool, await opts.tools.execute(tool, args, { issue: opts.issue, signal: opts.signal }));

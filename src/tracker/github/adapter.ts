@@ -4,7 +4,13 @@ import { type Issue, normaliseState } from "../../domain/issue.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Logger } from "../../observability/logger.js";
 import type { Clock } from "../../util/clock.js";
-import type { ToolContext, TrackerAdapter, WebhookRequest, WebhookVerdict } from "../adapter.js";
+import {
+  type ToolContext,
+  type TrackerAdapter,
+  unsupportedToolResult,
+  type WebhookRequest,
+  type WebhookVerdict,
+} from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
 import { executeRestTool, type RestToolOptions } from "../rest/tool.js";
 import { GithubClient } from "./client.js";
@@ -112,12 +118,7 @@ export class GithubTracker implements TrackerAdapter {
 
   async executeTool(name: string, args: unknown, context: ToolContext): Promise<ToolResult> {
     if (name !== this.#spec.name) {
-      return {
-        success: false,
-        output: {
-          error: { message: `Unsupported tool: ${JSON.stringify(name)}.`, supportedTools: [this.#spec.name] },
-        },
-      };
+      return unsupportedToolResult(name, [this.#spec.name]);
     }
     return executeRestTool(args, this.#tool, context, (call, signal) =>
       this.#client.sendToolCall(call, signal),

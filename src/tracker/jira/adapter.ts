@@ -4,7 +4,13 @@ import { type Issue, normaliseState } from "../../domain/issue.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Logger } from "../../observability/logger.js";
 import type { Clock } from "../../util/clock.js";
-import type { ToolContext, TrackerAdapter, WebhookRequest, WebhookVerdict } from "../adapter.js";
+import {
+  type ToolContext,
+  type TrackerAdapter,
+  unsupportedToolResult,
+  type WebhookRequest,
+  type WebhookVerdict,
+} from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
 import { executeRestTool } from "../rest/tool.js";
 import { paginationError, responseError } from "../rest-errors.js";
@@ -152,7 +158,10 @@ export class JiraTracker implements TrackerAdapter {
 
   async executeTool(name: string, args: unknown, context: ToolContext): Promise<ToolResult> {
     if (name !== JIRA_REST_TOOL.name) {
-      return { success: false, output: { error: { message: `Unsupported tool: ${JSON.stringify(name)}.` } } };
+      return unsupportedToolResult(
+        name,
+        this.toolSpecs().map((s) => s.name),
+      );
     }
     return executeRestTool(args, JIRA_REST_OPTIONS, context, (call, signal) =>
       this.#client.sendCall(call, signal),

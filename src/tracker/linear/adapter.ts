@@ -5,7 +5,13 @@ import { normaliseState } from "../../domain/issue.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Logger } from "../../observability/logger.js";
 import type { Clock } from "../../util/clock.js";
-import type { ToolContext, TrackerAdapter, WebhookRequest, WebhookVerdict } from "../adapter.js";
+import {
+  type ToolContext,
+  type TrackerAdapter,
+  unsupportedToolResult,
+  type WebhookRequest,
+  type WebhookVerdict,
+} from "../adapter.js";
 import { LinearClient } from "./client.js";
 import type { LinearTrackerSettings } from "./config.js";
 import { labelsTruncated, normaliseLinearIssue } from "./normalise.js";
@@ -154,15 +160,7 @@ export class LinearTrackerAdapter implements TrackerAdapter {
 
   async executeTool(name: string, args: unknown, context: ToolContext): Promise<ToolResult> {
     if (name !== LINEAR_GRAPHQL_TOOL.name) {
-      return {
-        success: false,
-        output: {
-          error: {
-            message: `Unsupported tool: ${JSON.stringify(name)}.`,
-            supportedTools: [LINEAR_GRAPHQL_TOOL.name],
-          },
-        },
-      };
+      return unsupportedToolResult(name, [LINEAR_GRAPHQL_TOOL.name]);
     }
     return executeLinearGraphql(this.#client, args, context.signal);
   }

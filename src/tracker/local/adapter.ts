@@ -3,7 +3,7 @@ import type { TrackerError } from "../../domain/errors.js";
 import { type Issue, normaliseState } from "../../domain/issue.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Logger } from "../../observability/logger.js";
-import type { ToolContext, TrackerAdapter } from "../adapter.js";
+import { type ToolContext, type TrackerAdapter, unsupportedToolResult } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
 import type { LocalTrackerSettings } from "./config.js";
 import type { IssueRecord } from "./issue-file.js";
@@ -82,7 +82,10 @@ export class LocalTracker implements TrackerAdapter {
 
   async executeTool(name: string, args: unknown, context: ToolContext): Promise<ToolResult> {
     if (name !== UPDATE_ISSUE_TOOL.name) {
-      return { success: false, output: { error: { message: `Unsupported tool: ${JSON.stringify(name)}.` } } };
+      return unsupportedToolResult(
+        name,
+        this.toolSpecs().map((s) => s.name),
+      );
     }
     return executeUpdateIssue(this.store, args, context);
   }

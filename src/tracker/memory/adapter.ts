@@ -2,7 +2,7 @@ import type { AgentToolSpec, ToolResult } from "../../domain/agent-event.js";
 import type { TrackerError, TrackerErrorCategory } from "../../domain/errors.js";
 import { type Issue, normaliseState } from "../../domain/issue.js";
 import { err, ok, type Result } from "../../domain/result.js";
-import type { TrackerAdapter } from "../adapter.js";
+import { type TrackerAdapter, unsupportedToolResult } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
 import type { MemoryTrackerSettings } from "./config.js";
 
@@ -89,7 +89,10 @@ export class MemoryTracker implements TrackerAdapter {
   }
 
   async executeTool(name: string): Promise<ToolResult> {
-    return { success: false, output: { error: { message: `Unsupported tool: ${JSON.stringify(name)}.` } } };
+    return unsupportedToolResult(
+      name,
+      this.toolSpecs().map((s) => s.name),
+    );
   }
 
   secretEnvNames(): readonly string[] {
