@@ -108,9 +108,7 @@ export class GitlabClient {
 
   /** Sends a validated `gitlab_api` call (any status is a response). */
   async sendToolCall(call: RestToolCall, signal: AbortSignal): Promise<Result<RestResponse, TrackerError>> {
-    const url = this.#api.url(call.pathname);
-    url.search = call.query.toString();
-    return this.#api.send(call.method, url, call.body, signal);
+    return this.#api.sendToolCall(call, signal);
   }
 }
 

@@ -70,9 +70,7 @@ export class JiraClient {
 
   /** Sends one validated tool call with the configured auth; any HTTP status comes back as a response. */
   sendCall(call: RestToolCall, signal: AbortSignal): Promise<Result<RestResponse, TrackerError>> {
-    const url = this.#api.url(call.pathname);
-    for (const [k, v] of call.query) url.searchParams.append(k, v);
-    return this.#api.send(call.method, url, call.body, signal);
+    return this.#api.sendToolCall(call, signal);
   }
 
   /** The latest rate-limit headers seen, or null. */

@@ -8,6 +8,7 @@ import {
   sendRest,
   statusError,
 } from "./http.js";
+import type { RestToolCall } from "./tool.js";
 
 /** One provider's REST endpoint: base URL, auth headers and how it reports rate limits. */
 export interface RestApiOptions {
@@ -105,6 +106,13 @@ export class RestApi {
     const { status } = response.value;
     if (status < 200 || status >= 300) return err(this.statusError(response.value));
     return response;
+  }
+
+  /** Sends one validated agent tool call with the configured auth; any HTTP status comes back as a response. */
+  sendToolCall(call: RestToolCall, signal: AbortSignal): Promise<Result<RestResponse, TrackerError>> {
+    const url = this.url(call.pathname);
+    url.search = call.query.toString();
+    return this.send(call.method, url, call.body, signal);
   }
 
   /** Aborts in-flight requests; later calls fail with `tracker_request`. */
