@@ -14,6 +14,7 @@ import {
 import type { TrackerFactory } from "../factory.js";
 import { executeRestTool } from "../rest/tool.js";
 import { paginationError, responseError } from "../rest-errors.js";
+import { WarnOnce } from "../warn-once.js";
 import { AsanaClient } from "./client.js";
 import type { AsanaTrackerSettings } from "./config.js";
 import { type AsanaRecord, normaliseAsanaTask } from "./normalise.js";
@@ -33,14 +34,13 @@ export class AsanaTracker implements TrackerAdapter {
   readonly kind = "asana";
   readonly #settings: AsanaTrackerSettings;
   readonly #client: AsanaClient;
-  readonly #logger: Logger;
-  readonly #reported = new Set<string>();
+  readonly #malformed: WarnOnce;
   readonly #webhooks = new AsanaWebhookVerifier();
 
   constructor(settings: AsanaTrackerSettings, logger: Logger, clock: Clock) {
     this.#settings = settings;
     this.#client = new AsanaClient(settings, clock);
-    this.#logger = logger;
+    this.#malformed = new WarnOnce(logger);
   }
 
   async fetchIssuesByStates(
@@ -175,11 +175,10 @@ export class AsanaTracker implements TrackerAdapter {
   }
 
   #reportMalformed(record: Extract<AsanaRecord, { kind: "malformed" }>): void {
-    // once per task and reason, not on every poll
-    const key = `${record.gid ?? "?"}\u0000${record.reason}`;
-    if (this.#reported.has(key)) return;
-    this.#reported.add(key);
-    this.#logger.warn("skipping malformed asana task", { task_gid: record.gid, reason: record.reason });
+    this.#malformed.warn(`${record.gid ?? "?"}\u0000${record.reason}`, "skipping malformed asana task", {
+      task_gid: record.gid,
+      reason: record.reason,
+    });
   }
 }
 

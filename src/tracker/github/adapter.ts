@@ -13,6 +13,7 @@ import {
 } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
 import { executeRestTool, type RestToolOptions } from "../rest/tool.js";
+import { WarnOnce } from "../warn-once.js";
 import { GithubClient } from "./client.js";
 import type { GithubTrackerSettings } from "./config.js";
 import { type GithubStateMode, normaliseGithubIssue } from "./normalise.js";
@@ -27,16 +28,15 @@ export class GithubTracker implements TrackerAdapter {
   readonly kind = "github";
   readonly #settings: GithubTrackerSettings;
   readonly #client: GithubClient;
-  readonly #logger: Logger;
   readonly #mode: GithubStateMode;
   readonly #tool: RestToolOptions;
   readonly #spec: AgentToolSpec;
-  readonly #reported = new Set<string>();
+  readonly #malformed: WarnOnce;
 
   constructor(settings: GithubTrackerSettings, logger: Logger, clock: Clock) {
     this.#settings = settings;
     this.#client = new GithubClient(settings, clock);
-    this.#logger = logger;
+    this.#malformed = new WarnOnce(logger);
     this.#mode = { owner: settings.owner, repo: settings.repo, stateLabelPrefix: settings.stateLabelPrefix };
     this.#tool = githubToolOptions(settings.owner, settings.repo);
     this.#spec = githubToolSpec(settings.owner, settings.repo);
@@ -58,12 +58,10 @@ export class GithubTracker implements TrackerAdapter {
     for (const raw of listed.value) {
       const issue = normaliseGithubIssue(raw, this.#mode);
       if (issue === null) {
-        const key = JSON.stringify(numberOf(raw));
-        // reported once per record, not on every poll
-        if (!this.#reported.has(key)) {
-          this.#reported.add(key);
-          this.#logger.warn("skipping malformed GitHub issue", { tracker: "github", number: numberOf(raw) });
-        }
+        this.#malformed.warn(JSON.stringify(numberOf(raw)), "skipping malformed GitHub issue", {
+          tracker: "github",
+          number: numberOf(raw),
+        });
         continue;
       }
       // offset pages can repeat an item that moved between reads

@@ -1,5 +1,6 @@
 import type { Issue } from "../../domain/issue.js";
 import { normaliseLabels } from "../../domain/issue.js";
+import { isMap, labelNames, timestamp } from "../rest/payload.js";
 
 /** How GitHub issue records become states. */
 export interface GithubStateMode {
@@ -7,26 +8,6 @@ export interface GithubStateMode {
   readonly repo: string;
   /** Lower-cased label prefix that carries the workflow state of open issues, or null. */
   readonly stateLabelPrefix: string | null;
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function timestamp(value: unknown): number | null {
-  if (typeof value !== "string") return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : ms;
-}
-
-function labelNames(value: unknown): string[] {
-  if (!Array.isArray(value)) return [];
-  const names: string[] = [];
-  for (const label of value) {
-    if (typeof label === "string") names.push(label);
-    else if (isMap(label) && typeof label.name === "string") names.push(label.name);
-  }
-  return names;
 }
 
 // Label mode: an open issue's state is the suffix of its one state label ("status:todo" → "todo"); no label

@@ -13,6 +13,7 @@ import {
 } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
 import { executeRestTool, type RestToolOptions } from "../rest/tool.js";
+import { WarnOnce } from "../warn-once.js";
 import { GitlabClient } from "./client.js";
 import type { GitlabTrackerSettings } from "./config.js";
 import { normaliseGitlabIssue } from "./normalise.js";
@@ -24,17 +25,16 @@ export class GitlabTracker implements TrackerAdapter {
   readonly kind = "gitlab";
   readonly #settings: GitlabTrackerSettings;
   readonly #client: GitlabClient;
-  readonly #logger: Logger;
   readonly #tool: RestToolOptions;
   readonly #spec: AgentToolSpec;
-  readonly #reported = new Set<string>();
+  readonly #malformed: WarnOnce;
   readonly #clock: Clock;
 
   constructor(settings: GitlabTrackerSettings, logger: Logger, clock: Clock) {
     this.#settings = settings;
     this.#client = new GitlabClient(settings, clock);
     this.#clock = clock;
-    this.#logger = logger;
+    this.#malformed = new WarnOnce(logger);
     this.#tool = gitlabToolOptions(settings.projectPath);
     this.#spec = gitlabToolSpec(settings.projectPath);
   }
@@ -57,12 +57,10 @@ export class GitlabTracker implements TrackerAdapter {
     for (const raw of listed.value) {
       const issue = normaliseGitlabIssue(raw, this.#settings.projectPath);
       if (issue === null) {
-        const key = JSON.stringify(iidOf(raw));
-        // reported once per record, not on every poll
-        if (!this.#reported.has(key)) {
-          this.#reported.add(key);
-          this.#logger.warn("skipping malformed GitLab issue", { tracker: "gitlab", iid: iidOf(raw) });
-        }
+        this.#malformed.warn(JSON.stringify(iidOf(raw)), "skipping malformed GitLab issue", {
+          tracker: "gitlab",
+          iid: iidOf(raw),
+        });
         continue;
       }
       // offset pages can repeat an item that moved between reads

@@ -1,25 +1,6 @@
 import type { Issue } from "../../domain/issue.js";
 import { normaliseLabels } from "../../domain/issue.js";
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function timestamp(value: unknown): number | null {
-  if (typeof value !== "string") return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : ms;
-}
-
-function labelNames(value: unknown): string[] {
-  if (!Array.isArray(value)) return [];
-  const names: string[] = [];
-  for (const label of value) {
-    if (typeof label === "string") names.push(label);
-    else if (isMap(label) && typeof label.name === "string") names.push(label.name); // with_labels_details
-  }
-  return names;
-}
+import { isMap, labelNames, timestamp } from "../rest/payload.js";
 
 // The first assignee's numeric id as a string, else its username (as the Elixir reference does).
 function assigneeOf(raw: Record<string, unknown>): string | null {

@@ -14,6 +14,7 @@ import {
 import type { TrackerFactory } from "../factory.js";
 import { executeRestTool } from "../rest/tool.js";
 import { paginationError, responseError } from "../rest-errors.js";
+import { WarnOnce } from "../warn-once.js";
 import { JiraClient } from "./client.js";
 import type { JiraTrackerSettings } from "./config.js";
 import { statesJql } from "./jql.js";
@@ -35,8 +36,7 @@ export class JiraTracker implements TrackerAdapter {
   readonly #settings: JiraTrackerSettings;
   readonly #client: JiraClient;
   readonly #context: JiraNormaliseContext;
-  readonly #logger: Logger;
-  readonly #reported = new Set<string>();
+  readonly #malformed: WarnOnce;
 
   constructor(
     settings: JiraTrackerSettings,
@@ -51,7 +51,7 @@ export class JiraTracker implements TrackerAdapter {
       projectKey: settings.projectKey,
       terminalStates: new Set(terminalStates.map(normaliseState)),
     };
-    this.#logger = logger;
+    this.#malformed = new WarnOnce(logger);
   }
 
   async fetchIssuesByStates(
@@ -185,11 +185,10 @@ export class JiraTracker implements TrackerAdapter {
   }
 
   #reportMalformed(id: string | null, reason: string): void {
-    // once per issue and reason, not on every poll
-    const key = `${id ?? "?"}\u0000${reason}`;
-    if (this.#reported.has(key)) return;
-    this.#reported.add(key);
-    this.#logger.warn("skipping malformed jira issue", { issue_id: id, reason });
+    this.#malformed.warn(`${id ?? "?"}\u0000${reason}`, "skipping malformed jira issue", {
+      issue_id: id,
+      reason,
+    });
   }
 }
 

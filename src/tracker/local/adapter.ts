@@ -5,6 +5,7 @@ import { err, ok, type Result } from "../../domain/result.js";
 import type { Logger } from "../../observability/logger.js";
 import { type ToolContext, type TrackerAdapter, unsupportedToolResult } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
+import { WarnOnce } from "../warn-once.js";
 import type { LocalTrackerSettings } from "./config.js";
 import type { IssueRecord } from "./issue-file.js";
 import { LocalIssueStore } from "./store.js";
@@ -18,13 +19,12 @@ export class LocalTracker implements TrackerAdapter {
   readonly kind = "local";
   readonly store: LocalIssueStore;
   readonly #terminal: ReadonlySet<string>;
-  readonly #logger: Logger;
-  readonly #reported = new Set<string>();
+  readonly #malformed: WarnOnce;
 
   constructor(folder: string, terminalStates: readonly string[], logger: Logger) {
     this.store = new LocalIssueStore(folder);
     this.#terminal = new Set(terminalStates.map(normaliseState));
-    this.#logger = logger;
+    this.#malformed = new WarnOnce(logger);
   }
 
   async fetchIssuesByStates(
@@ -37,12 +37,10 @@ export class LocalTracker implements TrackerAdapter {
     const seen = new Set<string>();
     for (const bad of all.value.malformed) {
       seen.add(bad.file);
-      // reported once per file and reason, not on every poll
-      const key = `${bad.file}\u0000${bad.reason}`;
-      if (!this.#reported.has(key)) {
-        this.#reported.add(key);
-        this.#logger.warn("skipping malformed issue file", { file: bad.file, reason: bad.reason });
-      }
+      this.#malformed.warn(`${bad.file}\u0000${bad.reason}`, "skipping malformed issue file", {
+        file: bad.file,
+        reason: bad.reason,
+      });
     }
     const stateOf = new Map(all.value.records.map((r) => [r.identifier, r.state]));
     const wanted = new Set(states.map(normaliseState));
