@@ -1,56 +1,28 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { exitOf, TestCli } from "../support/cli-process.js";
 import { startFakeAnthropicServer } from "../support/fake-anthropic-server.js";
 import { startFakeOpenAIChatServer } from "../support/fake-openai-chat-server.js";
 import type { FakeModelServer, ScriptedReply } from "../support/fake-streaming-model-server.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import { until } from "../support/until.js";
 
-const repo = resolve(import.meta.dirname, "../..");
 const MODEL_KEY = "sk-e2e-model-key-0123456789";
 let dir: { path: string; cleanup: () => Promise<void> };
 let server: FakeModelServer | null = null;
-let child: ChildProcess | null = null;
-let output = "";
+const cli = new TestCli();
 
 beforeEach(async () => {
   dir = await makeTempDir("symphony-builtin-e2e-");
   await mkdir(join(dir.path, "home"));
-  output = "";
 });
 afterEach(async () => {
-  if (child !== null && child.exitCode === null) child.kill("SIGKILL");
-  child = null;
+  cli.kill();
   await server?.close();
   server = null;
   await dir.cleanup();
 });
-
-/** The real CLI (`node --import tsx src/cli/main.ts <workflow>`) with a minimal env. */
-function startCli(workflow: string): ChildProcess {
-  const loader = pathToFileURL(join(repo, "node_modules/tsx/dist/loader.mjs")).href;
-  const proc = spawn(process.execPath, ["--import", loader, join(repo, "src/cli/main.ts"), workflow], {
-    cwd: dir.path,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: join(dir.path, "home"), MODEL_KEY },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  proc.stdout?.on("data", (b: Buffer) => {
-    output += b.toString();
-  });
-  proc.stderr?.on("data", (b: Buffer) => {
-    output += b.toString();
-  });
-  child = proc;
-  return proc;
-}
-
-function exitOf(proc: ChildProcess): Promise<number | null> {
-  if (proc.exitCode !== null) return Promise.resolve(proc.exitCode);
-  return new Promise((r) => proc.once("exit", (code) => r(code)));
-}
 
 /** The model's script: fix the file, hand the issue off through the tracker tool, answer. */
 const script = (_request: unknown, index: number): ScriptedReply => {
@@ -119,9 +91,11 @@ describe("symphony run with agent.backend: builtin on the local tracker (end to 
     async (provider, start) => {
       server = await start(script);
       const project = await writeProject(provider, server.url);
-      const proc = startCli(join(project, "WORKFLOW.md"));
-      await until(() => /http server listening.*url=\S+/.test(output), 20_000, "http server");
-      const url = /http server listening.*url=(\S+)/.exec(output)?.[1]?.replace(/"/g, "") ?? "";
+      const { proc } = cli.start(join(project, "WORKFLOW.md"), dir.path, {
+        MODEL_KEY,
+      });
+      await until(() => /http server listening.*url=\S+/.test(cli.output()), 20_000, "http server");
+      const url = /http server listening.*url=(\S+)/.exec(cli.output())?.[1]?.replace(/"/g, "") ?? "";
       await until(
         async () =>
           (await readFile(join(project, "issues", "BI-1.md"), "utf8")).includes("state: Human Review"),
@@ -132,7 +106,7 @@ describe("symphony run with agent.backend: builtin on the local tracker (end to 
       expect(await readFile(join(project, "issues", "BI-1.md"), "utf8")).toContain(
         "Fixed the greeting typo.",
       );
-      await until(() => /msg="worker exited".*outcome=normal/.test(output), 20_000, "worker exit");
+      await until(() => /msg="worker exited".*outcome=normal/.test(cli.output()), 20_000, "worker exit");
       // biome-ignore lint/suspicious/noExplicitAny: the state API's JSON
       let state: any = null;
       await until(
@@ -155,8 +129,8 @@ describe("symphony run with agent.backend: builtin on the local tracker (end to 
       expect(commandResult).toContain("exit code 0");
       expect(commandResult).toContain("Hello, world");
       expect(commandResult).toContain("key=.");
-      expect(output).toMatch(/event=tool_call.*edit_file greeting.txt/);
-      expect(output).not.toContain(MODEL_KEY);
+      expect(cli.output()).toMatch(/event=tool_call.*edit_file greeting.txt/);
+      expect(cli.output()).not.toContain(MODEL_KEY);
       proc.kill("SIGTERM");
       expect(await exitOf(proc)).toBe(0);
     },

@@ -1,64 +1,23 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readPids, sigtermWithin, TestCli } from "../support/cli-process.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import { pidAlive, until } from "../support/until.js";
 
 const repo = resolve(import.meta.dirname, "../..");
 let dir: { path: string; cleanup: () => Promise<void> };
-let child: ChildProcess | null = null;
-let output = "";
+const cli = new TestCli();
 
 beforeEach(async () => {
   dir = await makeTempDir("symphony-e2e-");
   await mkdir(join(dir.path, "home"));
-  output = "";
 });
 afterEach(async () => {
-  if (child !== null && child.exitCode === null) child.kill("SIGKILL");
-  child = null;
+  cli.kill();
   await dir.cleanup();
 });
-
-/** Starts the real CLI (`node --import tsx src/cli/main.ts <workflow>`) with a minimal env. */
-function startCli(workflow: string, extraEnv: Record<string, string> = {}): ChildProcess {
-  const loader = pathToFileURL(join(repo, "node_modules/tsx/dist/loader.mjs")).href;
-  const proc = spawn(process.execPath, ["--import", loader, join(repo, "src/cli/main.ts"), workflow], {
-    cwd: dir.path,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: join(dir.path, "home"), ...extraEnv },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  proc.stdout?.on("data", (b: Buffer) => {
-    output += b.toString();
-  });
-  proc.stderr?.on("data", (b: Buffer) => {
-    output += b.toString();
-  });
-  child = proc;
-  return proc;
-}
-
-function exitOf(proc: ChildProcess): Promise<number | null> {
-  if (proc.exitCode !== null) return Promise.resolve(proc.exitCode);
-  return new Promise((r) => proc.once("exit", (code) => r(code)));
-}
-
-async function sigtermWithin(proc: ChildProcess, ms: number): Promise<number | null> {
-  const started = Date.now();
-  proc.kill("SIGTERM");
-  const code = await exitOf(proc);
-  expect(Date.now() - started).toBeLessThan(ms);
-  return code;
-}
-
-const readPids = async (file: string): Promise<number[]> =>
-  (await readFile(file, "utf8").catch(() => ""))
-    .split(/\s+/)
-    .filter((s) => s !== "")
-    .map(Number);
 
 describe("symphony run on the local tracker with the command backend (end to end)", () => {
   it("the example runs: dispatch, hooks, turns, tool state change, reconciliation and cleanup", async () => {
@@ -68,10 +27,12 @@ describe("symphony run on the local tracker with the command backend (end to end
       recursive: true,
       filter: (src) => !src.includes(`${join("examples", "local")}/.symphony`),
     });
-    const proc = startCli(join(project, "WORKFLOW.md"), { DEMO_AGENT_SLEEP: "0" });
-    await until(() => output.includes('msg="workspace removed"'), 15_000, "DEMO-3 cleanup");
+    const { proc } = cli.start(join(project, "WORKFLOW.md"), dir.path, {
+      DEMO_AGENT_SLEEP: "0",
+    });
+    await until(() => cli.output().includes('msg="workspace removed"'), 15_000, "DEMO-3 cleanup");
     await until(
-      () => output.includes('msg="claim released: issue no longer a candidate"'),
+      () => cli.output().includes('msg="claim released: issue no longer a candidate"'),
       15_000,
       "DEMO-1 release",
     );
@@ -90,9 +51,9 @@ describe("symphony run on the local tracker with the command backend (end to end
       "hook=after_run",
       "hook=before_remove",
     ]) {
-      expect(output).toContain(line);
+      expect(cli.output()).toContain(line);
     }
-    expect(output).not.toContain("issue_id=DEMO-2 issue_identifier=DEMO-2 attempt"); // blocked by DEMO-1
+    expect(cli.output()).not.toContain("issue_id=DEMO-2 issue_identifier=DEMO-2 attempt"); // blocked by DEMO-1
     expect(await sigtermWithin(proc, 10_000)).toBe(0);
   });
 
@@ -106,7 +67,7 @@ describe("symphony run on the local tracker with the command backend (end to end
       join(project, "WORKFLOW.md"),
       `---\ntracker:\n  kind: local\nworkspace:\n  root: ./ws\nagent:\n  backend: command\ncommand:\n  run: 'echo $$ >> ${pidFile}; sleep 300 & echo $! >> ${pidFile}; wait'\n---\nwork\n`,
     );
-    const proc = startCli(join(project, "WORKFLOW.md"));
+    const { proc } = cli.start(join(project, "WORKFLOW.md"), dir.path);
     await until(async () => (await readPids(pidFile)).length >= 4, 15_000, "both agents running");
     const pids = await readPids(pidFile);
     expect(pids.every(pidAlive)).toBe(true);
@@ -123,7 +84,7 @@ describe("symphony run on the local tracker with the command backend (end to end
       join(project, "WORKFLOW.md"),
       `---\ntracker:\n  kind: local\nworkspace:\n  root: ./ws\nhooks:\n  before_run: 'echo $$ >> ${pidFile}; sleep 300 & echo $! >> ${pidFile}; wait'\n  timeout_ms: 120000\nagent:\n  backend: command\ncommand:\n  run: 'true'\n---\nwork\n`,
     );
-    const proc = startCli(join(project, "WORKFLOW.md"));
+    const { proc } = cli.start(join(project, "WORKFLOW.md"), dir.path);
     await until(async () => (await readPids(pidFile)).length >= 2, 15_000, "hook running");
     const pids = await readPids(pidFile);
     expect(await sigtermWithin(proc, 10_000)).toBe(0);

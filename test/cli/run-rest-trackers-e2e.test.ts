@@ -1,60 +1,27 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { exitOf, readPids, TestCli } from "../support/cli-process.js";
 import { type FakeGithubServer, startFakeGithubServer } from "../support/fake-github-server.js";
 import { type FakeGitlabServer, startFakeGitlabServer } from "../support/fake-gitlab-server.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import { pidAlive, until } from "../support/until.js";
 
-const repo = resolve(import.meta.dirname, "../..");
 let dir: { path: string; cleanup: () => Promise<void> };
-let child: ChildProcess | null = null;
+const cli = new TestCli();
 let server: FakeGithubServer | FakeGitlabServer | null = null;
-let output = "";
 
 beforeEach(async () => {
   dir = await makeTempDir("symphony-rest-e2e-");
   await mkdir(join(dir.path, "home"));
-  output = "";
 });
 afterEach(async () => {
-  if (child !== null && child.exitCode === null) child.kill("SIGKILL");
-  child = null;
+  cli.kill();
   await server?.close();
   server = null;
   await dir.cleanup();
 });
-
-/** Starts the real CLI with only PATH, an empty HOME and the tracker token in its environment. */
-function startCli(workflow: string, env: Record<string, string>): ChildProcess {
-  const loader = pathToFileURL(join(repo, "node_modules/tsx/dist/loader.mjs")).href;
-  const proc = spawn(process.execPath, ["--import", loader, join(repo, "src/cli/main.ts"), workflow], {
-    cwd: dir.path,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: join(dir.path, "home"), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const collect = (b: Buffer) => {
-    output += b.toString();
-  };
-  proc.stdout?.on("data", collect);
-  proc.stderr?.on("data", collect);
-  child = proc;
-  return proc;
-}
-
-const exitOf = (proc: ChildProcess): Promise<number | null> =>
-  proc.exitCode !== null
-    ? Promise.resolve(proc.exitCode)
-    : new Promise((r) => proc.once("exit", (c) => r(c)));
-
-const readPids = async (file: string): Promise<number[]> =>
-  (await readFile(file, "utf8").catch(() => ""))
-    .split(/\s+/)
-    .filter((s) => s !== "")
-    .map(Number);
 
 /** A WORKFLOW.md whose command agent records its env and pids, calls the tracker tool once, then waits. */
 async function writeWorkflow(
@@ -97,9 +64,9 @@ async function runUntilTerminal(
   comments: () => readonly string[],
   close: () => void,
 ): Promise<void> {
-  const proc = startCli(files.workflow, env);
+  const { proc } = cli.start(files.workflow, dir.path, env);
   await until(
-    () => output.includes(`msg="dispatching issue" issue_id=1 issue_identifier=${identifier}`),
+    () => cli.output().includes(`msg="dispatching issue" issue_id=1 issue_identifier=${identifier}`),
     20_000,
     "dispatch",
   );
@@ -112,13 +79,13 @@ async function runUntilTerminal(
   const pids = await readPids(files.pids);
   expect(pids.every(pidAlive)).toBe(true);
   close();
-  await until(() => output.includes('msg="stopping run"'), 10_000, "reconciliation stops the run");
-  expect(output).toContain("issue reached terminal state closed");
+  await until(() => cli.output().includes('msg="stopping run"'), 10_000, "reconciliation stops the run");
+  expect(cli.output()).toContain("issue reached terminal state closed");
   await until(() => pids.every((p) => !pidAlive(p)), 5_000, "agent processes gone");
   await until(() => !existsSync(join(dir.path, "ws", identifier)), 10_000, "terminal workspace removed");
   const agentEnv = await readFile(files.env, "utf8");
   expect(agentEnv).not.toContain(token);
-  expect(output).not.toContain(token);
+  expect(cli.output()).not.toContain(token);
   proc.kill("SIGTERM");
   expect(await exitOf(proc)).toBe(0);
 }
@@ -151,7 +118,7 @@ describe("symphony run against fake REST trackers with the command backend (end 
         issue().state = "closed";
       },
     );
-    expect(output).not.toContain("issue_identifier=GH-2 attempt"); // pull requests are not dispatchable
+    expect(cli.output()).not.toContain("issue_identifier=GH-2 attempt"); // pull requests are not dispatchable
   });
 
   it("gitlab: dispatches an opened issue, the agent's gitlab_api call lands, closing the issue stops the run", async () => {

@@ -1,20 +1,17 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { readPids, sigtermWithin, TestCli } from "../support/cli-process.js";
 import { processesMentioning } from "../support/processes.js";
 import { startSshd, type TestSshd } from "../support/sshd.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import { pidAlive, until } from "../support/until.js";
 
-const repo = resolve(import.meta.dirname, "../..");
 let sshd: TestSshd;
 let dir: { path: string; cleanup: () => Promise<void> };
-let child: ChildProcess | null = null;
-let output = "";
+const cli = new TestCli();
 
 beforeAll(async () => {
   sshd = await startSshd();
@@ -23,54 +20,17 @@ afterAll(() => sshd.close());
 beforeEach(async () => {
   dir = await makeTempDir("symphony-ssh-e2e-");
   await mkdir(join(dir.path, "home"));
-  output = "";
 });
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === "fail") process.stderr.write(`--- CLI output ---\n${output}\n`);
-  if (child !== null && child.exitCode === null) child.kill("SIGKILL");
-  child = null;
+  if (ctx.task.result?.state === "fail") process.stderr.write(`--- CLI output ---\n${cli.output()}\n`);
+  cli.kill();
   // hygiene: nothing this test started (CLI, local ssh, remote wrapper, hooks, agent) outlives it
   await until(async () => (await processesMentioning(dir.path)).length === 0, 5_000, "test processes gone");
   await dir.cleanup();
 });
 
-/** The real CLI with a minimal env: the SSH config comes from SYMPHONY_SSH_CONFIG; TZ is a local-only marker. */
-function startCli(workflow: string): ChildProcess {
-  const loader = pathToFileURL(join(repo, "node_modules/tsx/dist/loader.mjs")).href;
-  const proc = spawn(process.execPath, ["--import", loader, join(repo, "src/cli/main.ts"), workflow], {
-    cwd: dir.path,
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: join(dir.path, "home"),
-      SYMPHONY_SSH_CONFIG: sshd.configPath,
-      TZ: "Local/Marker",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  proc.stdout?.on("data", (b: Buffer) => {
-    output += b.toString();
-  });
-  proc.stderr?.on("data", (b: Buffer) => {
-    output += b.toString();
-  });
-  child = proc;
-  return proc;
-}
-
-async function sigtermWithin(proc: ChildProcess, ms: number): Promise<number | null> {
-  const started = Date.now();
-  proc.kill("SIGTERM");
-  const code =
-    proc.exitCode !== null ? proc.exitCode : await new Promise<number | null>((r) => proc.once("exit", r));
-  expect(Date.now() - started).toBeLessThan(ms);
-  return code;
-}
-
-const readPids = async (file: string): Promise<number[]> =>
-  (await readFile(file, "utf8").catch(() => ""))
-    .split(/\s+/)
-    .filter((s) => s !== "")
-    .map(Number);
+/** The CLI's extra env: the SSH config comes from SYMPHONY_SSH_CONFIG; TZ is a local-only marker. */
+const cliEnv = (): Record<string, string> => ({ SYMPHONY_SSH_CONFIG: sshd.configPath, TZ: "Local/Marker" });
 
 /** A WORKFLOW.md on the local tracker and the command backend, running on the test sshd. */
 function workflow(fields: { hooks: string; run: string }): string {
@@ -116,14 +76,14 @@ describe("symphony run with worker.ssh_hosts (end to end, real sshd)", { timeout
     // the prompt arrives on stdin with end-of-file, although over ssh closing stdin would stop the command
     const run = `p=$(cat); echo "agent home=$HOME tz=\${TZ:-unset} pwd=$PWD turn=$SYMPHONY_TURN prompt=$p" >> agent.txt; echo '${tool}'`;
     await writeFile(join(project, "WORKFLOW.md"), workflow({ hooks, run }));
-    const proc = startCli(join(project, "WORKFLOW.md"));
+    const { proc } = cli.start(join(project, "WORKFLOW.md"), dir.path, cliEnv());
 
     await until(
       async () => (await readFile(join(project, "issues/SSH-1.md"), "utf8")).includes("state: Human Review"),
       30_000,
       "SSH-1 to reach Human Review",
     );
-    await until(() => output.includes("hook=after_run"), 15_000, "after_run");
+    await until(() => cli.output().includes("hook=after_run"), 15_000, "after_run");
     const remoteHome = userInfo().homedir;
     const ws = join(root, "SSH-1");
     // the remote login's HOME, not the CLI's; TZ (set only locally) did not cross over ssh
@@ -137,10 +97,10 @@ describe("symphony run with worker.ssh_hosts (end to end, real sshd)", { timeout
     expect(await readFile(join(dir.path, "removed.txt"), "utf8")).toBe(
       `removing ${join(root, "SSH-2")} as ${remoteHome}\n`,
     );
-    expect(output).toMatch(
+    expect(cli.output()).toMatch(
       new RegExp(`msg="dispatching issue" issue_id=SSH-1 .*host=127\\.0\\.0\\.1:${sshd.port}`),
     );
-    expect(output).not.toContain("host=local");
+    expect(cli.output()).not.toContain("host=local");
     expect(await sigtermWithin(proc, 10_000)).toBe(0);
   });
 
@@ -151,7 +111,7 @@ describe("symphony run with worker.ssh_hosts (end to end, real sshd)", { timeout
     const pidFile = join(dir.path, "pids");
     const run = `echo $$ >> ${pidFile}; sleep 300 & echo $! >> ${pidFile}; wait`;
     await writeFile(join(project, "WORKFLOW.md"), workflow({ hooks: "  after_run: 'true'", run }));
-    const proc = startCli(join(project, "WORKFLOW.md"));
+    const { proc } = cli.start(join(project, "WORKFLOW.md"), dir.path, cliEnv());
     await until(async () => (await readPids(pidFile)).length >= 2, 30_000, "remote agent running");
     const pids = await readPids(pidFile);
     expect(pids.every(pidAlive)).toBe(true);

@@ -1,54 +1,27 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { exitOf, TestCli } from "../support/cli-process.js";
 import { type FakeLinearServer, fakeIssue, startFakeLinearServer } from "../support/fake-linear-server.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import { pidAlive, until } from "../support/until.js";
 
-const repo = resolve(import.meta.dirname, "../..");
 const WEBHOOK_SECRET = "lin_wh_e2e_signing_secret";
 let dir: { path: string; cleanup: () => Promise<void> };
 let server: FakeLinearServer;
-let child: ChildProcess | null = null;
-let output = "";
+const cli = new TestCli();
 
 beforeEach(async () => {
   dir = await makeTempDir("symphony-webhook-e2e-");
   await mkdir(join(dir.path, "home"));
   server = await startFakeLinearServer({ apiKey: "lin_api_webhook_e2e_key" });
-  output = "";
 });
 afterEach(async () => {
-  if (child !== null && child.exitCode === null) child.kill("SIGKILL");
-  child = null;
+  cli.kill();
   await server.close();
   await dir.cleanup();
 });
-
-/** Starts the real CLI (`node --import tsx src/cli/main.ts <workflow>`) with a minimal env. */
-function startCli(workflow: string, env: Record<string, string>): ChildProcess {
-  const loader = pathToFileURL(join(repo, "node_modules/tsx/dist/loader.mjs")).href;
-  const proc = spawn(process.execPath, ["--import", loader, join(repo, "src/cli/main.ts"), workflow], {
-    cwd: dir.path,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: join(dir.path, "home"), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const collect = (b: Buffer) => {
-    output += b.toString();
-  };
-  proc.stdout?.on("data", collect);
-  proc.stderr?.on("data", collect);
-  child = proc;
-  return proc;
-}
-
-function exitOf(proc: ChildProcess): Promise<number | null> {
-  if (proc.exitCode !== null) return Promise.resolve(proc.exitCode);
-  return new Promise((r) => proc.once("exit", (code) => r(code)));
-}
 
 /** A Linear `Issue` update delivery, signed as Linear signs it (hex HMAC-SHA256 of the raw body). */
 function signedLinearDelivery(issueId: string, secret: string): RequestInit {
@@ -108,13 +81,16 @@ describe("symphony run: a tracker webhook wakes the poll (end to end)", () => {
       ].join("\n"),
     );
 
-    const proc = startCli(workflow, { LINEAR_API_KEY: server.apiKey, LINEAR_WEBHOOK_SECRET: WEBHOOK_SECRET });
+    const { proc } = cli.start(workflow, dir.path, {
+      LINEAR_API_KEY: server.apiKey,
+      LINEAR_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    });
     await until(
-      () => /msg="http server listening" url=http:\/\/127\.0\.0\.1:\d+\//.test(output),
+      () => /msg="http server listening" url=http:\/\/127\.0\.0\.1:\d+\//.test(cli.output()),
       20_000,
       "http url",
     );
-    const base = /url=(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1] ?? "";
+    const base = /url=(http:\/\/127\.0\.0\.1:\d+)\//.exec(cli.output())?.[1] ?? "";
     const hook = `${base}/api/v1/webhooks/tracker`;
     await until(
       async () => (await readFile(pidFile, "utf8").catch(() => "")).trim() !== "",
@@ -135,10 +111,10 @@ describe("symphony run: a tracker webhook wakes the poll (end to end)", () => {
     expect(await res.json()).toEqual({ accepted: true, refresh: "queued" });
     await until(() => !pidAlive(pid), 5_000, "LIN-1 agent stopped after the webhook");
     expect(Date.now() - started).toBeLessThan(5_000);
-    await until(() => output.includes('msg="stopping run" issue_id=issue-1'), 5_000, "stop logged");
-    expect(output).toMatch(/msg="refresh requested" .*source=webhook delivery_id=delivery-issue-1/);
-    expect(output).toContain('msg="webhook rejected"');
-    expect(output).not.toContain(WEBHOOK_SECRET);
+    await until(() => cli.output().includes('msg="stopping run" issue_id=issue-1'), 5_000, "stop logged");
+    expect(cli.output()).toMatch(/msg="refresh requested" .*source=webhook delivery_id=delivery-issue-1/);
+    expect(cli.output()).toContain('msg="webhook rejected"');
+    expect(cli.output()).not.toContain(WEBHOOK_SECRET);
 
     proc.kill("SIGTERM");
     expect(await exitOf(proc)).toBe(0);

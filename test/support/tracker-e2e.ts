@@ -1,41 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-
-const repo = resolve(import.meta.dirname, "../..");
-
-/** The real CLI (`node --import tsx src/cli/main.ts <workflow>`) with a minimal env; output collected. */
-export interface CliRun {
-  readonly proc: ChildProcess;
-  output(): string;
-  /** Resolves with the exit code. */
-  exited(): Promise<number | null>;
-}
-
-/** Starts the CLI in `cwd` with only PATH, HOME and `env`. */
-export function startCli(workflow: string, cwd: string, home: string, env: Record<string, string>): CliRun {
-  const loader = pathToFileURL(join(repo, "node_modules/tsx/dist/loader.mjs")).href;
-  const proc = spawn(process.execPath, ["--import", loader, join(repo, "src/cli/main.ts"), workflow], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const collect = (b: Buffer) => {
-    output += b.toString();
-  };
-  proc.stdout?.on("data", collect);
-  proc.stderr?.on("data", collect);
-  return {
-    proc,
-    output: () => output,
-    exited: () =>
-      proc.exitCode !== null
-        ? Promise.resolve(proc.exitCode)
-        : new Promise((r) => proc.once("exit", (code) => r(code))),
-  };
-}
+import { join } from "node:path";
 
 /**
  * Writes a tiny agent script: it records `<identifier> <pid>` lines and its environment, prints one

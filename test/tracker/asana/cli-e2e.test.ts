@@ -2,19 +2,20 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { TestCli } from "../../support/cli-process.js";
 import {
   type FakeAsanaServer,
   fakeAsanaTask,
   startFakeAsanaServer,
 } from "../../support/fake-asana-server.js";
 import { makeTempDir } from "../../support/temp-dir.js";
-import { agentPids, type CliRun, killQuietly, startCli, writeAgent } from "../../support/tracker-e2e.js";
+import { agentPids, killQuietly, writeAgent } from "../../support/tracker-e2e.js";
 import { pidAlive, until } from "../../support/until.js";
 
 const PROJECT = "1100000000000042";
 let dir: { path: string; cleanup: () => Promise<void> };
 let server: FakeAsanaServer;
-let run: CliRun | null = null;
+const cli = new TestCli();
 let pidFile: string | null = null;
 
 beforeEach(async () => {
@@ -23,8 +24,7 @@ beforeEach(async () => {
   server = await startFakeAsanaServer({ token: "asana-e2e-secret-pat" });
 });
 afterEach(async () => {
-  if (run !== null && run.proc.exitCode === null) run.proc.kill("SIGKILL");
-  run = null;
+  cli.kill();
   // a failed run must not leave its agents behind
   if (pidFile !== null) for (const pid of [...(await agentPids(pidFile)).values()].flat()) killQuietly(pid);
   pidFile = null;
@@ -76,8 +76,7 @@ describe("symphony run against a loopback Asana (end to end)", () => {
       ].join("\n"),
     );
 
-    run = startCli(workflow, dir.path, join(dir.path, "home"), { ASANA_PAT: server.token });
-    const current = run;
+    const current = cli.start(workflow, dir.path, { ASANA_PAT: server.token });
     const idA = `ASANA-${a.gid}`;
     const idB = `ASANA-${b.gid}`;
     await until(

@@ -2,14 +2,15 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { TestCli } from "../../support/cli-process.js";
 import { type FakeJiraServer, fakeJiraIssue, startFakeJiraServer } from "../../support/fake-jira-server.js";
 import { makeTempDir } from "../../support/temp-dir.js";
-import { agentPids, type CliRun, killQuietly, startCli, writeAgent } from "../../support/tracker-e2e.js";
+import { agentPids, killQuietly, writeAgent } from "../../support/tracker-e2e.js";
 import { pidAlive, until } from "../../support/until.js";
 
 let dir: { path: string; cleanup: () => Promise<void> };
 let server: FakeJiraServer;
-let run: CliRun | null = null;
+const cli = new TestCli();
 let pidFile: string | null = null;
 
 beforeEach(async () => {
@@ -18,8 +19,7 @@ beforeEach(async () => {
   server = await startFakeJiraServer({ token: "jira-e2e-secret-token" });
 });
 afterEach(async () => {
-  if (run !== null && run.proc.exitCode === null) run.proc.kill("SIGKILL");
-  run = null;
+  cli.kill();
   // a failed run must not leave its agents behind
   if (pidFile !== null) for (const pid of [...(await agentPids(pidFile)).values()].flat()) killQuietly(pid);
   pidFile = null;
@@ -75,11 +75,10 @@ describe("symphony run against a loopback Jira Cloud (end to end)", () => {
       ].join("\n"),
     );
 
-    run = startCli(workflow, dir.path, join(dir.path, "home"), {
+    const current = cli.start(workflow, dir.path, {
       MY_JIRA_TOKEN: server.token,
       JIRA_EMAIL: server.email,
     });
-    const current = run;
     await until(
       async () => {
         const pids = await agentPids(agent.pidFile);

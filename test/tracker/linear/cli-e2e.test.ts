@@ -1,65 +1,27 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { exitOf, TestCli } from "../../support/cli-process.js";
 import { type FakeLinearServer, fakeIssue, startFakeLinearServer } from "../../support/fake-linear-server.js";
 import { makeTempDir } from "../../support/temp-dir.js";
+import { agentPids } from "../../support/tracker-e2e.js";
 import { pidAlive, until } from "../../support/until.js";
 
-const repo = resolve(import.meta.dirname, "../../..");
 let dir: { path: string; cleanup: () => Promise<void> };
 let server: FakeLinearServer;
-let child: ChildProcess | null = null;
-let output = "";
+const cli = new TestCli();
 
 beforeEach(async () => {
   dir = await makeTempDir("symphony-linear-e2e-");
   await mkdir(join(dir.path, "home"));
   server = await startFakeLinearServer({ apiKey: "lin_api_e2e_secret_value" });
-  output = "";
 });
 afterEach(async () => {
-  if (child !== null && child.exitCode === null) child.kill("SIGKILL");
-  child = null;
+  cli.kill();
   await server.close();
   await dir.cleanup();
 });
-
-/** Starts the real CLI (`node --import tsx src/cli/main.ts <workflow>`) with a minimal env. */
-function startCli(workflow: string, env: Record<string, string>): ChildProcess {
-  const loader = pathToFileURL(join(repo, "node_modules/tsx/dist/loader.mjs")).href;
-  const proc = spawn(process.execPath, ["--import", loader, join(repo, "src/cli/main.ts"), workflow], {
-    cwd: dir.path,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: join(dir.path, "home"), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const collect = (b: Buffer) => {
-    output += b.toString();
-  };
-  proc.stdout?.on("data", collect);
-  proc.stderr?.on("data", collect);
-  child = proc;
-  return proc;
-}
-
-function exitOf(proc: ChildProcess): Promise<number | null> {
-  if (proc.exitCode !== null) return Promise.resolve(proc.exitCode);
-  return new Promise((r) => proc.once("exit", (code) => r(code)));
-}
-
-/** `<identifier> <pid>` lines the agent script appends, grouped by identifier. */
-async function agentPids(file: string): Promise<Map<string, number[]>> {
-  const text = await readFile(file, "utf8").catch(() => "");
-  const pids = new Map<string, number[]>();
-  for (const line of text.split("\n")) {
-    const [identifier, pid] = line.trim().split(" ");
-    if (identifier === undefined || pid === undefined) continue;
-    pids.set(identifier, [...(pids.get(identifier) ?? []), Number(pid)]);
-  }
-  return pids;
-}
 
 describe("symphony run against a loopback Linear (end to end)", () => {
   it("dispatches the project's active issues, runs linear_graphql, and stops a run moved to Done", async () => {
@@ -113,7 +75,7 @@ describe("symphony run against a loopback Linear (end to end)", () => {
       ].join("\n"),
     );
 
-    const proc = startCli(workflow, { LINEAR_API_KEY: server.apiKey });
+    const { proc } = cli.start(workflow, dir.path, { LINEAR_API_KEY: server.apiKey });
     await until(
       async () => {
         const pids = await agentPids(pidFile);
@@ -145,7 +107,7 @@ describe("symphony run against a loopback Linear (end to end)", () => {
     await until(() => !existsSync(join(dir.path, "workspaces", "LIN-1")), 10_000, "LIN-1 workspace removed");
     expect(lin2.every(pidAlive)).toBe(true);
     expect(server.requests.some((r) => r.operationName === "SymphonyLinearIssuesById")).toBe(true);
-    expect(output).not.toContain(server.apiKey);
+    expect(cli.output()).not.toContain(server.apiKey);
 
     for (const line of [
       'msg="startup terminal cleanup" terminal_issues=1',
@@ -154,9 +116,9 @@ describe("symphony run against a loopback Linear (end to end)", () => {
       'event=tool_call detail="tool linear_graphql completed',
       'msg="stopping run" issue_id=issue-1 issue_identifier=LIN-1 reason="issue reached terminal state Done"',
     ]) {
-      expect(output).toContain(line);
+      expect(cli.output()).toContain(line);
     }
-    expect(output).not.toContain("issue_identifier=LIN-3");
+    expect(cli.output()).not.toContain("issue_identifier=LIN-3");
     proc.kill("SIGTERM");
     expect(await exitOf(proc)).toBe(0);
     await until(() => lin2.every((p) => !pidAlive(p)), 5_000, "LIN-2 agent processes gone");
