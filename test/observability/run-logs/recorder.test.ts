@@ -3,13 +3,13 @@ import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AgentEvent } from "../../../src/domain/agent-event.js";
 import type { ObserverEvent } from "../../../src/domain/snapshot.js";
-import type { LogFields, Logger } from "../../../src/observability/logger.js";
 import { runLogFiles, safeSegment } from "../../../src/observability/run-logs/paths.js";
 import { startRunLogRecorder } from "../../../src/observability/run-logs/recorder.js";
 import { FakeStatusSource } from "../../support/fake-status-source.js";
 import { ManualClock } from "../../support/manual-clock.js";
 import { buildSnapshot, FIXTURE_NOW, runningRow } from "../../support/snapshot-fixtures.js";
 import { makeTempDir } from "../../support/temp-dir.js";
+import { warningLogger } from "../../support/warning-logger.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -21,14 +21,7 @@ async function setup(limits: { maxLogBytes?: number; maxEventsBytes?: number } =
   cleanups.push(tmp.cleanup);
   const logsRoot = root ?? tmp.path;
   const source = new FakeStatusSource(buildSnapshot());
-  const warnings: { message: string; fields: LogFields | undefined }[] = [];
-  const logger: Logger = {
-    debug: () => {},
-    info: () => {},
-    warn: (message, fields) => warnings.push({ message, fields }),
-    error: () => {},
-    child: () => logger,
-  };
+  const { logger, warnings } = warningLogger();
   const clock = new ManualClock(FIXTURE_NOW);
   const recorder = startRunLogRecorder({ source, logsRoot, clock, logger, ...limits });
   cleanups.push(() => recorder.close());

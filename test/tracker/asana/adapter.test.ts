@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { LogFields, Logger } from "../../../src/observability/logger.js";
 import { ASANA_MAX_PAGES, AsanaTracker } from "../../../src/tracker/asana/adapter.js";
 import type { AsanaTrackerSettings } from "../../../src/tracker/asana/config.js";
 import { systemClock } from "../../../src/util/clock.js";
@@ -9,37 +8,20 @@ import {
   startFakeAsanaServer,
 } from "../../support/fake-asana-server.js";
 import { ManualClock } from "../../support/manual-clock.js";
+import { asanaSettings } from "../../support/rest-tracker-settings.js";
+import { warningLogger } from "../../support/warning-logger.js";
 
 const PROJECT = "1100000000000001";
 let server: FakeAsanaServer;
 let todo: string;
 let doing: string;
 let done: string;
-let warnings: Array<{ message: string; fields: LogFields | undefined }>;
 const signal = new AbortController().signal;
 
-const logger: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: (message, fields) => warnings.push({ message, fields }),
-  error: () => {},
-  child: () => logger,
-};
+const { logger, warnings } = warningLogger();
 
 function tracker(patch: Partial<AsanaTrackerSettings> = {}): AsanaTracker {
-  return new AsanaTracker(
-    {
-      endpoint: server.endpoint,
-      apiKey: server.token,
-      secretEnvNames: ["ASANA_PAT"],
-      projectGid: PROJECT,
-      timeoutMs: 2_000,
-      pageSize: 100,
-      ...patch,
-    },
-    logger,
-    systemClock,
-  );
+  return new AsanaTracker(asanaSettings(server, PROJECT, patch), logger, systemClock);
 }
 
 beforeEach(async () => {
@@ -47,7 +29,7 @@ beforeEach(async () => {
   todo = server.section(PROJECT, "To do");
   doing = server.section(PROJECT, "Doing");
   done = server.section(PROJECT, "Done");
-  warnings = [];
+  warnings.length = 0;
 });
 afterEach(async () => {
   await server.close();
@@ -274,18 +256,7 @@ describe("Asana adapter: error mapping (spec 17.3)", () => {
       body: { errors: [{ message: "You've made too many requests" }] },
     });
     const clock = new ManualClock();
-    const t = new AsanaTracker(
-      {
-        endpoint: server.endpoint,
-        apiKey: server.token,
-        secretEnvNames: [],
-        projectGid: PROJECT,
-        timeoutMs: 2_000,
-        pageSize: 100,
-      },
-      logger,
-      clock,
-    );
+    const t = new AsanaTracker(asanaSettings(server, PROJECT, { secretEnvNames: [] }), logger, clock);
     const result = await t.fetchIssuesByStates(["To do"], signal);
     expect(!result.ok && result.error).toMatchObject({
       category: "tracker_rate_limited",

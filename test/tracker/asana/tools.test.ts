@@ -8,6 +8,7 @@ import {
   fakeAsanaTask,
   startFakeAsanaServer,
 } from "../../support/fake-asana-server.js";
+import { asanaSettings } from "../../support/rest-tracker-settings.js";
 
 const PROJECT = "1100000000000001";
 let server: FakeAsanaServer;
@@ -18,18 +19,7 @@ const call = (args: unknown) => adapter.executeTool("asana_api", args, { issue, 
 
 beforeEach(async () => {
   server = await startFakeAsanaServer();
-  adapter = new AsanaTracker(
-    {
-      endpoint: server.endpoint,
-      apiKey: server.token,
-      secretEnvNames: ["ASANA_PAT"],
-      projectGid: PROJECT,
-      timeoutMs: 500,
-      pageSize: 100,
-    },
-    silentLogger,
-    systemClock,
-  );
+  adapter = new AsanaTracker(asanaSettings(server, PROJECT, { timeoutMs: 500 }), silentLogger, systemClock);
 });
 afterEach(async () => {
   await server.close();

@@ -1,39 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { LogFields, Logger } from "../../../src/observability/logger.js";
 import { JIRA_MAX_PAGES, JiraTracker } from "../../../src/tracker/jira/adapter.js";
 import type { JiraTrackerSettings } from "../../../src/tracker/jira/config.js";
 import { systemClock } from "../../../src/util/clock.js";
 import { type FakeJiraServer, fakeJiraIssue, startFakeJiraServer } from "../../support/fake-jira-server.js";
+import { jiraSettings } from "../../support/rest-tracker-settings.js";
+import { warningLogger } from "../../support/warning-logger.js";
 
 let server: FakeJiraServer;
-let warnings: Array<{ message: string; fields: LogFields | undefined }>;
 const signal = new AbortController().signal;
 
-const logger: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: (message, fields) => warnings.push({ message, fields }),
-  error: () => {},
-  child: () => logger,
-};
+const { logger, warnings } = warningLogger();
 
 function tracker(patch: Partial<JiraTrackerSettings> = {}): JiraTracker {
-  const settings: JiraTrackerSettings = {
-    baseUrl: server.url,
-    email: server.email,
-    apiToken: server.token,
-    secretEnvNames: ["JIRA_API_TOKEN"],
-    projectKey: "PROJ",
-    timeoutMs: 2_000,
-    pageSize: 100,
-    ...patch,
-  };
-  return new JiraTracker(settings, ["Done", "Cancelled"], logger, systemClock);
+  return new JiraTracker(jiraSettings(server, patch), ["Done", "Cancelled"], logger, systemClock);
 }
 
 beforeEach(async () => {
   server = await startFakeJiraServer();
-  warnings = [];
+  warnings.length = 0;
 });
 afterEach(async () => {
   await server.close();

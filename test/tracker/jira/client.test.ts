@@ -1,40 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { LogFields, Logger } from "../../../src/observability/logger.js";
 import { JiraTracker } from "../../../src/tracker/jira/adapter.js";
 import type { JiraTrackerSettings } from "../../../src/tracker/jira/config.js";
 import { systemClock } from "../../../src/util/clock.js";
 import { type FakeJiraServer, startFakeJiraServer } from "../../support/fake-jira-server.js";
 import { ManualClock } from "../../support/manual-clock.js";
+import { jiraSettings } from "../../support/rest-tracker-settings.js";
+import { warningLogger } from "../../support/warning-logger.js";
 
 let server: FakeJiraServer;
-let warnings: Array<{ message: string; fields: LogFields | undefined }>;
 const signal = new AbortController().signal;
 
-const logger: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: (message, fields) => warnings.push({ message, fields }),
-  error: () => {},
-  child: () => logger,
-};
+const { logger, warnings } = warningLogger();
 
 function tracker(patch: Partial<JiraTrackerSettings> = {}): JiraTracker {
-  const settings: JiraTrackerSettings = {
-    baseUrl: server.url,
-    email: server.email,
-    apiToken: server.token,
-    secretEnvNames: ["JIRA_API_TOKEN"],
-    projectKey: "PROJ",
-    timeoutMs: 2_000,
-    pageSize: 100,
-    ...patch,
-  };
-  return new JiraTracker(settings, ["Done", "Cancelled"], logger, systemClock);
+  return new JiraTracker(jiraSettings(server, patch), ["Done", "Cancelled"], logger, systemClock);
 }
 
 beforeEach(async () => {
   server = await startFakeJiraServer();
-  warnings = [];
+  warnings.length = 0;
 });
 afterEach(async () => {
   await server.close();
@@ -58,20 +42,7 @@ describe("Jira client: error mapping through the adapter (spec 17.3)", () => {
       headers: { "retry-after": "7", "ratelimit-reason": "jira-burst-based" },
     });
     const clock = new ManualClock();
-    const t = new JiraTracker(
-      {
-        baseUrl: server.url,
-        email: server.email,
-        apiToken: server.token,
-        secretEnvNames: [],
-        projectKey: "PROJ",
-        timeoutMs: 2_000,
-        pageSize: 100,
-      },
-      ["Done"],
-      logger,
-      clock,
-    );
+    const t = new JiraTracker(jiraSettings(server, { secretEnvNames: [] }), ["Done"], logger, clock);
     const result = await t.fetchIssuesByStates(["To Do"], signal);
     expect(!result.ok && result.error).toMatchObject({
       category: "tracker_rate_limited",
@@ -99,20 +70,7 @@ describe("Jira client: error mapping through the adapter (spec 17.3)", () => {
       status: 429,
       headers: { "x-ratelimit-reset": new Date(clock.now() + 30_000).toISOString() },
     });
-    const t = new JiraTracker(
-      {
-        baseUrl: server.url,
-        email: server.email,
-        apiToken: server.token,
-        secretEnvNames: [],
-        projectKey: "PROJ",
-        timeoutMs: 2_000,
-        pageSize: 100,
-      },
-      ["Done"],
-      logger,
-      clock,
-    );
+    const t = new JiraTracker(jiraSettings(server, { secretEnvNames: [] }), ["Done"], logger, clock);
     const result = await t.fetchIssuesByStates(["To Do"], signal);
     expect(!result.ok && result.error).toMatchObject({
       category: "tracker_rate_limited",

@@ -5,6 +5,7 @@ import { bindTools } from "../../../src/tracker/adapter.js";
 import { JiraTracker } from "../../../src/tracker/jira/adapter.js";
 import { systemClock } from "../../../src/util/clock.js";
 import { type FakeJiraServer, fakeJiraIssue, startFakeJiraServer } from "../../support/fake-jira-server.js";
+import { jiraSettings } from "../../support/rest-tracker-settings.js";
 
 let server: FakeJiraServer;
 let adapter: JiraTracker;
@@ -14,20 +15,7 @@ const call = (args: unknown) => adapter.executeTool("jira_rest", args, { issue, 
 
 beforeEach(async () => {
   server = await startFakeJiraServer();
-  adapter = new JiraTracker(
-    {
-      baseUrl: server.url,
-      email: server.email,
-      apiToken: server.token,
-      secretEnvNames: ["JIRA_API_TOKEN"],
-      projectKey: "PROJ",
-      timeoutMs: 500,
-      pageSize: 100,
-    },
-    ["Done"],
-    silentLogger,
-    systemClock,
-  );
+  adapter = new JiraTracker(jiraSettings(server, { timeoutMs: 500 }), ["Done"], silentLogger, systemClock);
   server.put(fakeJiraIssue("PROJ-1"));
 });
 afterEach(async () => {

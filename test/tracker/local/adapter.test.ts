@@ -1,35 +1,25 @@
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { LogFields, Logger } from "../../../src/observability/logger.js";
 import { LocalTracker } from "../../../src/tracker/local/adapter.js";
 import { makeIssue } from "../../support/orchestrator/fixtures.js";
 import { makeTempDir } from "../../support/temp-dir.js";
+import { warningLogger } from "../../support/warning-logger.js";
 
 let dir: { path: string; cleanup: () => Promise<void> };
-let warnings: { message: string; fields: LogFields | undefined }[];
 const signal = new AbortController().signal;
 const TERMINAL = ["Done", "Cancelled"];
 
-function recordingLogger(): Logger {
-  const logger: Logger = {
-    debug: () => {},
-    info: () => {},
-    warn: (message, fields) => warnings.push({ message, fields }),
-    error: () => {},
-    child: () => logger,
-  };
-  return logger;
-}
+const { logger, warnings } = warningLogger();
 
 beforeEach(async () => {
   dir = await makeTempDir("symphony-local-");
-  warnings = [];
+  warnings.length = 0;
 });
 afterEach(async () => dir.cleanup());
 
 const file = (name: string, text: string) => writeFile(join(dir.path, `${name}.md`), text);
-const tracker = () => new LocalTracker(dir.path, TERMINAL, recordingLogger());
+const tracker = () => new LocalTracker(dir.path, TERMINAL, logger);
 
 describe("17.3 local tracker", () => {
   it("17.3: candidate fetch applies the requested states (case-insensitive) and normalises fields", async () => {
@@ -56,7 +46,7 @@ describe("17.3 local tracker", () => {
   });
 
   it("17.3: empty state and id lists return empty without touching the folder", async () => {
-    const missing = new LocalTracker(join(dir.path, "nope"), TERMINAL, recordingLogger());
+    const missing = new LocalTracker(join(dir.path, "nope"), TERMINAL, logger);
     expect(await missing.fetchIssuesByStates([], signal)).toEqual({ ok: true, value: [] });
     expect(await missing.fetchIssuesByIds([], signal)).toEqual({ ok: true, value: [] });
     const failing = await missing.fetchIssuesByStates(["Todo"], signal);
