@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { AgentEvent } from "../../../src/domain/agent-event.js";
+import { ofType } from "../../support/agent-events.js";
 import {
   type BuiltinHarness,
   builtinConfig,
@@ -21,13 +21,6 @@ afterEach(async () => {
   harness = null;
   server = null;
 });
-
-function ofType<T extends AgentEvent["type"]>(
-  events: AgentEvent[],
-  type: T,
-): Extract<AgentEvent, { type: T }>[] {
-  return events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
-}
 
 function anthropic(url: string) {
   return builtinConfig({ provider: "anthropic", model: "claude-fake", baseUrl: url, apiKey: "sk-ant-test" });

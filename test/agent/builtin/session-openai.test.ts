@@ -1,8 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { AgentEvent } from "../../../src/domain/agent-event.js";
 import type { ToolBinding } from "../../../src/tracker/adapter.js";
+import { ofType } from "../../support/agent-events.js";
 import {
   type BuiltinHarness,
   builtinConfig,
@@ -22,13 +22,6 @@ afterEach(async () => {
   harness = null;
   server = null;
 });
-
-function ofType<T extends AgentEvent["type"]>(
-  events: AgentEvent[],
-  type: T,
-): Extract<AgentEvent, { type: T }>[] {
-  return events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
-}
 
 /** The tool-result messages the model was sent in a request. */
 // biome-ignore lint/suspicious/noExplicitAny: request bodies are provider JSON

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AgentSession } from "../../../src/agent/backend.js";
-import type { AgentEvent } from "../../../src/domain/agent-event.js";
+import { ofType } from "../../support/agent-events.js";
 import { openSession, recordingTools, tempRoot } from "../../support/codex-harness.js";
 import { codexCommand, createTestCodexHome } from "../../support/codex-home.js";
 import { schemaProblemsInCapture } from "../../support/codex-schema.js";
@@ -39,10 +39,6 @@ async function setup(script: ModelScript, codex: Record<string, unknown> = {}, e
   const session: AgentSession = opened.result.value;
   cleanups.push(() => session.stop());
   return { dirs, model, session, events: opened.events, capture };
-}
-
-function ofType<T extends AgentEvent["type"]>(events: AgentEvent[], type: T) {
-  return events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
 }
 
 describe("codex backend against the real codex app-server", () => {

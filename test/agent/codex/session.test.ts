@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AgentSession } from "../../../src/agent/backend.js";
-import type { AgentEvent } from "../../../src/domain/agent-event.js";
+import { ofType } from "../../support/agent-events.js";
 import { openSession, recordingTools, tempRoot } from "../../support/codex-harness.js";
 import { ManualClock } from "../../support/manual-clock.js";
 import { pidAlive, until } from "../../support/until.js";
@@ -53,10 +53,6 @@ async function peer(
           .map((l) => JSON.parse(l) as LogEntry)
       : [];
   return { ...opened, session: session as AgentSession, log, tools, dirs };
-}
-
-function ofType<T extends AgentEvent["type"]>(events: AgentEvent[], type: T) {
-  return events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
 }
 
 describe("codex session against a scripted app-server peer", () => {
