@@ -6,6 +6,7 @@ import { bindTools } from "../../../src/tracker/adapter.js";
 import { GithubTracker } from "../../../src/tracker/github/adapter.js";
 import { parseGithubProvider } from "../../../src/tracker/github/config.js";
 import { type FakeGithubServer, startFakeGithubServer } from "../../support/fake-github-server.js";
+import { makeIssue } from "../../support/issues.js";
 import { ManualClock } from "../../support/manual-clock.js";
 import { until } from "../../support/until.js";
 
@@ -14,23 +15,13 @@ let server: FakeGithubServer;
 let tracker: GithubTracker;
 let clock: ManualClock;
 
-const issue: Issue = {
+const issue: Issue = makeIssue({
   id: "1",
   identifier: "GH-1",
   title: "t",
-  description: null,
-  priority: null,
   state: "open",
-  branchName: null,
-  url: null,
-  assigneeId: null,
-  labels: [],
-  blockedBy: [],
-  dispatchable: true,
   nativeRef: { number: 1 },
-  createdAt: null,
-  updatedAt: null,
-};
+});
 const context = () => ({ issue, signal: new AbortController().signal });
 
 function make(apiUrl: string, env: NodeJS.ProcessEnv = {}, token: string = TOKEN): GithubTracker {

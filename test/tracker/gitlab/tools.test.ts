@@ -5,6 +5,7 @@ import { silentLogger } from "../../../src/observability/logger.js";
 import { GitlabTracker } from "../../../src/tracker/gitlab/adapter.js";
 import { parseGitlabProvider } from "../../../src/tracker/gitlab/config.js";
 import { type FakeGitlabServer, startFakeGitlabServer } from "../../support/fake-gitlab-server.js";
+import { makeIssue } from "../../support/issues.js";
 import { ManualClock } from "../../support/manual-clock.js";
 import { until } from "../../support/until.js";
 
@@ -14,23 +15,14 @@ let server: FakeGitlabServer;
 let tracker: GitlabTracker;
 let clock: ManualClock;
 
-const issue = (projectId: number | null): Issue => ({
-  id: "1",
-  identifier: "GL-1",
-  title: "t",
-  description: null,
-  priority: null,
-  state: "opened",
-  branchName: null,
-  url: null,
-  assigneeId: null,
-  labels: [],
-  blockedBy: [],
-  dispatchable: true,
-  nativeRef: { iid: 1, project_id: projectId },
-  createdAt: null,
-  updatedAt: null,
-});
+const issue = (projectId: number | null): Issue =>
+  makeIssue({
+    id: "1",
+    identifier: "GL-1",
+    title: "t",
+    state: "opened",
+    nativeRef: { iid: 1, project_id: projectId },
+  });
 const context = (projectId: number | null = null) => ({
   issue: issue(projectId),
   signal: new AbortController().signal,

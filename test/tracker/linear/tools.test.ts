@@ -3,6 +3,7 @@ import type { Issue } from "../../../src/domain/issue.js";
 import { bindTools } from "../../../src/tracker/adapter.js";
 import { parseToolInput } from "../../../src/tracker/linear/tools.js";
 import { type FakeLinearServer, fakeIssue, startFakeLinearServer } from "../../support/fake-linear-server.js";
+import { makeIssue } from "../../support/issues.js";
 import { adapterFor, never } from "../../support/linear-fixture.js";
 
 let server: FakeLinearServer;
@@ -15,23 +16,12 @@ afterEach(async () => {
   await server.close();
 });
 
-const issue: Issue = {
+const issue: Issue = makeIssue({
   id: "issue-1",
   identifier: "FAKE-1",
   title: "Issue 1",
-  description: null,
-  priority: null,
   state: "In Progress",
-  branchName: null,
-  url: null,
-  assigneeId: null,
-  labels: [],
-  blockedBy: [],
-  dispatchable: true,
-  nativeRef: null,
-  createdAt: null,
-  updatedAt: null,
-};
+});
 
 async function call(args: unknown, patch: Parameters<typeof adapterFor>[1] = {}) {
   const { adapter } = adapterFor(server, patch);
