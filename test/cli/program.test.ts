@@ -1,39 +1,32 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { packageVersion, runCli } from "../../src/cli/program.js";
 import { STARTER_WORKFLOW } from "../../src/cli/starter-workflow.js";
 import { captureIo } from "../support/cli-io.js";
-import { makeTempDir } from "../support/temp-dir.js";
+import { tempDirPerTest } from "../support/temp-dir.js";
 import { writeWorkflow } from "../support/workflow-fixtures.js";
 
-let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ path: dir, cleanup } = await makeTempDir());
-});
-afterEach(async () => {
-  await cleanup();
-});
+const tmp = tempDirPerTest();
 
 describe("symphony validate", () => {
   it("exits 0 on the starter file written by symphony init", async () => {
-    const io = captureIo(dir);
+    const io = captureIo(tmp.path);
     expect(await runCli(["init"], io)).toBe(0);
-    expect(readFileSync(join(dir, "WORKFLOW.md"), "utf8")).toBe(STARTER_WORKFLOW);
+    expect(readFileSync(join(tmp.path, "WORKFLOW.md"), "utf8")).toBe(STARTER_WORKFLOW);
     expect(await runCli(["validate"], io)).toBe(0);
-    expect(io.out()).toContain(`${join(dir, "WORKFLOW.md")}: ok`);
+    expect(io.out()).toContain(`${join(tmp.path, "WORKFLOW.md")}: ok`);
   });
 
   it("prints every problem as file:line:col key: message with the code, and exits non-zero", async () => {
     const path = writeWorkflow(
-      dir,
+      tmp.path,
       "tracker:\n  kind: memory\nagent:\n  max_turns: 0\n  max_concurrent_agents: x\n",
       "hi",
     );
-    const io = captureIo(dir);
+    const io = captureIo(tmp.path);
     expect(await runCli(["validate", path], io)).toBe(1);
     const lines = io.err().trim().split("\n");
     expect(lines).toContain(
@@ -44,19 +37,19 @@ describe("symphony validate", () => {
   });
 
   it("renders the prompt for a sample issue: an unknown variable is a template_render_error", async () => {
-    const path = writeWorkflow(dir, "tracker:\n  kind: memory\n", "Hello\n{{ issue.missing_field }}");
-    const io = captureIo(dir);
+    const path = writeWorkflow(tmp.path, "tracker:\n  kind: memory\n", "Hello\n{{ issue.missing_field }}");
+    const io = captureIo(tmp.path);
     expect(await runCli(["validate", path], io)).toBe(1);
     expect(io.err()).toMatch(/WORKFLOW\.md:6:\d+: .*\(template_render_error\)/);
   });
 
   it("checks the agent backend's settings: a codex approval policy the pinned codex rejects is named", async () => {
     const path = writeWorkflow(
-      dir,
+      tmp.path,
       "tracker:\n  kind: memory\ncodex:\n  approval_policy: on-failure\n",
       "hi",
     );
-    const io = captureIo(dir);
+    const io = captureIo(tmp.path);
     expect(await runCli(["validate", path], io)).toBe(1);
     expect(io.err()).toMatch(
       new RegExp(`^${path} codex\\.approval_policy: .*\\(invalid_workflow_config\\)`, "m"),
@@ -66,40 +59,40 @@ describe("symphony validate", () => {
   it("accepts an Elixir-style reject map (translated for the pinned codex)", async () => {
     const front =
       "tracker:\n  kind: memory\ncodex:\n  approval_policy:\n    reject: { sandbox_approval: true, rules: true, mcp_elicitations: true }\n";
-    const path = writeWorkflow(dir, front, "hi");
-    const io = captureIo(dir);
+    const path = writeWorkflow(tmp.path, front, "hi");
+    const io = captureIo(tmp.path);
     expect(await runCli(["validate", path], io)).toBe(0);
   });
 
   it("17.7: errors on a missing default ./WORKFLOW.md", async () => {
-    const io = captureIo(dir);
+    const io = captureIo(tmp.path);
     expect(await runCli(["validate"], io)).toBe(1);
-    expect(io.err()).toContain(`${join(dir, "WORKFLOW.md")}: cannot read workflow file`);
+    expect(io.err()).toContain(`${join(tmp.path, "WORKFLOW.md")}: cannot read workflow file`);
     expect(io.err()).toContain("(missing_workflow_file)");
   });
 });
 
 describe("symphony init", () => {
   it("refuses to overwrite an existing file", async () => {
-    writeFileSync(join(dir, "WORKFLOW.md"), "mine");
-    const io = captureIo(dir);
+    writeFileSync(join(tmp.path, "WORKFLOW.md"), "mine");
+    const io = captureIo(tmp.path);
     expect(await runCli(["init"], io)).toBe(1);
     expect(io.err()).toContain("refusing to overwrite");
-    expect(readFileSync(join(dir, "WORKFLOW.md"), "utf8")).toBe("mine");
+    expect(readFileSync(join(tmp.path, "WORKFLOW.md"), "utf8")).toBe("mine");
   });
 
   it("writes to an explicit path and reports unwritable ones", async () => {
-    const io = captureIo(dir);
+    const io = captureIo(tmp.path);
     expect(await runCli(["init", "flows/W.md"], io)).toBe(1);
     expect(io.err()).toContain("cannot write");
     expect(await runCli(["init", "Custom.md"], io)).toBe(0);
-    expect(existsSync(join(dir, "Custom.md"))).toBe(true);
+    expect(existsSync(join(tmp.path, "Custom.md"))).toBe(true);
   });
 });
 
 describe("symphony schema", () => {
   it("prints a JSON Schema that accepts the starter front matter and rejects bad values", async () => {
-    const io = captureIo(dir);
+    const io = captureIo(tmp.path);
     expect(await runCli(["schema"], io)).toBe(0);
     const schema = JSON.parse(io.out()) as Record<string, unknown>;
     expect(schema.title).toBe("Symphony WORKFLOW.md front matter");
@@ -114,7 +107,7 @@ describe("symphony schema", () => {
 
 describe("global flags", () => {
   it("--version prints the package version", async () => {
-    const io = captureIo(dir);
+    const io = captureIo(tmp.path);
     expect(await runCli(["--version"], io)).toBe(0);
     expect(io.out().trim()).toBe(packageVersion());
     expect(packageVersion()).toMatch(/^\d+\.\d+\.\d+/);
@@ -123,14 +116,14 @@ describe("global flags", () => {
   it.each([[[]], [["validate"]], [["init"]], [["schema"]]])(
     "--help works on every command: %j",
     async (args) => {
-      const io = captureIo(dir);
+      const io = captureIo(tmp.path);
       expect(await runCli([...args, "--help"], io)).toBe(0);
       expect(io.out()).toMatch(/^Usage: symphony/);
     },
   );
 
   it("bad flags print usage help and exit non-zero", async () => {
-    const io = captureIo(dir);
+    const io = captureIo(tmp.path);
     expect(await runCli(["--port", "99999"], io)).toBe(2);
     expect(io.err()).toContain("--port");
     expect(await runCli(["--log-format", "xml"], io)).toBe(2);

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import type { ServiceStarter } from "../../src/cli/run-command.js";
 import { runningInCi } from "../../src/cli/status-surfaces.js";
@@ -7,18 +7,11 @@ import { ok } from "../../src/domain/result.js";
 import { captureIo } from "../support/cli-io.js";
 import { FakeStatusSource } from "../support/fake-status-source.js";
 import { busySnapshot } from "../support/snapshot-fixtures.js";
-import { makeTempDir } from "../support/temp-dir.js";
+import { tempDirPerTest } from "../support/temp-dir.js";
 import { until } from "../support/until.js";
 import { writeWorkflow } from "../support/workflow-fixtures.js";
 
-let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ path: dir, cleanup } = await makeTempDir());
-});
-afterEach(async () => {
-  await cleanup();
-});
+const tmp = tempDirPerTest();
 
 /** A starter standing in for the orchestrator: a running service that exposes a status view. */
 function starterWith(source: FakeStatusSource): { start: ServiceStarter; stopped: () => boolean } {
@@ -37,10 +30,10 @@ function starterWith(source: FakeStatusSource): { start: ServiceStarter; stopped
 
 describe("symphony run: status surfaces", () => {
   it("--port 0 serves the API on a free port and logs its URL; shutdown closes it", async () => {
-    const path = writeWorkflow(dir, "tracker:\n  kind: memory\nserver:\n  port: 1\n", "x");
+    const path = writeWorkflow(tmp.path, "tracker:\n  kind: memory\nserver:\n  port: 1\n", "x");
     const source = new FakeStatusSource(busySnapshot());
     const service = starterWith(source);
-    const io = captureIo(dir, { HOME: dir });
+    const io = captureIo(tmp.path, { HOME: tmp.path });
     const shutdown = new AbortController();
     const code = runCli([path, "--port", "0", "--no-tui"], io, {
       start: service.start,
@@ -59,10 +52,14 @@ describe("symphony run: status surfaces", () => {
   });
 
   it("a non-loopback server.host without server.auth_token refuses to start, exit 1, with a clear error", async () => {
-    const path = writeWorkflow(dir, "tracker:\n  kind: memory\nserver:\n  port: 0\n  host: 0.0.0.0\n", "x");
+    const path = writeWorkflow(
+      tmp.path,
+      "tracker:\n  kind: memory\nserver:\n  port: 0\n  host: 0.0.0.0\n",
+      "x",
+    );
     const source = new FakeStatusSource();
     const service = starterWith(source);
-    const io = captureIo(dir, { HOME: dir });
+    const io = captureIo(tmp.path, { HOME: tmp.path });
     const code = await runCli([path], io, { start: service.start });
     expect(code).toBe(1);
     expect(io.err()).toContain("server.auth_token is required");
@@ -70,11 +67,11 @@ describe("symphony run: status surfaces", () => {
   });
 
   it("with --logs-root, per-issue run logs land under it", async () => {
-    const path = writeWorkflow(dir, "tracker:\n  kind: memory\n", "x");
+    const path = writeWorkflow(tmp.path, "tracker:\n  kind: memory\n", "x");
     const source = new FakeStatusSource(busySnapshot());
-    const io = captureIo(dir, { HOME: dir });
+    const io = captureIo(tmp.path, { HOME: tmp.path });
     const shutdown = new AbortController();
-    const logs = join(dir, "logs");
+    const logs = join(tmp.path, "logs");
     const code = runCli([path, "--logs-root", logs], io, {
       start: starterWith(source).start,
       shutdown: shutdown.signal,

@@ -1,10 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { LinearTrackerSettings } from "../../src/tracker/linear/config.js";
 import { loadWorkflow } from "../../src/workflow/loader.js";
 import { SAMPLE_ISSUE } from "../../src/workflow/prompt-context.js";
-import { makeTempDir } from "../support/temp-dir.js";
+import { tempDirPerTest } from "../support/temp-dir.js";
 
 // Written the way WORKFLOW.md files for OpenAI's Elixir implementation are: flat Linear keys, a `$VAR`
 // key, a reject-map approval policy, a codex command with shell quoting, extension sections we do not
@@ -75,18 +75,11 @@ No description provided.
 {% endfor %}
 `;
 
-let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ path: dir, cleanup } = await makeTempDir());
-});
-afterEach(async () => {
-  await cleanup();
-});
+const tmp = tempDirPerTest();
 
 describe("compatibility with WORKFLOW.md files written for the Elixir implementation", () => {
   it("loads unchanged: flat Linear keys, pass-through codex policies, unknown sections ignored", () => {
-    const path = join(dir, "WORKFLOW.md");
+    const path = join(tmp.path, "WORKFLOW.md");
     writeFileSync(path, ELIXIR_STYLE);
     const loaded = loadWorkflow(path, { env: { LINEAR_API_KEY: "lin_api_123456", HOME: "/home/op" } });
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createLoadedWorkflow,
   loadWorkflow,
@@ -9,17 +9,10 @@ import {
 } from "../../src/workflow/loader.js";
 import { DEFAULT_PROMPT_TEMPLATE } from "../../src/workflow/prompt.js";
 import { SAMPLE_ISSUE } from "../../src/workflow/prompt-context.js";
-import { makeTempDir } from "../support/temp-dir.js";
+import { tempDirPerTest } from "../support/temp-dir.js";
 import { buildConfig, writeWorkflow } from "../support/workflow-fixtures.js";
 
-let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ path: dir, cleanup } = await makeTempDir());
-});
-afterEach(async () => {
-  await cleanup();
-});
+const tmp = tempDirPerTest();
 
 describe("workflow path (spec 5.1)", () => {
   it("17.1: explicit runtime path is used when provided", () => {
@@ -36,7 +29,7 @@ describe("workflow path (spec 5.1)", () => {
 describe("loading", () => {
   it("loads front matter and a trimmed body", () => {
     const path = writeWorkflow(
-      dir,
+      tmp.path,
       "tracker:\n  kind: memory\npolling:\n  interval_ms: 1000",
       "\n\n  Do {{ issue.identifier }}  \n\n",
     );
@@ -50,15 +43,18 @@ describe("loading", () => {
   });
 
   it("17.1: missing WORKFLOW.md returns a typed error", () => {
-    const r = loadWorkflow(join(dir, "nope.md"));
+    const r = loadWorkflow(join(tmp.path, "nope.md"));
     expect(r.ok).toBe(false);
     if (!r.ok)
-      expect(r.error[0]).toMatchObject({ code: "missing_workflow_file", path: join(dir, "nope.md") });
+      expect(r.error[0]).toMatchObject({ code: "missing_workflow_file", path: join(tmp.path, "nope.md") });
   });
 
   it("17.1: invalid YAML front matter returns a typed error with line and column", () => {
-    writeFileSync(join(dir, "W.md"), "---\ntracker:\n  kind: memory\n  active_states: [Todo\n---\nbody\n");
-    const r = loadWorkflow(join(dir, "W.md"));
+    writeFileSync(
+      join(tmp.path, "W.md"),
+      "---\ntracker:\n  kind: memory\n  active_states: [Todo\n---\nbody\n",
+    );
+    const r = loadWorkflow(join(tmp.path, "W.md"));
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error[0]?.code).toBe("workflow_parse_error");
@@ -67,32 +63,32 @@ describe("loading", () => {
   });
 
   it("17.1: front matter that is not a map returns a typed error", () => {
-    writeFileSync(join(dir, "W.md"), "---\n- a\n- b\n---\nbody\n");
-    const r = loadWorkflow(join(dir, "W.md"));
+    writeFileSync(join(tmp.path, "W.md"), "---\n- a\n- b\n---\nbody\n");
+    const r = loadWorkflow(join(tmp.path, "W.md"));
     expect(!r.ok && r.error[0]?.code).toBe("workflow_front_matter_not_a_map");
-    writeFileSync(join(dir, "S.md"), "---\njust a string\n---\nbody\n");
-    const s = loadWorkflow(join(dir, "S.md"));
+    writeFileSync(join(tmp.path, "S.md"), "---\njust a string\n---\nbody\n");
+    const s = loadWorkflow(join(tmp.path, "S.md"));
     expect(!s.ok && s.error[0]?.code).toBe("workflow_front_matter_not_a_map");
   });
 
   it("a file without front matter is all prompt with an empty config (tracker.kind then missing)", () => {
-    const r = loadWorkflowText("Just a prompt {{ issue.title }}\n", join(dir, "W.md"));
+    const r = loadWorkflowText("Just a prompt {{ issue.title }}\n", join(tmp.path, "W.md"));
     expect(!r.ok && r.error.map((e) => e.code)).toEqual(["unsupported_tracker_kind"]);
   });
 
   it("CRLF line endings are accepted", () => {
     const text = "---\r\ntracker:\r\n  kind: memory\r\n---\r\nHello {{ issue.title }}\r\n";
-    const r = loadWorkflowText(text, join(dir, "W.md"));
+    const r = loadWorkflowText(text, join(tmp.path, "W.md"));
     expect(r.ok && r.value.promptTemplate).toBe("Hello {{ issue.title }}");
   });
 
   it("unterminated front matter is all YAML and the prompt is the default", () => {
-    const r = loadWorkflowText("---\ntracker:\n  kind: memory\n", join(dir, "W.md"));
+    const r = loadWorkflowText("---\ntracker:\n  kind: memory\n", join(tmp.path, "W.md"));
     expect(r.ok && r.value.promptTemplate).toBe(DEFAULT_PROMPT_TEMPLATE);
   });
 
   it("5.4: an empty body uses the default prompt", () => {
-    const r = loadWorkflow(writeWorkflow(dir, { tracker: { kind: "memory" } }, "   \n"));
+    const r = loadWorkflow(writeWorkflow(tmp.path, { tracker: { kind: "memory" } }, "   \n"));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const out = r.value.render({ ...SAMPLE_ISSUE, description: null }, null);
@@ -101,7 +97,7 @@ describe("loading", () => {
   });
 
   it("config errors carry the file line and column of the offending value", () => {
-    const path = writeWorkflow(dir, "tracker:\n  kind: memory\nagent:\n  max_turns: -2\n", "x");
+    const path = writeWorkflow(tmp.path, "tracker:\n  kind: memory\nagent:\n  max_turns: -2\n", "x");
     const r = loadWorkflow(path);
     expect(!r.ok && r.error[0]).toMatchObject({
       code: "invalid_workflow_config",
@@ -112,14 +108,14 @@ describe("loading", () => {
   });
 
   it("flat-key provider errors point at the flat key's line", () => {
-    const path = writeWorkflow(dir, "tracker:\n  kind: local\n  path: 7\n", "x");
+    const path = writeWorkflow(tmp.path, "tracker:\n  kind: local\n  path: 7\n", "x");
     const r = loadWorkflow(path);
     expect(!r.ok && r.error[0]).toMatchObject({ key: "tracker.provider.path", line: 4 });
   });
 
   it("config and template problems are all reported together", () => {
     const path = writeWorkflow(
-      dir,
+      tmp.path,
       "tracker:\n  kind: memory\nagent:\n  max_turns: 0\n",
       "{{ issue.title | nope }}",
     );
@@ -128,13 +124,13 @@ describe("loading", () => {
   });
 
   it("a directory path is a missing_workflow_file error", () => {
-    mkdirSync(join(dir, "W.md"));
-    const r = loadWorkflow(join(dir, "W.md"));
+    mkdirSync(join(tmp.path, "W.md"));
+    const r = loadWorkflow(join(tmp.path, "W.md"));
     expect(!r.ok && r.error[0]?.code).toBe("missing_workflow_file");
   });
 
   it("createLoadedWorkflow builds a workflow from a config and template", () => {
-    const config = buildConfig({}, dir);
+    const config = buildConfig({}, tmp.path);
     const r = createLoadedWorkflow(config, "T {{ attempt }}", "h");
     expect(r.ok && r.value.render(SAMPLE_ISSUE, 2)).toEqual({ ok: true, value: "T 2" });
     const bad = createLoadedWorkflow(config, "{% include 'x' %}", "h");

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createLogger } from "../../../src/observability/log/index.js";
 import { ManualClock } from "../../support/manual-clock.js";
-import { makeTempDir } from "../../support/temp-dir.js";
+import { tempDirPerTest } from "../../support/temp-dir.js";
 import { until } from "../../support/until.js";
 
 function capture() {
@@ -16,14 +16,7 @@ function capture() {
   return { stream, lines: () => text.split("\n").filter((l) => l !== "") };
 }
 
-let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ path: dir, cleanup } = await makeTempDir());
-});
-afterEach(async () => {
-  await cleanup();
-});
+const tmp = tempDirPerTest();
 
 describe("structured logger (spec 13.1)", () => {
   it("13.1: text lines use stable key=value phrasing", async () => {
@@ -92,7 +85,7 @@ describe("structured logger (spec 13.1)", () => {
   });
 
   it("writes a size-rotated symphony.log under the logs root", async () => {
-    const root = join(dir, "logs");
+    const root = join(tmp.path, "logs");
     const log = createLogger({ stderr: null, logsRoot: root, file: { maxBytes: 2_000, maxFiles: 2 } });
     for (let i = 0; i < 100; i += 1) log.info("filler line to force rotation", { i, pad: "x".repeat(40) });
     await until(() => existsSync(join(root, "symphony.log.1")), 5_000, "rotation");
@@ -104,7 +97,7 @@ describe("structured logger (spec 13.1)", () => {
   });
 
   it("13.2: a file sink that cannot be created is reported on stderr and logging continues", async () => {
-    const blocker = join(dir, "not-a-dir");
+    const blocker = join(tmp.path, "not-a-dir");
     writeFileSync(blocker, "file in the way");
     const out = capture();
     const log = createLogger({ stderr: out.stream, logsRoot: join(blocker, "logs") });
@@ -121,7 +114,7 @@ describe("structured logger (spec 13.1)", () => {
         cb(new Error("EPIPE: broken pipe"));
       },
     });
-    const root = join(dir, "logs");
+    const root = join(tmp.path, "logs");
     const log = createLogger({ stderr: broken, logsRoot: root });
     log.info("first");
     const fileText = () =>
