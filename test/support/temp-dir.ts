@@ -28,3 +28,16 @@ export function tempDirPerTest(prefix?: string): { readonly path: string } {
     },
   };
 }
+
+/** A maker of temp dirs for this file's tests: each call makes one; all are removed in `afterEach`. */
+export function tempDirsPerTest(prefix?: string): () => Promise<string> {
+  const made: { path: string; cleanup: () => Promise<void> }[] = [];
+  afterEach(async () => {
+    for (const dir of made.splice(0).reverse()) await dir.cleanup();
+  });
+  return async () => {
+    const dir = await makeTempDir(prefix);
+    made.push(dir);
+    return dir.path;
+  };
+}

@@ -1,20 +1,11 @@
 import { existsSync } from "node:fs";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkWritableDir } from "../../../src/cli/doctor/directory-check.js";
-import { makeTempDir } from "../../support/temp-dir.js";
+import { tempDirsPerTest } from "../../support/temp-dir.js";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await makeTempDir("symphony-doctor-dir-");
-  cleanups.push(dir.cleanup);
-  return dir.path;
-}
+const tempDir = tempDirsPerTest("symphony-doctor-dir-");
 
 describe("doctor: workspace root and logs root", () => {
   it("an existing writable directory is ok, reports free space, and keeps no probe file", async () => {

@@ -5,7 +5,7 @@ import { startFakeGithubServer } from "../../support/fake-github-server.js";
 import { fakeIssue, startFakeLinearServer } from "../../support/fake-linear-server.js";
 import { ManualClock } from "../../support/manual-clock.js";
 import { freePort } from "../../support/sshd.js";
-import { makeTempDir } from "../../support/temp-dir.js";
+import { tempDirsPerTest } from "../../support/temp-dir.js";
 import { until } from "../../support/until.js";
 import { buildConfig } from "../../support/workflow-fixtures.js";
 
@@ -13,12 +13,7 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function tempDir(): Promise<string> {
-  const dir = await makeTempDir("symphony-doctor-tracker-");
-  cleanups.push(dir.cleanup);
-  return dir.path;
-}
+const tempDir = tempDirsPerTest("symphony-doctor-tracker-");
 
 const signal = () => AbortSignal.timeout(10_000);
 

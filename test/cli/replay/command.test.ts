@@ -1,21 +1,12 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../../../src/cli/program.js";
 import { replayCommand } from "../../../src/cli/replay/command.js";
 import { captureIo } from "../../support/cli-io.js";
-import { makeTempDir } from "../../support/temp-dir.js";
+import { tempDirsPerTest } from "../../support/temp-dir.js";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await makeTempDir("symphony-replay-cmd-");
-  cleanups.push(dir.cleanup);
-  return dir.path;
-}
+const tempDir = tempDirsPerTest("symphony-replay-cmd-");
 
 const record = (at: string, event: object) =>
   `${JSON.stringify({ received_at: at, issue_id: "i", issue_identifier: "ABC-9", run_id: "r1", event })}\n`;
