@@ -50,3 +50,9 @@ export function killQuietly(pid: number): void {
     // already gone
   }
 }
+
+/** SIGKILLs every pid the agent script recorded in `pidFile`, if any (cleanup after a failed test). */
+export async function killRecordedAgents(pidFile: string | null): Promise<void> {
+  if (pidFile === null) return;
+  for (const pid of [...(await agentPids(pidFile)).values()].flat()) killQuietly(pid);
+}

@@ -9,7 +9,7 @@ import {
   startFakeAsanaServer,
 } from "../../support/fake-asana-server.js";
 import { makeTempDir } from "../../support/temp-dir.js";
-import { agentPids, killQuietly, writeAgent } from "../../support/tracker-e2e.js";
+import { agentPids, killRecordedAgents, writeAgent } from "../../support/tracker-e2e.js";
 import { pidAlive, until } from "../../support/until.js";
 
 const PROJECT = "1100000000000042";
@@ -26,7 +26,7 @@ beforeEach(async () => {
 afterEach(async () => {
   cli.kill();
   // a failed run must not leave its agents behind
-  if (pidFile !== null) for (const pid of [...(await agentPids(pidFile)).values()].flat()) killQuietly(pid);
+  await killRecordedAgents(pidFile);
   pidFile = null;
   await server.close();
   await dir.cleanup();

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TestCli } from "../../support/cli-process.js";
 import { type FakeJiraServer, fakeJiraIssue, startFakeJiraServer } from "../../support/fake-jira-server.js";
 import { makeTempDir } from "../../support/temp-dir.js";
-import { agentPids, killQuietly, writeAgent } from "../../support/tracker-e2e.js";
+import { agentPids, killRecordedAgents, writeAgent } from "../../support/tracker-e2e.js";
 import { pidAlive, until } from "../../support/until.js";
 
 let dir: { path: string; cleanup: () => Promise<void> };
@@ -21,7 +21,7 @@ beforeEach(async () => {
 afterEach(async () => {
   cli.kill();
   // a failed run must not leave its agents behind
-  if (pidFile !== null) for (const pid of [...(await agentPids(pidFile)).values()].flat()) killQuietly(pid);
+  await killRecordedAgents(pidFile);
   pidFile = null;
   await server.close();
   await dir.cleanup();
