@@ -1,8 +1,9 @@
-import { mkdir, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Host } from "../../src/hosts/host.js";
 import { createSshHost, SshHostError } from "../../src/hosts/ssh.js";
+import { processesMentioning } from "../support/processes.js";
 import { startSilentServer, startSshd, type TestSshd } from "../support/sshd.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import { pidAlive, until } from "../support/until.js";
@@ -30,17 +31,6 @@ afterEach(async () => {
   );
   await root.cleanup();
 });
-
-/** Pids whose command line mentions `text` (the test's temp root appears in every command it starts). */
-async function processesMentioning(text: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
-    if (cmdline.includes(text)) pids.push(Number(entry));
-  }
-  return pids;
-}
 
 function host(options: { killGraceMs?: number; connectTimeoutMs?: number } = {}): Host {
   return createSshHost("sshd-test", { sshConfigPath: sshd.configPath, ...options });
