@@ -1,5 +1,5 @@
-import { resolveVarValue } from "../../config/env-values.js";
 import { configError, type ProviderParser, showValue } from "../../config/provider.js";
+import { optionalString, resolveSetting, secretNames } from "../../config/provider-settings.js";
 import { err, ok } from "../../domain/result.js";
 import type { WorkflowError } from "../../workflow/types.js";
 
@@ -18,42 +18,6 @@ export interface LinearTrackerSettings {
 
 const DEFAULT_ENDPOINT = "https://api.linear.app/graphql";
 const KEY = "tracker.provider";
-
-/** Resolves a `$VAR`-capable string with a documented fallback variable; `undefined` when missing. */
-function resolveWithFallback(
-  value: string | undefined,
-  fallbackEnv: string,
-  env: NodeJS.ProcessEnv,
-): { value: string | undefined; varName: string | null } {
-  const fromFallback = (): string | undefined => {
-    const v = env[fallbackEnv];
-    return v === undefined || v.trim() === "" ? undefined : v.trim();
-  };
-  if (value === undefined) return { value: fromFallback(), varName: null };
-  const resolved = resolveVarValue(value, env);
-  switch (resolved.kind) {
-    case "literal":
-      return { value: resolved.value.trim() === "" ? undefined : resolved.value.trim(), varName: null };
-    case "env":
-      return { value: resolved.value.trim(), varName: resolved.name };
-    case "env_unset":
-      return { value: fromFallback(), varName: resolved.name };
-    case "env_empty":
-      return { value: undefined, varName: resolved.name };
-    default: {
-      const _exhaustive: never = resolved;
-      return _exhaustive;
-    }
-  }
-}
-
-function optionalString(raw: Readonly<Record<string, unknown>>, key: string, errors: WorkflowError[]) {
-  const value = raw[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "string") return value;
-  errors.push(configError(`${KEY}.${key}`, `must be a string, got ${showValue(value, key)}`));
-  return undefined;
-}
 
 function positiveInt(
   raw: Readonly<Record<string, unknown>>,
@@ -84,7 +48,7 @@ export const parseLinearProvider: ProviderParser<LinearTrackerSettings> = (raw, 
     errors.push(configError(`${KEY}.endpoint`, `must be an http(s) URL, got ${showValue(endpoint)}`));
   }
 
-  const apiKey = resolveWithFallback(apiKeyRaw, "LINEAR_API_KEY", ctx.env);
+  const apiKey = resolveSetting(apiKeyRaw, "LINEAR_API_KEY", ctx.env);
   if (apiKey.value === undefined) {
     const where = apiKey.varName === null ? "LINEAR_API_KEY" : `$${apiKey.varName} (or LINEAR_API_KEY)`;
     errors.push(
@@ -99,13 +63,12 @@ export const parseLinearProvider: ProviderParser<LinearTrackerSettings> = (raw, 
   if (assigneeRaw !== undefined && assigneeRaw.trim() === "") {
     errors.push(configError(`${KEY}.assignee`, "must be `me` or a user id when present, got a blank value"));
   } else {
-    const resolved = resolveWithFallback(assigneeRaw, "LINEAR_ASSIGNEE", ctx.env);
+    const resolved = resolveSetting(assigneeRaw, "LINEAR_ASSIGNEE", ctx.env);
     assignee = resolved.value ?? null;
   }
 
   if (errors.length > 0) return err(errors);
-  const secretEnvNames = ["LINEAR_API_KEY"];
-  if (apiKey.varName !== null && apiKey.varName !== "LINEAR_API_KEY") secretEnvNames.push(apiKey.varName);
+  const secretEnvNames = secretNames(["LINEAR_API_KEY"], apiKey.varName);
   return ok({
     endpoint,
     apiKey: apiKey.value as string,

@@ -1,57 +1,5 @@
-import { resolveVarValue } from "../../config/env-values.js";
 import { configError, showValue } from "../../config/provider.js";
 import type { WorkflowError } from "../../workflow/types.js";
-
-/** A `$VAR`-capable string resolved against the environment, with the env name it came from. */
-export interface ResolvedSetting {
-  readonly value: string | undefined;
-  /** The `$VAR` name written in the config, if any (a secret's name must be kept from children). */
-  readonly varName: string | null;
-}
-
-/**
- * Resolves a setting: absent → the documented fallback variable; `$VAR` → that variable, falling back to the
- * documented one when VAR is unset; an empty VAR or blank literal → missing. Values are trimmed.
- */
-export function resolveSetting(
-  value: string | undefined,
-  fallbackEnv: string,
-  env: NodeJS.ProcessEnv,
-): ResolvedSetting {
-  const fromFallback = (): string | undefined => {
-    const v = env[fallbackEnv]?.trim();
-    return v === undefined || v === "" ? undefined : v;
-  };
-  if (value === undefined) return { value: fromFallback(), varName: null };
-  const resolved = resolveVarValue(value, env);
-  switch (resolved.kind) {
-    case "literal":
-      return { value: resolved.value.trim() === "" ? undefined : resolved.value.trim(), varName: null };
-    case "env":
-      return { value: resolved.value.trim(), varName: resolved.name };
-    case "env_unset":
-      return { value: fromFallback(), varName: resolved.name };
-    case "env_empty":
-      return { value: undefined, varName: resolved.name };
-    default: {
-      const _exhaustive: never = resolved;
-      return _exhaustive;
-    }
-  }
-}
-
-/** Reads an optional string key of `tracker.provider`; other types are a config error. */
-export function optionalString(
-  raw: Readonly<Record<string, unknown>>,
-  key: string,
-  errors: WorkflowError[],
-): string | undefined {
-  const value = raw[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "string") return value;
-  errors.push(configError(`tracker.provider.${key}`, `must be a string, got ${showValue(value, key)}`));
-  return undefined;
-}
 
 /** Reads an optional positive integer key (at most `max`), else the fallback. */
 export function positiveInt(
@@ -106,11 +54,4 @@ export function parseApiUrl(
     return undefined;
   }
   return text;
-}
-
-/** The env names a secret may have come from: the documented fallback(s) plus a configured `$VAR`. */
-export function secretNames(fallbacks: readonly string[], varName: string | null): string[] {
-  const names = [...fallbacks];
-  if (varName !== null && !names.includes(varName)) names.push(varName);
-  return names;
 }
