@@ -17,6 +17,7 @@ import { Orchestrator } from "../src/orchestrator/orchestrator.js";
 import { planDispatch } from "../src/orchestrator/plan.js";
 import { emptyState } from "../src/orchestrator/state.js";
 import type { WorkerExit } from "../src/orchestrator/worker.js";
+import type { TrackerAdapter } from "../src/tracker/adapter.js";
 import { LocalTracker } from "../src/tracker/local/adapter.js";
 import { splitFrontMatter } from "../src/tracker/local/issue-file.js";
 import { MemoryTracker } from "../src/tracker/memory/adapter.js";
@@ -119,6 +120,33 @@ function config(root: string, folder: string): ServiceConfig {
   };
 }
 
+/** An orchestrator on the real local host whose runs stay live (never finish), so every measured tick
+ * reconciles the running issues and fills no slot. */
+function benchOrchestrator(
+  source: WorkflowSource,
+  tracker: TrackerAdapter,
+  cfg: ServiceConfig,
+): Orchestrator {
+  const host = createLocalHost();
+  return new Orchestrator({
+    workflow: source,
+    tracker: () => tracker,
+    launch: (request) =>
+      new Promise<WorkerExit>((resolve) =>
+        request.signal.addEventListener("abort", () => resolve({ outcome: "cancelled", reason: "stop" })),
+      ),
+    workspaces: createWorkspaceManager({
+      hosts: () => host,
+      logger: silentLogger,
+      clock: systemClock,
+      config: () => cfg,
+      hookEnv: () => ({}),
+    }),
+    clock: systemClock,
+    logger: silentLogger,
+  });
+}
+
 const root = await mkdtemp(join(tmpdir(), "symphony-bench-tick-"));
 const folder = join(root, "issues");
 await (await import("node:fs/promises")).mkdir(folder);
@@ -138,27 +166,7 @@ try {
     close: async () => {},
   };
   const tracker = new LocalTracker(folder, cfg.tracker.terminalStates, silentLogger);
-  const orchestrator = new Orchestrator({
-    workflow: source,
-    tracker: () => tracker,
-    // runs stay live (never finish) so every measured tick reconciles 10 runs and fills no slot
-    launch: (request) =>
-      new Promise<WorkerExit>((resolve) =>
-        request.signal.addEventListener("abort", () => resolve({ outcome: "cancelled", reason: "stop" })),
-      ),
-    workspaces: createWorkspaceManager({
-      hosts: (
-        (h) => () =>
-          h
-      )(createLocalHost()),
-      logger: silentLogger,
-      clock: systemClock,
-      config: () => cfg,
-      hookEnv: () => ({}),
-    }),
-    clock: systemClock,
-    logger: silentLogger,
-  });
+  const orchestrator = benchOrchestrator(source, tracker, cfg);
   await orchestrator.start();
   await orchestrator.idle();
   const fetched = await tracker.fetchIssuesByStates(cfg.tracker.activeStates);
@@ -236,26 +244,7 @@ try {
 
   // a whole tick on the memory tracker: the same 10,000 issues, no I/O at all
   const memory = new MemoryTracker(issues, cfg.tracker.terminalStates);
-  const memoryOrchestrator = new Orchestrator({
-    workflow: source,
-    tracker: () => memory,
-    launch: (request) =>
-      new Promise<WorkerExit>((resolve) =>
-        request.signal.addEventListener("abort", () => resolve({ outcome: "cancelled", reason: "stop" })),
-      ),
-    workspaces: createWorkspaceManager({
-      hosts: (
-        (h) => () =>
-          h
-      )(createLocalHost()),
-      logger: silentLogger,
-      clock: systemClock,
-      config: () => cfg,
-      hookEnv: () => ({}),
-    }),
-    clock: systemClock,
-    logger: silentLogger,
-  });
+  const memoryOrchestrator = benchOrchestrator(source, memory, cfg);
   await memoryOrchestrator.start();
   await memoryOrchestrator.idle();
   const memoryTicks: number[] = [];
