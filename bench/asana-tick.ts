@@ -2,7 +2,7 @@
  * One Asana candidate poll over 2,000 tasks (20 pages of 100) from the loopback fake, against the
  * same 20 requests sent with bare `fetch` + `JSON.parse`. Prints `asana-tick: <median ratio>`.
  */
-import { silentLogger } from "../src/observability/logger.js";
+import { silentLogger } from "../src/domain/logger.js";
 import { AsanaTracker } from "../src/tracker/asana/adapter.js";
 import { ASANA_TASK_FIELDS } from "../src/tracker/asana/client.js";
 import { systemClock } from "../src/util/clock.js";

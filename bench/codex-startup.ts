@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createCodexBackend } from "../src/agent/codex/index.js";
 import type { ServiceConfig } from "../src/config/types.js";
+import { silentLogger } from "../src/domain/logger.js";
 import { createLocalHost } from "../src/hosts/local.js";
-import { silentLogger } from "../src/observability/logger.js";
 import { CODEX_BINARY, createTestCodexHome, OFFLINE_FLAGS } from "../test/support/codex-home.js";
 import { startFakeModelServer } from "../test/support/fake-model-server.js";
 

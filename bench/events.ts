@@ -9,8 +9,8 @@ import { PassThrough } from "node:stream";
 import { createCodexBackend } from "../src/agent/codex/index.js";
 import type { CodexConfig, ServiceConfig } from "../src/config/types.js";
 import type { AgentEvent } from "../src/domain/agent-event.js";
+import { silentLogger } from "../src/domain/logger.js";
 import type { Host, HostProcess } from "../src/hosts/host.js";
-import { silentLogger } from "../src/observability/logger.js";
 
 const CYCLES = Number(process.env.EVENTS_CYCLES ?? 8_000);
 const ROUNDS = 5;

@@ -2,7 +2,7 @@
  * One Jira candidate poll over 2,000 issues (20 pages of 100) from the loopback fake, against the
  * same 20 requests sent with bare `fetch` + `JSON.parse`. Prints `jira-tick: <median ratio>`.
  */
-import { silentLogger } from "../src/observability/logger.js";
+import { silentLogger } from "../src/domain/logger.js";
 import { JiraTracker } from "../src/tracker/jira/adapter.js";
 import { statesJql } from "../src/tracker/jira/jql.js";
 import { JIRA_FIELDS } from "../src/tracker/jira/normalise.js";

@@ -9,7 +9,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { silentLogger } from "../src/observability/logger.js";
+import { silentLogger } from "../src/domain/logger.js";
 import { startOrchestratorService } from "../src/service.js";
 import { LinearTrackerAdapter, stateNameFilter } from "../src/tracker/linear/adapter.js";
 import type { LinearTrackerSettings } from "../src/tracker/linear/config.js";

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../src/observability/logger.js";
+import { silentLogger } from "../src/domain/logger.js";
 import { preflight, startOrchestratorService } from "../src/service.js";
 import { systemClock } from "../src/util/clock.js";
 import { startFakeLinearServer } from "./support/fake-linear-server.js";

@@ -1,9 +1,9 @@
 import type { AgentEvent } from "../domain/agent-event.js";
 import type { AgentError } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
+import type { Logger } from "../domain/logger.js";
 import type { Result } from "../domain/result.js";
 import type { Host } from "../hosts/host.js";
-import type { Logger } from "../observability/logger.js";
 import type { ToolBinding } from "../tracker/adapter.js";
 
 /** Everything a backend needs to open a session for one worker attempt. */

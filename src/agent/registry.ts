@@ -1,7 +1,7 @@
 import type { ServiceConfig } from "../config/types.js";
 import type { AgentError } from "../domain/errors.js";
+import type { Logger } from "../domain/logger.js";
 import { err, ok, type Result } from "../domain/result.js";
-import type { Logger } from "../observability/logger.js";
 import type { AgentBackend, BackendFactory } from "./backend.js";
 import { createBuiltinBackend } from "./builtin/index.js";
 import { createCodexBackend } from "./codex/index.js";

@@ -1,4 +1,5 @@
 import type { ServiceConfig } from "../config/types.js";
+import type { Logger } from "../domain/logger.js";
 import type { Result } from "../domain/result.js";
 import type { StatusSource } from "../domain/snapshot.js";
 import {
@@ -10,7 +11,6 @@ import {
   type TerminalStream,
   type WebhookVerifier,
 } from "../observability/index.js";
-import type { Logger } from "../observability/logger.js";
 import type { CliIo } from "./io.js";
 
 /** True when the environment says we run under CI (`CI` set to anything but empty/`0`/`false`). */

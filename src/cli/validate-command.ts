@@ -1,8 +1,9 @@
 import { agentConfigProblems } from "../agent/validate.js";
 import { err, ok, type Result } from "../domain/result.js";
+import type { WorkflowError } from "../domain/workflow-error.js";
 import { loadWorkflow } from "../workflow/loader.js";
 import { SAMPLE_ISSUE } from "../workflow/prompt-context.js";
-import type { LoadedWorkflow, WorkflowError } from "../workflow/types.js";
+import type { LoadedWorkflow } from "../workflow/types.js";
 import { formatWorkflowError, sortByPosition } from "../workflow/workflow-errors.js";
 import type { CliIo } from "./io.js";
 

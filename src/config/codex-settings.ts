@@ -1,4 +1,4 @@
-import type { WorkflowError } from "../workflow/types.js";
+import type { WorkflowError } from "../domain/workflow-error.js";
 import { configError } from "./provider.js";
 import type { CodexConfig } from "./types.js";
 

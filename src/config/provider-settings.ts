@@ -1,4 +1,4 @@
-import type { WorkflowError } from "../workflow/types.js";
+import type { WorkflowError } from "../domain/workflow-error.js";
 import { resolveVarValue } from "./env-values.js";
 import { configError, showValue } from "./provider.js";
 

@@ -1,5 +1,5 @@
 import type { Result } from "../domain/result.js";
-import type { WorkflowError } from "../workflow/types.js";
+import type { WorkflowError } from "../domain/workflow-error.js";
 
 /** What a tracker provider parser may use: where relative paths resolve, and the environment. */
 export interface ProviderContext {

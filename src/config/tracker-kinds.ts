@@ -1,4 +1,5 @@
 import { err, ok, type Result } from "../domain/result.js";
+import type { WorkflowError } from "../domain/workflow-error.js";
 import { parseAsanaProvider } from "../tracker/asana/config.js";
 import type { GithubTrackerSettings } from "../tracker/github/config.js";
 import { parseGithubProvider, validateGithubStates } from "../tracker/github/config.js";
@@ -7,7 +8,6 @@ import { parseJiraProvider } from "../tracker/jira/config.js";
 import { parseLinearProvider } from "../tracker/linear/config.js";
 import { parseLocalProvider } from "../tracker/local/config.js";
 import { parseMemoryProvider } from "../tracker/memory/config.js";
-import type { WorkflowError } from "../workflow/types.js";
 import { configError, type ProviderParser, showValue } from "./provider.js";
 
 /** What config loading needs to know about one tracker kind. */

@@ -1,4 +1,5 @@
 import type { ServiceConfig } from "../config/types.js";
+import type { Logger } from "../domain/logger.js";
 import type { Result } from "../domain/result.js";
 import type { StatusSource } from "../domain/snapshot.js";
 import { type Clock, systemClock } from "../util/clock.js";
@@ -9,7 +10,6 @@ import {
   startHttpServer,
 } from "./http/server.js";
 import type { WebhookVerifier } from "./http/webhook-route.js";
-import type { Logger } from "./logger.js";
 import { createMetrics, type SymphonyMetrics } from "./metrics/metrics.js";
 import { type RunLogRecorder, startRunLogRecorder } from "./run-logs/recorder.js";
 import { startTerminalDashboard, type TerminalDashboard, type TerminalStream } from "./terminal/driver.js";

@@ -1,5 +1,5 @@
 import type { AgentEvent } from "../domain/agent-event.js";
-import type { Logger } from "../observability/logger.js";
+import type { Logger } from "../domain/logger.js";
 import type { RunningEntry, Totals } from "./state.js";
 
 /** Timeline entries kept per running issue. */

@@ -1,8 +1,8 @@
 import type { ServiceConfig } from "../config/types.js";
 import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
+import type { Logger } from "../domain/logger.js";
 import { LOCAL_HOST_NAME } from "../hosts/host-resolver.js";
-import type { Logger } from "../observability/logger.js";
 import type { TrackerAdapter } from "../tracker/adapter.js";
 import { workspaceKey } from "../workspace/key.js";
 import type { WorkspaceManager } from "../workspace/manager.js";

@@ -1,6 +1,6 @@
 import { messageOf } from "../domain/errors.js";
+import type { Logger } from "../domain/logger.js";
 import type { ObserverEvent } from "../domain/snapshot.js";
-import type { Logger } from "../observability/logger.js";
 
 /** Fans observer events out; a throwing listener is logged and never reaches the core. */
 export class ObserverHub {

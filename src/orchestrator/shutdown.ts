@@ -1,4 +1,4 @@
-import type { Logger } from "../observability/logger.js";
+import type { Logger } from "../domain/logger.js";
 import type { Clock, TimerHandle } from "../util/clock.js";
 
 /**

@@ -1,6 +1,6 @@
 import type { ServiceConfig } from "../config/types.js";
 import type { Issue } from "../domain/issue.js";
-import type { Logger } from "../observability/logger.js";
+import type { Logger } from "../domain/logger.js";
 import type { TrackerAdapter } from "../tracker/adapter.js";
 import type { Clock } from "../util/clock.js";
 import type { WorkflowSource } from "../workflow/types.js";

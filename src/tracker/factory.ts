@@ -1,5 +1,5 @@
 import type { ServiceConfig } from "../config/types.js";
-import type { Logger } from "../observability/logger.js";
+import type { Logger } from "../domain/logger.js";
 import type { Clock } from "../util/clock.js";
 import type { TrackerAdapter } from "./adapter.js";
 

@@ -1,4 +1,4 @@
-import type { LogFields, Logger } from "../observability/logger.js";
+import type { LogFields, Logger } from "../domain/logger.js";
 
 /**
  * Logs a warning the first time a key is seen and stays quiet after that, so a malformed record in

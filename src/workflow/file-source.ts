@@ -1,11 +1,12 @@
 import { basename, dirname, resolve } from "node:path";
 import { type FSWatcher, watch } from "chokidar";
 import { messageOf } from "../domain/errors.js";
+import { type Logger, silentLogger } from "../domain/logger.js";
 import { err, ok, type Result } from "../domain/result.js";
-import { type Logger, silentLogger } from "../observability/logger.js";
+import type { WorkflowError } from "../domain/workflow-error.js";
 import { type Clock, systemClock, type TimerHandle } from "../util/clock.js";
 import { contentHash, type LoadOptions, loadWorkflowBytes, readWorkflowBytes } from "./loader.js";
-import type { LoadedWorkflow, WorkflowError, WorkflowSource } from "./types.js";
+import type { LoadedWorkflow, WorkflowSource } from "./types.js";
 import { summariseErrors } from "./workflow-errors.js";
 
 /** Options for {@link openWorkflowSource}. */

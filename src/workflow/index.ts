@@ -1,3 +1,4 @@
+export type { WorkflowError, WorkflowErrorCode } from "../domain/workflow-error.js";
 export type { FileWorkflowSource, FileWorkflowSourceOptions } from "./file-source.js";
 export { openWorkflowSource } from "./file-source.js";
 export { splitFrontMatter } from "./front-matter.js";
@@ -14,5 +15,5 @@ export {
 export type { CompiledPrompt, TemplateOrigin } from "./prompt.js";
 export { compilePrompt, DEFAULT_PROMPT_TEMPLATE } from "./prompt.js";
 export { issueTemplateContext, SAMPLE_ISSUE } from "./prompt-context.js";
-export type { LoadedWorkflow, WorkflowError, WorkflowErrorCode, WorkflowSource } from "./types.js";
+export type { LoadedWorkflow, WorkflowSource } from "./types.js";
 export { formatWorkflowError, sortByPosition, summariseErrors } from "./workflow-errors.js";

@@ -5,9 +5,10 @@ import { buildServiceConfig } from "../config/build-config.js";
 import type { ServiceConfig } from "../config/types.js";
 import { messageOf } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
+import type { WorkflowError } from "../domain/workflow-error.js";
 import { splitFrontMatter } from "./front-matter.js";
 import { type CompiledPrompt, compilePrompt, type TemplateOrigin } from "./prompt.js";
-import type { LoadedWorkflow, WorkflowError } from "./types.js";
+import type { LoadedWorkflow } from "./types.js";
 import { parseFrontMatterYaml } from "./yaml-front-matter.js";
 
 /** Largest WORKFLOW.md accepted; anything bigger is refused before it is read. */

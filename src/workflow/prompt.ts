@@ -2,8 +2,8 @@ import { Liquid, type Template } from "liquidjs";
 import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
 import { err, ok, type Result } from "../domain/result.js";
+import type { WorkflowError } from "../domain/workflow-error.js";
 import { issueTemplateContext } from "./prompt-context.js";
-import type { WorkflowError } from "./types.js";
 
 /** The prompt used when the WORKFLOW.md body is empty (spec 5.4). */
 export const DEFAULT_PROMPT_TEMPLATE = `You are working on an issue from the configured tracker.

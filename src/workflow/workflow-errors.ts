@@ -1,4 +1,4 @@
-import type { WorkflowError } from "./types.js";
+import type { WorkflowError } from "../domain/workflow-error.js";
 
 /** One line per problem: `file:line:col key: message (code)`, with the parts that are known. */
 export function formatWorkflowError(error: WorkflowError): string {

@@ -1,7 +1,7 @@
 import { type Document, isCollection, isNode, LineCounter, parseDocument } from "yaml";
 import { messageOf } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
-import type { WorkflowError } from "./types.js";
+import type { WorkflowError } from "../domain/workflow-error.js";
 
 /** Front matter decoded to a map, plus a way to find where a dotted key sits in the file. */
 export interface ParsedFrontMatter {

@@ -1,7 +1,7 @@
 import type { HookName, WorkspaceError } from "../domain/errors.js";
+import type { Logger } from "../domain/logger.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { Host } from "../hosts/host.js";
-import type { Logger } from "../observability/logger.js";
 import type { Clock } from "../util/clock.js";
 
 /** Hook output kept in memory and shown in logs (bytes). */

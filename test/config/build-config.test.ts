@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildServiceConfig } from "../../src/config/build-config.js";
 import type { ServiceConfig } from "../../src/config/types.js";
-import type { WorkflowError } from "../../src/workflow/types.js";
+import type { WorkflowError } from "../../src/domain/workflow-error.js";
 
 const dir = "/srv/project";
 const path = join(dir, "WORKFLOW.md");

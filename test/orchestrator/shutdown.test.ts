@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../../src/observability/logger.js";
+import { silentLogger } from "../../src/domain/logger.js";
 import { awaitShutdown } from "../../src/orchestrator/shutdown.js";
 import { ManualClock } from "../support/manual-clock.js";
 

@@ -6,8 +6,8 @@ import type { BuiltinBackendConfig, ServiceConfig } from "../../src/config/types
 import type { AgentEvent } from "../../src/domain/agent-event.js";
 import type { AgentError } from "../../src/domain/errors.js";
 import type { Issue } from "../../src/domain/issue.js";
+import { silentLogger } from "../../src/domain/logger.js";
 import { createLocalHost } from "../../src/hosts/local.js";
-import { silentLogger } from "../../src/observability/logger.js";
 import type { ToolBinding } from "../../src/tracker/adapter.js";
 import { makeIssue } from "./issues.js";
 import { makeTempDir } from "./temp-dir.js";

@@ -1,4 +1,4 @@
-import type { LogFields, Logger } from "../../src/observability/logger.js";
+import type { LogFields, Logger } from "../../src/domain/logger.js";
 import { LinearTrackerAdapter } from "../../src/tracker/linear/adapter.js";
 import type { LinearTrackerSettings } from "../../src/tracker/linear/config.js";
 import type { FakeLinearServer } from "./fake-linear-server.js";

@@ -1,4 +1,4 @@
-import type { LogFields, Logger } from "../../src/observability/logger.js";
+import type { LogFields, Logger } from "../../src/domain/logger.js";
 
 /** One `warn` call a `warningLogger` recorded. */
 export interface RecordedWarning {

@@ -4,8 +4,9 @@ import { stringify } from "yaml";
 import { buildServiceConfig } from "../../src/config/build-config.js";
 import type { ServiceConfig } from "../../src/config/types.js";
 import { err, ok, type Result } from "../../src/domain/result.js";
+import type { WorkflowError } from "../../src/domain/workflow-error.js";
 import { contentHash, createLoadedWorkflow } from "../../src/workflow/loader.js";
-import type { LoadedWorkflow, WorkflowError, WorkflowSource } from "../../src/workflow/types.js";
+import type { LoadedWorkflow, WorkflowSource } from "../../src/workflow/types.js";
 
 /**
  * Writes `<dir>/WORKFLOW.md` with the given front matter (YAML text, or an object serialised to YAML)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { silentLogger } from "../../src/domain/logger.js";
 import { err, ok } from "../../src/domain/result.js";
-import { silentLogger } from "../../src/observability/logger.js";
 import type { TrackerAdapter } from "../../src/tracker/adapter.js";
 import { createMemoryTracker } from "../../src/tracker/memory/adapter.js";
 import { checkWebhook } from "../../src/tracker/webhook-check.js";

@@ -1,10 +1,11 @@
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { LogFields, Logger } from "../../src/domain/logger.js";
 import type { Result } from "../../src/domain/result.js";
-import type { LogFields, Logger } from "../../src/observability/logger.js";
+import type { WorkflowError } from "../../src/domain/workflow-error.js";
 import { type FileWorkflowSource, openWorkflowSource } from "../../src/workflow/file-source.js";
-import type { LoadedWorkflow, WorkflowError } from "../../src/workflow/types.js";
+import type { LoadedWorkflow } from "../../src/workflow/types.js";
 import { ManualClock } from "../support/manual-clock.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import { until } from "../support/until.js";

@@ -2,9 +2,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
+import type { WorkflowErrorCode } from "../../src/domain/workflow-error.js";
 import { loadWorkflow } from "../../src/workflow/loader.js";
 import { SAMPLE_ISSUE } from "../../src/workflow/prompt-context.js";
-import type { WorkflowErrorCode } from "../../src/workflow/types.js";
 import { captureIo } from "../support/cli-io.js";
 import { makeTempDir } from "../support/temp-dir.js";
 

@@ -1,8 +1,8 @@
 import { isAbsolute } from "node:path";
 import type { CodexConfig, ServiceConfig } from "../../config/types.js";
 import type { AgentError } from "../../domain/errors.js";
+import type { Logger } from "../../domain/logger.js";
 import { err, type Result } from "../../domain/result.js";
-import type { Logger } from "../../observability/logger.js";
 import { type Clock, systemClock } from "../../util/clock.js";
 import type { AgentBackend, AgentSession, StartSessionOptions } from "../backend.js";
 import { autoApproves, normaliseApprovalPolicy } from "./approval-policy.js";

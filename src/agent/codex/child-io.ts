@@ -1,5 +1,5 @@
+import type { Logger } from "../../domain/logger.js";
 import type { HostProcess } from "../../hosts/host.js";
-import type { Logger } from "../../observability/logger.js";
 
 /** Waits for `p` at most `ms` of real time (process lifecycle, like the host's kill grace, is OS time). */
 export function within<T>(p: Promise<T>, ms: number): Promise<T | null> {

@@ -1,9 +1,9 @@
 import type { AgentEvent } from "../../domain/agent-event.js";
 import type { AgentError } from "../../domain/errors.js";
 import { messageOf } from "../../domain/errors.js";
+import type { Logger } from "../../domain/logger.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { HostProcess } from "../../hosts/host.js";
-import type { Logger } from "../../observability/logger.js";
 import type { Clock } from "../../util/clock.js";
 import type { AgentSession, StartSessionOptions, TurnInput } from "../backend.js";
 import { watchStderr, within } from "./child-io.js";

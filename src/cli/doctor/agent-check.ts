@@ -7,9 +7,9 @@ import { buildLanguageModel } from "../../agent/builtin/provider.js";
 import { createBackend } from "../../agent/registry.js";
 import type { ServiceConfig } from "../../config/types.js";
 import { messageOf } from "../../domain/errors.js";
+import { silentLogger } from "../../domain/logger.js";
 import { buildChildEnv } from "../../hosts/child-env.js";
 import { createLocalHost } from "../../hosts/local.js";
-import { silentLogger } from "../../observability/logger.js";
 import { SAMPLE_ISSUE } from "../../workflow/prompt-context.js";
 import { type CheckResult, result } from "./check.js";
 

@@ -1,6 +1,6 @@
 import type { ServiceConfig } from "../../config/types.js";
 import type { TrackerErrorCategory } from "../../domain/errors.js";
-import { silentLogger } from "../../observability/logger.js";
+import { silentLogger } from "../../domain/logger.js";
 import { createTracker } from "../../tracker/registry.js";
 import { systemClock } from "../../util/clock.js";
 import { type CheckResult, result } from "./check.js";

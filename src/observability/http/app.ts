@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { messageOf } from "../../domain/errors.js";
+import type { Logger } from "../../domain/logger.js";
 import type { StatusSource } from "../../domain/snapshot.js";
-import type { Logger } from "../logger.js";
 import type { SymphonyMetrics } from "../metrics/metrics.js";
 import { errorJson, issueJson, type RunLogLookup } from "./api-shapes.js";
 import { tokenMatches } from "./auth.js";

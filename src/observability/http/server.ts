@@ -1,10 +1,10 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
+import { type Logger, silentLogger } from "../../domain/logger.js";
 import type { Result } from "../../domain/result.js";
 import type { StatusSource } from "../../domain/snapshot.js";
 import { type Clock, systemClock } from "../../util/clock.js";
-import { type Logger, silentLogger } from "../logger.js";
 import { createMetrics, type SymphonyMetrics } from "../metrics/metrics.js";
 import type { RunLogLookup } from "./api-shapes.js";
 import { createApp } from "./app.js";

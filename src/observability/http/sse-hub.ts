@@ -1,6 +1,6 @@
+import { type Logger, silentLogger } from "../../domain/logger.js";
 import type { ObserverEvent, StatusSource } from "../../domain/snapshot.js";
 import { type Clock, systemClock, type TimerHandle } from "../../util/clock.js";
-import { type Logger, silentLogger } from "../logger.js";
 import { agentEventJson } from "./api-shapes.js";
 import type { StateCache } from "./state-cache.js";
 

@@ -1,8 +1,8 @@
 import type { Context, Hono } from "hono";
+import type { Logger } from "../../domain/logger.js";
 import type { StatusSource } from "../../domain/snapshot.js";
 import type { WebhookRequest } from "../../tracker/adapter.js";
 import type { WebhookCheck } from "../../tracker/webhook-check.js";
-import type { Logger } from "../logger.js";
 import type { SymphonyMetrics } from "../metrics/metrics.js";
 import { errorJson } from "./api-shapes.js";
 import { DeliveryIds } from "./delivery-ids.js";

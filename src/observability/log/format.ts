@@ -1,4 +1,4 @@
-import type { LogFields, LogLevel } from "../logger.js";
+import type { LogFields, LogLevel } from "../../domain/logger.js";
 
 /** One log event, before formatting. */
 export interface LogRecord {

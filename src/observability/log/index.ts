@@ -1,5 +1,5 @@
+import type { LogFields, Logger, LogLevel } from "../../domain/logger.js";
 import { type Clock, systemClock } from "../../util/clock.js";
-import type { LogFields, Logger, LogLevel } from "../logger.js";
 import { formatRecord, type LogFormat } from "./format.js";
 import { Redactor } from "./redact.js";
 import { type FileSinkOptions, type LogSink, rotatingFileSink, streamSink } from "./sinks.js";

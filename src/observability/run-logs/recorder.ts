@@ -1,9 +1,9 @@
 import type { AgentEvent } from "../../domain/agent-event.js";
+import { type Logger, silentLogger } from "../../domain/logger.js";
 import type { ObserverEvent, StatusSource } from "../../domain/snapshot.js";
 import { type Clock, systemClock } from "../../util/clock.js";
 import { summariseAgentEvent } from "../format.js";
 import type { RunLogFiles } from "../http/api-shapes.js";
-import { type Logger, silentLogger } from "../logger.js";
 import { CappedFile } from "./capped-file.js";
 import { runLogFiles } from "./paths.js";
 

@@ -1,7 +1,7 @@
 import { configError, type ProviderParser, showValue } from "../../config/provider.js";
 import { optionalString, resolveSetting, secretNames } from "../../config/provider-settings.js";
 import { err, ok } from "../../domain/result.js";
-import type { WorkflowError } from "../../workflow/types.js";
+import type { WorkflowError } from "../../domain/workflow-error.js";
 import { parseApiUrl, positiveInt } from "../rest/settings.js";
 import { checkStates } from "../rest/states.js";
 

@@ -1,8 +1,8 @@
 import type { AgentToolSpec, ToolResult } from "../../domain/agent-event.js";
 import type { TrackerError } from "../../domain/errors.js";
 import { type Issue, normaliseState } from "../../domain/issue.js";
+import type { Logger } from "../../domain/logger.js";
 import { err, ok, type Result } from "../../domain/result.js";
-import type { Logger } from "../../observability/logger.js";
 import type { Clock } from "../../util/clock.js";
 import {
   type ToolContext,

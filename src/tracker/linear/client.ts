@@ -1,7 +1,7 @@
 import type { TrackerError } from "../../domain/errors.js";
 import { messageOf } from "../../domain/errors.js";
+import type { Logger } from "../../domain/logger.js";
 import { err, ok, type Result } from "../../domain/result.js";
-import type { Logger } from "../../observability/logger.js";
 import type { Clock } from "../../util/clock.js";
 import type { LinearTrackerSettings } from "./config.js";
 import {

@@ -2,7 +2,7 @@ import { configError, type ProviderParser, showValue } from "../../config/provid
 import type { BlockerRef, Issue } from "../../domain/issue.js";
 import { normaliseLabels } from "../../domain/issue.js";
 import { err, ok } from "../../domain/result.js";
-import type { WorkflowError } from "../../workflow/types.js";
+import type { WorkflowError } from "../../domain/workflow-error.js";
 
 /** Settings of the in-memory tracker (`tracker.kind: memory`): a fixed list of issues. */
 export interface MemoryTrackerSettings {

@@ -1,5 +1,5 @@
 import { configError, showValue } from "../../config/provider.js";
-import type { WorkflowError } from "../../workflow/types.js";
+import type { WorkflowError } from "../../domain/workflow-error.js";
 
 /** Reads an optional positive integer key (at most `max`), else the fallback. */
 export function positiveInt(

@@ -1,6 +1,6 @@
 import { configError } from "../../config/provider.js";
 import { normaliseState } from "../../domain/issue.js";
-import type { WorkflowError } from "../../workflow/types.js";
+import type { WorkflowError } from "../../domain/workflow-error.js";
 
 /**
  * Checks configured state names against the states a provider can report: every active name must be in

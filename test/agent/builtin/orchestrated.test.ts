@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../../../src/observability/logger.js";
+import { silentLogger } from "../../../src/domain/logger.js";
 import { preflight, startOrchestratorService } from "../../../src/service.js";
 import { systemClock } from "../../../src/util/clock.js";
 import { startFakeAnthropicServer } from "../../support/fake-anthropic-server.js";

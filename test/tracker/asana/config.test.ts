@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildServiceConfig } from "../../../src/config/build-config.js";
+import { silentLogger } from "../../../src/domain/logger.js";
 import { buildChildEnv } from "../../../src/hosts/child-env.js";
-import { silentLogger } from "../../../src/observability/logger.js";
 import { parseAsanaProvider } from "../../../src/tracker/asana/config.js";
 import { createTracker } from "../../../src/tracker/registry.js";
 import { systemClock } from "../../../src/util/clock.js";

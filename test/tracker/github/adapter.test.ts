@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Issue } from "../../../src/domain/issue.js";
-import type { Logger } from "../../../src/observability/logger.js";
-import { silentLogger } from "../../../src/observability/logger.js";
+import type { Logger } from "../../../src/domain/logger.js";
+import { silentLogger } from "../../../src/domain/logger.js";
 import { GithubTracker } from "../../../src/tracker/github/adapter.js";
 import { type GithubTrackerSettings, parseGithubProvider } from "../../../src/tracker/github/config.js";
 import { type FakeGithubServer, startFakeGithubServer } from "../../support/fake-github-server.js";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../../../src/observability/logger.js";
+import { silentLogger } from "../../../src/domain/logger.js";
 import { GithubTracker } from "../../../src/tracker/github/adapter.js";
 import { parseGithubProvider } from "../../../src/tracker/github/config.js";
 import { normaliseGithubIssue } from "../../../src/tracker/github/normalise.js";

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Issue } from "../../../src/domain/issue.js";
+import { silentLogger } from "../../../src/domain/logger.js";
 import { buildChildEnv } from "../../../src/hosts/child-env.js";
-import { silentLogger } from "../../../src/observability/logger.js";
 import { bindTools } from "../../../src/tracker/adapter.js";
 import { GithubTracker } from "../../../src/tracker/github/adapter.js";
 import { parseGithubProvider } from "../../../src/tracker/github/config.js";

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Issue } from "../../../src/domain/issue.js";
-import type { Logger } from "../../../src/observability/logger.js";
-import { silentLogger } from "../../../src/observability/logger.js";
+import type { Logger } from "../../../src/domain/logger.js";
+import { silentLogger } from "../../../src/domain/logger.js";
 import { GitlabTracker } from "../../../src/tracker/gitlab/adapter.js";
 import { type GitlabTrackerSettings, parseGitlabProvider } from "../../../src/tracker/gitlab/config.js";
 import { type FakeGitlabServer, startFakeGitlabServer } from "../../support/fake-gitlab-server.js";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Issue } from "../../../src/domain/issue.js";
-import { silentLogger } from "../../../src/observability/logger.js";
+import { silentLogger } from "../../../src/domain/logger.js";
 import { bindTools } from "../../../src/tracker/adapter.js";
 import { JiraTracker } from "../../../src/tracker/jira/adapter.js";
 import { systemClock } from "../../../src/util/clock.js";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../../../src/observability/logger.js";
+import { silentLogger } from "../../../src/domain/logger.js";
 import { createLinearTracker } from "../../../src/tracker/linear/index.js";
 import { type FakeLinearServer, fakeIssue, startFakeLinearServer } from "../../support/fake-linear-server.js";
 import { never } from "../../support/linear-fixture.js";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../../../src/observability/logger.js";
+import { silentLogger } from "../../../src/domain/logger.js";
 import { startOrchestratorService } from "../../../src/service.js";
 import { type FakeLinearServer, fakeIssue, startFakeLinearServer } from "../../support/fake-linear-server.js";
 import { ManualClock } from "../../support/manual-clock.js";
