@@ -192,6 +192,7 @@ export class Orchestrator implements StatusSource {
     this.#deps.logger.info("stopping run", {
       issue_id: entry.issue.id,
       issue_identifier: entry.issue.identifier,
+      session_id: entry.sessionId ?? undefined,
       reason: describeStop(reason),
     });
     entry.controller.abort(reason.kind);
@@ -261,8 +262,10 @@ export class Orchestrator implements StatusSource {
     const entry = this.#state.running.get(issueId);
     if (entry === undefined || entry.runId !== runId) return;
     applyAgentEvent(entry, this.#state.totals, event, this.#deps.clock.now());
+    const { identifier } = entry.issue;
+    const sessionId = entry.sessionId ?? undefined;
     logAgentEvent(
-      this.#deps.logger.child({ issue_id: issueId, issue_identifier: entry.issue.identifier }),
+      this.#deps.logger.child({ issue_id: issueId, issue_identifier: identifier, session_id: sessionId }),
       event,
     );
     if (event.type === "rate_limits") this.#state.rateLimits = event.rateLimits;
@@ -281,6 +284,7 @@ export class Orchestrator implements StatusSource {
     const ended = runEnding(entry, exit);
     const log = logger.child({ issue_id: issueId, issue_identifier: entry.issue.identifier, run_id: runId });
     log.info("worker exited", {
+      session_id: entry.sessionId ?? undefined,
       outcome: ended.outcome,
       reason: ended.reason,
       error_code: ended.error?.code ?? null,

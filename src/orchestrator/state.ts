@@ -40,6 +40,8 @@ export interface RunningEntry {
   lastEvent: AgentEvent["type"] | null;
   lastMessage: string | null;
   lastEventAt: number | null;
+  /** Receipt time of the last event that shows agent progress (stall detection; stderr is not progress). */
+  lastProgressAt: number | null;
   /** Accumulated growth counted for this run. */
   readonly tokens: Counts;
   /** High-water marks of the absolute session totals the backend reported. */
