@@ -67,6 +67,26 @@ describe("symphony run (spec 17.7)", () => {
     expect(io.err()).toContain(`msg=ready workflow=${path}`);
   });
 
+  it("the `run` form honours every flag exactly as the bare form does", async () => {
+    const path = writeWorkflow(join(dir), good, "x");
+    const logs = join(dir, "logs");
+    const forms = [
+      [path, "--port", "0", "--logs-root", logs, "--log-format", "json", "--no-tui", "--debug"],
+      ["run", path, "--port", "0", "--logs-root", logs, "--log-format", "json", "--no-tui", "--debug"],
+      ["--debug", "run", path, "--port", "0", "--logs-root", logs, "--log-format", "json", "--no-tui"],
+    ];
+    const seen: ServiceContext["options"][] = [];
+    for (const args of forms) {
+      const { code } = await runUntilReady(args, async (ctx) => {
+        seen.push(ctx.options);
+        return ok({ stop: async () => {} });
+      });
+      expect(code).toBe(0);
+    }
+    const expected = { workflowPath: path, port: 0, logsRoot: logs, logFormat: "json", debug: true, tui: false };
+    expect(seen).toEqual([expected, expected, expected]);
+  });
+
   it("17.7: CLI uses ./WORKFLOW.md when no workflow path argument is provided", async () => {
     writeWorkflow(dir, good, "x");
     const { code, io } = await runUntilReady([]);
