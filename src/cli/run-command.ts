@@ -1,4 +1,5 @@
 import type { ServiceConfig } from "../config/types.js";
+import { describeUnknownKey } from "../config/unknown-keys.js";
 import { messageOf } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { StatusSource } from "../domain/snapshot.js";
@@ -13,6 +14,7 @@ import { createLogger, type LogFormat, type ServiceLogger } from "../observabili
 import { startOrchestratorService } from "../service.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { type FileWorkflowSource, openWorkflowSource } from "../workflow/file-source.js";
+import type { LoadedWorkflow } from "../workflow/types.js";
 import { formatWorkflowError, summariseErrors } from "../workflow/workflow-errors.js";
 import type { CliIo } from "./io.js";
 import { startStatusSurfaces } from "./status-surfaces.js";
@@ -112,6 +114,18 @@ function shutdownWaiter(signal: AbortSignal | undefined) {
   };
 }
 
+/** One warning per front-matter key no schema reads (a typo is ignored, not fatal: spec 5.3 forward compatibility). */
+function warnUnknownKeys(workflow: LoadedWorkflow, logger: ServiceLogger): void {
+  for (const unknown of workflow.unknownKeys) {
+    logger.warn("unknown workflow key ignored", {
+      workflow: workflow.config.workflowPath,
+      key: unknown.key,
+      line: unknown.line ?? null,
+      detail: describeUnknownKey(unknown),
+    });
+  }
+}
+
 /** `symphony [path]`: load + validate + watch the workflow, start the service, run until a signal. */
 export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps = {}): Promise<number> {
   const clock = deps.clock ?? systemClock;
@@ -148,12 +162,15 @@ async function runUntilShutdown(
   }
   const source = opened.value;
   logger.setSecrets(source.current().config.secretValues);
+  warnUnknownKeys(source.current(), logger);
   logger.debug("workflow loaded", {
     workflow: source.path,
     content_hash: source.current().contentHash.slice(0, 12),
   });
   const unsubscribe = source.subscribe((result) => {
-    if (result.ok) logger.setSecrets(result.value.config.secretValues);
+    if (!result.ok) return;
+    logger.setSecrets(result.value.config.secretValues);
+    warnUnknownKeys(result.value, logger);
   });
   await source.ready();
 

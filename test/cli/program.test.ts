@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
@@ -11,9 +11,18 @@ import { writeWorkflow } from "../support/workflow-fixtures.js";
 
 const tmp = tempDirPerTest();
 
+/** An io whose `bash -lc` finds a stand-in `codex` (a temp HOME whose login file puts it on PATH). */
+function ioWithCodex(dir: string) {
+  const home = join(dir, "home");
+  mkdirSync(join(home, "bin"), { recursive: true });
+  writeFileSync(join(home, "bin", "codex"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+  writeFileSync(join(home, ".bash_profile"), `PATH="${join(home, "bin")}:$PATH"\n`);
+  return captureIo(dir, { HOME: home, PATH: process.env.PATH ?? "/usr/bin:/bin" });
+}
+
 describe("symphony validate", () => {
   it("exits 0 on the starter file written by symphony init", async () => {
-    const io = captureIo(tmp.path);
+    const io = ioWithCodex(tmp.path);
     expect(await runCli(["init"], io)).toBe(0);
     expect(readFileSync(join(tmp.path, "WORKFLOW.md"), "utf8")).toBe(STARTER_WORKFLOW);
     expect(await runCli(["validate"], io)).toBe(0);
@@ -49,10 +58,10 @@ describe("symphony validate", () => {
       "tracker:\n  kind: memory\ncodex:\n  approval_policy: on-failure\n",
       "hi",
     );
-    const io = captureIo(tmp.path);
+    const io = ioWithCodex(tmp.path);
     expect(await runCli(["validate", path], io)).toBe(1);
     expect(io.err()).toMatch(
-      new RegExp(`^${path} codex\\.approval_policy: .*\\(invalid_workflow_config\\)`, "m"),
+      new RegExp(`^${path}:5:20 codex\\.approval_policy: .*\\(invalid_workflow_config\\)`, "m"),
     );
   });
 
@@ -60,8 +69,83 @@ describe("symphony validate", () => {
     const front =
       "tracker:\n  kind: memory\ncodex:\n  approval_policy:\n    reject: { sandbox_approval: true, rules: true, mcp_elicitations: true }\n";
     const path = writeWorkflow(tmp.path, front, "hi");
-    const io = captureIo(tmp.path);
+    const io = ioWithCodex(tmp.path);
     expect(await runCli(["validate", path], io)).toBe(0);
+  });
+
+  it("names every misspelled key with the nearest known one, and exits 1", async () => {
+    const path = writeWorkflow(
+      tmp.path,
+      "tracker:\n  kind: memory\nagent:\n  max_concurent_agents: 3\nhook:\n  after_create: echo\npollling:\n  interval_ms: 5\n",
+      "hi",
+    );
+    const io = ioWithCodex(tmp.path);
+    expect(await runCli(["validate", path], io)).toBe(1);
+    expect(io.err().trim().split("\n")).toEqual([
+      `${path}:5:3 agent.max_concurent_agents: unknown key; did you mean max_concurrent_agents? (unknown_workflow_key)`,
+      `${path}:6:1 hook: unknown section; did you mean hooks? (unknown_workflow_key)`,
+      `${path}:8:1 pollling: unknown section; did you mean polling? (unknown_workflow_key)`,
+      "3 problems found",
+    ]);
+  });
+
+  it("lists extension sections and ignored Elixir keys without failing", async () => {
+    const path = writeWorkflow(
+      tmp.path,
+      "tracker:\n  kind: memory\nmy_team_extension:\n  a: 1\nobservability:\n  dashboard_enabled: false\n  refresh_ms: 1000\n",
+      "hi",
+    );
+    const io = ioWithCodex(tmp.path);
+    expect(await runCli(["validate", path], io)).toBe(0);
+    const lines = io.err().trim().split("\n");
+    expect(lines[0]).toContain(`${path}:4:1 my_team_extension: unknown top-level section, ignored`);
+    expect(lines[1]).toMatch(
+      /:7:\d+ observability\.dashboard_enabled: ignored \(a setting of the Elixir reference; .*--no-tui/,
+    );
+    expect(lines[2]).toContain("observability.refresh_ms: ignored");
+    expect(io.out()).toContain(": ok (tracker memory, agent codex, prompt renders)");
+  });
+
+  it("prints every problem once, across stages, sorted by position, with the count", async () => {
+    const path = writeWorkflow(
+      tmp.path,
+      "tracker:\n  kind: memory\nagent:\n  max_turns: 0\n  max_turnz: 1\n",
+      "Hello {{ issue.nope }}",
+    );
+    const io = ioWithCodex(tmp.path);
+    expect(await runCli(["validate", path], io)).toBe(1);
+    const lines = io.err().trim().split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/:5:14 agent\.max_turns: must be a positive integer/);
+    expect(lines[1]).toMatch(/:6:3 agent\.max_turnz: unknown key; did you mean max_turns\?/);
+    expect(lines[2]).toMatch(/:8:\d+: .*\(template_render_error\)/);
+    expect(lines[3]).toBe("3 problems found");
+  });
+
+  it("names the variable when a required setting written as $VAR is unset", async () => {
+    const path = writeWorkflow(
+      tmp.path,
+      "tracker:\n  kind: github\n  provider:\n    token: t\n    repo: $NOPE_REPO\n",
+      "hi",
+    );
+    const io = ioWithCodex(tmp.path);
+    expect(await runCli(["validate", path], io)).toBe(1);
+    expect(io.err()).toContain("tracker.provider.repo: is required for the GitHub tracker");
+    expect(io.err()).toContain("($NOPE_REPO is unset or empty)");
+  });
+
+  it("fails when the agent command's program does not resolve, naming it", async () => {
+    const path = writeWorkflow(
+      tmp.path,
+      "tracker:\n  kind: memory\ncodex:\n  command: /nowhere/codex app-server\n",
+      "hi",
+    );
+    const io = ioWithCodex(tmp.path);
+    expect(await runCli(["validate", path], io)).toBe(1);
+    expect(io.err()).toMatch(
+      /:5:\d+ codex\.command: \/nowhere\/codex is not found by bash -lc .*\(agent_command_not_found\)/,
+    );
+    expect(io.err().trim().split("\n").at(-1)).toBe("1 problem found");
   });
 
   it("17.7: errors on a missing default ./WORKFLOW.md", async () => {
@@ -102,6 +186,9 @@ describe("symphony schema", () => {
     expect(validate(front)).toBe(true);
     expect(validate({ agent: { max_turns: 0 } })).toBe(false);
     expect(validate({ agent: { max_concurrent_agents_by_state: { todo: "x" } } })).toBe(false);
+    // known sections are closed so editors flag typos; the top level stays open for extensions
+    expect(validate({ agent: { max_concurent_agents: 3 } })).toBe(false);
+    expect(validate({ my_extension: { anything: 1 } })).toBe(true);
   });
 });
 

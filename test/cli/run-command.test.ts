@@ -83,8 +83,24 @@ describe("symphony run (spec 17.7)", () => {
       });
       expect(code).toBe(0);
     }
-    const expected = { workflowPath: path, port: 0, logsRoot: logs, logFormat: "json", debug: true, tui: false };
+    const expected = {
+      workflowPath: path,
+      port: 0,
+      logsRoot: logs,
+      logFormat: "json",
+      debug: true,
+      tui: false,
+    };
     expect(seen).toEqual([expected, expected, expected]);
+  });
+
+  it("startup warns about every unknown key, naming the nearest known one, and still starts", async () => {
+    const path = writeWorkflow(join(dir), `${good}agent:\n  max_concurent_agents: 2\n`, "x");
+    const { code, io } = await runUntilReady([path]);
+    expect(code).toBe(0);
+    expect(io.err()).toMatch(
+      /level=warn msg="unknown workflow key ignored" .*key=agent\.max_concurent_agents line=5 detail="unknown key; did you mean max_concurrent_agents\?"/,
+    );
   });
 
   it("17.7: CLI uses ./WORKFLOW.md when no workflow path argument is provided", async () => {
