@@ -280,7 +280,12 @@ export class Orchestrator implements StatusSource {
     const reason =
       exit.outcome === "normal" ? null : exit.outcome === "blocked" ? exit.question : exit.reason;
     const log = logger.child({ issue_id: issueId, issue_identifier: entry.issue.identifier, run_id: runId });
-    log.info("worker exited", { outcome: exit.outcome, reason, turns: entry.turnCount });
+    // a failed attempt is retried, but an operator must see it (a missing agent program fails every time)
+    log[exit.outcome === "failed" ? "warn" : "info"]("worker exited", {
+      outcome: exit.outcome,
+      reason,
+      turns: entry.turnCount,
+    });
     this.#notify({
       type: "run_ended",
       issueId,

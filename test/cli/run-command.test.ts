@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -100,6 +100,25 @@ describe("symphony run (spec 17.7)", () => {
     expect(code).toBe(0);
     expect(io.err()).toMatch(
       /level=warn msg="unknown workflow key ignored" .*key=agent\.max_concurent_agents line=5 detail="unknown key; did you mean max_concurrent_agents\?"/,
+    );
+  });
+
+  it("a missing agent program is a warning that names the command, not an info line", async () => {
+    mkdirSync(join(dir, "issues"));
+    writeFileSync(join(dir, "issues", "T-1.md"), "---\ntitle: t\nstate: Todo\n---\nbody\n");
+    const path = writeWorkflow(
+      dir,
+      `tracker:\n  kind: local\nworkspace:\n  root: ./ws\ncodex:\n  command: /nowhere/codex app-server\n`,
+      "x",
+    );
+    const io = captureIo(dir, { HOME: dir, PATH: process.env.PATH ?? "" });
+    const shutdown = new AbortController();
+    const code = runCli([path, "--no-tui"], io, { shutdown: shutdown.signal });
+    await until(() => /msg="worker exited"/.test(io.err()), 15_000, "worker exit");
+    shutdown.abort();
+    expect(await code).toBe(0);
+    expect(io.err()).toMatch(
+      /level=warn msg="worker exited" .*outcome=failed reason=.*agent_not_found: codex\.command \\"\/nowhere\/codex app-server\\": program not found/,
     );
   });
 
