@@ -69,7 +69,7 @@ export async function issueList(
 ): Promise<number> {
   const all = await store.readAll();
   if (!all.ok) {
-    io.stderr.write(`symphony issue: ${all.error}\n`);
+    io.stderr.write(`symphony issue: ${all.error.message}\n`);
     return 1;
   }
   const wanted = state?.trim().toLowerCase();

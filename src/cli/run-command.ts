@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { basename } from "node:path";
 import type { ServiceConfig } from "../config/types.js";
 import { describeUnknownKey } from "../config/unknown-keys.js";
 import { messageOf } from "../domain/errors.js";
@@ -157,6 +159,12 @@ async function runUntilShutdown(
   if (!opened.ok) {
     const error = summariseErrors(opened.error);
     io.stderr.write(`symphony: cannot start: ${formatWorkflowError(error)}\n`);
+    if (error.code === "missing_workflow_file" && !existsSync(options.workflowPath)) {
+      // the first thing a new user sees in an empty folder: say what to do next, not just ENOENT
+      io.stderr.write(
+        `symphony: no ${basename(options.workflowPath)} here; run \`symphony init\` to write a starter workflow and a sample issue, or pass the path of yours\n`,
+      );
+    }
     await logger.close();
     return 1;
   }

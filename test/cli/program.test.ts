@@ -1,12 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { packageVersion, runCli } from "../../src/cli/program.js";
-import { STARTER_WORKFLOW } from "../../src/cli/starter-workflow.js";
+import { STARTER_ISSUE, STARTER_WORKFLOW } from "../../src/cli/starter-workflow.js";
 import { captureIo } from "../support/cli-io.js";
 import { tempDirPerTest } from "../support/temp-dir.js";
+import { until } from "../support/until.js";
 import { writeWorkflow } from "../support/workflow-fixtures.js";
 
 const tmp = tempDirPerTest();
@@ -157,6 +158,64 @@ describe("symphony validate", () => {
 });
 
 describe("symphony init", () => {
+  it("creates a working project: WORKFLOW.md plus the local tracker's issues/ with one sample issue", async () => {
+    const io = ioWithCodex(tmp.path);
+    expect(await runCli(["init"], io)).toBe(0);
+    expect(readFileSync(join(tmp.path, "issues", "DEMO-1.md"), "utf8")).toBe(STARTER_ISSUE);
+    expect(io.out()).toContain("dashboard at http://127.0.0.1:4000/, Ctrl-C stops");
+    const add = captureIo(tmp.path);
+    expect(await runCli(["issue", "add", "My first task"], add)).toBe(0);
+    expect(add.out()).toBe("DEMO-2\n");
+    const list = captureIo(tmp.path);
+    expect(await runCli(["issue", "list"], list)).toBe(0);
+    expect(list.out()).toContain("DEMO-1        Todo");
+  });
+
+  it("doctor on a project whose issue folder is missing blames the folder, not the network", async () => {
+    const io = ioWithCodex(tmp.path);
+    expect(await runCli(["init"], io)).toBe(0);
+    rmSync(join(tmp.path, "issues"), { recursive: true });
+    const doctor = ioWithCodex(tmp.path);
+    expect(await runCli(["doctor"], doctor)).toBe(1);
+    const line =
+      doctor
+        .out()
+        .split("\n")
+        .find((l) => /^\S+\s+tracker\b/.test(l)) ?? "";
+    expect(line).toContain("invalid_tracker_config: issue folder");
+    expect(line).toContain("does not exist");
+    expect(doctor.out()).not.toContain("unreachable");
+  });
+
+  it("the starter prompt says how to hand off: an agent that follows it moves the issue out of the active states", async () => {
+    const io = ioWithCodex(tmp.path);
+    expect(await runCli(["init"], io)).toBe(0);
+    // an agent that does only what the prompt tells it: find the hand-off state and the tool it names
+    writeFileSync(
+      join(tmp.path, "follow-prompt.sh"),
+      [
+        "prompt=$(cat)",
+        `state=$(printf '%s\\n' "$prompt" | sed -n 's/^Hand-off state: *//p' | head -n 1)`,
+        `tool=$(printf '%s\\n' "$prompt" | grep -o 'call the \`[a-z_]*\` tool' | head -n 1 | sed 's/.*\`\\(.*\\)\`.*/\\1/')`,
+        `[ -n "$state" ] && [ -n "$tool" ] || { echo "the prompt names no hand-off"; exit 1; }`,
+        `printf 'SYMPHONY_TOOL: {"name":"%s","arguments":{"state":"%s","comment":"done"}}\\n' "$tool" "$state"`,
+        "",
+      ].join("\n"),
+    );
+    const workflow = readFileSync(join(tmp.path, "WORKFLOW.md"), "utf8")
+      .replace("  backend: codex", "  backend: command")
+      .replace("codex:\n", 'command:\n  run: bash "$SYMPHONY_WORKFLOW_DIR/follow-prompt.sh"\ncodex:\n')
+      .replace("interval_ms: 30000", "interval_ms: 200");
+    writeFileSync(join(tmp.path, "WORKFLOW.md"), workflow);
+    const run = captureIo(tmp.path, { HOME: tmp.path, PATH: process.env.PATH ?? "" });
+    const shutdown = new AbortController();
+    const code = runCli(["--no-tui"], run, { shutdown: shutdown.signal });
+    const issue = join(tmp.path, "issues", "DEMO-1.md");
+    await until(() => readFileSync(issue, "utf8").includes("state: Human Review"), 15_000, "hand-off");
+    shutdown.abort();
+    expect(await code).toBe(0);
+  });
+
   it("refuses to overwrite an existing file", async () => {
     writeFileSync(join(tmp.path, "WORKFLOW.md"), "mine");
     const io = captureIo(tmp.path);

@@ -134,11 +134,19 @@ describe("symphony run (spec 17.7)", () => {
       const io = captureIo(dir);
       expect(await runCli(args, io)).toBe(1);
       const lines = io.err().trim().split("\n");
-      expect(lines).toHaveLength(1);
+      expect(lines).toHaveLength(2);
       expect(lines[0]).toMatch(
         /^symphony: cannot start: .*(missing\.md|WORKFLOW\.md): .*\(missing_workflow_file\)$/,
       );
     }
+  });
+
+  it("first run in an empty folder says to run `symphony init`", async () => {
+    const io = captureIo(dir);
+    expect(await runCli([], io)).toBe(1);
+    expect(io.err().trim().split("\n")[1]).toBe(
+      "symphony: no WORKFLOW.md here; run `symphony init` to write a starter workflow and a sample issue, or pass the path of yours",
+    );
   });
 
   it("17.7: CLI surfaces startup failure cleanly: one line naming the error class and the file, no stack", async () => {
