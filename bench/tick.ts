@@ -156,6 +156,7 @@ try {
   const cfg = config(root, folder);
   const loaded: LoadedWorkflow = {
     config: cfg,
+    unknownKeys: [],
     promptTemplate: "x",
     contentHash: "x",
     render: () => ok("x"),

@@ -172,8 +172,19 @@ export const frontMatterSchema = z.object({
 /** The parsed front matter, before paths, `$VAR`s and the tracker provider are resolved. */
 export type FrontMatter = z.output<typeof frontMatterSchema>;
 
-/** The JSON Schema of WORKFLOW.md front matter (what `symphony schema` prints). */
+/**
+ * The JSON Schema of WORKFLOW.md front matter (what `symphony schema` prints). Known sections are closed
+ * (`additionalProperties: false`) so editors flag a misspelled key; the top level stays open for extensions.
+ */
 export function workflowJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(frontMatterSchema, { io: "input", unrepresentable: "any" });
-  return { ...schema, title: "Symphony WORKFLOW.md front matter" };
+  const schema = z.toJSONSchema(frontMatterSchema, { io: "input", unrepresentable: "any" }) as {
+    properties?: Record<string, Record<string, unknown>>;
+  };
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties ?? {}).map(([name, section]) => [
+      name,
+      section.properties === undefined ? section : { ...section, additionalProperties: false },
+    ]),
+  );
+  return { ...schema, properties, title: "Symphony WORKFLOW.md front matter" };
 }

@@ -283,7 +283,8 @@ export class Orchestrator implements StatusSource {
     else this.#state.totals.runsFailed += 1;
     const ended = runEnding(entry, exit);
     const log = logger.child({ issue_id: issueId, issue_identifier: entry.issue.identifier, run_id: runId });
-    log.info("worker exited", {
+    // a failed attempt is retried, but an operator must see it (a missing agent program fails every time)
+    log[exit.outcome === "failed" || exit.outcome === "timed_out" ? "warn" : "info"]("worker exited", {
       session_id: entry.sessionId ?? undefined,
       outcome: ended.outcome,
       reason: ended.reason,

@@ -104,9 +104,17 @@ export class CodexSession implements AgentSession {
         await session.stop();
         return err<AgentError>({ category: "turn_cancelled", message: "cancelled during startup" });
       }
-      session.#emit({ type: "startup_failed", message: started.error.message });
+      // name the command line the operator wrote, so the log says what to fix
+      const error =
+        started.error.category === "agent_not_found"
+          ? {
+              ...started.error,
+              message: `codex.command ${JSON.stringify(command)}: program not found (exit 127)`,
+            }
+          : started.error;
+      session.#emit({ type: "startup_failed", message: error.message });
       await session.stop();
-      return started;
+      return err(error);
     }
     if (opts.signal.aborted) {
       await session.stop();

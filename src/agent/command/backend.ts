@@ -160,6 +160,11 @@ class CommandSession implements AgentSession {
     if (question !== null) {
       return err({ category: "input_required", message: "the command asked for input", question });
     }
+    if (exited.code === 127) {
+      // bash's "command not found"; name the command line the operator wrote
+      const run = JSON.stringify(this.#settings.run ?? "");
+      return failed("agent_not_found", `command.run ${run} exited 127 (a program it runs was not found)`);
+    }
     if (exited.code !== 0) {
       return failed("process_exit", `command exited with ${exited.code ?? `signal ${exited.signal ?? "?"}`}`);
     }

@@ -300,6 +300,8 @@ describe("codex session against a scripted app-server peer", () => {
     });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.category).toBe("agent_not_found");
+    // the message names the command line, so the operator knows what to fix
+    if (!result.ok) expect(result.error.message).toContain('"symphony-no-such-codex-binary app-server"');
     expect(ofType(events, "startup_failed")).toHaveLength(1);
   });
 

@@ -95,7 +95,10 @@ describe("command backend", () => {
     const result = await session.runTurn("x", input(1));
     expect(result).toMatchObject({
       ok: false,
-      error: { category: "process_exit", message: "command exited with 127" },
+      error: {
+        category: "agent_not_found",
+        message: 'command.run "definitely-not-a-command-xyz" exited 127 (a program it runs was not found)',
+      },
     });
   });
 
