@@ -192,8 +192,8 @@ export class Orchestrator implements StatusSource {
     this.#deps.logger.info("stopping run", {
       issue_id: entry.issue.id,
       issue_identifier: entry.issue.identifier,
-      session_id: entry.sessionId ?? undefined,
       reason: describeStop(reason),
+      session_id: entry.sessionId ?? undefined,
     });
     entry.controller.abort(reason.kind);
   }

@@ -4,6 +4,7 @@ import type { Clock } from "../../util/clock.js";
 import { RestApi } from "../rest/api.js";
 import type { RestResponse } from "../rest/http.js";
 import type { RestToolCall } from "../rest/tool.js";
+import { replyOf } from "../rest-errors.js";
 import type { GithubTrackerSettings } from "./config.js";
 
 /** The `next` target of an RFC 8288 `Link` header, if any. */
@@ -34,7 +35,9 @@ export class GithubClient {
         "User-Agent": "symphony-ts",
       },
       timeoutMs: settings.timeoutMs,
-      signals: { remainingHeader: "x-ratelimit-remaining", resetHeader: "x-ratelimit-reset" },
+      // GitHub answers a spent quota with 403 + x-ratelimit-remaining: 0 (or Retry-After)
+      forbidden: { kind: "quota_or_auth", remainingHeader: "x-ratelimit-remaining" },
+      resetHeader: "x-ratelimit-reset",
       rateHeaders: {
         limit: "x-ratelimit-limit",
         remaining: "x-ratelimit-remaining",
@@ -115,7 +118,7 @@ export class GithubClient {
     const { status, json } = response.value;
     // 301: transferred to another repository, which is outside the configured scope (the redirect is not followed)
     if (status === 404 || status === 410 || status === 301) return ok(null);
-    if (status < 200 || status >= 300) return err(this.#api.statusError(response.value));
+    if (status < 200 || status >= 300) return err(this.#api.statusError(replyOf(response.value)));
     if (typeof json !== "object" || json === null || Array.isArray(json)) {
       return err(shape(`issue ${number} is not a JSON object`, status));
     }
