@@ -40,12 +40,10 @@ export type AsanaRead =
  */
 export class AsanaClient {
   readonly #settings: AsanaTrackerSettings;
-  readonly #clock: Clock;
   readonly #api: RestApi;
 
   constructor(settings: AsanaTrackerSettings, clock: Clock) {
     this.#settings = settings;
-    this.#clock = clock;
     this.#api = new RestApi({
       provider: "Asana",
       apiUrl: settings.endpoint,

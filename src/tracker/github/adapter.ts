@@ -12,6 +12,7 @@ import {
   type WebhookVerdict,
 } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
+import { mapBounded } from "../rest/bounded.js";
 import { executeRestTool, type RestToolOptions } from "../rest/tool.js";
 import { WarnOnce } from "../warn-once.js";
 import { GithubClient } from "./client.js";
@@ -89,25 +90,24 @@ export class GithubTracker implements TrackerAdapter {
       }
       numbers.push(n);
     }
-    const out: Issue[] = [];
-    for (let i = 0; i < numbers.length; i += REFRESH_CONCURRENCY) {
-      const batch = numbers.slice(i, i + REFRESH_CONCURRENCY);
-      const results = await Promise.all(batch.map((n) => this.#client.getIssue(n, signal)));
-      for (const [j, result] of results.entries()) {
-        if (!result.ok) return result;
-        if (result.value === null) continue; // gone or hidden: omitted
-        const issue = normaliseGithubIssue(result.value, this.#mode);
-        if (issue === null || issue.id !== String(batch[j])) {
-          return err({
-            category: "tracker_response",
-            message: `GitHub response malformed: issue ${batch[j]} lacks number, title or state`,
-            retryable: true,
-          });
-        }
-        out.push(issue);
-      }
+    const refreshed = await mapBounded(numbers, REFRESH_CONCURRENCY, (n) => this.#refreshOne(n, signal));
+    return refreshed.ok ? ok(refreshed.value.filter((issue): issue is Issue => issue !== null)) : refreshed;
+  }
+
+  /** One issue by number; null when it is gone or hidden (omitted from the refresh). */
+  async #refreshOne(n: number, signal: AbortSignal): Promise<Result<Issue | null, TrackerError>> {
+    const result = await this.#client.getIssue(n, signal);
+    if (!result.ok) return result;
+    if (result.value === null) return ok(null);
+    const issue = normaliseGithubIssue(result.value, this.#mode);
+    if (issue === null || issue.id !== String(n)) {
+      return err({
+        category: "tracker_response",
+        message: `GitHub response malformed: issue ${n} lacks number, title or state`,
+        retryable: true,
+      });
     }
-    return ok(out);
+    return ok(issue);
   }
 
   toolSpecs(): readonly AgentToolSpec[] {

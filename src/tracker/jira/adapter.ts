@@ -12,8 +12,9 @@ import {
   type WebhookVerdict,
 } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
+import { paginate } from "../rest/paginate.js";
 import { executeRestTool } from "../rest/tool.js";
-import { paginationError, responseError } from "../rest-errors.js";
+import { responseError } from "../rest-errors.js";
 import { WarnOnce } from "../warn-once.js";
 import { JiraClient } from "./client.js";
 import type { JiraTrackerSettings } from "./config.js";
@@ -63,49 +64,46 @@ export class JiraTracker implements TrackerAdapter {
     const jql = statesJql(this.#settings.projectKey, names);
     const wanted = new Set(names.map(normaliseState));
     const out: Issue[] = [];
-    const seenTokens = new Set<string>();
     const seen = new Set<string>();
-    let token: string | undefined;
-    for (let page = 0; ; page++) {
-      if (page >= JIRA_MAX_PAGES) {
-        return err(paginationError("Jira", "search/jql", `stopped after ${JIRA_MAX_PAGES} pages`));
-      }
-      const reply = await this.#client.searchJql(
-        {
-          jql,
-          fields: JIRA_FIELDS,
-          maxResults: this.#settings.pageSize,
-          ...(token === undefined ? {} : { nextPageToken: token }),
-        },
-        signal,
-      );
-      if (!reply.ok) return reply;
-      const body = reply.value as Obj;
-      if (!Array.isArray(body.issues))
-        return err(responseError("Jira", "search/jql", "`issues` is not a list"));
-      for (const raw of body.issues) {
-        const record = normaliseJiraIssue(raw, this.#context);
-        if (record.kind === "malformed") this.#reportMalformed(record.id, record.reason);
-        // an issue edited between page requests can come back on a later page: keep the first
-        else if (
-          record.kind === "issue" &&
-          wanted.has(normaliseState(record.issue.state)) &&
-          !seen.has(record.issue.id)
-        ) {
-          seen.add(record.issue.id);
-          out.push(record.issue);
+    const paged = await paginate<string | undefined>(
+      { provider: "Jira", what: "search/jql", maxPages: JIRA_MAX_PAGES, first: undefined },
+      async (token) => {
+        const reply = await this.#client.searchJql(
+          {
+            jql,
+            fields: JIRA_FIELDS,
+            maxResults: this.#settings.pageSize,
+            ...(token === undefined ? {} : { nextPageToken: token }),
+          },
+          signal,
+        );
+        if (!reply.ok) return reply;
+        const body = reply.value as Obj;
+        if (!Array.isArray(body.issues))
+          return err(responseError("Jira", "search/jql", "`issues` is not a list"));
+        for (const raw of body.issues) {
+          const record = normaliseJiraIssue(raw, this.#context);
+          if (record.kind === "malformed") this.#reportMalformed(record.id, record.reason);
+          // an issue edited between page requests can come back on a later page: keep the first
+          else if (
+            record.kind === "issue" &&
+            wanted.has(normaliseState(record.issue.state)) &&
+            !seen.has(record.issue.id)
+          ) {
+            seen.add(record.issue.id);
+            out.push(record.issue);
+          }
         }
-      }
-      const next = body.nextPageToken;
-      const hasToken = typeof next === "string" && next !== "";
-      // `isLast: true` ends the loop; without `isLast`, a missing token does too.
-      if (body.isLast === true || (body.isLast !== false && !hasToken)) return ok(out);
-      if (!hasToken)
-        return err(paginationError("Jira", "search/jql", "isLast is false but nextPageToken is missing"));
-      if (seenTokens.has(next)) return err(paginationError("Jira", "search/jql", "nextPageToken repeated"));
-      seenTokens.add(next);
-      token = next;
-    }
+        const next = body.nextPageToken;
+        const hasToken = typeof next === "string" && next !== "";
+        // `isLast: true` ends the loop; without `isLast`, a missing token does too.
+        if (body.isLast === true || (body.isLast !== false && !hasToken)) return ok({ kind: "last" });
+        if (!hasToken)
+          return ok({ kind: "invalid", problem: "isLast is false but nextPageToken is missing" });
+        return ok({ kind: "next", cursor: next, key: next });
+      },
+    );
+    return paged.ok ? ok(out) : paged;
   }
 
   async fetchIssuesByIds(

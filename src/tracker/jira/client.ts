@@ -30,11 +30,9 @@ export interface JqlSearchRequest {
  * configured origin, timeouts on the injected clock, 429 cooldown). Returns 2xx JSON bodies or typed errors.
  */
 export class JiraClient {
-  readonly #clock: Clock;
   readonly #api: RestApi;
 
   constructor(settings: JiraTrackerSettings, clock: Clock) {
-    this.#clock = clock;
     this.#api = new RestApi({
       provider: "Jira",
       apiUrl: settings.baseUrl,
