@@ -1,20 +1,12 @@
-import type { AgentToolSpec, ToolResult } from "../../domain/agent-event.js";
 import type { TrackerError } from "../../domain/errors.js";
 import { type Issue, normaliseState } from "../../domain/issue.js";
 import type { Logger } from "../../domain/logger.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Clock } from "../../util/clock.js";
-import {
-  type ToolContext,
-  type TrackerAdapter,
-  unsupportedToolResult,
-  type WebhookRequest,
-  type WebhookVerdict,
-} from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
 import { mapBounded } from "../rest/bounded.js";
 import { paginate } from "../rest/paginate.js";
-import { executeRestTool } from "../rest/tool.js";
+import { RestTracker } from "../rest/rest-tracker.js";
 import { responseError } from "../rest-errors.js";
 import { WarnOnce } from "../warn-once.js";
 import { AsanaClient } from "./client.js";
@@ -32,16 +24,28 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Asana (REST 1.0): one project; states are its section names; tool `asana_api`. */
-export class AsanaTracker implements TrackerAdapter {
-  readonly kind = "asana";
+export class AsanaTracker extends RestTracker {
   readonly #settings: AsanaTrackerSettings;
   readonly #client: AsanaClient;
   readonly #malformed: WarnOnce;
-  readonly #webhooks = new AsanaWebhookVerifier();
 
   constructor(settings: AsanaTrackerSettings, logger: Logger, clock: Clock) {
+    const client = new AsanaClient(settings, clock);
+    // the verifier remembers the handshake secret, so it lives as long as the tracker
+    const webhooks = new AsanaWebhookVerifier();
+    super({
+      kind: "asana",
+      tool: {
+        spec: ASANA_API_TOOL,
+        options: ASANA_API_OPTIONS,
+        send: (call, signal) => client.sendCall(call, signal),
+      },
+      secretEnvNames: settings.secretEnvNames,
+      client,
+      verifyWebhook: (request, secret) => webhooks.verify(request, secret),
+    });
     this.#settings = settings;
-    this.#client = new AsanaClient(settings, clock);
+    this.#client = client;
     this.#malformed = new WarnOnce(logger);
   }
 
@@ -104,38 +108,6 @@ export class AsanaTracker implements TrackerAdapter {
       this.#refreshOne(gid, signal),
     );
     return refreshed.ok ? ok(refreshed.value.filter((issue): issue is Issue => issue !== null)) : refreshed;
-  }
-
-  toolSpecs(): readonly AgentToolSpec[] {
-    return [ASANA_API_TOOL];
-  }
-
-  async executeTool(name: string, args: unknown, context: ToolContext): Promise<ToolResult> {
-    if (name !== ASANA_API_TOOL.name) {
-      return unsupportedToolResult(
-        name,
-        this.toolSpecs().map((s) => s.name),
-      );
-    }
-    return executeRestTool(args, ASANA_API_OPTIONS, context, (call, signal) =>
-      this.#client.sendCall(call, signal),
-    );
-  }
-
-  secretEnvNames(): readonly string[] {
-    return this.#settings.secretEnvNames;
-  }
-
-  rateLimits(): Readonly<Record<string, unknown>> | null {
-    return this.#client.rateLimits();
-  }
-
-  verifyWebhook(request: WebhookRequest, secret: string): Result<WebhookVerdict, string> {
-    return this.#webhooks.verify(request, secret);
-  }
-
-  async close(): Promise<void> {
-    this.#client.close();
   }
 
   async #refreshOne(gid: string, signal: AbortSignal): Promise<Result<Issue | null, TrackerError>> {

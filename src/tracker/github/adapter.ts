@@ -1,19 +1,11 @@
-import type { AgentToolSpec, ToolResult } from "../../domain/agent-event.js";
 import type { TrackerError } from "../../domain/errors.js";
 import { type Issue, normaliseState } from "../../domain/issue.js";
 import type { Logger } from "../../domain/logger.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Clock } from "../../util/clock.js";
-import {
-  type ToolContext,
-  type TrackerAdapter,
-  unsupportedToolResult,
-  type WebhookRequest,
-  type WebhookVerdict,
-} from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
 import { mapBounded } from "../rest/bounded.js";
-import { executeRestTool, type RestToolOptions } from "../rest/tool.js";
+import { RestTracker } from "../rest/rest-tracker.js";
 import { WarnOnce } from "../warn-once.js";
 import { GithubClient } from "./client.js";
 import type { GithubTrackerSettings } from "./config.js";
@@ -25,22 +17,29 @@ import { verifyGithubWebhook } from "./webhook.js";
 const REFRESH_CONCURRENCY = 4;
 
 /** GitHub Issues of one repository (REST v3); states `open`/`closed`, or label-derived states. */
-export class GithubTracker implements TrackerAdapter {
-  readonly kind = "github";
+export class GithubTracker extends RestTracker {
   readonly #settings: GithubTrackerSettings;
   readonly #client: GithubClient;
   readonly #mode: GithubStateMode;
-  readonly #tool: RestToolOptions;
-  readonly #spec: AgentToolSpec;
   readonly #malformed: WarnOnce;
 
   constructor(settings: GithubTrackerSettings, logger: Logger, clock: Clock) {
+    const client = new GithubClient(settings, clock);
+    super({
+      kind: "github",
+      tool: {
+        spec: githubToolSpec(settings.owner, settings.repo),
+        options: githubToolOptions(settings.owner, settings.repo),
+        send: (call, signal) => client.sendToolCall(call, signal),
+      },
+      secretEnvNames: settings.secretEnvNames,
+      client,
+      verifyWebhook: verifyGithubWebhook,
+    });
     this.#settings = settings;
-    this.#client = new GithubClient(settings, clock);
+    this.#client = client;
     this.#malformed = new WarnOnce(logger);
     this.#mode = { owner: settings.owner, repo: settings.repo, stateLabelPrefix: settings.stateLabelPrefix };
-    this.#tool = githubToolOptions(settings.owner, settings.repo);
-    this.#spec = githubToolSpec(settings.owner, settings.repo);
   }
 
   async fetchIssuesByStates(
@@ -108,35 +107,6 @@ export class GithubTracker implements TrackerAdapter {
       });
     }
     return ok(issue);
-  }
-
-  toolSpecs(): readonly AgentToolSpec[] {
-    return [this.#spec];
-  }
-
-  async executeTool(name: string, args: unknown, context: ToolContext): Promise<ToolResult> {
-    if (name !== this.#spec.name) {
-      return unsupportedToolResult(name, [this.#spec.name]);
-    }
-    return executeRestTool(args, this.#tool, context, (call, signal) =>
-      this.#client.sendToolCall(call, signal),
-    );
-  }
-
-  secretEnvNames(): readonly string[] {
-    return this.#settings.secretEnvNames;
-  }
-
-  rateLimits(): Readonly<Record<string, unknown>> | null {
-    return this.#client.rateLimits();
-  }
-
-  verifyWebhook(request: WebhookRequest, secret: string): Result<WebhookVerdict, string> {
-    return verifyGithubWebhook(request, secret);
-  }
-
-  async close(): Promise<void> {
-    this.#client.close();
   }
 }
 

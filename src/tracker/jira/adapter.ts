@@ -1,19 +1,11 @@
-import type { AgentToolSpec, ToolResult } from "../../domain/agent-event.js";
 import type { TrackerError } from "../../domain/errors.js";
 import { type Issue, normaliseState } from "../../domain/issue.js";
 import type { Logger } from "../../domain/logger.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Clock } from "../../util/clock.js";
-import {
-  type ToolContext,
-  type TrackerAdapter,
-  unsupportedToolResult,
-  type WebhookRequest,
-  type WebhookVerdict,
-} from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
 import { paginate } from "../rest/paginate.js";
-import { executeRestTool } from "../rest/tool.js";
+import { RestTracker } from "../rest/rest-tracker.js";
 import { responseError } from "../rest-errors.js";
 import { WarnOnce } from "../warn-once.js";
 import { JiraClient } from "./client.js";
@@ -32,8 +24,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Jira Cloud (REST v3): candidates by JQL search, refresh by bulk fetch, tool `jira_rest`. */
-export class JiraTracker implements TrackerAdapter {
-  readonly kind = "jira";
+export class JiraTracker extends RestTracker {
   readonly #settings: JiraTrackerSettings;
   readonly #client: JiraClient;
   readonly #context: JiraNormaliseContext;
@@ -45,8 +36,20 @@ export class JiraTracker implements TrackerAdapter {
     logger: Logger,
     clock: Clock,
   ) {
+    const client = new JiraClient(settings, clock);
+    super({
+      kind: "jira",
+      tool: {
+        spec: JIRA_REST_TOOL,
+        options: JIRA_REST_OPTIONS,
+        send: (call, signal) => client.sendCall(call, signal),
+      },
+      secretEnvNames: settings.secretEnvNames,
+      client,
+      verifyWebhook: verifyJiraWebhook,
+    });
     this.#settings = settings;
-    this.#client = new JiraClient(settings, clock);
+    this.#client = client;
     this.#context = {
       baseUrl: settings.baseUrl,
       projectKey: settings.projectKey,
@@ -148,38 +151,6 @@ export class JiraTracker implements TrackerAdapter {
       }
     }
     return ok(out);
-  }
-
-  toolSpecs(): readonly AgentToolSpec[] {
-    return [JIRA_REST_TOOL];
-  }
-
-  async executeTool(name: string, args: unknown, context: ToolContext): Promise<ToolResult> {
-    if (name !== JIRA_REST_TOOL.name) {
-      return unsupportedToolResult(
-        name,
-        this.toolSpecs().map((s) => s.name),
-      );
-    }
-    return executeRestTool(args, JIRA_REST_OPTIONS, context, (call, signal) =>
-      this.#client.sendCall(call, signal),
-    );
-  }
-
-  secretEnvNames(): readonly string[] {
-    return this.#settings.secretEnvNames;
-  }
-
-  rateLimits(): Readonly<Record<string, unknown>> | null {
-    return this.#client.rateLimits();
-  }
-
-  verifyWebhook(request: WebhookRequest, secret: string): Result<WebhookVerdict, string> {
-    return verifyJiraWebhook(request, secret);
-  }
-
-  async close(): Promise<void> {
-    this.#client.close();
   }
 
   #reportMalformed(id: string | null, reason: string): void {
