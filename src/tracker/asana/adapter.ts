@@ -130,8 +130,8 @@ export class AsanaTracker extends RestTracker {
   }
 
   #reportMalformed(record: Extract<AsanaRecord, { kind: "malformed" }>): void {
-    this.#malformed.warn(`${record.gid ?? "?"}\u0000${record.reason}`, "skipping malformed asana task", {
-      task_gid: record.gid,
+    this.#malformed.warn(`${record.id ?? "?"}\u0000${record.reason}`, "skipping malformed asana task", {
+      task_gid: record.id,
       reason: record.reason,
     });
   }

@@ -56,14 +56,15 @@ export class GithubTracker extends RestTracker {
     const out: Issue[] = [];
     const seen = new Set<string>();
     for (const raw of listed.value) {
-      const issue = normaliseGithubIssue(raw, this.#mode);
-      if (issue === null) {
+      const record = normaliseGithubIssue(raw, this.#mode);
+      if (record.kind !== "issue") {
         this.#malformed.warn(JSON.stringify(numberOf(raw)), "skipping malformed GitHub issue", {
           tracker: "github",
           number: numberOf(raw),
         });
         continue;
       }
+      const { issue } = record;
       // offset pages can repeat an item that moved between reads
       if (seen.has(issue.id) || !wanted.has(normaliseState(issue.state))) continue;
       seen.add(issue.id);
@@ -98,15 +99,15 @@ export class GithubTracker extends RestTracker {
     const result = await this.#client.getIssue(n, signal);
     if (!result.ok) return result;
     if (result.value === null) return ok(null);
-    const issue = normaliseGithubIssue(result.value, this.#mode);
-    if (issue === null || issue.id !== String(n)) {
+    const record = normaliseGithubIssue(result.value, this.#mode);
+    if (record.kind !== "issue" || record.issue.id !== String(n)) {
       return err({
         category: "tracker_response",
         message: `GitHub response malformed: issue ${n} lacks number, title or state`,
         retryable: true,
       });
     }
-    return ok(issue);
+    return ok(record.issue);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Issue } from "../../domain/issue.js";
 import { normaliseLabels } from "../../domain/issue.js";
 import { isMap, labelNames } from "../rest/payload.js";
+import { malformed, type TrackerRecord } from "../rest/record.js";
 import { parseTimestamp } from "../rest/timestamp.js";
 
 /** How GitHub issue records become states. */
@@ -29,12 +30,16 @@ function labelState(
   return { state: states[0] ?? "open", conflict: unique.length > 1 };
 }
 
-/** Maps one REST issue record to an {@link Issue}; null when required fields are missing or mistyped. */
-export function normaliseGithubIssue(raw: unknown, mode: GithubStateMode): Issue | null {
-  if (!isMap(raw)) return null;
+/** Maps one REST issue record to an {@link Issue}; malformed when number, title or state is missing or mistyped. */
+export function normaliseGithubIssue(raw: unknown, mode: GithubStateMode): TrackerRecord {
+  if (!isMap(raw)) return malformed(null, "issue is not an object");
   const { number, title, state } = raw;
-  if (typeof number !== "number" || !Number.isSafeInteger(number) || number <= 0) return null;
-  if (typeof title !== "string" || typeof state !== "string" || state.trim() === "") return null;
+  if (typeof number !== "number" || !Number.isSafeInteger(number) || number <= 0) {
+    return malformed(null, "missing or invalid number");
+  }
+  const id = String(number);
+  if (typeof title !== "string") return malformed(id, "missing title");
+  if (typeof state !== "string" || state.trim() === "") return malformed(id, "missing state");
   const rawState = state.trim().toLowerCase();
   const names = labelNames(raw.labels);
   const isPullRequest = raw.pull_request !== undefined && raw.pull_request !== null;
@@ -43,8 +48,8 @@ export function normaliseGithubIssue(raw: unknown, mode: GithubStateMode): Issue
       ? { state: rawState, conflict: false }
       : labelState(rawState, names, mode.stateLabelPrefix);
   const assignee = isMap(raw.assignee) && typeof raw.assignee.login === "string" ? raw.assignee.login : null;
-  return {
-    id: String(number),
+  const issue: Issue = {
+    id,
     identifier: `GH-${number}`,
     title,
     description: typeof raw.body === "string" ? raw.body : null,
@@ -66,4 +71,5 @@ export function normaliseGithubIssue(raw: unknown, mode: GithubStateMode): Issue
     createdAt: parseTimestamp(raw.created_at),
     updatedAt: parseTimestamp(raw.updated_at),
   };
+  return { kind: "issue", issue };
 }

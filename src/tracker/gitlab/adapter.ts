@@ -52,14 +52,15 @@ export class GitlabTracker extends RestTracker {
     const out: Issue[] = [];
     const seen = new Set<string>();
     for (const raw of listed.value) {
-      const issue = normaliseGitlabIssue(raw, this.#settings.projectPath);
-      if (issue === null) {
+      const record = normaliseGitlabIssue(raw, this.#settings.projectPath);
+      if (record.kind !== "issue") {
         this.#malformed.warn(JSON.stringify(iidOf(raw)), "skipping malformed GitLab issue", {
           tracker: "gitlab",
           iid: iidOf(raw),
         });
         continue;
       }
+      const { issue } = record;
       // offset pages can repeat an item that moved between reads
       if (seen.has(issue.id) || !wanted.has(normaliseState(issue.state))) continue;
       seen.add(issue.id);
@@ -90,15 +91,15 @@ export class GitlabTracker extends RestTracker {
     if (!listed.ok) return listed;
     const byId = new Map<string, Issue>();
     for (const raw of listed.value) {
-      const issue = normaliseGitlabIssue(raw, this.#settings.projectPath);
-      if (issue === null) {
+      const record = normaliseGitlabIssue(raw, this.#settings.projectPath);
+      if (record.kind !== "issue") {
         return err({
           category: "tracker_response",
           message: `GitLab response malformed: an issue in the refresh lacks iid, title or state (iid ${iidOf(raw)})`,
           retryable: true,
         });
       }
-      byId.set(issue.id, issue);
+      byId.set(record.issue.id, record.issue);
     }
     // request order; iids GitLab did not return are no longer visible and are omitted
     return ok(unique.flatMap((id) => byId.get(id) ?? []));

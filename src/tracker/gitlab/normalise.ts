@@ -1,6 +1,7 @@
 import type { Issue } from "../../domain/issue.js";
 import { normaliseLabels } from "../../domain/issue.js";
 import { isMap, labelNames } from "../rest/payload.js";
+import { malformed, type TrackerRecord } from "../rest/record.js";
 import { parseTimestamp } from "../rest/timestamp.js";
 
 // The first assignee's numeric id as a string, else its username (as the Elixir reference does).
@@ -11,14 +12,18 @@ function assigneeOf(raw: Record<string, unknown>): string | null {
   return typeof first.username === "string" ? first.username : null;
 }
 
-/** Maps one REST v4 issue record to an {@link Issue}; null when required fields are missing or mistyped. */
-export function normaliseGitlabIssue(raw: unknown, projectPath: string): Issue | null {
-  if (!isMap(raw)) return null;
+/** Maps one REST v4 issue record to an {@link Issue}; malformed when iid, title or state is missing or mistyped. */
+export function normaliseGitlabIssue(raw: unknown, projectPath: string): TrackerRecord {
+  if (!isMap(raw)) return malformed(null, "issue is not an object");
   const { iid, title, state } = raw;
-  if (typeof iid !== "number" || !Number.isSafeInteger(iid) || iid <= 0) return null;
-  if (typeof title !== "string" || typeof state !== "string" || state.trim() === "") return null;
-  return {
-    id: String(iid),
+  if (typeof iid !== "number" || !Number.isSafeInteger(iid) || iid <= 0) {
+    return malformed(null, "missing or invalid iid");
+  }
+  const id = String(iid);
+  if (typeof title !== "string") return malformed(id, "missing title");
+  if (typeof state !== "string" || state.trim() === "") return malformed(id, "missing state");
+  const issue: Issue = {
+    id,
     identifier: `GL-${iid}`,
     title,
     description: typeof raw.description === "string" ? raw.description : null,
@@ -40,4 +45,5 @@ export function normaliseGitlabIssue(raw: unknown, projectPath: string): Issue |
     createdAt: parseTimestamp(raw.created_at),
     updatedAt: parseTimestamp(raw.updated_at),
   };
+  return { kind: "issue", issue };
 }

@@ -1,5 +1,6 @@
 import type { BlockerRef, Issue } from "../../domain/issue.js";
 import { normaliseLabels, normaliseState } from "../../domain/issue.js";
+import type { TrackerRecord } from "../rest/record.js";
 import { parseTimestamp } from "../rest/timestamp.js";
 import { adfToText } from "./adf.js";
 
@@ -26,10 +27,7 @@ export interface JiraNormaliseContext {
 }
 
 /** A normalised issue, a record outside the configured project, or a malformed record. */
-export type JiraRecord =
-  | { readonly kind: "issue"; readonly issue: Issue }
-  | { readonly kind: "out_of_scope"; readonly id: string }
-  | { readonly kind: "malformed"; readonly id: string | null; readonly reason: string };
+export type JiraRecord = TrackerRecord;
 
 // The default Jira priority scheme; custom names map to null (sorted after 1..5).
 const PRIORITY_BY_NAME: Readonly<Record<string, number>> = {

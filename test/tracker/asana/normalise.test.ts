@@ -50,7 +50,7 @@ describe("normaliseAsanaTask", () => {
       normaliseAsanaTask(task({ memberships: [{ project: { gid: "5" }, section: { name: "x" } }] }), PROJECT),
     ).toEqual({
       kind: "out_of_scope",
-      gid: "7",
+      id: "7",
     });
   });
 });

@@ -37,20 +37,21 @@ describe("github state labels (provider.state_labels)", () => {
   ];
   for (const [name, state, labels, expected, dispatchable] of cases) {
     it(name, () => {
-      const issue = normaliseGithubIssue(record(state, labels), labelled);
+      const result = normaliseGithubIssue(record(state, labels), labelled);
+      const issue = result.kind === "issue" ? result.issue : null;
       expect([issue?.state, issue?.dispatchable]).toEqual([expected, dispatchable]);
     });
   }
 
   it("without state_labels, labels never change the state", () => {
-    const issue = normaliseGithubIssue(record("open", ["status:todo"]), {
+    const result = normaliseGithubIssue(record("open", ["status:todo"]), {
       ...labelled,
       stateLabelPrefix: null,
     });
-    expect(issue?.state).toBe("open");
+    expect(result).toMatchObject({ kind: "issue", issue: { state: "open" } });
   });
 
-  it("a record without a positive integer number, a title or a state is malformed (null)", () => {
+  it("a record without a positive integer number, a title or a state is malformed, with the reason", () => {
     for (const raw of [
       { ...record("open", []), number: "4" },
       { ...record("open", []), number: 0 },
@@ -59,7 +60,10 @@ describe("github state labels (provider.state_labels)", () => {
       null,
       [],
     ]) {
-      expect(normaliseGithubIssue(raw, labelled)).toBeNull();
+      expect(normaliseGithubIssue(raw, labelled)).toMatchObject({
+        kind: "malformed",
+        reason: expect.any(String),
+      });
     }
   });
 });
