@@ -68,7 +68,9 @@ export default class ClosingLineReporter implements Reporter {
     const { passed, failed, skipped } = this.#counts;
     const exitFailed = process.exitCode !== undefined && process.exitCode !== 0 && process.exitCode !== "0";
     const note = failed === 0 && exitFailed ? " (the run failed outside any test: see the output above)" : "";
-    process.stdout.write(`\n${passed} passed, ${failed === 0 && exitFailed ? 1 : failed} failed, ${skipped} skipped${note}\n`);
+    process.stdout.write(
+      `\n${passed} passed, ${failed === 0 && exitFailed ? 1 : failed} failed, ${skipped} skipped${note}\n`,
+    );
     this.#counts = null;
   }
 }
