@@ -103,14 +103,8 @@ async function runUntil(path: string, done: (err: string) => boolean): Promise<s
     PATH: process.env.PATH ?? "",
     SSH_AUTH_SOCK: agentSocket,
   });
-  // the service builds child environments from its own process environment
-  const previous = process.env.SSH_AUTH_SOCK;
-  process.env.SSH_AUTH_SOCK = agentSocket;
   const shutdown = new AbortController();
-  const code = runCli([path, "--no-tui"], io, { shutdown: shutdown.signal }).finally(() => {
-    if (previous === undefined) delete process.env.SSH_AUTH_SOCK;
-    else process.env.SSH_AUTH_SOCK = previous;
-  });
+  const code = runCli([path, "--no-tui"], io, { shutdown: shutdown.signal });
   await until(() => done(io.err()), 15_000, "hook outcome").catch((e: unknown) => {
     shutdown.abort();
     throw new Error(`${String(e)}\n${io.err()}`);
