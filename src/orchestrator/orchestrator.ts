@@ -17,7 +17,13 @@ import { newRunningEntry } from "./running-entry.js";
 import { SerialQueue } from "./serial-queue.js";
 import { awaitShutdown } from "./shutdown.js";
 import { buildSnapshot } from "./snapshot.js";
-import { emptyState, type OrchestratorState, type RunningEntry, type StopReason } from "./state.js";
+import {
+  emptyState,
+  type OrchestratorState,
+  type RunningEntry,
+  recordFinished,
+  type StopReason,
+} from "./state.js";
 import { runRetry, runTick, type TickContext } from "./tick.js";
 import type { WorkerExit } from "./worker.js";
 
@@ -117,8 +123,9 @@ export class Orchestrator implements StatusSource {
   }
 
   /** {@inheritDoc StatusSource.requestRefresh} */
-  requestRefresh(): { readonly coalesced: boolean } {
-    if (this.#stopped || this.#tickQueued || this.#ticking) return { coalesced: true };
+  requestRefresh(): { readonly coalesced: boolean; readonly stopping?: boolean } {
+    if (this.#stopped) return { coalesced: false, stopping: true };
+    if (this.#tickQueued || this.#ticking) return { coalesced: true };
     if (this.#tickTimer !== null) this.#deps.clock.clearTimer(this.#tickTimer);
     this.#tickTimer = null;
     this.#enqueue({ type: "tick" });
@@ -292,6 +299,15 @@ export class Orchestrator implements StatusSource {
       turns: entry.turnCount,
     });
     this.#notify({ type: "run_ended", issueId, identifier: entry.issue.identifier, runId, ...ended });
+    recordFinished(this.#state, {
+      issue: entry.issue,
+      runId,
+      outcome: ended.outcome,
+      reason: ended.reason,
+      endedAt: clock.now(),
+      workspacePath: entry.workspacePath,
+      host: entry.host,
+    });
     const disposition = exitDisposition(entry, exit);
     switch (disposition.kind) {
       case "release":
@@ -310,6 +326,9 @@ export class Orchestrator implements StatusSource {
           sessionId: entry.sessionId,
           workspacePath: entry.workspacePath,
           host: entry.host,
+          lastEvent: entry.lastEvent,
+          lastMessage: entry.lastMessage,
+          lastEventAt: entry.lastEventAt,
         });
         log.warn("issue blocked waiting for a person", { question: disposition.question });
         break;
