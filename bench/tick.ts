@@ -17,6 +17,7 @@ import { Orchestrator } from "../src/orchestrator/orchestrator.js";
 import { planDispatch } from "../src/orchestrator/plan.js";
 import { emptyState } from "../src/orchestrator/state.js";
 import type { WorkerExit } from "../src/orchestrator/worker.js";
+import { DEFAULT_SPEND_SETTINGS } from "../src/spend/settings.js";
 import type { TrackerAdapter } from "../src/tracker/adapter.js";
 import { LocalTracker } from "../src/tracker/local/adapter.js";
 import { splitFrontMatter } from "../src/tracker/local/issue-file.js";
@@ -116,6 +117,7 @@ function config(root: string, folder: string): ServiceConfig {
     },
     server: { port: null, host: "127.0.0.1", authToken: null },
     worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
+    limits: DEFAULT_SPEND_SETTINGS,
     secretValues: [],
   };
 }

@@ -11,6 +11,7 @@ import { createHostResolver, isLocalHost } from "./hosts/host-resolver.js";
 import { createLocalHost } from "./hosts/local.js";
 import { createSshHost } from "./hosts/ssh.js";
 import { Orchestrator } from "./orchestrator/orchestrator.js";
+import { MemoryLedger, SpendGuard, type SpendLedger, workspaceFingerprint } from "./spend/index.js";
 import type { TrackerAdapter, WebhookRequest } from "./tracker/adapter.js";
 import { createTracker } from "./tracker/registry.js";
 import { checkWebhook, type WebhookCheck } from "./tracker/webhook-check.js";
@@ -29,6 +30,8 @@ export interface ServiceDeps {
   readonly host?: Host;
   /** Builds the host for an SSH destination of `worker.ssh_hosts` (default: `createSshHost`). */
   readonly sshHost?: (destination: string) => Host;
+  /** Where spend is counted (default: in memory; the durable store keeps it across restarts). */
+  readonly ledger?: SpendLedger;
   /** Wraps every tracker adapter built (e.g. `metrics.instrumentTracker` for request latency/errors). */
   readonly wrapTracker?: (adapter: TrackerAdapter) => TrackerAdapter;
 }
@@ -123,7 +126,10 @@ export async function startOrchestratorService(
       issueEnv(issue, path, host, agentEnvPassthrough(source.current().config)),
     logger,
   });
+  const spend = new SpendGuard(deps.ledger ?? new MemoryLedger(), () => source.current().config.limits);
   const orchestrator = new Orchestrator({
+    spend,
+    probeWorkspace: (hostName, path) => workspaceFingerprint(hosts(hostName), path),
     workflow: source,
     tracker: () => tracker,
     launch,

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
 import { parseSshDestination } from "../hosts/ssh-destination.js";
+import { toSpendSettings } from "../spend/settings.js";
 import { normaliseByState } from "./by-state.js";
 import { validateCodexSettings } from "./codex-settings.js";
 import { resolveConfigPath, resolveVarValue } from "./env-values.js";
@@ -243,6 +244,7 @@ export function buildServiceConfig(
       sshHosts: fm.worker.ssh_hosts,
       maxConcurrentAgentsPerHost: fm.worker.max_concurrent_agents_per_host,
     },
+    limits: toSpendSettings(fm.limits),
     secretValues: [...new Set(secrets.filter((s) => s !== ""))],
   };
   return ok(deepFreeze(config));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { limitsSchema } from "../spend/settings.js";
 
 const positiveInt = (what = "a positive integer") =>
   z
@@ -164,6 +165,7 @@ export const frontMatterSchema = z.object({
   builtin: builtinSchema,
   server: serverSchema,
   worker: workerSchema,
+  limits: limitsSchema,
 });
 
 /** The parsed front matter, before paths, `$VAR`s and the tracker provider are resolved. */

@@ -1,3 +1,5 @@
+import type { SpendSettings } from "../spend/settings.js";
+
 /**
  * The typed, frozen view of WORKFLOW.md front matter that everything past `config/` reads.
  * Field names are camelCase here; WORKFLOW.md uses snake_case (see docs/configuration.md).
@@ -17,6 +19,8 @@ export interface ServiceConfig {
   readonly builtin: BuiltinBackendConfig;
   readonly server: ServerConfig;
   readonly worker: WorkerConfig;
+  /** `limits:` — caps, budgets, no-progress and prices (docs/spend-and-safety.md). */
+  readonly limits: SpendSettings;
   /** Every secret value resolved while loading (API keys, `$VAR` secrets), for log redaction. */
   readonly secretValues: readonly string[];
 }

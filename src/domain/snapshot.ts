@@ -1,4 +1,5 @@
 import type { AgentEvent, TokenCounts } from "./agent-event.js";
+import type { LimitTrip } from "./limit-trip.js";
 
 /** One line of an issue's recent event timeline. */
 export interface TimelineEntry {
@@ -27,6 +28,8 @@ export interface RunningRow {
   readonly lastMessage: string | null;
   readonly lastEventAt: number | null;
   readonly tokens: TokenCounts;
+  /** Cost of this run so far in US dollars (0 when the backend reports no tokens or the price is unknown). */
+  readonly costUsd: number;
   /** Unique id of this worker run (names its per-issue log files). */
   readonly runId: string;
   /** Most recent events, oldest first (bounded). */
@@ -47,13 +50,15 @@ export interface RetryRow {
   readonly host?: string | null;
 }
 
-/** An issue whose agent is waiting for a person; it stays claimed until the tracker releases it. */
+/** An issue waiting for a person or parked by a limit; it stays claimed until released. */
 export interface BlockedRow {
   readonly issueId: string;
   readonly identifier: string;
   readonly url: string | null;
   readonly state: string;
-  readonly kind: "user_input" | "approval" | "elicitation";
+  readonly kind: "user_input" | "approval" | "elicitation" | LimitTrip["reason"];
+  /** The limit that parked the issue (kind `budget` or `no_progress`); null when a person is awaited. */
+  readonly limit: LimitTrip | null;
   readonly question: string;
   readonly blockedAt: number;
   readonly sessionId: string | null;
@@ -86,6 +91,8 @@ export interface SkipRow {
 
 /** Aggregates across every backend. `secondsRunning` includes live sessions at snapshot time. */
 export interface AgentTotals extends TokenCounts {
+  /** US dollars counted for priced models (see docs/spend-and-safety.md). */
+  readonly costUsd: number;
   readonly secondsRunning: number;
   readonly runsStarted: number;
   readonly runsSucceeded: number;

@@ -1,4 +1,5 @@
 import type { Issue } from "../domain/issue.js";
+import type { LimitTrip } from "../domain/limit-trip.js";
 import type { HostPreference } from "./host-slots.js";
 import { describeStop } from "./reconcile.js";
 import type { RunningEntry } from "./state.js";
@@ -7,6 +8,7 @@ import type { WorkerExit } from "./worker.js";
 /** What the orchestrator does when a worker exits (spec 16.6 plus stop reasons and blocking). */
 export type ExitDisposition =
   | { readonly kind: "release"; readonly cleanup: Issue | null }
+  | { readonly kind: "parked"; readonly trip: LimitTrip }
   | {
       readonly kind: "blocked";
       readonly inputKind: "user_input" | "approval" | "elicitation";
@@ -26,6 +28,7 @@ export function exitDisposition(entry: RunningEntry, exit: WorkerExit): ExitDisp
   const stop = entry.stop;
   // the agent's own input_required event knows the kind (user input, approval, elicitation) best
   const question = entry.input ?? (exit.outcome === "blocked" ? exit : null);
+  if (stop?.kind === "limit") return { kind: "parked", trip: stop.trip };
   if (stop !== null && stop.kind !== "stall") {
     return { kind: "release", cleanup: stop.kind === "terminal" ? stop.issue : null };
   }

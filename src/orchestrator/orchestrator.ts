@@ -1,6 +1,7 @@
 import type { AgentEvent } from "../domain/agent-event.js";
 import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
+import type { LimitTrip } from "../domain/limit-trip.js";
 import type { ObserverEvent, OrchestratorSnapshot, StatusSource } from "../domain/snapshot.js";
 import type { TimerHandle } from "../util/clock.js";
 import { workspaceKey } from "../workspace/key.js";
@@ -10,6 +11,7 @@ import { exitDisposition } from "./exit.js";
 import type { HostPreference } from "./host-slots.js";
 import { WorkspaceJanitor } from "./janitor.js";
 import { ObserverHub } from "./observers.js";
+import { parkIssue, releaseParked } from "./parking.js";
 import { describeStop } from "./reconcile.js";
 import { RetryQueue } from "./retry-queue.js";
 import { newRunningEntry } from "./running-entry.js";
@@ -23,7 +25,14 @@ import type { WorkerExit } from "./worker.js";
 type Message =
   | { readonly type: "tick" }
   | { readonly type: "retry"; readonly issueId: string; readonly token: number }
-  | { readonly type: "exit"; readonly issueId: string; readonly runId: string; readonly exit: WorkerExit };
+  | {
+      readonly type: "exit";
+      readonly issueId: string;
+      readonly runId: string;
+      readonly exit: WorkerExit;
+      /** Whether the run changed its workspace (null = unknown), for no-progress detection. */
+      readonly workspaceChanged: boolean | null;
+    };
 
 /**
  * The single owner of scheduling state (spec 7, 8, 16). Ticks, retry timers, refreshes and worker
@@ -150,7 +159,7 @@ export class Orchestrator implements StatusSource {
       case "retry":
         return this.#onRetry(message.issueId, message.token);
       case "exit":
-        return this.#onExit(message.issueId, message.runId, message.exit);
+        return this.#onExit(message.issueId, message.runId, message.exit, message.workspaceChanged);
       default: {
         const never: never = message;
         throw new Error(`unknown message ${JSON.stringify(never)}`);
@@ -177,6 +186,8 @@ export class Orchestrator implements StatusSource {
     this.#state.checking = true;
     this.#state.lastTickAt = clock.now();
     this.#notify({ type: "snapshot_changed" });
+    const spend = this.#deps.spend;
+    if (spend !== undefined) releaseParked(this.#state, spend, clock.now(), this.#deps.logger);
     try {
       await runTick(this.#context());
     } finally {
@@ -198,8 +209,14 @@ export class Orchestrator implements StatusSource {
 
   // ---- dispatch and workers -----------------------------------------------------------------
 
-  #dispatch(issue: Issue, attempt: number | null, host: string): void {
+  #dispatch(issue: Issue, attempt: number | null, host: string, workspacePath: string | null = null): void {
     const { clock, logger } = this.#deps;
+    const trip = this.#deps.spend?.beforeDispatch(issue, clock.now()) ?? null;
+    if (trip !== null) {
+      this.#retries.cancel(issue.id);
+      this.#park(issue, trip, { workspacePath, host, sessionId: null });
+      return;
+    }
     const workflow = this.#deps.workflow.current();
     this.#runSeq += 1;
     const runId = `${workspaceKey(issue.identifier)}.${clock.now().toString(36)}.${this.#runSeq}`;
@@ -250,7 +267,10 @@ export class Orchestrator implements StatusSource {
     }
     const settled = done
       .catch((cause): WorkerExit => ({ outcome: "failed", reason: `worker crashed: ${messageOf(cause)}` }))
-      .then((exit) => this.#enqueue({ type: "exit", issueId: issue.id, runId, exit }));
+      .then(async (exit) => {
+        const workspaceChanged = await this.#workspaceChanged(entry);
+        this.#enqueue({ type: "exit", issueId: issue.id, runId, exit, workspaceChanged });
+      });
     this.#workers.set(runId, settled);
     void settled.finally(() => this.#workers.delete(runId));
     this.#notify({ type: "snapshot_changed" });
@@ -259,7 +279,10 @@ export class Orchestrator implements StatusSource {
   #onAgentEvent(issueId: string, runId: string, event: AgentEvent): void {
     const entry = this.#state.running.get(issueId);
     if (entry === undefined || entry.runId !== runId) return;
-    applyAgentEvent(entry, this.#state.totals, event, this.#deps.clock.now());
+    const before = { ...entry.tokens };
+    const now = this.#deps.clock.now();
+    applyAgentEvent(entry, this.#state.totals, event, now);
+    this.#countSpend(entry, event, before, now);
     logAgentEvent(
       this.#deps.logger.child({ issue_id: issueId, issue_identifier: entry.issue.identifier }),
       event,
@@ -269,11 +292,13 @@ export class Orchestrator implements StatusSource {
     this.#notify({ type: "snapshot_changed" });
   }
 
-  #onExit(issueId: string, runId: string, exit: WorkerExit): void {
+  #onExit(issueId: string, runId: string, exit: WorkerExit, workspaceChanged: boolean | null): void {
     const entry = this.#state.running.get(issueId);
     if (entry === undefined || entry.runId !== runId) return;
     const { clock, logger } = this.#deps;
     this.#state.running.delete(issueId);
+    const wallTimeMs = Math.max(clock.now() - entry.startedAt, 0);
+    this.#deps.spend?.onExit(entry.issue, wallTimeMs, workspaceChanged, clock.now());
     this.#state.totals.secondsEnded += Math.max(clock.now() - entry.startedAt, 0) / 1000;
     if (exit.outcome === "normal") this.#state.totals.runsSucceeded += 1;
     else this.#state.totals.runsFailed += 1;
@@ -298,10 +323,14 @@ export class Orchestrator implements StatusSource {
           this.#janitor.clean(disposition.cleanup, entry.workspacePath, entry.host);
         }
         break;
+      case "parked":
+        this.#park(entry.issue, disposition.trip, entry);
+        break;
       case "blocked":
         this.#state.blocked.set(issueId, {
           issue: entry.issue,
           kind: disposition.inputKind,
+          limit: null,
           question: disposition.question,
           blockedAt: clock.now(),
           sessionId: entry.sessionId,
@@ -378,12 +407,66 @@ export class Orchestrator implements StatusSource {
       preflight: this.#deps.preflight,
       signal: this.#stopController.signal,
       stopped: () => this.#stopped,
-      dispatch: (issue, attempt, host) => this.#dispatch(issue, attempt, host),
+      dispatch: (issue, attempt, host, workspacePath) => this.#dispatch(issue, attempt, host, workspacePath),
       stopRun: (entry, reason) => this.#stopRun(entry, reason),
       cleanWorkspace: (issue, path, host) => this.#janitor.clean(issue, path, host),
       scheduleRetry: (issue, attempt, kind, error, path, placement) =>
         this.#scheduleRetry(issue, attempt, kind, error, path, placement),
     };
+  }
+
+  // ---- spend control -------------------------------------------------------------------------
+
+  /** Counts token growth and turns against the limits; a reached limit stops the run (then parks it). */
+  #countSpend(entry: RunningEntry, event: AgentEvent, before: RunningEntry["tokens"], now: number): void {
+    if (event.type === "session_started") {
+      if (event.model !== undefined && event.model !== null) entry.model = event.model;
+      const probe = this.#deps.probeWorkspace;
+      if (entry.workspaceAtStart === null && entry.workspacePath !== null && probe !== undefined) {
+        entry.workspaceAtStart = probe(entry.host, entry.workspacePath).catch(() => null);
+      }
+    }
+    const spend = this.#deps.spend;
+    if (spend === undefined) return;
+    let trip: LimitTrip | null = null;
+    if (event.type === "token_usage") {
+      const input = entry.tokens.input - before.input;
+      const output = entry.tokens.output - before.output;
+      if (input + output > 0) {
+        const cachedInput = Math.min(event.totals.cachedInputTokens ?? 0, input);
+        const counted = spend.onUsage(entry.issue, { input, cachedInput, output }, entry.model, now);
+        entry.costUsd += counted.costUsd;
+        this.#state.totals.costUsd += counted.costUsd;
+        trip = counted.trip;
+      }
+    } else if (event.type === "turn_completed") {
+      trip = spend.onTurn(entry.issue, now, Math.max(now - entry.startedAt, 0));
+    }
+    if (trip !== null) this.#stopRun(entry, { kind: "limit", trip });
+  }
+
+  /** Compares the workspace fingerprint at session start with the one now (null = unknown). */
+  async #workspaceChanged(entry: RunningEntry): Promise<boolean | null> {
+    const probe = this.#deps.probeWorkspace;
+    if (probe === undefined || entry.workspaceAtStart === null || entry.workspacePath === null) return null;
+    const before = await entry.workspaceAtStart;
+    const after = await probe(entry.host, entry.workspacePath).catch(() => null);
+    return before === null || after === null ? null : before !== after;
+  }
+
+  /** Parks an issue by a limit (see parking.ts); its retry, if any, is dropped. */
+  #park(
+    issue: Issue,
+    trip: LimitTrip,
+    place: { workspacePath: string | null; host: string; sessionId: string | null },
+  ): void {
+    this.#retries.cancel(issue.id);
+    parkIssue(this.#state, issue, trip, place, {
+      now: this.#deps.clock.now(),
+      logger: this.#deps.logger,
+      tracker: this.#deps.tracker(),
+      signal: this.#stopController.signal,
+    });
   }
 
   #notify(event: ObserverEvent): void {

@@ -32,6 +32,7 @@ function runningRow(entry: RunningEntry): RunningRow {
       outputTokens: entry.tokens.output,
       totalTokens: entry.tokens.total,
     }),
+    costUsd: entry.costUsd,
     runId: entry.runId,
     recentEvents: Object.freeze(entry.recent.map((e) => Object.freeze({ ...e }))),
   });
@@ -64,6 +65,7 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
       url: b.issue.url,
       state: b.issue.state,
       kind: b.kind,
+      limit: b.limit,
       question: b.question,
       blockedAt: b.blockedAt,
       sessionId: b.sessionId,
@@ -81,6 +83,7 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
       inputTokens: state.totals.input,
       outputTokens: state.totals.output,
       totalTokens: state.totals.total,
+      costUsd: state.totals.costUsd,
       secondsRunning: state.totals.secondsEnded + liveSeconds,
       runsStarted: state.totals.runsStarted,
       runsSucceeded: state.totals.runsSucceeded,

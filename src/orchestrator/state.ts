@@ -1,5 +1,6 @@
 import type { AgentEvent } from "../domain/agent-event.js";
 import type { Issue } from "../domain/issue.js";
+import type { LimitTrip } from "../domain/limit-trip.js";
 import type { TimelineEntry } from "../domain/snapshot.js";
 import type { TimerHandle } from "../util/clock.js";
 import type { HostPreference } from "./host-slots.js";
@@ -18,6 +19,7 @@ export type StopReason =
   | { readonly kind: "unroutable" }
   | { readonly kind: "missing" }
   | { readonly kind: "stall"; readonly elapsedMs: number }
+  | { readonly kind: "limit"; readonly trip: LimitTrip }
   | { readonly kind: "shutdown" };
 
 /** A live worker (spec 16.4 running entry). Mutated only by the orchestrator. */
@@ -46,6 +48,12 @@ export interface RunningEntry {
   /** Latest question when the agent asked for a person. */
   input: { readonly kind: "user_input" | "approval" | "elicitation"; readonly question: string } | null;
   readonly recent: TimelineEntry[];
+  /** Model the backend reported for this session (prices token usage), null when unknown. */
+  model: string | null;
+  /** Cost counted for this run in US dollars (0 when the model's price is unknown). */
+  costUsd: number;
+  /** Workspace fingerprint when the agent session started (for no-progress detection). */
+  workspaceAtStart: Promise<string | null> | null;
 }
 
 /** A queued retry (spec 4.1.7). */
@@ -65,10 +73,12 @@ export interface RetryEntry {
   readonly timer: TimerHandle;
 }
 
-/** An issue whose agent is waiting for a person. It stays claimed. */
+/** An issue whose agent is waiting for a person, or parked by a limit. It stays claimed. */
 export interface BlockedEntry {
   issue: Issue;
-  readonly kind: "user_input" | "approval" | "elicitation";
+  readonly kind: "user_input" | "approval" | "elicitation" | LimitTrip["reason"];
+  /** The limit that parked it; null when a person is awaited. */
+  readonly limit: LimitTrip | null;
   readonly question: string;
   readonly blockedAt: number;
   readonly sessionId: string | null;
@@ -79,6 +89,7 @@ export interface BlockedEntry {
 
 /** Aggregates over every finished and running session. */
 export interface Totals extends Counts {
+  costUsd: number;
   secondsEnded: number;
   runsStarted: number;
   runsSucceeded: number;
@@ -113,6 +124,7 @@ export function emptyState(): OrchestratorState {
       input: 0,
       output: 0,
       total: 0,
+      costUsd: 0,
       secondsEnded: 0,
       runsStarted: 0,
       runsSucceeded: 0,

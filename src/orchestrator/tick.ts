@@ -29,8 +29,8 @@ export interface TickContext {
   /** Aborted when the orchestrator stops, so a hanging tracker call cannot hold up shutdown. */
   readonly signal: AbortSignal;
   stopped(): boolean;
-  /** Starts a run of `issue` on `host` (`local` or an SSH destination). */
-  dispatch(issue: Issue, attempt: number | null, host: string): void;
+  /** Starts a run of `issue` on `host` (`local` or an SSH destination); `workspacePath` of its last run. */
+  dispatch(issue: Issue, attempt: number | null, host: string, workspacePath?: string | null): void;
   stopRun(entry: RunningEntry, reason: StopReason): void;
   /** Removes the workspace on `host`; null = on every configured host. */
   cleanWorkspace(
@@ -215,5 +215,5 @@ export async function runRetry(ctx: TickContext, retry: RetryEntry): Promise<voi
     requeue("no available worker host capacity");
     return;
   }
-  ctx.dispatch(issue, retry.attempt, host.value);
+  ctx.dispatch(issue, retry.attempt, host.value, retry.workspacePath);
 }

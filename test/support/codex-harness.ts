@@ -11,6 +11,7 @@ import { silentLogger } from "../../src/domain/logger.js";
 import type { Result } from "../../src/domain/result.js";
 import type { Host } from "../../src/hosts/host.js";
 import { createLocalHost } from "../../src/hosts/local.js";
+import { DEFAULT_SPEND_SETTINGS } from "../../src/spend/settings.js";
 import type { ToolBinding } from "../../src/tracker/adapter.js";
 import type { Clock } from "../../src/util/clock.js";
 import { makeIssue } from "./issues.js";
@@ -83,6 +84,7 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
     },
     server: { port: null, host: "127.0.0.1", authToken: null },
     worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
+    limits: DEFAULT_SPEND_SETTINGS,
     secretValues: [],
   };
 }

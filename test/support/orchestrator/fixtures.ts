@@ -1,4 +1,5 @@
 import type { ServiceConfig } from "../../../src/config/types.js";
+import { DEFAULT_SPEND_SETTINGS } from "../../../src/spend/settings.js";
 
 /** Deep-ish partial for config overrides in tests. */
 export type ConfigOverrides = {
@@ -60,6 +61,7 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
     },
     server: { port: null, host: "127.0.0.1", authToken: null },
     worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
+    limits: DEFAULT_SPEND_SETTINGS,
     secretValues: [],
   };
   const merged: Record<string, unknown> = { ...base };
