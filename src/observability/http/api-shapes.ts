@@ -1,4 +1,5 @@
 import type { AgentEvent, TokenCounts } from "../../domain/agent-event.js";
+import type { LimitTrip } from "../../domain/limit-trip.js";
 import type {
   BlockedRow,
   OrchestratorSnapshot,
@@ -44,6 +45,7 @@ export function runningJson(row: RunningRow, now: number) {
     started_at: isoSeconds(row.startedAt),
     last_event_at: isoSeconds(row.lastEventAt),
     tokens: tokensJson(row.tokens),
+    cost_usd: row.costUsd,
     // additions
     issue_title: row.title,
     backend: row.backend,
@@ -70,6 +72,21 @@ export function retryJson(row: RetryRow) {
   };
 }
 
+/** The limit that parked an issue, snake_case. */
+export function limitJson(trip: LimitTrip) {
+  return {
+    reason: trip.reason,
+    limit: trip.limit,
+    scope: trip.scope,
+    label: trip.label,
+    state: trip.state,
+    used: trip.used,
+    max: trip.max,
+    key: trip.key,
+    resets_at: trip.resetsAt === null ? null : isoSeconds(trip.resetsAt),
+  };
+}
+
 /** One `blocked[]` item (`error` carries the question, as in the reference). */
 export function blockedJson(row: BlockedRow) {
   return {
@@ -85,6 +102,7 @@ export function blockedJson(row: BlockedRow) {
     // additions
     kind: row.kind,
     question: row.question,
+    limit: row.limit === null ? null : limitJson(row.limit),
   };
 }
 
@@ -135,6 +153,7 @@ export function stateJson(snapshot: OrchestratorSnapshot) {
     input_tokens: t.inputTokens,
     output_tokens: t.outputTokens,
     total_tokens: t.totalTokens,
+    cost_usd: t.costUsd,
     seconds_running: t.secondsRunning,
   };
   return {

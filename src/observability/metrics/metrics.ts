@@ -241,6 +241,7 @@ export function createMetrics(options: { readonly clock?: Clock } = {}): Symphon
         ...(adapter.verifyWebhook === undefined
           ? {}
           : { verifyWebhook: adapter.verifyWebhook.bind(adapter) }),
+        ...(adapter.addComment === undefined ? {} : { addComment: adapter.addComment.bind(adapter) }),
       };
     },
     countWebhook(outcome) {

@@ -107,6 +107,35 @@ describe("GET /metrics (Prometheus)", () => {
     expect(wrapped.verifyWebhook?.(request, "x")).toEqual({ ok: false, error: "no" });
   });
 
+  it("instrumentTracker keeps the adapter's addComment, so limit and rescue comments reach the tracker", async () => {
+    const metrics = createMetrics();
+    const posted: string[] = [];
+    const base: TrackerAdapter = {
+      kind: "fake",
+      fetchIssuesByStates: async () => ({ ok: true, value: [] }),
+      fetchIssuesByIds: async () => ({ ok: true, value: [] }),
+      toolSpecs: () => [],
+      executeTool: async () => ({ success: true, output: null }),
+      secretEnvNames: () => [],
+      rateLimits: () => null,
+      close: async () => {},
+    };
+    expect(metrics.instrumentTracker(base).addComment).toBeUndefined();
+    const commenting: TrackerAdapter = {
+      ...base,
+      addComment: async (id, body) => {
+        posted.push(`${id}:${body}`);
+        return { ok: true, value: undefined };
+      },
+    };
+    const wrapped = metrics.instrumentTracker(commenting);
+    expect(await wrapped.addComment?.("I-1", "hello", new AbortController().signal)).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(posted).toEqual(["I-1:hello"]);
+  });
+
   it("turn durations come from the injected clock; run_ended outcomes are counted; detach unsubscribes", async () => {
     const clock = new ManualClock(FIXTURE_NOW);
     const source = new FakeStatusSource(busySnapshot());
