@@ -17,6 +17,7 @@ import { Orchestrator } from "../src/orchestrator/orchestrator.js";
 import { planDispatch } from "../src/orchestrator/plan.js";
 import { emptyState } from "../src/orchestrator/state.js";
 import type { WorkerExit } from "../src/orchestrator/worker.js";
+import { defaultRescueSettings } from "../src/rescue/settings.js";
 import { DEFAULT_SPEND_SETTINGS } from "../src/spend/settings.js";
 import type { TrackerAdapter } from "../src/tracker/adapter.js";
 import { LocalTracker } from "../src/tracker/local/adapter.js";
@@ -79,7 +80,7 @@ function config(root: string, folder: string): ServiceConfig {
       provider: { path: folder },
     },
     polling: { intervalMs: 3_600_000 },
-    workspace: { root: join(root, "ws"), rootRaw: null },
+    workspace: { root: join(root, "ws"), rootRaw: null, rescue: defaultRescueSettings(join(root, "rescue")) },
     hooks: { afterCreate: null, beforeRun: null, afterRun: null, beforeRemove: null, timeoutMs: 60_000 },
     agent: {
       backend: "command",

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
 import { parseSshDestination } from "../hosts/ssh-destination.js";
+import { defaultDataDir } from "../rescue/settings.js";
 import { toSpendSettings } from "../spend/settings.js";
 import { normaliseByState } from "./by-state.js";
 import { validateCodexSettings } from "./codex-settings.js";
@@ -207,6 +208,16 @@ export function buildServiceConfig(
     workspace: {
       root: resolveWorkspaceRoot(fm.workspace.root, workflowDir, env),
       rootRaw: rawWorkspaceRoot(fm.workspace.root, env),
+      rescue: {
+        enabled: fm.workspace.rescue.enabled,
+        dir:
+          fm.workspace.rescue.dir === undefined
+            ? join(defaultDataDir(env), "rescue")
+            : resolveConfigPath(fm.workspace.rescue.dir, workflowDir, env),
+        push: fm.workspace.rescue.push,
+        maxBytes: fm.workspace.rescue.max_bytes,
+        retentionDays: fm.workspace.rescue.retention_days,
+      },
     },
     hooks: {
       afterCreate: fm.hooks.after_create,

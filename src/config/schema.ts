@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rescueSchema } from "../rescue/settings.js";
 import { limitsSchema } from "../spend/settings.js";
 
 const positiveInt = (what = "a positive integer") =>
@@ -156,6 +157,7 @@ export const frontMatterSchema = z.object({
       root: nonBlank
         .optional()
         .describe("Workspace root; `~`, `$VAR` and paths relative to WORKFLOW.md are resolved"),
+      rescue: rescueSchema.describe("Saving unsaved work before a workspace is removed"),
     })
     .prefault({}),
   hooks: hooksSchema,

@@ -1,3 +1,4 @@
+import type { RescueSettings } from "../rescue/settings.js";
 import type { SpendSettings } from "../spend/settings.js";
 
 /**
@@ -47,6 +48,8 @@ export interface WorkspaceConfig {
    * is interpreted on the remote host (spec A.1); null when unset (the default root applies).
    */
   readonly rootRaw: string | null;
+  /** `workspace.rescue` — unsaved work is saved before any removal (docs/spend-and-safety.md). */
+  readonly rescue: RescueSettings;
 }
 
 /** `hooks:` */

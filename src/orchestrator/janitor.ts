@@ -57,6 +57,20 @@ export class WorkspaceJanitor {
     );
   }
 
+  /** Starts rescuing a parked issue's workspace without removing it. Never throws. */
+  rescue(issue: Pick<Issue, "id" | "identifier">, path: string, host: string, reason: string): void {
+    const job = this.workspaces
+      .rescue({ issue, signal: this.signal, host }, path, reason)
+      .catch((cause: unknown) =>
+        this.logger.warn("workspace rescue failed", {
+          issue_identifier: issue.identifier,
+          error: messageOf(cause),
+        }),
+      );
+    this.#pending.add(job);
+    void job.finally(() => this.#pending.delete(job));
+  }
+
   /** Waits for every removal in flight. */
   async settled(): Promise<void> {
     await Promise.allSettled([...this.#pending]);

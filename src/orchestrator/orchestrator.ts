@@ -18,6 +18,7 @@ import { newRunningEntry } from "./running-entry.js";
 import { SerialQueue } from "./serial-queue.js";
 import { awaitShutdown } from "./shutdown.js";
 import { buildSnapshot } from "./snapshot.js";
+import { countSpend, workspaceChangedDuring } from "./spend-hooks.js";
 import { emptyState, type OrchestratorState, type RunningEntry, type StopReason } from "./state.js";
 import { runRetry, runTick, type TickContext } from "./tick.js";
 import type { WorkerExit } from "./worker.js";
@@ -268,7 +269,7 @@ export class Orchestrator implements StatusSource {
     const settled = done
       .catch((cause): WorkerExit => ({ outcome: "failed", reason: `worker crashed: ${messageOf(cause)}` }))
       .then(async (exit) => {
-        const workspaceChanged = await this.#workspaceChanged(entry);
+        const workspaceChanged = await workspaceChangedDuring(entry, this.#deps.probeWorkspace);
         this.#enqueue({ type: "exit", issueId: issue.id, runId, exit, workspaceChanged });
       });
     this.#workers.set(runId, settled);
@@ -282,7 +283,8 @@ export class Orchestrator implements StatusSource {
     const before = { ...entry.tokens };
     const now = this.#deps.clock.now();
     applyAgentEvent(entry, this.#state.totals, event, now);
-    this.#countSpend(entry, event, before, now);
+    const trip = countSpend(entry, event, before, now, this.#deps, this.#state.totals);
+    if (trip !== null) this.#stopRun(entry, { kind: "limit", trip });
     logAgentEvent(
       this.#deps.logger.child({ issue_id: issueId, issue_identifier: entry.issue.identifier }),
       event,
@@ -417,43 +419,6 @@ export class Orchestrator implements StatusSource {
 
   // ---- spend control -------------------------------------------------------------------------
 
-  /** Counts token growth and turns against the limits; a reached limit stops the run (then parks it). */
-  #countSpend(entry: RunningEntry, event: AgentEvent, before: RunningEntry["tokens"], now: number): void {
-    if (event.type === "session_started") {
-      if (event.model !== undefined && event.model !== null) entry.model = event.model;
-      const probe = this.#deps.probeWorkspace;
-      if (entry.workspaceAtStart === null && entry.workspacePath !== null && probe !== undefined) {
-        entry.workspaceAtStart = probe(entry.host, entry.workspacePath).catch(() => null);
-      }
-    }
-    const spend = this.#deps.spend;
-    if (spend === undefined) return;
-    let trip: LimitTrip | null = null;
-    if (event.type === "token_usage") {
-      const input = entry.tokens.input - before.input;
-      const output = entry.tokens.output - before.output;
-      if (input + output > 0) {
-        const cachedInput = Math.min(event.totals.cachedInputTokens ?? 0, input);
-        const counted = spend.onUsage(entry.issue, { input, cachedInput, output }, entry.model, now);
-        entry.costUsd += counted.costUsd;
-        this.#state.totals.costUsd += counted.costUsd;
-        trip = counted.trip;
-      }
-    } else if (event.type === "turn_completed") {
-      trip = spend.onTurn(entry.issue, now, Math.max(now - entry.startedAt, 0));
-    }
-    if (trip !== null) this.#stopRun(entry, { kind: "limit", trip });
-  }
-
-  /** Compares the workspace fingerprint at session start with the one now (null = unknown). */
-  async #workspaceChanged(entry: RunningEntry): Promise<boolean | null> {
-    const probe = this.#deps.probeWorkspace;
-    if (probe === undefined || entry.workspaceAtStart === null || entry.workspacePath === null) return null;
-    const before = await entry.workspaceAtStart;
-    const after = await probe(entry.host, entry.workspacePath).catch(() => null);
-    return before === null || after === null ? null : before !== after;
-  }
-
   /** Parks an issue by a limit (see parking.ts); its retry, if any, is dropped. */
   #park(
     issue: Issue,
@@ -461,6 +426,9 @@ export class Orchestrator implements StatusSource {
     place: { workspacePath: string | null; host: string; sessionId: string | null },
   ): void {
     this.#retries.cancel(issue.id);
+    if (place.workspacePath !== null) {
+      this.#janitor.rescue(issue, place.workspacePath, place.host, `a limit paused it (${trip.key})`);
+    }
     parkIssue(this.#state, issue, trip, place, {
       now: this.#deps.clock.now(),
       logger: this.#deps.logger,

@@ -31,6 +31,7 @@ export function newRunningEntry(fields: {
     input: null,
     model: null,
     costUsd: 0,
+    cachedInputReported: 0,
     workspaceAtStart: null,
     recent: [
       {

@@ -50,6 +50,8 @@ export interface RunningEntry {
   readonly recent: TimelineEntry[];
   /** Model the backend reported for this session (prices token usage), null when unknown. */
   model: string | null;
+  /** High-water mark of the absolute cached-input total the backend reported. */
+  cachedInputReported: number;
   /** Cost counted for this run in US dollars (0 when the model's price is unknown). */
   costUsd: number;
   /** Workspace fingerprint when the agent session started (for no-progress detection). */

@@ -11,6 +11,7 @@ import { silentLogger } from "../../src/domain/logger.js";
 import type { Result } from "../../src/domain/result.js";
 import type { Host } from "../../src/hosts/host.js";
 import { createLocalHost } from "../../src/hosts/local.js";
+import { defaultRescueSettings } from "../../src/rescue/settings.js";
 import { DEFAULT_SPEND_SETTINGS } from "../../src/spend/settings.js";
 import type { ToolBinding } from "../../src/tracker/adapter.js";
 import type { Clock } from "../../src/util/clock.js";
@@ -56,7 +57,7 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
       provider: {},
     },
     polling: { intervalMs: 30_000 },
-    workspace: { root: "/nonexistent", rootRaw: null },
+    workspace: { root: "/nonexistent", rootRaw: null, rescue: defaultRescueSettings("/nonexistent/rescue") },
     hooks: { afterCreate: null, beforeRun: null, afterRun: null, beforeRemove: null, timeoutMs: 60_000 },
     agent: {
       backend: "codex",

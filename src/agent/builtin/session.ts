@@ -198,7 +198,9 @@ export class BuiltinSession implements AgentSession {
         inputTokens: this.#totals.inputTokens + input,
         outputTokens: this.#totals.outputTokens + output,
         totalTokens: this.#totals.totalTokens + total,
-        cachedInputTokens: (this.#totals.cachedInputTokens ?? 0) + cached,
+        ...(cached > 0 || this.#totals.cachedInputTokens !== undefined
+          ? { cachedInputTokens: (this.#totals.cachedInputTokens ?? 0) + cached }
+          : {}),
       };
       this.#emit({ type: "token_usage", totals: this.#totals });
     }

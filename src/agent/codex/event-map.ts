@@ -52,7 +52,7 @@ export function tokenTotals(params: unknown): TokenCounts | null {
     inputTokens: input ?? 0,
     outputTokens: output ?? 0,
     totalTokens: sum ?? (input ?? 0) + (output ?? 0),
-    ...(cached === null ? {} : { cachedInputTokens: cached }),
+    ...(cached === null || cached === 0 ? {} : { cachedInputTokens: cached }),
   };
 }
 

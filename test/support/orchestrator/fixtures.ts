@@ -1,4 +1,5 @@
 import type { ServiceConfig } from "../../../src/config/types.js";
+import { defaultRescueSettings } from "../../../src/rescue/settings.js";
 import { DEFAULT_SPEND_SETTINGS } from "../../../src/spend/settings.js";
 
 /** Deep-ish partial for config overrides in tests. */
@@ -23,7 +24,7 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
       provider: { issues: [] },
     },
     polling: { intervalMs: 30_000 },
-    workspace: { root: `${root}/workspaces`, rootRaw: null },
+    workspace: { root: `${root}/workspaces`, rootRaw: null, rescue: defaultRescueSettings(`${root}/rescue`) },
     hooks: { afterCreate: null, beforeRun: null, afterRun: null, beforeRemove: null, timeoutMs: 60_000 },
     agent: {
       backend: "command",
