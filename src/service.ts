@@ -11,6 +11,8 @@ import { createHostResolver, isLocalHost } from "./hosts/host-resolver.js";
 import { createLocalHost } from "./hosts/local.js";
 import { createSshHost } from "./hosts/ssh.js";
 import { Orchestrator } from "./orchestrator/orchestrator.js";
+import { pruneRescues } from "./rescue/catalog.js";
+import { createRescueStep } from "./rescue/step.js";
 import { MemoryLedger, SpendGuard, type SpendLedger, workspaceFingerprint } from "./spend/index.js";
 import type { TrackerAdapter, WebhookRequest } from "./tracker/adapter.js";
 import { createTracker } from "./tracker/registry.js";
@@ -110,12 +112,35 @@ export async function startOrchestratorService(
     const parent = isLocalHost(host) ? env : {};
     return buildChildEnv({ parent, extra, removeNames: tracker.secretEnvNames() });
   };
+  const rescue = createRescueStep({
+    settings: () => source.current().config.workspace.rescue,
+    logger,
+    announce: (issue, body) => {
+      const comment = tracker.addComment;
+      if (comment === undefined) return;
+      void comment
+        .call(tracker, issue.id, body, AbortSignal.timeout(60_000))
+        .then((r) => {
+          if (!r.ok)
+            logger.warn("rescue comment failed", {
+              issue_identifier: issue.identifier,
+              error: r.error.message,
+            });
+        })
+        .catch(() => {});
+    },
+    pushEnv: () => buildChildEnv({ parent: env, extra: {}, removeNames: tracker.secretEnvNames() }),
+  });
+  const rescueSettings = initial.workspace.rescue;
+  const pruned = await pruneRescues(rescueSettings.dir, rescueSettings.retentionDays, clock.now());
+  if (pruned > 0) logger.info("old rescues deleted", { count: pruned, dir: rescueSettings.dir });
   const workspaces = createWorkspaceManager({
     hosts,
     logger,
     clock,
     config: () => source.current().config,
     hookEnv: (issue, path, host) => issueEnv(issue, path, host, []),
+    rescue,
   });
   const launch = createWorkerLauncher({
     hosts,
