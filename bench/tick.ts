@@ -87,6 +87,7 @@ function config(root: string, folder: string): ServiceConfig {
       maxConcurrentAgents: 10,
       maxTurns: 1,
       maxRetryBackoffMs: 300_000,
+      turnTimeoutMs: 3_600_000,
       maxConcurrentAgentsByState: {},
     },
     codex: {
@@ -158,6 +159,7 @@ try {
   const cfg = config(root, folder);
   const loaded: LoadedWorkflow = {
     config: cfg,
+    unknownKeys: [],
     promptTemplate: "x",
     contentHash: "x",
     render: () => ok("x"),

@@ -150,6 +150,7 @@ export async function startOrchestratorService(
     agentEnv: (issue, path, host) =>
       issueEnv(issue, path, host, agentEnvPassthrough(source.current().config)),
     logger,
+    clock,
   });
   const spend = new SpendGuard(deps.ledger ?? new MemoryLedger(), () => source.current().config.limits);
   const orchestrator = new Orchestrator({

@@ -47,7 +47,7 @@ async function normalAttempt(hx: Harness, id: string): Promise<void> {
     at: NOW(),
   });
   await hx.settle();
-  hx.launcher.finish(id, { outcome: "normal", turns: 1 });
+  hx.launcher.finish(id, { outcome: "completed", turns: 1 });
   await hx.settle();
   await hx.advance(1_000); // continuation retry delay
 }
