@@ -8,7 +8,7 @@ type IssueRef = Pick<Issue, "id" | "labels" | "state">;
 
 /** What the previous attempt of an issue changed, for the no-progress detector. */
 interface ProgressMemory {
-  /** Tracker fingerprint (state + updatedAt) when the last attempt was dispatched. */
+  /** Tracker fingerprint (state, title, description, labels, priority) when the last attempt was dispatched. */
   trackerFingerprint: string;
   /** Null while the last attempt runs or when its workspace could not be probed. */
   workspaceChanged: boolean | null;
@@ -16,8 +16,17 @@ interface ProgressMemory {
   streak: number;
 }
 
-function trackerFingerprint(issue: Pick<Issue, "state" | "updatedAt">): string {
-  return `${issue.state}\u0000${issue.updatedAt ?? ""}`;
+// What a person (or the agent) changes on an issue: not `updatedAt`, which Symphony's own comments move.
+function trackerFingerprint(
+  issue: Pick<Issue, "state" | "title" | "description" | "labels" | "priority">,
+): string {
+  return JSON.stringify([
+    issue.state,
+    issue.title,
+    issue.description,
+    [...issue.labels].sort(),
+    issue.priority,
+  ]);
 }
 
 function startOfNextPeriod(period: "day" | "month", now: number): number {

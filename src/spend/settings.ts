@@ -94,16 +94,13 @@ export const limitsSchema = z
       .prefault({})
       .describe("Lifetime caps per issue; each a positive number or `unlimited`"),
     budgets: z
-      .union(
-        [
-          z.literal("unlimited"),
-          z
-            .array(budgetSchema)
-            .min(1, { error: "must not be empty; write `unlimited` to have no periodic budget" }),
-        ],
-        {
-          error: "must be a list of budgets or the word unlimited",
-        },
+      // `unlimited` → null: no periodic budget (an empty list is refused as a likely mistake)
+      .preprocess(
+        (value) => (value === "unlimited" ? null : value),
+        z
+          .array(budgetSchema, { error: "must be a list of budgets or the word unlimited" })
+          .min(1, { error: "must not be empty; write `unlimited` to have no periodic budget" })
+          .nullable(),
       )
       .optional()
       .describe("Periodic budgets (UTC day/month, global or per label/state); default: US$100 a day"),
@@ -127,7 +124,7 @@ export function toSpendSettings(raw: z.output<typeof limitsSchema>): SpendSettin
   const budgets =
     raw.budgets === undefined
       ? DEFAULT_BUDGETS
-      : raw.budgets === "unlimited"
+      : raw.budgets === null
         ? []
         : raw.budgets.map((b) => ({
             period: b.period,
