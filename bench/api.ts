@@ -82,6 +82,7 @@ let snapshot: OrchestratorSnapshot = {
   trackerRateLimits: null,
   polling: { intervalMs: 30_000, checking: false, lastTickAt: now, nextTickAt: now + 30_000 },
   limits: { maxConcurrentAgents: 100 },
+  circuits: [],
   workflow: { path: "/srv/WORKFLOW.md", trackerKind: "linear", backend: "codex", lastError: null },
 };
 const listeners = new Set<(e: ObserverEvent) => void>();

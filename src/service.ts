@@ -13,6 +13,7 @@ import { createSshHost } from "./hosts/ssh.js";
 import { Orchestrator } from "./orchestrator/orchestrator.js";
 import { pruneRescues } from "./rescue/catalog.js";
 import { createRescueStep } from "./rescue/step.js";
+import { CircuitBreakers } from "./spend/breaker.js";
 import { MemoryLedger, SpendGuard, type SpendLedger, workspaceFingerprint } from "./spend/index.js";
 import type { TrackerAdapter, WebhookRequest } from "./tracker/adapter.js";
 import { createTracker } from "./tracker/registry.js";
@@ -153,8 +154,10 @@ export async function startOrchestratorService(
     clock,
   });
   const spend = new SpendGuard(deps.ledger ?? new MemoryLedger(), () => source.current().config.limits);
+  const breakers = new CircuitBreakers(() => source.current().config.limits.breaker);
   const orchestrator = new Orchestrator({
     spend,
+    breakers,
     probeWorkspace: (hostName, path) => workspaceFingerprint(hosts(hostName), path),
     workflow: source,
     tracker: () => tracker,

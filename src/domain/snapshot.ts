@@ -83,7 +83,20 @@ export type SkipReason =
   | { readonly kind: "blocked_on_input" }
   | { readonly kind: "no_global_slot"; readonly limit: number }
   | { readonly kind: "state_cap"; readonly state: string; readonly limit: number }
-  | { readonly kind: "no_host_capacity" };
+  | { readonly kind: "no_host_capacity" }
+  | { readonly kind: "circuit_open"; readonly scope: string; readonly retryAt: number | null };
+
+/** A circuit breaker (per agent backend, per tracker) as dashboards see it. */
+export interface CircuitRow {
+  /** `agent:<backend>` or `tracker:<kind>`. */
+  readonly scope: string;
+  readonly state: "closed" | "open" | "half_open";
+  /** Kind of the failures counted in a row: auth, server (5xx) or rate_limit; null when none. */
+  readonly kind: "auth" | "server" | "rate_limit" | null;
+  readonly failures: number;
+  /** When an open circuit lets one probe through (epoch ms); null unless open. */
+  readonly retryAt: number | null;
+}
 
 /** A candidate that was not dispatched, and why. */
 export interface SkipRow {
@@ -122,6 +135,8 @@ export interface OrchestratorSnapshot {
     readonly nextTickAt: number | null;
   };
   readonly limits: { readonly maxConcurrentAgents: number };
+  /** Circuit breakers that counted a failure (an open one pauses dispatch or polling). */
+  readonly circuits: readonly CircuitRow[];
   readonly workflow: {
     readonly path: string;
     readonly trackerKind: string;

@@ -70,7 +70,8 @@ export function runEnding(
     return { outcome: "stalled", reason: describeRunError(error), error };
   }
   // a limit stopped it: the reason names the limit (the issue is parked, see parking.ts)
-  if (entry.stop?.kind === "limit") return { outcome: "cancelled", reason: describeStop(entry.stop), error: null };
+  if (entry.stop?.kind === "limit")
+    return { outcome: "cancelled", reason: describeStop(entry.stop), error: null };
   switch (exit.outcome) {
     case "completed":
       return { outcome: "completed", reason: null, error: null };

@@ -6,6 +6,7 @@ import { describeRunError, type RunError } from "../domain/run-error.js";
 import type { ObserverEvent, OrchestratorSnapshot, StatusSource } from "../domain/snapshot.js";
 import type { TimerHandle } from "../util/clock.js";
 import { workspaceKey } from "../workspace/key.js";
+import { agentScope, countRun, countTrackerFetch, trackerScope } from "./circuits.js";
 import type { OrchestratorDeps } from "./deps.js";
 import { applyAgentEvent, logAgentEvent } from "./events.js";
 import { crashedExit, exitDisposition, runEnding } from "./exit.js";
@@ -118,6 +119,7 @@ export class Orchestrator implements StatusSource {
       now: this.#deps.clock.now(),
       config: this.#deps.workflow.current().config,
       trackerRateLimits: this.#safeTrackerRateLimits(),
+      circuits: this.#deps.breakers?.views(this.#deps.clock.now()) ?? [],
     });
   }
 
@@ -190,9 +192,18 @@ export class Orchestrator implements StatusSource {
     this.#notify({ type: "snapshot_changed" });
     const spend = this.#deps.spend;
     if (spend !== undefined) releaseParked(this.#state, spend, clock.now(), this.#deps.logger);
+    const breakers = this.#deps.breakers;
+    const trackerCircuit = trackerScope(this.#deps.workflow.current().config);
+    if (breakers !== undefined && !breakers.allow(trackerCircuit, clock.now())) {
+      this.#state.lastError = `${trackerCircuit} circuit open after repeated failures; polling paused`;
+      this.#state.checking = false;
+      this.#notify({ type: "snapshot_changed" });
+      return;
+    }
     try {
       await runTick(this.#context());
     } finally {
+      breakers?.settleProbe(trackerCircuit);
       this.#state.checking = false;
       this.#notify({ type: "snapshot_changed" });
     }
@@ -220,6 +231,11 @@ export class Orchestrator implements StatusSource {
       return;
     }
     const workflow = this.#deps.workflow.current();
+    const circuit = agentScope(workflow.config.agent.backend);
+    if (this.#deps.breakers !== undefined && !this.#deps.breakers.allow(circuit, clock.now())) {
+      this.#holdForCircuit(issue, attempt, host, workspacePath, circuit);
+      return;
+    }
     this.#runSeq += 1;
     const runId = `${workspaceKey(issue.identifier)}.${clock.now().toString(36)}.${this.#runSeq}`;
     const entry = newRunningEntry({
@@ -301,6 +317,8 @@ export class Orchestrator implements StatusSource {
     const { clock, logger } = this.#deps;
     this.#state.running.delete(issueId);
     const wallTimeMs = Math.max(clock.now() - entry.startedAt, 0);
+    if (this.#deps.breakers !== undefined)
+      countRun(this.#deps.breakers, agentScope(entry.backend), exit, clock.now(), logger);
     this.#deps.spend?.onExit(entry.issue, wallTimeMs, workspaceChanged, clock.now());
     this.#state.totals.secondsEnded += Math.max(clock.now() - entry.startedAt, 0) / 1000;
     if (exit.outcome === "completed") this.#state.totals.runsSucceeded += 1;
@@ -409,6 +427,12 @@ export class Orchestrator implements StatusSource {
       preflight: this.#deps.preflight,
       signal: this.#stopController.signal,
       stopped: () => this.#stopped,
+      onCandidateFetch: (error) => {
+        const breakers = this.#deps.breakers;
+        if (breakers === undefined) return;
+        const scope = trackerScope(this.#deps.workflow.current().config);
+        countTrackerFetch(breakers, scope, error, this.#deps.clock.now(), this.#deps.logger);
+      },
       dispatch: (issue, attempt, host, workspacePath) => this.#dispatch(issue, attempt, host, workspacePath),
       stopRun: (entry, reason) => this.#stopRun(entry, reason),
       cleanWorkspace: (issue, path, host) => this.#janitor.clean(issue, path, host),
@@ -418,6 +442,28 @@ export class Orchestrator implements StatusSource {
   }
 
   // ---- spend control -------------------------------------------------------------------------
+
+  /** An open circuit: a claimed issue (a due retry) waits for its next retry, a new candidate is skipped. */
+  #holdForCircuit(
+    issue: Issue,
+    attempt: number | null,
+    host: string,
+    workspacePath: string | null,
+    scope: string,
+  ): void {
+    const retryAt =
+      this.#deps.breakers?.views(this.#deps.clock.now()).find((c) => c.scope === scope)?.retryAt ?? null;
+    if (this.#state.claimed.has(issue.id)) {
+      const error = { code: "circuit_open", message: `circuit open for ${scope}`, retryable: true };
+      this.#scheduleRetry(issue, attempt ?? 1, "failure", error, workspacePath, {
+        preferred: host,
+        avoid: null,
+      });
+      return;
+    }
+    const reason = { kind: "circuit_open", scope, retryAt } as const;
+    this.#state.skipped.push({ issueId: issue.id, identifier: issue.identifier, state: issue.state, reason });
+  }
 
   /** Parks an issue by a limit (see parking.ts); its retry, if any, is dropped. */
   #park(

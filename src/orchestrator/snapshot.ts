@@ -1,6 +1,6 @@
 import type { ServiceConfig } from "../config/types.js";
 import { describeRunError, publicRunError } from "../domain/run-error.js";
-import type { OrchestratorSnapshot, RunningRow } from "../domain/snapshot.js";
+import type { CircuitRow, OrchestratorSnapshot, RunningRow } from "../domain/snapshot.js";
 import type { OrchestratorState, RunningEntry } from "./state.js";
 
 /** Static facts the snapshot shows next to the state. */
@@ -8,6 +8,8 @@ export interface SnapshotContext {
   readonly now: number;
   readonly config: ServiceConfig;
   readonly trackerRateLimits: Readonly<Record<string, unknown>> | null;
+  /** Circuit breakers that counted a failure. */
+  readonly circuits: readonly CircuitRow[];
 }
 
 function runningRow(entry: RunningEntry): RunningRow {
@@ -100,6 +102,7 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
       nextTickAt: state.nextTickAt,
     }),
     limits: Object.freeze({ maxConcurrentAgents: ctx.config.agent.maxConcurrentAgents }),
+    circuits: Object.freeze(ctx.circuits.map((c) => Object.freeze({ ...c }))),
     workflow: Object.freeze({
       path: ctx.config.workflowPath,
       trackerKind: ctx.config.tracker.kind,

@@ -1,4 +1,5 @@
 import type { ServiceConfig } from "../config/types.js";
+import type { TrackerError } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
 import type { Logger } from "../domain/logger.js";
 import { type RunError, trackerRunError } from "../domain/run-error.js";
@@ -30,6 +31,8 @@ export interface TickContext {
   /** Aborted when the orchestrator stops, so a hanging tracker call cannot hold up shutdown. */
   readonly signal: AbortSignal;
   stopped(): boolean;
+  /** Told the outcome of every candidate fetch (for the tracker's circuit breaker). */
+  onCandidateFetch?(error: TrackerError | null): void;
   /** Starts a run of `issue` on `host` (`local` or an SSH destination); `workspacePath` of its last run. */
   dispatch(issue: Issue, attempt: number | null, host: string, workspacePath?: string | null): void;
   stopRun(entry: RunningEntry, reason: StopReason): void;
@@ -71,6 +74,7 @@ export async function runTick(ctx: TickContext): Promise<void> {
   }
   const sets = stateSets(config.tracker);
   const fetched = await ctx.tracker.fetchIssuesByStates(config.tracker.activeStates, trackerSignal(ctx));
+  ctx.onCandidateFetch?.(fetched.ok ? null : fetched.error);
   if (!fetched.ok) {
     state.lastError = `tracker: ${fetched.error.message}`;
     logger.warn("candidate fetch failed", { category: fetched.error.category, error: fetched.error.message });

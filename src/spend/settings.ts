@@ -40,6 +40,8 @@ export interface SpendSettings {
   readonly noProgressAttempts: Limit;
   /** Per-model prices overriding or extending the built-in table (model name → price). */
   readonly prices: Readonly<Record<string, ModelPrice>>;
+  /** Circuit breakers per agent backend and tracker. */
+  readonly breaker: { readonly failures: Limit; readonly cooldownMs: number };
 }
 
 /** Defaults: every cap finite, chosen so a runaway loop stops within a minute (docs explain each). */
@@ -107,6 +109,20 @@ export const limitsSchema = z
     no_progress_attempts: limit
       .default(DEFAULT_NO_PROGRESS_ATTEMPTS)
       .describe("Attempts in a row with no tracker and no workspace change before the issue is parked"),
+    breaker: z
+      .object({
+        failures: limit
+          .default(5)
+          .describe("Consecutive same-kind failures (auth, 5xx, rate limit) that open it"),
+        cooldown_ms: z
+          .number({ error: "must be a positive number" })
+          .positive({ error: "must be a positive number" })
+          .default(300_000)
+          .describe("How long an open circuit waits before one probe"),
+      })
+      .strict()
+      .prefault({})
+      .describe("Circuit breakers per agent backend and per tracker"),
     prices: z
       .record(
         z.string(),
@@ -148,6 +164,7 @@ export function toSpendSettings(raw: z.output<typeof limitsSchema>): SpendSettin
     budgets,
     noProgressAttempts: raw.no_progress_attempts,
     prices,
+    breaker: { failures: raw.breaker.failures, cooldownMs: raw.breaker.cooldown_ms },
   };
 }
 

@@ -103,6 +103,7 @@ export function buildSnapshot(overrides: Partial<OrchestratorSnapshot> = {}): Or
       nextTickAt: FIXTURE_NOW + 25_000,
     },
     limits: { maxConcurrentAgents: 10 },
+    circuits: [],
     workflow: { path: "/srv/WORKFLOW.md", trackerKind: "linear", backend: "codex", lastError: null },
     ...overrides,
   };

@@ -129,6 +129,12 @@ export function skipReasonJson(reason: SkipReason) {
     case "blocked_on_input":
     case "no_host_capacity":
       return { kind: reason.kind };
+    case "circuit_open":
+      return {
+        kind: reason.kind,
+        scope: reason.scope,
+        retry_at: reason.retryAt === null ? null : isoSeconds(reason.retryAt),
+      };
     default: {
       const _exhaustive: never = reason;
       return _exhaustive;
@@ -174,6 +180,13 @@ export function stateJson(snapshot: OrchestratorSnapshot) {
     // additions
     blocked: snapshot.blocked.map(blockedJson),
     skipped: snapshot.skipped.map((r) => skipJson(r, now)),
+    circuits: snapshot.circuits.map((c) => ({
+      scope: c.scope,
+      state: c.state,
+      kind: c.kind,
+      failures: c.failures,
+      retry_at: c.retryAt === null ? null : isoSeconds(c.retryAt),
+    })),
     agent_totals: {
       ...totals,
       runs_started: t.runsStarted,

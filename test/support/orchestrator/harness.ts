@@ -6,6 +6,7 @@ import type { Issue } from "../../../src/domain/issue.js";
 import { silentLogger } from "../../../src/domain/logger.js";
 import type { ObserverEvent } from "../../../src/domain/snapshot.js";
 import { Orchestrator } from "../../../src/orchestrator/orchestrator.js";
+import type { CircuitBreakers } from "../../../src/spend/breaker.js";
 import type { SpendGuard } from "../../../src/spend/guard.js";
 import { MemoryTracker } from "../../../src/tracker/memory/adapter.js";
 import { createWorkspaceManager } from "../../../src/workspace/manager.js";
@@ -38,6 +39,7 @@ export interface Harness {
 /** Optional collaborators: spend control and a workspace probe (both absent by default). */
 export interface HarnessOptions {
   readonly spend?: SpendGuard;
+  readonly breakers?: CircuitBreakers;
   readonly probeWorkspace?: (host: string, path: string) => Promise<string | null>;
 }
 
@@ -73,6 +75,7 @@ export async function harness(
     clock,
     logger: silentLogger,
     ...(options.spend === undefined ? {} : { spend: options.spend }),
+    ...(options.breakers === undefined ? {} : { breakers: options.breakers }),
     ...(options.probeWorkspace === undefined ? {} : { probeWorkspace: options.probeWorkspace }),
   });
   const events: ObserverEvent[] = [];
