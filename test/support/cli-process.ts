@@ -15,14 +15,15 @@ export interface CliRun {
   exited(): Promise<number | null>;
 }
 
-/** Starts the CLI in `cwd` with only PATH, HOME and `env`. */
+/** Starts the CLI in `cwd` with only PATH, HOME and `env`; `args` follow the workflow path. */
 export function startCli(
   workflow: string,
   cwd: string,
   home: string,
   env: Record<string, string> = {},
+  args: readonly string[] = [],
 ): CliRun {
-  return startCliArgs([workflow], cwd, home, env);
+  return startCliArgs([workflow, ...args], cwd, home, env);
 }
 
 /** Starts the CLI with any arguments (`rescue list`, `issue add …`) in `cwd` with only PATH, HOME and `env`. */
@@ -75,8 +76,13 @@ export class TestCli {
   private run: CliRun | null = null;
 
   /** Starts the CLI in `dir` with HOME `<dir>/home` (see `startCli`) and remembers it for `output()` and `kill()`. */
-  start(workflow: string, dir: string, env: Record<string, string> = {}): CliRun {
-    this.run = startCli(workflow, dir, join(dir, "home"), env);
+  start(
+    workflow: string,
+    dir: string,
+    env: Record<string, string> = {},
+    args: readonly string[] = [],
+  ): CliRun {
+    this.run = startCli(workflow, dir, join(dir, "home"), env, args);
     return this.run;
   }
 
