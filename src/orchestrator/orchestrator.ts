@@ -13,7 +13,7 @@ import { crashedExit, exitDisposition, runEnding } from "./exit.js";
 import type { HostPreference } from "./host-slots.js";
 import { WorkspaceJanitor } from "./janitor.js";
 import { ObserverHub } from "./observers.js";
-import { parkIssue, releaseParked } from "./parking.js";
+import { type ParkedPlace, parkIssue, releaseParked } from "./parking.js";
 import { describeStop } from "./reconcile.js";
 import { RetryQueue } from "./retry-queue.js";
 import { newRunningEntry } from "./running-entry.js";
@@ -489,11 +489,7 @@ export class Orchestrator implements StatusSource {
   }
 
   /** Parks an issue by a limit (see parking.ts); its retry, if any, is dropped. */
-  #park(
-    issue: Issue,
-    trip: LimitTrip,
-    place: { workspacePath: string | null; host: string; sessionId: string | null },
-  ): void {
+  #park(issue: Issue, trip: LimitTrip, place: ParkedPlace): void {
     this.#retries.cancel(issue.id);
     if (place.workspacePath !== null) {
       this.#janitor.rescue(issue, place.workspacePath, place.host, `a limit paused it (${trip.key})`);

@@ -11,6 +11,10 @@ export interface ParkedPlace {
   readonly workspacePath: string | null;
   readonly host: string;
   readonly sessionId: string | null;
+  /** The last run's last agent event, when a run was stopped by the limit. */
+  readonly lastEvent?: string | null;
+  readonly lastMessage?: string | null;
+  readonly lastEventAt?: number | null;
 }
 
 /** The tracker comment Symphony writes when a limit parks an issue: which limit and how to lift it. */
@@ -51,6 +55,9 @@ export function parkIssue(
     sessionId: place.sessionId,
     workspacePath: place.workspacePath,
     host: place.host,
+    lastEvent: place.lastEvent ?? null,
+    lastMessage: place.lastMessage ?? null,
+    lastEventAt: place.lastEventAt ?? null,
   });
   state.claimed.add(issue.id);
   const log = ctx.logger.child({ issue_id: issue.id, issue_identifier: issue.identifier });
