@@ -144,7 +144,7 @@ export function busySnapshot(): OrchestratorSnapshot {
       inputTokens: 50_000,
       outputTokens: 24_000,
       totalTokens: 74_000,
-      costUsd: 0,
+      costUsd: 1.25,
       secondsRunning: 1834.2,
       runsStarted: 9,
       runsSucceeded: 6,

@@ -44,6 +44,7 @@ describe("GET /metrics (Prometheus)", () => {
     expect(text).toContain("symphony_blocked_issues 1");
     expect(text).toContain("symphony_dispatches_total 9");
     expect(text).toContain('symphony_agent_tokens_total{direction="total"} 74000');
+    expect(text).toContain("symphony_agent_cost_usd_total 1.25");
     expect(text).toContain('symphony_failures_total{category="turn_timeout"} 1');
     expect(text).toContain('symphony_agent_turn_duration_seconds_count{outcome="failed"} 1');
     expect(text).toContain('symphony_skipped_candidates{reason="blocked_by"} 1');
