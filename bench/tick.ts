@@ -80,7 +80,12 @@ function config(root: string, folder: string): ServiceConfig {
       provider: { path: folder },
     },
     polling: { intervalMs: 3_600_000 },
-    workspace: { root: join(root, "ws"), rootRaw: null, rescue: defaultRescueSettings(join(root, "rescue")) },
+    workspace: {
+      root: join(root, "ws"),
+      rootRaw: null,
+      rescue: defaultRescueSettings(join(root, "rescue")),
+      gc: { maxAgeMs: "unlimited", maxTotalBytes: "unlimited" },
+    },
     hooks: {
       afterCreate: null,
       beforeRun: null,

@@ -218,6 +218,13 @@ export function buildServiceConfig(
         maxBytes: fm.workspace.rescue.max_bytes,
         retentionDays: fm.workspace.rescue.retention_days,
       },
+      gc: {
+        maxAgeMs:
+          fm.workspace.gc.max_age_days === "unlimited"
+            ? "unlimited"
+            : fm.workspace.gc.max_age_days * 86_400_000,
+        maxTotalBytes: fm.workspace.gc.max_total_bytes,
+      },
     },
     hooks: {
       afterCreate: fm.hooks.after_create,

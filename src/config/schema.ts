@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { rescueSchema } from "../rescue/settings.js";
+import { rescueSchema, workspaceGcSchema } from "../rescue/settings.js";
 import { limitsSchema } from "../spend/settings.js";
 
 const positiveInt = (what = "a positive integer") =>
@@ -164,6 +164,7 @@ export const frontMatterSchema = z.object({
         .optional()
         .describe("Workspace root; `~`, `$VAR` and paths relative to WORKFLOW.md are resolved"),
       rescue: rescueSchema.describe("Saving unsaved work before a workspace is removed"),
+      gc: workspaceGcSchema.describe("Limits on kept workspaces (local host)"),
     })
     .prefault({}),
   hooks: hooksSchema,

@@ -1,3 +1,4 @@
+import type { WorkspaceGcSettings } from "../rescue/gc.js";
 import type { RescueSettings } from "../rescue/settings.js";
 import type { SpendSettings } from "../spend/settings.js";
 
@@ -50,6 +51,8 @@ export interface WorkspaceConfig {
   readonly rootRaw: string | null;
   /** `workspace.rescue` — unsaved work is saved before any removal (docs/spend-and-safety.md). */
   readonly rescue: RescueSettings;
+  /** `workspace.gc` — age and total-size limits on kept workspaces (local host). */
+  readonly gc: WorkspaceGcSettings;
 }
 
 /** `hooks:` */

@@ -31,6 +31,9 @@ import {
 import { runRetry, runTick, type TickContext } from "./tick.js";
 import type { WorkerExit } from "./worker.js";
 
+/** How often kept workspaces are checked against `workspace.gc`. */
+const GC_INTERVAL_MS = 60 * 60 * 1000;
+
 type Message =
   | { readonly type: "tick" }
   | { readonly type: "retry"; readonly issueId: string; readonly token: number }
@@ -63,6 +66,7 @@ export class Orchestrator implements StatusSource {
   #stopped = false;
   #started = false;
   #runSeq = 0;
+  #lastCollectAt: number | null = null;
 
   constructor(deps: OrchestratorDeps) {
     this.#deps = deps;
@@ -209,6 +213,7 @@ export class Orchestrator implements StatusSource {
     }
     try {
       await runTick(this.#context());
+      this.#collectWorkspaces();
     } finally {
       breakers?.settleProbe(trackerCircuit);
       this.#state.checking = false;
@@ -465,6 +470,22 @@ export class Orchestrator implements StatusSource {
   }
 
   // ---- spend control -------------------------------------------------------------------------
+
+  /** At most once an hour (injected clock), a workspace GC pass in the background (see janitor.collect). */
+  #collectWorkspaces(): void {
+    const now = this.#deps.clock.now();
+    if (this.#lastCollectAt !== null && now - this.#lastCollectAt < GC_INTERVAL_MS) return;
+    this.#lastCollectAt = now;
+    const s = this.#state;
+    const live = new Set<string>([
+      ...[...s.running.values()].map((e) => workspaceKey(e.issue.identifier)),
+      ...[...s.retries.values()].map((r) => workspaceKey(r.identifier)),
+      ...[...s.blocked.values()].map((b) => workspaceKey(b.issue.identifier)),
+    ]);
+    void this.#janitor
+      .collect(this.#deps.workflow.current().config, live, now)
+      .catch((cause: unknown) => this.#deps.logger.warn("workspace gc failed", { error: messageOf(cause) }));
+  }
 
   /** An open circuit: a claimed issue (a due retry) waits for its next retry, a new candidate is skipped. */
   #holdForCircuit(

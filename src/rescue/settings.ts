@@ -45,6 +45,23 @@ export const rescueSchema = z
   .strict()
   .prefault({});
 
+const gcLimit = z.union([z.literal("unlimited"), positive], {
+  error: "must be a positive number or the word unlimited",
+});
+
+/** The zod schema of `workspace.gc` (kept workspaces on the local host). */
+export const workspaceGcSchema = z
+  .object({
+    max_age_days: gcLimit
+      .default(14)
+      .describe("Kept workspaces untouched this long are removed (rescued first)"),
+    max_total_bytes: gcLimit
+      .default(20 * 1024 ** 3)
+      .describe("Above this total, the oldest kept workspaces are removed (rescued first)"),
+  })
+  .strict()
+  .prefault({});
+
 /** The default rescue settings, keeping rescues in `dir`. */
 export function defaultRescueSettings(dir: string): RescueSettings {
   return { enabled: true, dir, push: false, maxBytes: 512 * 1024 * 1024, retentionDays: 30 };

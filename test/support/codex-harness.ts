@@ -57,7 +57,12 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
       provider: {},
     },
     polling: { intervalMs: 30_000 },
-    workspace: { root: "/nonexistent", rootRaw: null, rescue: defaultRescueSettings("/nonexistent/rescue") },
+    workspace: {
+      root: "/nonexistent",
+      rootRaw: null,
+      rescue: defaultRescueSettings("/nonexistent/rescue"),
+      gc: { maxAgeMs: "unlimited", maxTotalBytes: "unlimited" },
+    },
     hooks: {
       afterCreate: null,
       beforeRun: null,

@@ -24,7 +24,12 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
       provider: { issues: [] },
     },
     polling: { intervalMs: 30_000 },
-    workspace: { root: `${root}/workspaces`, rootRaw: null, rescue: defaultRescueSettings(`${root}/rescue`) },
+    workspace: {
+      root: `${root}/workspaces`,
+      rootRaw: null,
+      rescue: defaultRescueSettings(`${root}/rescue`),
+      gc: { maxAgeMs: "unlimited", maxTotalBytes: "unlimited" },
+    },
     hooks: {
       afterCreate: null,
       beforeRun: null,
