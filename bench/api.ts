@@ -48,6 +48,7 @@ const running: RunningRow[] = Array.from({ length: 100 }, (_, i) => ({
   lastMessage: "running the test suite: 412 passed, 0 failed",
   lastEventAt: now - 500,
   tokens: { inputTokens: 120_000 + i, outputTokens: 8_000 + i, totalTokens: 128_000 + 2 * i },
+  costUsd: 0,
   runId: `run-${i}`,
   recentEvents: [],
 }));
@@ -71,6 +72,7 @@ let snapshot: OrchestratorSnapshot = {
     inputTokens: 1,
     outputTokens: 1,
     totalTokens: 2,
+    costUsd: 0,
     secondsRunning: 3,
     runsStarted: 4,
     runsSucceeded: 3,
@@ -80,6 +82,7 @@ let snapshot: OrchestratorSnapshot = {
   trackerRateLimits: null,
   polling: { intervalMs: 30_000, checking: false, lastTickAt: now, nextTickAt: now + 30_000 },
   limits: { maxConcurrentAgents: 100 },
+  circuits: [],
   workflow: { path: "/srv/WORKFLOW.md", trackerKind: "linear", backend: "codex", lastError: null },
 };
 const listeners = new Set<(e: ObserverEvent) => void>();

@@ -17,6 +17,8 @@ import { Orchestrator } from "../src/orchestrator/orchestrator.js";
 import { planDispatch } from "../src/orchestrator/plan.js";
 import { emptyState } from "../src/orchestrator/state.js";
 import type { WorkerExit } from "../src/orchestrator/worker.js";
+import { defaultRescueSettings } from "../src/rescue/settings.js";
+import { DEFAULT_SPEND_SETTINGS } from "../src/spend/settings.js";
 import type { TrackerAdapter } from "../src/tracker/adapter.js";
 import { LocalTracker } from "../src/tracker/local/adapter.js";
 import { splitFrontMatter } from "../src/tracker/local/issue-file.js";
@@ -78,7 +80,12 @@ function config(root: string, folder: string): ServiceConfig {
       provider: { path: folder },
     },
     polling: { intervalMs: 3_600_000 },
-    workspace: { root: join(root, "ws"), rootRaw: null },
+    workspace: {
+      root: join(root, "ws"),
+      rootRaw: null,
+      rescue: defaultRescueSettings(join(root, "rescue")),
+      gc: { maxAgeMs: "unlimited", maxTotalBytes: "unlimited" },
+    },
     hooks: {
       afterCreate: null,
       beforeRun: null,
@@ -124,6 +131,7 @@ function config(root: string, folder: string): ServiceConfig {
     },
     server: { port: null, host: "127.0.0.1", authToken: null },
     worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
+    limits: DEFAULT_SPEND_SETTINGS,
     secretValues: [],
   };
 }

@@ -11,6 +11,10 @@ import { createHostResolver, isLocalHost } from "./hosts/host-resolver.js";
 import { createLocalHost } from "./hosts/local.js";
 import { createSshHost } from "./hosts/ssh.js";
 import { Orchestrator } from "./orchestrator/orchestrator.js";
+import { pruneRescues } from "./rescue/catalog.js";
+import { createRescueStep } from "./rescue/step.js";
+import { CircuitBreakers } from "./spend/breaker.js";
+import { MemoryLedger, SpendGuard, type SpendLedger, workspaceFingerprint } from "./spend/index.js";
 import type { TrackerAdapter, WebhookRequest } from "./tracker/adapter.js";
 import { createTracker } from "./tracker/registry.js";
 import { checkWebhook, type WebhookCheck } from "./tracker/webhook-check.js";
@@ -29,6 +33,8 @@ export interface ServiceDeps {
   readonly host?: Host;
   /** Builds the host for an SSH destination of `worker.ssh_hosts` (default: `createSshHost`). */
   readonly sshHost?: (destination: string) => Host;
+  /** Where spend is counted (default: in memory; the durable store keeps it across restarts). */
+  readonly ledger?: SpendLedger;
   /** Wraps every tracker adapter built (e.g. `metrics.instrumentTracker` for request latency/errors). */
   readonly wrapTracker?: (adapter: TrackerAdapter) => TrackerAdapter;
 }
@@ -107,12 +113,35 @@ export async function startOrchestratorService(
     const parent = isLocalHost(host) ? env : {};
     return buildChildEnv({ parent, extra, removeNames: tracker.secretEnvNames() });
   };
+  const rescue = createRescueStep({
+    settings: () => source.current().config.workspace.rescue,
+    logger,
+    announce: (issue, body) => {
+      const comment = tracker.addComment;
+      if (comment === undefined) return;
+      void comment
+        .call(tracker, issue.id, body, AbortSignal.timeout(60_000))
+        .then((r) => {
+          if (!r.ok)
+            logger.warn("rescue comment failed", {
+              issue_identifier: issue.identifier,
+              error: r.error.message,
+            });
+        })
+        .catch(() => {});
+    },
+    pushEnv: () => buildChildEnv({ parent: env, extra: {}, removeNames: tracker.secretEnvNames() }),
+  });
+  const rescueSettings = initial.workspace.rescue;
+  const pruned = await pruneRescues(rescueSettings.dir, rescueSettings.retentionDays, clock.now());
+  if (pruned > 0) logger.info("old rescues deleted", { count: pruned, dir: rescueSettings.dir });
   const workspaces = createWorkspaceManager({
     hosts,
     logger,
     clock,
     config: () => source.current().config,
     hookEnv: (issue, path, host) => issueEnv(issue, path, host, source.current().config.hooks.envPassthrough),
+    rescue,
   });
   const launch = createWorkerLauncher({
     hosts,
@@ -124,7 +153,12 @@ export async function startOrchestratorService(
     logger,
     clock,
   });
+  const spend = new SpendGuard(deps.ledger ?? new MemoryLedger(), () => source.current().config.limits);
+  const breakers = new CircuitBreakers(() => source.current().config.limits.breaker);
   const orchestrator = new Orchestrator({
+    spend,
+    breakers,
+    probeWorkspace: (hostName, path) => workspaceFingerprint(hosts(hostName), path),
     workflow: source,
     tracker: () => tracker,
     launch,

@@ -10,6 +10,7 @@ import { initCommand } from "./init-command.js";
 import type { CliIo } from "./io.js";
 import { registerIssueCommands } from "./issue-command.js";
 import { registerReplayCommand } from "./replay/register.js";
+import { registerRescueCommands } from "./rescue-command.js";
 import { type RunDeps, runCommand } from "./run-command.js";
 import { schemaCommand } from "./schema-command.js";
 import { validateCommand } from "./validate-command.js";
@@ -119,6 +120,7 @@ function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> 
   registerIssueCommands(program, io, setCode);
   registerDoctorCommand(program, io, setCode);
   registerReplayCommand(program, io, setCode);
+  registerRescueCommands(program, io, setCode);
   acceptDebugEverywhere(program);
 
   return program;

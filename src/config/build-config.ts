@@ -4,6 +4,8 @@ import type { z } from "zod";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
 import { parseSshDestination } from "../hosts/ssh-destination.js";
+import { defaultDataDir } from "../rescue/settings.js";
+import { toSpendSettings } from "../spend/settings.js";
 import { normaliseByState } from "./by-state.js";
 import { validateCodexSettings } from "./codex-settings.js";
 import { resolveConfigPath, resolveVarValue } from "./env-values.js";
@@ -206,6 +208,23 @@ export function buildServiceConfig(
     workspace: {
       root: resolveWorkspaceRoot(fm.workspace.root, workflowDir, env),
       rootRaw: rawWorkspaceRoot(fm.workspace.root, env),
+      rescue: {
+        enabled: fm.workspace.rescue.enabled,
+        dir:
+          fm.workspace.rescue.dir === undefined
+            ? join(defaultDataDir(env), "rescue")
+            : resolveConfigPath(fm.workspace.rescue.dir, workflowDir, env),
+        push: fm.workspace.rescue.push,
+        maxBytes: fm.workspace.rescue.max_bytes,
+        retentionDays: fm.workspace.rescue.retention_days,
+      },
+      gc: {
+        maxAgeMs:
+          fm.workspace.gc.max_age_days === "unlimited"
+            ? "unlimited"
+            : fm.workspace.gc.max_age_days * 86_400_000,
+        maxTotalBytes: fm.workspace.gc.max_total_bytes,
+      },
     },
     hooks: {
       afterCreate: fm.hooks.after_create,
@@ -245,6 +264,7 @@ export function buildServiceConfig(
       sshHosts: fm.worker.ssh_hosts,
       maxConcurrentAgentsPerHost: fm.worker.max_concurrent_agents_per_host,
     },
+    limits: toSpendSettings(fm.limits),
     secretValues: [...new Set(secrets.filter((s) => s !== ""))],
   };
   return ok(deepFreeze(config));

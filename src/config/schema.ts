@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { rescueSchema, workspaceGcSchema } from "../rescue/settings.js";
+import { limitsSchema } from "../spend/settings.js";
 
 const positiveInt = (what = "a positive integer") =>
   z
@@ -161,6 +163,8 @@ export const frontMatterSchema = z.object({
       root: nonBlank
         .optional()
         .describe("Workspace root; `~`, `$VAR` and paths relative to WORKFLOW.md are resolved"),
+      rescue: rescueSchema.describe("Saving unsaved work before a workspace is removed"),
+      gc: workspaceGcSchema.describe("Limits on kept workspaces (local host)"),
     })
     .prefault({}),
   hooks: hooksSchema,
@@ -170,6 +174,7 @@ export const frontMatterSchema = z.object({
   builtin: builtinSchema,
   server: serverSchema,
   worker: workerSchema,
+  limits: limitsSchema,
 });
 
 /** The parsed front matter, before paths, `$VAR`s and the tracker provider are resolved. */

@@ -1,3 +1,7 @@
+import type { WorkspaceGcSettings } from "../rescue/gc.js";
+import type { RescueSettings } from "../rescue/settings.js";
+import type { SpendSettings } from "../spend/settings.js";
+
 /**
  * The typed, frozen view of WORKFLOW.md front matter that everything past `config/` reads.
  * Field names are camelCase here; WORKFLOW.md uses snake_case (see docs/configuration.md).
@@ -17,6 +21,8 @@ export interface ServiceConfig {
   readonly builtin: BuiltinBackendConfig;
   readonly server: ServerConfig;
   readonly worker: WorkerConfig;
+  /** `limits:` — caps, budgets, no-progress and prices (docs/spend-and-safety.md). */
+  readonly limits: SpendSettings;
   /** Every secret value resolved while loading (API keys, `$VAR` secrets), for log redaction. */
   readonly secretValues: readonly string[];
 }
@@ -43,6 +49,10 @@ export interface WorkspaceConfig {
    * is interpreted on the remote host (spec A.1); null when unset (the default root applies).
    */
   readonly rootRaw: string | null;
+  /** `workspace.rescue` — unsaved work is saved before any removal (docs/spend-and-safety.md). */
+  readonly rescue: RescueSettings;
+  /** `workspace.gc` — age and total-size limits on kept workspaces (local host). */
+  readonly gc: WorkspaceGcSettings;
 }
 
 /** `hooks:` */

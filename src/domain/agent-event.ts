@@ -3,6 +3,8 @@ export interface TokenCounts {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly totalTokens: number;
+  /** Part of the input served from the provider's prompt cache, when the backend reports it. */
+  readonly cachedInputTokens?: number;
 }
 
 /** Fields every agent event carries. */
@@ -24,6 +26,8 @@ export type AgentEvent = EventBase &
         readonly threadId: string;
         readonly turnId: string;
         readonly pid: string | null;
+        /** The model serving the session, when the backend knows it (prices token usage). */
+        readonly model?: string | null;
       } /** The session could not be started (handshake failure, binary missing). */
     | { readonly type: "startup_failed"; readonly message: string } /** A turn finished normally. */
     | {

@@ -1,4 +1,5 @@
 import type { AgentEvent, TokenCounts } from "./agent-event.js";
+import type { LimitTrip } from "./limit-trip.js";
 import type { PublicRunError, RunError, RunOutcome } from "./run-error.js";
 
 /** One line of an issue's recent event timeline. */
@@ -28,6 +29,8 @@ export interface RunningRow {
   readonly lastMessage: string | null;
   readonly lastEventAt: number | null;
   readonly tokens: TokenCounts;
+  /** Cost of this run so far in US dollars (0 when the backend reports no tokens or the price is unknown). */
+  readonly costUsd: number;
   /** Unique id of this worker run (names its per-issue log files). */
   readonly runId: string;
   /** Most recent events, oldest first (bounded). */
@@ -51,13 +54,15 @@ export interface RetryRow {
   readonly host?: string | null;
 }
 
-/** An issue whose agent is waiting for a person; it stays claimed until the tracker releases it. */
+/** An issue waiting for a person or parked by a limit; it stays claimed until released. */
 export interface BlockedRow {
   readonly issueId: string;
   readonly identifier: string;
   readonly url: string | null;
   readonly state: string;
-  readonly kind: "user_input" | "approval" | "elicitation";
+  readonly kind: "user_input" | "approval" | "elicitation" | LimitTrip["reason"];
+  /** The limit that parked the issue (kind `budget` or `no_progress`); null when a person is awaited. */
+  readonly limit: LimitTrip | null;
   readonly question: string;
   readonly blockedAt: number;
   readonly sessionId: string | null;
@@ -98,7 +103,20 @@ export type SkipReason =
   | { readonly kind: "blocked_on_input" }
   | { readonly kind: "no_global_slot"; readonly limit: number }
   | { readonly kind: "state_cap"; readonly state: string; readonly limit: number }
-  | { readonly kind: "no_host_capacity" };
+  | { readonly kind: "no_host_capacity" }
+  | { readonly kind: "circuit_open"; readonly scope: string; readonly retryAt: number | null };
+
+/** A circuit breaker (per agent backend, per tracker) as dashboards see it. */
+export interface CircuitRow {
+  /** `agent:<backend>` or `tracker:<kind>`. */
+  readonly scope: string;
+  readonly state: "closed" | "open" | "half_open";
+  /** Kind of the failures counted in a row: auth, server (5xx) or rate_limit; null when none. */
+  readonly kind: "auth" | "server" | "rate_limit" | null;
+  readonly failures: number;
+  /** When an open circuit lets one probe through (epoch ms); null unless open. */
+  readonly retryAt: number | null;
+}
 
 /** A candidate that was not dispatched, and why. */
 export interface SkipRow {
@@ -110,6 +128,8 @@ export interface SkipRow {
 
 /** Aggregates across every backend. `secondsRunning` includes live sessions at snapshot time. */
 export interface AgentTotals extends TokenCounts {
+  /** US dollars counted for priced models (see docs/spend-and-safety.md). */
+  readonly costUsd: number;
   readonly secondsRunning: number;
   readonly runsStarted: number;
   readonly runsSucceeded: number;
@@ -137,6 +157,8 @@ export interface OrchestratorSnapshot {
     readonly nextTickAt: number | null;
   };
   readonly limits: { readonly maxConcurrentAgents: number };
+  /** Circuit breakers that counted a failure (an open one pauses dispatch or polling). */
+  readonly circuits: readonly CircuitRow[];
   readonly workflow: {
     readonly path: string;
     readonly trackerKind: string;

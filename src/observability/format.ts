@@ -126,6 +126,8 @@ export function describeSkip(reason: SkipReason, now: number): string {
       return `state cap for ${oneLine(reason.state)} reached (max ${reason.limit})`;
     case "no_host_capacity":
       return "no worker host capacity";
+    case "circuit_open":
+      return `circuit open for ${reason.scope} (repeated provider failures)`;
     default: {
       const _exhaustive: never = reason;
       return String(_exhaustive);

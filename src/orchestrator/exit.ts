@@ -1,5 +1,6 @@
 import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
+import type { LimitTrip } from "../domain/limit-trip.js";
 import { describeRunError, type RunError, type RunOutcome } from "../domain/run-error.js";
 import type { HostPreference } from "./host-slots.js";
 import { describeStop } from "./reconcile.js";
@@ -9,6 +10,7 @@ import type { WorkerExit } from "./worker.js";
 /** What the orchestrator does when a worker exits (spec 16.6 plus stop reasons and blocking). */
 export type ExitDisposition =
   | { readonly kind: "release"; readonly cleanup: Issue | null }
+  | { readonly kind: "parked"; readonly trip: LimitTrip }
   | {
       readonly kind: "blocked";
       readonly inputKind: "user_input" | "approval" | "elicitation";
@@ -28,6 +30,7 @@ export function exitDisposition(entry: RunningEntry, exit: WorkerExit): ExitDisp
   const stop = entry.stop;
   // the agent's own input_required event knows the kind (user input, approval, elicitation) best
   const question = entry.input ?? (exit.outcome === "blocked" ? exit : null);
+  if (stop?.kind === "limit") return { kind: "parked", trip: stop.trip };
   if (stop !== null && stop.kind !== "stall") {
     return { kind: "release", cleanup: stop.kind === "terminal" ? stop.issue : null };
   }
@@ -66,6 +69,9 @@ export function runEnding(
     const error = stallError(entry.stop);
     return { outcome: "stalled", reason: describeRunError(error), error };
   }
+  // a limit stopped it: the reason names the limit (the issue is parked, see parking.ts)
+  if (entry.stop?.kind === "limit")
+    return { outcome: "cancelled", reason: describeStop(entry.stop), error: null };
   switch (exit.outcome) {
     case "completed":
       return { outcome: "completed", reason: null, error: null };

@@ -3,6 +3,7 @@ import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
 import type { Logger } from "../domain/logger.js";
 import { LOCAL_HOST_NAME } from "../hosts/host-resolver.js";
+import { keptWorkspaces, logCollection, workspacesToCollect } from "../rescue/gc.js";
 import type { TrackerAdapter } from "../tracker/adapter.js";
 import { workspaceKey } from "../workspace/key.js";
 import type { WorkspaceManager } from "../workspace/manager.js";
@@ -55,6 +56,33 @@ export class WorkspaceJanitor {
         }
       }),
     );
+  }
+
+  /** Starts rescuing a parked issue's workspace without removing it. Never throws. */
+  rescue(issue: Pick<Issue, "id" | "identifier">, path: string, host: string, reason: string): void {
+    const job = this.workspaces
+      .rescue({ issue, signal: this.signal, host }, path, reason)
+      .catch((cause: unknown) =>
+        this.logger.warn("workspace rescue failed", {
+          issue_identifier: issue.identifier,
+          error: messageOf(cause),
+        }),
+      );
+    this.#pending.add(job);
+    void job.finally(() => this.#pending.delete(job));
+  }
+
+  /**
+   * Workspace garbage collection (`workspace.gc`, local host only): removes kept workspaces past the age
+   * limit and then the oldest until the total fits, never one in `live`, each through the rescue.
+   */
+  async collect(config: ServiceConfig, live: ReadonlySet<string>, now: number): Promise<number> {
+    if (this.sshHosts().length > 0) return 0;
+    const kept = await keptWorkspaces(config.workspace.root);
+    const chosen = workspacesToCollect(kept, live, config.workspace.gc, now);
+    logCollection(this.logger, chosen);
+    for (const w of chosen) this.clean({ id: w.key, identifier: w.key }, w.path, LOCAL_HOST_NAME);
+    return chosen.length;
   }
 
   /** Waits for every removal in flight. */

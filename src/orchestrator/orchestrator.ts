@@ -1,22 +1,26 @@
 import type { AgentEvent } from "../domain/agent-event.js";
 import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
+import type { LimitTrip } from "../domain/limit-trip.js";
 import { describeRunError, type RunError } from "../domain/run-error.js";
 import type { ObserverEvent, OrchestratorSnapshot, StatusSource } from "../domain/snapshot.js";
 import type { TimerHandle } from "../util/clock.js";
 import { workspaceKey } from "../workspace/key.js";
+import { agentScope, countRun, countTrackerFetch, trackerScope } from "./circuits.js";
 import type { OrchestratorDeps } from "./deps.js";
 import { applyAgentEvent, logAgentEvent } from "./events.js";
 import { crashedExit, exitDisposition, runEnding } from "./exit.js";
 import type { HostPreference } from "./host-slots.js";
 import { WorkspaceJanitor } from "./janitor.js";
 import { ObserverHub } from "./observers.js";
+import { type ParkedPlace, parkIssue, releaseParked } from "./parking.js";
 import { describeStop } from "./reconcile.js";
 import { RetryQueue } from "./retry-queue.js";
 import { newRunningEntry } from "./running-entry.js";
 import { SerialQueue } from "./serial-queue.js";
 import { awaitShutdown } from "./shutdown.js";
 import { buildSnapshot } from "./snapshot.js";
+import { countSpend, workspaceChangedDuring } from "./spend-hooks.js";
 import {
   emptyState,
   type OrchestratorState,
@@ -27,10 +31,20 @@ import {
 import { runRetry, runTick, type TickContext } from "./tick.js";
 import type { WorkerExit } from "./worker.js";
 
+/** How often kept workspaces are checked against `workspace.gc`. */
+const GC_INTERVAL_MS = 60 * 60 * 1000;
+
 type Message =
   | { readonly type: "tick" }
   | { readonly type: "retry"; readonly issueId: string; readonly token: number }
-  | { readonly type: "exit"; readonly issueId: string; readonly runId: string; readonly exit: WorkerExit };
+  | {
+      readonly type: "exit";
+      readonly issueId: string;
+      readonly runId: string;
+      readonly exit: WorkerExit;
+      /** Whether the run changed its workspace (null = unknown), for no-progress detection. */
+      readonly workspaceChanged: boolean | null;
+    };
 
 /**
  * The single owner of scheduling state (spec 7, 8, 16). Ticks, retry timers, refreshes and worker
@@ -52,6 +66,7 @@ export class Orchestrator implements StatusSource {
   #stopped = false;
   #started = false;
   #runSeq = 0;
+  #lastCollectAt: number | null = null;
 
   constructor(deps: OrchestratorDeps) {
     this.#deps = deps;
@@ -114,6 +129,7 @@ export class Orchestrator implements StatusSource {
       now: this.#deps.clock.now(),
       config: this.#deps.workflow.current().config,
       trackerRateLimits: this.#safeTrackerRateLimits(),
+      circuits: this.#deps.breakers?.views(this.#deps.clock.now()) ?? [],
     });
   }
 
@@ -158,7 +174,7 @@ export class Orchestrator implements StatusSource {
       case "retry":
         return this.#onRetry(message.issueId, message.token);
       case "exit":
-        return this.#onExit(message.issueId, message.runId, message.exit);
+        return this.#onExit(message.issueId, message.runId, message.exit, message.workspaceChanged);
       default: {
         const never: never = message;
         throw new Error(`unknown message ${JSON.stringify(never)}`);
@@ -185,9 +201,21 @@ export class Orchestrator implements StatusSource {
     this.#state.checking = true;
     this.#state.lastTickAt = clock.now();
     this.#notify({ type: "snapshot_changed" });
+    const spend = this.#deps.spend;
+    if (spend !== undefined) releaseParked(this.#state, spend, clock.now(), this.#deps.logger);
+    const breakers = this.#deps.breakers;
+    const trackerCircuit = trackerScope(this.#deps.workflow.current().config);
+    if (breakers !== undefined && !breakers.allow(trackerCircuit, clock.now())) {
+      this.#state.lastError = `${trackerCircuit} circuit open after repeated failures; polling paused`;
+      this.#state.checking = false;
+      this.#notify({ type: "snapshot_changed" });
+      return;
+    }
     try {
       await runTick(this.#context());
+      this.#collectWorkspaces();
     } finally {
+      breakers?.settleProbe(trackerCircuit);
       this.#state.checking = false;
       this.#notify({ type: "snapshot_changed" });
     }
@@ -207,9 +235,20 @@ export class Orchestrator implements StatusSource {
 
   // ---- dispatch and workers -----------------------------------------------------------------
 
-  #dispatch(issue: Issue, attempt: number | null, host: string): void {
+  #dispatch(issue: Issue, attempt: number | null, host: string, workspacePath: string | null = null): void {
     const { clock, logger } = this.#deps;
+    const trip = this.#deps.spend?.beforeDispatch(issue, clock.now()) ?? null;
+    if (trip !== null) {
+      this.#retries.cancel(issue.id);
+      this.#park(issue, trip, { workspacePath, host, sessionId: null });
+      return;
+    }
     const workflow = this.#deps.workflow.current();
+    const circuit = agentScope(workflow.config.agent.backend);
+    if (this.#deps.breakers !== undefined && !this.#deps.breakers.allow(circuit, clock.now())) {
+      this.#holdForCircuit(issue, attempt, host, workspacePath, circuit);
+      return;
+    }
     this.#runSeq += 1;
     const runId = `${workspaceKey(issue.identifier)}.${clock.now().toString(36)}.${this.#runSeq}`;
     const entry = newRunningEntry({
@@ -259,7 +298,10 @@ export class Orchestrator implements StatusSource {
     }
     const settled = done
       .catch((cause): WorkerExit => crashedExit("worker_crashed", cause))
-      .then((exit) => this.#enqueue({ type: "exit", issueId: issue.id, runId, exit }));
+      .then(async (exit) => {
+        const workspaceChanged = await workspaceChangedDuring(entry, this.#deps.probeWorkspace);
+        this.#enqueue({ type: "exit", issueId: issue.id, runId, exit, workspaceChanged });
+      });
     this.#workers.set(runId, settled);
     void settled.finally(() => this.#workers.delete(runId));
     this.#notify({ type: "snapshot_changed" });
@@ -268,7 +310,11 @@ export class Orchestrator implements StatusSource {
   #onAgentEvent(issueId: string, runId: string, event: AgentEvent): void {
     const entry = this.#state.running.get(issueId);
     if (entry === undefined || entry.runId !== runId) return;
-    applyAgentEvent(entry, this.#state.totals, event, this.#deps.clock.now());
+    const before = { ...entry.tokens };
+    const now = this.#deps.clock.now();
+    applyAgentEvent(entry, this.#state.totals, event, now);
+    const trip = countSpend(entry, event, before, now, this.#deps, this.#state.totals);
+    if (trip !== null) this.#stopRun(entry, { kind: "limit", trip });
     const { identifier } = entry.issue;
     const sessionId = entry.sessionId ?? undefined;
     logAgentEvent(
@@ -280,11 +326,15 @@ export class Orchestrator implements StatusSource {
     this.#notify({ type: "snapshot_changed" });
   }
 
-  #onExit(issueId: string, runId: string, exit: WorkerExit): void {
+  #onExit(issueId: string, runId: string, exit: WorkerExit, workspaceChanged: boolean | null): void {
     const entry = this.#state.running.get(issueId);
     if (entry === undefined || entry.runId !== runId) return;
     const { clock, logger } = this.#deps;
     this.#state.running.delete(issueId);
+    const wallTimeMs = Math.max(clock.now() - entry.startedAt, 0);
+    if (this.#deps.breakers !== undefined)
+      countRun(this.#deps.breakers, agentScope(entry.backend), exit, clock.now(), logger);
+    this.#deps.spend?.onExit(entry.issue, wallTimeMs, workspaceChanged, clock.now());
     this.#state.totals.secondsEnded += Math.max(clock.now() - entry.startedAt, 0) / 1000;
     if (exit.outcome === "completed") this.#state.totals.runsSucceeded += 1;
     else this.#state.totals.runsFailed += 1;
@@ -317,10 +367,14 @@ export class Orchestrator implements StatusSource {
           this.#janitor.clean(disposition.cleanup, entry.workspacePath, entry.host);
         }
         break;
+      case "parked":
+        this.#park(entry.issue, disposition.trip, entry);
+        break;
       case "blocked":
         this.#state.blocked.set(issueId, {
           issue: entry.issue,
           kind: disposition.inputKind,
+          limit: null,
           question: disposition.question,
           blockedAt: clock.now(),
           sessionId: entry.sessionId,
@@ -401,12 +455,72 @@ export class Orchestrator implements StatusSource {
       preflight: this.#deps.preflight,
       signal: this.#stopController.signal,
       stopped: () => this.#stopped,
-      dispatch: (issue, attempt, host) => this.#dispatch(issue, attempt, host),
+      onCandidateFetch: (error) => {
+        const breakers = this.#deps.breakers;
+        if (breakers === undefined) return;
+        const scope = trackerScope(this.#deps.workflow.current().config);
+        countTrackerFetch(breakers, scope, error, this.#deps.clock.now(), this.#deps.logger);
+      },
+      dispatch: (issue, attempt, host, workspacePath) => this.#dispatch(issue, attempt, host, workspacePath),
       stopRun: (entry, reason) => this.#stopRun(entry, reason),
       cleanWorkspace: (issue, path, host) => this.#janitor.clean(issue, path, host),
       scheduleRetry: (issue, attempt, kind, error, path, placement) =>
         this.#scheduleRetry(issue, attempt, kind, error, path, placement),
     };
+  }
+
+  // ---- spend control -------------------------------------------------------------------------
+
+  /** At most once an hour (injected clock), a workspace GC pass in the background (see janitor.collect). */
+  #collectWorkspaces(): void {
+    const now = this.#deps.clock.now();
+    if (this.#lastCollectAt !== null && now - this.#lastCollectAt < GC_INTERVAL_MS) return;
+    this.#lastCollectAt = now;
+    const s = this.#state;
+    const live = new Set<string>([
+      ...[...s.running.values()].map((e) => workspaceKey(e.issue.identifier)),
+      ...[...s.retries.values()].map((r) => workspaceKey(r.identifier)),
+      ...[...s.blocked.values()].map((b) => workspaceKey(b.issue.identifier)),
+    ]);
+    void this.#janitor
+      .collect(this.#deps.workflow.current().config, live, now)
+      .catch((cause: unknown) => this.#deps.logger.warn("workspace gc failed", { error: messageOf(cause) }));
+  }
+
+  /** An open circuit: a claimed issue (a due retry) waits for its next retry, a new candidate is skipped. */
+  #holdForCircuit(
+    issue: Issue,
+    attempt: number | null,
+    host: string,
+    workspacePath: string | null,
+    scope: string,
+  ): void {
+    const retryAt =
+      this.#deps.breakers?.views(this.#deps.clock.now()).find((c) => c.scope === scope)?.retryAt ?? null;
+    if (this.#state.claimed.has(issue.id)) {
+      const error = { code: "circuit_open", message: `circuit open for ${scope}`, retryable: true };
+      this.#scheduleRetry(issue, attempt ?? 1, "failure", error, workspacePath, {
+        preferred: host,
+        avoid: null,
+      });
+      return;
+    }
+    const reason = { kind: "circuit_open", scope, retryAt } as const;
+    this.#state.skipped.push({ issueId: issue.id, identifier: issue.identifier, state: issue.state, reason });
+  }
+
+  /** Parks an issue by a limit (see parking.ts); its retry, if any, is dropped. */
+  #park(issue: Issue, trip: LimitTrip, place: ParkedPlace): void {
+    this.#retries.cancel(issue.id);
+    if (place.workspacePath !== null) {
+      this.#janitor.rescue(issue, place.workspacePath, place.host, `a limit paused it (${trip.key})`);
+    }
+    parkIssue(this.#state, issue, trip, place, {
+      now: this.#deps.clock.now(),
+      logger: this.#deps.logger,
+      tracker: this.#deps.tracker(),
+      signal: this.#stopController.signal,
+    });
   }
 
   #notify(event: ObserverEvent): void {

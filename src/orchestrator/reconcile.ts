@@ -1,4 +1,5 @@
 import type { Issue } from "../domain/issue.js";
+import { describeTrip } from "../domain/limit-trip.js";
 import { isActive, isRoutable, isTerminal, type StateSets } from "./eligibility.js";
 import type { RunningEntry, StopReason } from "./state.js";
 
@@ -47,6 +48,8 @@ export function describeStop(reason: StopReason): string {
       return `no agent activity for ${reason.elapsedMs}ms`;
     case "shutdown":
       return "service shutting down";
+    case "limit":
+      return describeTrip(reason.trip);
     default: {
       const never: never = reason;
       return String(never);

@@ -30,6 +30,10 @@ export function newRunningEntry(fields: {
     tokens: { input: 0, output: 0, total: 0 },
     reported: { input: 0, output: 0, total: 0 },
     input: null,
+    model: null,
+    costUsd: 0,
+    cachedInputReported: 0,
+    workspaceAtStart: null,
     recent: [
       {
         at: fields.now,

@@ -1,6 +1,6 @@
 import type { ServiceConfig } from "../config/types.js";
 import { describeRunError, publicRunError } from "../domain/run-error.js";
-import type { OrchestratorSnapshot, RunningRow } from "../domain/snapshot.js";
+import type { CircuitRow, OrchestratorSnapshot, RunningRow } from "../domain/snapshot.js";
 import type { OrchestratorState, RunningEntry } from "./state.js";
 
 /** Static facts the snapshot shows next to the state. */
@@ -8,6 +8,8 @@ export interface SnapshotContext {
   readonly now: number;
   readonly config: ServiceConfig;
   readonly trackerRateLimits: Readonly<Record<string, unknown>> | null;
+  /** Circuit breakers that counted a failure. */
+  readonly circuits: readonly CircuitRow[];
 }
 
 function runningRow(entry: RunningEntry): RunningRow {
@@ -33,6 +35,7 @@ function runningRow(entry: RunningEntry): RunningRow {
       outputTokens: entry.tokens.output,
       totalTokens: entry.tokens.total,
     }),
+    costUsd: entry.costUsd,
     runId: entry.runId,
     recentEvents: Object.freeze(entry.recent.map((e) => Object.freeze({ ...e }))),
   });
@@ -66,6 +69,7 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
       url: b.issue.url,
       state: b.issue.state,
       kind: b.kind,
+      limit: b.limit,
       question: b.question,
       blockedAt: b.blockedAt,
       sessionId: b.sessionId,
@@ -102,6 +106,7 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
       inputTokens: state.totals.input,
       outputTokens: state.totals.output,
       totalTokens: state.totals.total,
+      costUsd: state.totals.costUsd,
       secondsRunning: state.totals.secondsEnded + liveSeconds,
       runsStarted: state.totals.runsStarted,
       runsSucceeded: state.totals.runsSucceeded,
@@ -116,6 +121,7 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
       nextTickAt: state.nextTickAt,
     }),
     limits: Object.freeze({ maxConcurrentAgents: ctx.config.agent.maxConcurrentAgents }),
+    circuits: Object.freeze(ctx.circuits.map((c) => Object.freeze({ ...c }))),
     workflow: Object.freeze({
       path: ctx.config.workflowPath,
       trackerKind: ctx.config.tracker.kind,

@@ -1,5 +1,6 @@
 import type { AgentEvent } from "../domain/agent-event.js";
 import type { Issue } from "../domain/issue.js";
+import type { LimitTrip } from "../domain/limit-trip.js";
 import type { RunError, RunOutcome } from "../domain/run-error.js";
 import type { TimelineEntry } from "../domain/snapshot.js";
 import type { TimerHandle } from "../util/clock.js";
@@ -19,6 +20,7 @@ export type StopReason =
   | { readonly kind: "unroutable" }
   | { readonly kind: "missing" }
   | { readonly kind: "stall"; readonly elapsedMs: number }
+  | { readonly kind: "limit"; readonly trip: LimitTrip }
   | { readonly kind: "shutdown" };
 
 /** A live worker (spec 16.4 running entry). Mutated only by the orchestrator. */
@@ -49,6 +51,14 @@ export interface RunningEntry {
   /** Latest question when the agent asked for a person. */
   input: { readonly kind: "user_input" | "approval" | "elicitation"; readonly question: string } | null;
   readonly recent: TimelineEntry[];
+  /** Model the backend reported for this session (prices token usage), null when unknown. */
+  model: string | null;
+  /** High-water mark of the absolute cached-input total the backend reported. */
+  cachedInputReported: number;
+  /** Cost counted for this run in US dollars (0 when the model's price is unknown). */
+  costUsd: number;
+  /** Workspace fingerprint when the agent session started (for no-progress detection). */
+  workspaceAtStart: Promise<string | null> | null;
 }
 
 /** A queued retry (spec 4.1.7). */
@@ -69,10 +79,12 @@ export interface RetryEntry {
   readonly timer: TimerHandle;
 }
 
-/** An issue whose agent is waiting for a person. It stays claimed. */
+/** An issue whose agent is waiting for a person, or parked by a limit. It stays claimed. */
 export interface BlockedEntry {
   issue: Issue;
-  readonly kind: "user_input" | "approval" | "elicitation";
+  readonly kind: "user_input" | "approval" | "elicitation" | LimitTrip["reason"];
+  /** The limit that parked it; null when a person is awaited. */
+  readonly limit: LimitTrip | null;
   readonly question: string;
   readonly blockedAt: number;
   readonly sessionId: string | null;
@@ -112,6 +124,7 @@ export function recordFinished(state: OrchestratorState, entry: FinishedEntry): 
 
 /** Aggregates over every finished and running session. */
 export interface Totals extends Counts {
+  costUsd: number;
   secondsEnded: number;
   runsStarted: number;
   runsSucceeded: number;
@@ -149,6 +162,7 @@ export function emptyState(): OrchestratorState {
       input: 0,
       output: 0,
       total: 0,
+      costUsd: 0,
       secondsEnded: 0,
       runsStarted: 0,
       runsSucceeded: 0,

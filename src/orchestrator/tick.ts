@@ -1,4 +1,5 @@
 import type { ServiceConfig } from "../config/types.js";
+import type { TrackerError } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
 import type { Logger } from "../domain/logger.js";
 import { type RunError, trackerRunError } from "../domain/run-error.js";
@@ -30,8 +31,10 @@ export interface TickContext {
   /** Aborted when the orchestrator stops, so a hanging tracker call cannot hold up shutdown. */
   readonly signal: AbortSignal;
   stopped(): boolean;
-  /** Starts a run of `issue` on `host` (`local` or an SSH destination). */
-  dispatch(issue: Issue, attempt: number | null, host: string): void;
+  /** Told the outcome of every candidate fetch (for the tracker's circuit breaker). */
+  onCandidateFetch?(error: TrackerError | null): void;
+  /** Starts a run of `issue` on `host` (`local` or an SSH destination); `workspacePath` of its last run. */
+  dispatch(issue: Issue, attempt: number | null, host: string, workspacePath?: string | null): void;
   stopRun(entry: RunningEntry, reason: StopReason): void;
   /** Removes the workspace on `host`; null = on every configured host. */
   cleanWorkspace(
@@ -71,6 +74,7 @@ export async function runTick(ctx: TickContext): Promise<void> {
   }
   const sets = stateSets(config.tracker);
   const fetched = await ctx.tracker.fetchIssuesByStates(config.tracker.activeStates, trackerSignal(ctx));
+  ctx.onCandidateFetch?.(fetched.ok ? null : fetched.error);
   if (!fetched.ok) {
     state.lastError = `tracker: ${fetched.error.message}`;
     logger.warn("candidate fetch failed", { category: fetched.error.category, error: fetched.error.message });
@@ -216,5 +220,5 @@ export async function runRetry(ctx: TickContext, retry: RetryEntry): Promise<voi
     requeue({ code: "no_host_capacity", message: "no available worker host capacity", retryable: true });
     return;
   }
-  ctx.dispatch(issue, retry.attempt, host.value);
+  ctx.dispatch(issue, retry.attempt, host.value, retry.workspacePath);
 }

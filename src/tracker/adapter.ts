@@ -44,6 +44,11 @@ export interface TrackerAdapter {
   /** Releases sockets, watchers and timers. */
   close(): Promise<void>;
   /**
+   * Posts a comment on an issue as Symphony itself (a limit parked it, its work was rescued); absent
+   * when the adapter cannot comment. Failures are values.
+   */
+  addComment?(issueId: string, body: string, signal: AbortSignal): Promise<Result<void, TrackerError>>;
+  /**
    * Checks a webhook delivery's provider signature on the raw body (constant time, replay window where
    * the provider sends a timestamp). The error is a short reason, safe to log (no secret, no body).
    */

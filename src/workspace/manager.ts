@@ -9,6 +9,7 @@ import type { Host } from "../hosts/host.js";
 import { type HostResolver, isLocalHost, LOCAL_HOST_NAME } from "../hosts/host-resolver.js";
 import { SshHostError } from "../hosts/ssh.js";
 import { remotePathWord, shellQuote } from "../hosts/ssh-command.js";
+import type { RescueStep } from "../rescue/step.js";
 import type { Clock } from "../util/clock.js";
 import { isStrictlyInside } from "./containment.js";
 import { type HookReport, runHook } from "./hooks.js";
@@ -57,6 +58,8 @@ export interface WorkspaceManagerDeps {
   /** The current config (read on every call, so reloads of hooks and root apply to the next call). */
   readonly config: () => ServiceConfig;
   readonly hookEnv: HookEnvBuilder;
+  /** Saves unsaved work before any removal; false keeps the workspace (absent: removal as in the spec). */
+  readonly rescue?: RescueStep;
 }
 
 /** Creates, reuses, hooks and removes per-issue workspaces (spec 9). */
@@ -71,8 +74,13 @@ export interface WorkspaceManager {
     path: string,
     call: WorkspaceCall,
   ): Promise<Result<void, WorkspaceError>>;
-  /** Runs `before_remove` (failure ignored) and removes the workspace; missing is fine. */
+  /**
+   * Runs `before_remove` (failure ignored), rescues unsaved work, and removes the workspace; missing is
+   * fine; a failed rescue keeps it.
+   */
   remove(call: WorkspaceCall, recordedPath?: string | null): Promise<void>;
+  /** Rescues a workspace's unsaved work without removing it (an issue parked by a limit). */
+  rescue(call: WorkspaceCall, path: string, reason: string): Promise<void>;
   /**
    * Names of the directories under the workspace root on a host (one listing instead of a probe per
    * issue); null when the root cannot be read or the host cannot be reached.
@@ -188,6 +196,11 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
       return new Set(result.output.split("\n").filter((line) => line !== ""));
     },
 
+    async rescue(call, path, reason) {
+      if (deps.rescue === undefined) return;
+      await deps.rescue({ host: hostOf(call), workspacePath: path, issue: call.issue, runId: null, reason });
+    },
+
     async remove(call, recordedPath) {
       const host = hostOf(call);
       const rootResult = await resolveRoot(host);
@@ -216,6 +229,14 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
         return;
       }
       await hook("before_remove", path, call);
+      const removing = {
+        host,
+        workspacePath: path,
+        issue: call.issue,
+        runId: null,
+        reason: "removing its workspace",
+      };
+      if (deps.rescue !== undefined && !(await deps.rescue(removing))) return;
       try {
         await host.remove(path);
         deps.logger.info("workspace removed", {

@@ -23,16 +23,22 @@ export function startCli(
   env: Record<string, string> = {},
   args: readonly string[] = [],
 ): CliRun {
+  return startCliArgs([workflow, ...args], cwd, home, env);
+}
+
+/** Starts the CLI with any arguments (`rescue list`, `issue add …`) in `cwd` with only PATH, HOME and `env`. */
+export function startCliArgs(
+  args: readonly string[],
+  cwd: string,
+  home: string,
+  env: Record<string, string> = {},
+): CliRun {
   const loader = pathToFileURL(join(repo, "node_modules/tsx/dist/loader.mjs")).href;
-  const proc = spawn(
-    process.execPath,
-    ["--import", loader, join(repo, "src/cli/main.ts"), workflow, ...args],
-    {
-      cwd,
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const proc = spawn(process.execPath, ["--import", loader, join(repo, "src/cli/main.ts"), ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   const collect = (b: Buffer) => {
     output += b.toString();

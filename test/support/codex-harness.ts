@@ -11,6 +11,8 @@ import { silentLogger } from "../../src/domain/logger.js";
 import type { Result } from "../../src/domain/result.js";
 import type { Host } from "../../src/hosts/host.js";
 import { createLocalHost } from "../../src/hosts/local.js";
+import { defaultRescueSettings } from "../../src/rescue/settings.js";
+import { DEFAULT_SPEND_SETTINGS } from "../../src/spend/settings.js";
 import type { ToolBinding } from "../../src/tracker/adapter.js";
 import type { Clock } from "../../src/util/clock.js";
 import { makeIssue } from "./issues.js";
@@ -55,7 +57,12 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
       provider: {},
     },
     polling: { intervalMs: 30_000 },
-    workspace: { root: "/nonexistent", rootRaw: null },
+    workspace: {
+      root: "/nonexistent",
+      rootRaw: null,
+      rescue: defaultRescueSettings("/nonexistent/rescue"),
+      gc: { maxAgeMs: "unlimited", maxTotalBytes: "unlimited" },
+    },
     hooks: {
       afterCreate: null,
       beforeRun: null,
@@ -91,6 +98,7 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
     },
     server: { port: null, host: "127.0.0.1", authToken: null },
     worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
+    limits: DEFAULT_SPEND_SETTINGS,
     secretValues: [],
   };
 }

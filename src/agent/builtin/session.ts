@@ -119,6 +119,7 @@ export class BuiltinSession implements AgentSession {
       threadId: this.#o.threadId,
       turnId,
       pid: null,
+      model: this.#o.config.model,
     });
     const logger = this.#logger.child({ turn });
     const messages = this.#trim([...this.#history, { role: "user", content: prompt }], logger);
@@ -200,11 +201,15 @@ export class BuiltinSession implements AgentSession {
     const input = usage.inputTokens ?? 0;
     const output = usage.outputTokens ?? 0;
     const total = usage.totalTokens ?? input + output;
+    const cached = usage.inputTokenDetails?.cacheReadTokens ?? 0;
     if (input > 0 || output > 0 || total > 0) {
       this.#totals = {
         inputTokens: this.#totals.inputTokens + input,
         outputTokens: this.#totals.outputTokens + output,
         totalTokens: this.#totals.totalTokens + total,
+        ...(cached > 0 || this.#totals.cachedInputTokens !== undefined
+          ? { cachedInputTokens: (this.#totals.cachedInputTokens ?? 0) + cached }
+          : {}),
       };
       this.#emit({ type: "token_usage", totals: this.#totals });
     }

@@ -46,11 +46,13 @@ export function tokenTotals(params: unknown): TokenCounts | null {
   const input = n(total.inputTokens);
   const output = n(total.outputTokens);
   const sum = n(total.totalTokens);
+  const cached = n(total.cachedInputTokens);
   if (input === null && output === null && sum === null) return null;
   return {
     inputTokens: input ?? 0,
     outputTokens: output ?? 0,
     totalTokens: sum ?? (input ?? 0) + (output ?? 0),
+    ...(cached === null || cached === 0 ? {} : { cachedInputTokens: cached }),
   };
 }
 

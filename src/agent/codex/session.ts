@@ -52,6 +52,8 @@ export class CodexSession implements AgentSession {
   readonly #log: Logger;
   readonly #turns: TurnTracker;
   #threadId = "";
+  /** The model codex reported for the thread (prices token usage). */
+  #model: string | null = null;
   #stopping: Promise<void> | null = null;
   #highWater = -1;
   #lastDeltaAt = Number.NEGATIVE_INFINITY;
@@ -147,6 +149,8 @@ export class CodexSession implements AgentSession {
       return err({ category: "startup_failed", message: "thread/start returned no thread.id" });
     }
     this.#threadId = id;
+    const model = (thread.value as { model?: unknown } | null)?.model;
+    this.#model = typeof model === "string" && model !== "" ? model : null;
     // the session title; codex keeps working if it refuses it
     const { identifier, title } = this.#opts.issue;
     const named = await this.#rpc.request(
@@ -215,6 +219,7 @@ export class CodexSession implements AgentSession {
           threadId: this.#threadId,
           turnId,
           pid: this.#proc.pid === undefined ? null : String(this.#proc.pid),
+          model: this.#model,
         });
       }
     }

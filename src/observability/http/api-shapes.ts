@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { AgentEvent, TokenCounts } from "../../domain/agent-event.js";
+import type { LimitTrip } from "../../domain/limit-trip.js";
 import type {
   BlockedRow,
   FinishedRow,
@@ -47,6 +48,7 @@ export function runningJson(row: RunningRow, now: number) {
     started_at: isoSeconds(row.startedAt),
     last_event_at: isoSeconds(row.lastEventAt),
     tokens: tokensJson(row.tokens),
+    cost_usd: row.costUsd,
     // additions
     issue_title: row.title,
     backend: row.backend,
@@ -75,6 +77,21 @@ export function retryJson(row: RetryRow) {
   };
 }
 
+/** The limit that parked an issue, snake_case. */
+export function limitJson(trip: LimitTrip) {
+  return {
+    reason: trip.reason,
+    limit: trip.limit,
+    scope: trip.scope,
+    label: trip.label,
+    state: trip.state,
+    used: trip.used,
+    max: trip.max,
+    key: trip.key,
+    resets_at: trip.resetsAt === null ? null : isoSeconds(trip.resetsAt),
+  };
+}
+
 /** One `blocked[]` item (`error` carries the question, as in the reference). */
 export function blockedJson(row: BlockedRow) {
   return {
@@ -93,6 +110,7 @@ export function blockedJson(row: BlockedRow) {
     // additions
     kind: row.kind,
     question: row.question,
+    limit: row.limit === null ? null : limitJson(row.limit),
   };
 }
 
@@ -117,6 +135,12 @@ export function skipReasonJson(reason: SkipReason) {
     case "blocked_on_input":
     case "no_host_capacity":
       return { kind: reason.kind };
+    case "circuit_open":
+      return {
+        kind: reason.kind,
+        scope: reason.scope,
+        retry_at: reason.retryAt === null ? null : isoSeconds(reason.retryAt),
+      };
     default: {
       const _exhaustive: never = reason;
       return _exhaustive;
@@ -158,6 +182,7 @@ export function stateJson(snapshot: OrchestratorSnapshot) {
     input_tokens: t.inputTokens,
     output_tokens: t.outputTokens,
     total_tokens: t.totalTokens,
+    cost_usd: t.costUsd,
     seconds_running: t.secondsRunning,
   };
   return {
@@ -176,6 +201,13 @@ export function stateJson(snapshot: OrchestratorSnapshot) {
     // additions
     blocked: snapshot.blocked.map(blockedJson),
     skipped: snapshot.skipped.map((r) => skipJson(r, now)),
+    circuits: snapshot.circuits.map((c) => ({
+      scope: c.scope,
+      state: c.state,
+      kind: c.kind,
+      failures: c.failures,
+      retry_at: c.retryAt === null ? null : isoSeconds(c.retryAt),
+    })),
     finished: (snapshot.finished ?? []).slice(-50).map(finishedJson),
     agent_totals: {
       ...totals,

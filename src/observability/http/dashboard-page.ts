@@ -70,6 +70,7 @@ function render() {
     card("Running", s.counts.running + " / " + s.max_concurrent_agents),
     card("Retrying", s.counts.retrying), card("Blocked", s.counts.blocked),
     card("Total tokens", fmt(t.total_tokens), "in " + fmt(t.input_tokens) + " · out " + fmt(t.output_tokens)),
+    card("Cost", "US$" + (t.cost_usd || 0).toFixed(2), "priced models only"),
     card("Runtime", dur(t.seconds_running * 1000), t.runs_started !== undefined ? t.runs_started + " runs · " + t.runs_failed + " failed" : ""),
     card("Next poll", s.polling.checking ? "checking…" : until(s.polling.next_tick_at)));
   $("error").replaceChildren(); $("error").hidden = !s.last_error; if (s.last_error) $("error").append(s.last_error);

@@ -91,6 +91,11 @@ export function createMetrics(options: { readonly clock?: Clock } = {}): Symphon
   total("symphony_dispatches_total", "Agent runs started.", (s) => s.totals.runsStarted);
   total("symphony_runs_succeeded_total", "Agent runs that ended normally.", (s) => s.totals.runsSucceeded);
   total("symphony_runs_failed_total", "Agent runs that failed.", (s) => s.totals.runsFailed);
+  total(
+    "symphony_agent_cost_usd_total",
+    "US dollars of priced model usage (docs/spend-and-safety.md).",
+    (s) => s.totals.costUsd,
+  );
   new Counter({
     name: "symphony_agent_tokens_total",
     help: "Tokens used by agents across every backend.",
@@ -243,6 +248,7 @@ export function createMetrics(options: { readonly clock?: Clock } = {}): Symphon
         ...(adapter.verifyWebhook === undefined
           ? {}
           : { verifyWebhook: adapter.verifyWebhook.bind(adapter) }),
+        ...(adapter.addComment === undefined ? {} : { addComment: adapter.addComment.bind(adapter) }),
       };
     },
     countWebhook(outcome) {

@@ -82,6 +82,14 @@ export class LocalTracker implements TrackerAdapter {
     return [UPDATE_ISSUE_TOOL];
   }
 
+  /** {@inheritDoc TrackerAdapter.addComment} */
+  async addComment(issueId: string, body: string): Promise<Result<void, TrackerError>> {
+    const written = await this.store.update(issueId, { comment: body });
+    return written.ok
+      ? ok(undefined)
+      : err({ category: "tracker_request", message: written.error, retryable: true });
+  }
+
   async executeTool(name: string, args: unknown, context: ToolContext): Promise<ToolResult> {
     if (name !== UPDATE_ISSUE_TOOL.name) {
       return unsupportedToolResult(

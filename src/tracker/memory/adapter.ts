@@ -39,6 +39,18 @@ export class MemoryTracker implements TrackerAdapter {
     return next;
   }
 
+  /** Comments Symphony posted, per issue id, oldest first. */
+  readonly comments = new Map<string, string[]>();
+
+  /** {@inheritDoc TrackerAdapter.addComment} */
+  async addComment(issueId: string, body: string): Promise<Result<void, TrackerError>> {
+    if (!this.#issues.has(issueId)) {
+      return err({ category: "tracker_request", message: `unknown issue ${issueId}`, retryable: false });
+    }
+    this.comments.set(issueId, [...(this.comments.get(issueId) ?? []), body]);
+    return ok(undefined);
+  }
+
   /** Removes an issue (it becomes invisible to reads). */
   remove(id: string): void {
     this.#issues.delete(id);

@@ -81,6 +81,7 @@ describe("HTTP API (spec 13.7)", () => {
       input_tokens: 50000,
       output_tokens: 24000,
       total_tokens: 74000,
+      cost_usd: 1.25,
       seconds_running: 1834.2,
     });
     expect(body.rate_limits).toEqual({

@@ -44,6 +44,7 @@ describe("GET /metrics (Prometheus)", () => {
     expect(text).toContain("symphony_blocked_issues 1");
     expect(text).toContain("symphony_dispatches_total 9");
     expect(text).toContain('symphony_agent_tokens_total{direction="total"} 74000');
+    expect(text).toContain("symphony_agent_cost_usd_total 1.25");
     expect(text).toContain('symphony_failures_total{category="turn_timeout"} 1');
     expect(text).toContain('symphony_agent_turn_duration_seconds_count{outcome="failed"} 1');
     expect(text).toContain('symphony_skipped_candidates{reason="blocked_by"} 1');
@@ -105,6 +106,35 @@ describe("GET /metrics (Prometheus)", () => {
       value: { deliveryId: "d", relevant: true },
     });
     expect(wrapped.verifyWebhook?.(request, "x")).toEqual({ ok: false, error: "no" });
+  });
+
+  it("instrumentTracker keeps the adapter's addComment, so limit and rescue comments reach the tracker", async () => {
+    const metrics = createMetrics();
+    const posted: string[] = [];
+    const base: TrackerAdapter = {
+      kind: "fake",
+      fetchIssuesByStates: async () => ({ ok: true, value: [] }),
+      fetchIssuesByIds: async () => ({ ok: true, value: [] }),
+      toolSpecs: () => [],
+      executeTool: async () => ({ success: true, output: null }),
+      secretEnvNames: () => [],
+      rateLimits: () => null,
+      close: async () => {},
+    };
+    expect(metrics.instrumentTracker(base).addComment).toBeUndefined();
+    const commenting: TrackerAdapter = {
+      ...base,
+      addComment: async (id, body) => {
+        posted.push(`${id}:${body}`);
+        return { ok: true, value: undefined };
+      },
+    };
+    const wrapped = metrics.instrumentTracker(commenting);
+    expect(await wrapped.addComment?.("I-1", "hello", new AbortController().signal)).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(posted).toEqual(["I-1:hello"]);
   });
 
   it("turn durations come from the injected clock; run_ended outcomes are counted; detach unsubscribes", async () => {

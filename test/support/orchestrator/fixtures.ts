@@ -1,4 +1,6 @@
 import type { ServiceConfig } from "../../../src/config/types.js";
+import { defaultRescueSettings } from "../../../src/rescue/settings.js";
+import { DEFAULT_SPEND_SETTINGS } from "../../../src/spend/settings.js";
 
 /** Deep-ish partial for config overrides in tests. */
 export type ConfigOverrides = {
@@ -22,7 +24,12 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
       provider: { issues: [] },
     },
     polling: { intervalMs: 30_000 },
-    workspace: { root: `${root}/workspaces`, rootRaw: null },
+    workspace: {
+      root: `${root}/workspaces`,
+      rootRaw: null,
+      rescue: defaultRescueSettings(`${root}/rescue`),
+      gc: { maxAgeMs: "unlimited", maxTotalBytes: "unlimited" },
+    },
     hooks: {
       afterCreate: null,
       beforeRun: null,
@@ -68,6 +75,7 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
     },
     server: { port: null, host: "127.0.0.1", authToken: null },
     worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
+    limits: DEFAULT_SPEND_SETTINGS,
     secretValues: [],
   };
   const merged: Record<string, unknown> = { ...base };

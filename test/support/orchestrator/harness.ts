@@ -6,6 +6,8 @@ import type { Issue } from "../../../src/domain/issue.js";
 import { silentLogger } from "../../../src/domain/logger.js";
 import type { ObserverEvent } from "../../../src/domain/snapshot.js";
 import { Orchestrator } from "../../../src/orchestrator/orchestrator.js";
+import type { CircuitBreakers } from "../../../src/spend/breaker.js";
+import type { SpendGuard } from "../../../src/spend/guard.js";
 import { MemoryTracker } from "../../../src/tracker/memory/adapter.js";
 import { createWorkspaceManager } from "../../../src/workspace/manager.js";
 import { ManualClock } from "../manual-clock.js";
@@ -34,8 +36,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** Optional collaborators: spend control and a workspace probe (both absent by default). */
+export interface HarnessOptions {
+  readonly spend?: SpendGuard;
+  readonly breakers?: CircuitBreakers;
+  readonly probeWorkspace?: (host: string, path: string) => Promise<string | null>;
+}
+
 /** Builds a harness; the orchestrator is not started. */
-export async function harness(issues: readonly Issue[], overrides: ConfigOverrides = {}): Promise<Harness> {
+export async function harness(
+  issues: readonly Issue[],
+  overrides: ConfigOverrides = {},
+  options: HarnessOptions = {},
+): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), "symphony-orch-"));
   const clock = new ManualClock();
   const config = testConfig(dir, overrides);
@@ -61,6 +74,9 @@ export async function harness(issues: readonly Issue[], overrides: ConfigOverrid
     workspaces,
     clock,
     logger: silentLogger,
+    ...(options.spend === undefined ? {} : { spend: options.spend }),
+    ...(options.breakers === undefined ? {} : { breakers: options.breakers }),
+    ...(options.probeWorkspace === undefined ? {} : { probeWorkspace: options.probeWorkspace }),
   });
   const events: ObserverEvent[] = [];
   orchestrator.subscribe((e) => events.push(e));
