@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dockerSchema } from "../hosts/docker/settings.js";
 
 const positiveInt = (what = "a positive integer") =>
   z
@@ -141,6 +142,11 @@ const serverSchema = z
 
 const workerSchema = z
   .object({
+    kind: z
+      .enum(["local", "ssh", "docker"], { error: "must be one of local, ssh, docker" })
+      .nullable()
+      .default(null)
+      .describe("Where runs execute; null → ssh when ssh_hosts is set, else local"),
     ssh_hosts: z.array(nonBlank, { error: "must be a list of host names" }).default([]),
     max_concurrent_agents_per_host: positiveInt().nullable().default(null),
   })
@@ -164,6 +170,7 @@ export const frontMatterSchema = z.object({
   builtin: builtinSchema,
   server: serverSchema,
   worker: workerSchema,
+  docker: dockerSchema,
 });
 
 /** The parsed front matter, before paths, `$VAR`s and the tracker provider are resolved. */

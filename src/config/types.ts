@@ -1,3 +1,5 @@
+import type { DockerConfig } from "../hosts/docker/settings.js";
+
 /**
  * The typed, frozen view of WORKFLOW.md front matter that everything past `config/` reads.
  * Field names are camelCase here; WORKFLOW.md uses snake_case (see docs/configuration.md).
@@ -127,8 +129,12 @@ export interface ServerConfig {
   readonly authToken: string | null;
 }
 
-/** `worker:` — SSH worker extension. */
+/** `worker:` — where runs execute: this machine, SSH workers or Docker engines. */
 export interface WorkerConfig {
   readonly sshHosts: readonly string[];
   readonly maxConcurrentAgentsPerHost: number | null;
+  /** `docker` when runs go to Docker engines (absent means the `ssh_hosts`/local behaviour). */
+  readonly kind?: "local" | "ssh" | "docker";
+  /** The `docker:` section, present exactly when `kind` is `docker`. */
+  readonly docker?: DockerConfig;
 }

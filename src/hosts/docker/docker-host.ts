@@ -34,6 +34,11 @@ export interface DockerHost extends Host {
   close(): Promise<void>;
 }
 
+/** The host name runs on an engine carry. */
+export function dockerHostName(engineName: string): string {
+  return `${DOCKER_HOST_PREFIX}${engineName}`;
+}
+
 /** True for the name of a Docker host. */
 export function isDockerHostName(name: string): boolean {
   return name.startsWith(DOCKER_HOST_PREFIX);
@@ -47,7 +52,7 @@ export function isDockerHostName(name: string): boolean {
  */
 export function createDockerHost(options: DockerHostOptions): DockerHost {
   const graceMs = options.killGraceMs ?? DEFAULT_DOCKER_KILL_GRACE_MS;
-  const name = `${DOCKER_HOST_PREFIX}${options.engineName}`;
+  const name = dockerHostName(options.engineName);
   const live = new Set<string>();
   const tracker = { add: (id: string) => live.add(id), delete: (id: string) => live.delete(id) };
 
