@@ -86,38 +86,38 @@ export function buildDockerConfig(
   if (fm.image === null) problem("docker.image", "is required when worker.kind is docker");
   const engines: DockerEngineConfig[] = [];
   const names = new Set<string>();
-  fm.engines.forEach((entry, i) => {
+  for (const [i, entry] of fm.engines.entries()) {
     const spec =
-      typeof entry === "string"
-        ? { address: entry, name: undefined, max_concurrent_agents: null, tls_dir: null }
-        : entry;
+      typeof entry === "string" ? { address: entry, max_concurrent_agents: null, tls_dir: null } : entry;
     const parsed = parseEngineAddress(spec.address, spec.tls_dir !== null);
-    if (!parsed.ok)
-      return problem(`docker.engines[${i}]`, `${parsed.error.reason}, got ${JSON.stringify(spec.address)}`);
-    const name = spec.name ?? spec.address;
-    if (names.has(name))
-      return problem(`docker.engines[${i}]`, `duplicate engine name ${JSON.stringify(name)}`);
-    names.add(name);
-    engines.push({
-      name,
-      address: spec.address,
-      maxConcurrentAgents: spec.max_concurrent_agents,
-      tlsDir: spec.tls_dir === null ? null : resolvePath(spec.tls_dir),
-    });
-  });
-  if (engines.length === 0 && errors.length === before)
-    problem("docker.engines", "must name at least one engine");
+    const name = ("name" in spec ? spec.name : undefined) ?? spec.address;
+    if (!parsed.ok) {
+      problem(`docker.engines[${i}]`, `${parsed.error.reason}, got ${JSON.stringify(spec.address)}`);
+    } else if (names.has(name)) {
+      problem(`docker.engines[${i}]`, `duplicate engine name ${JSON.stringify(name)}`);
+    } else {
+      names.add(name);
+      engines.push({
+        name,
+        address: spec.address,
+        maxConcurrentAgents: spec.max_concurrent_agents,
+        tlsDir: spec.tls_dir === null ? null : resolvePath(spec.tls_dir),
+      });
+    }
+  }
+  if (fm.engines.length === 0) problem("docker.engines", "must name at least one engine");
   const mounts: { source: string; target: string }[] = [];
-  fm.read_only_mounts.forEach((mount, i) => {
+  for (const [i, mount] of fm.read_only_mounts.entries()) {
     const [source, target, ...rest] = mount.split(":");
     if (source === undefined || target === undefined || rest.length > 0 || !target.startsWith("/")) {
-      return problem(
+      problem(
         `docker.read_only_mounts[${i}]`,
         `must be host-path:/container-path, got ${JSON.stringify(mount)}`,
       );
+    } else {
+      mounts.push({ source: resolvePath(source), target });
     }
-    mounts.push({ source: resolvePath(source), target });
-  });
+  }
   if (!/^\d+(:\d+)?$/.test(fm.user))
     problem("docker.user", `must be a numeric uid[:gid], got ${JSON.stringify(fm.user)}`);
   else if (fm.user.split(":")[0] === "0") problem("docker.user", "must not be root (uid 0)");
