@@ -108,10 +108,7 @@ export async function startDockerd(): Promise<TestDockerd> {
           // already gone
         }
       }
-      await run("sh", [
-        "-c",
-        `umount -R ${dir}/data 2>/dev/null; umount -R ${dir}/exec 2>/dev/null; true`,
-      ]).catch(() => {});
+      await unmountUnder(dir);
       await rm(dir, { recursive: true, force: true }).catch(() => {});
     },
   };
@@ -183,6 +180,16 @@ export async function sharedLibraries(binary: string): Promise<string[]> {
     if (match?.[1] !== undefined) paths.add(match[1]);
   }
   return [...paths];
+}
+
+// dockerd leaves network-namespace (nsfs) and overlay mounts under its directories: detach them, deepest first
+async function unmountUnder(dir: string): Promise<void> {
+  const mounts = (await readFile("/proc/self/mounts", "utf8"))
+    .split("\n")
+    .map((line) => line.split(" ")[1] ?? "")
+    .filter((target) => target.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const target of mounts) await run("umount", ["-l", target]).catch(() => {});
 }
 
 async function removeAllContainers(socketPath: string): Promise<void> {
