@@ -16,9 +16,9 @@ export interface HostPreference {
 export const ANY_HOST: HostPreference = { preferred: null, avoid: null };
 
 /**
- * Per-host capacity for one dispatch pass (spec A.2). Without `worker.ssh_hosts` every run is local
- * and there is no host limit; with them every run goes to an SSH host below
- * `max_concurrent_agents_per_host`, and never falls back to local.
+ * Per-host capacity for one dispatch pass (spec A.2). Without `worker.ssh_hosts` (or Docker engines with
+ * `worker.kind: docker`) every run is local and there is no host limit; with them every run goes to a
+ * configured host below its cap, and never falls back to local.
  */
 export class HostSlots {
   readonly #worker: WorkerConfig;
