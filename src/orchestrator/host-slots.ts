@@ -55,8 +55,11 @@ export class HostSlots {
   }
 }
 
-// SSH destinations, or `docker:<engine>` names with their per-engine caps; none means local runs
-function configuredHosts(worker: WorkerConfig): { configured: readonly string[]; caps: Map<string, number> } {
+/** The configured worker hosts: SSH destinations, or `docker:<engine>` names with per-engine caps; none = local. */
+export function configuredHosts(worker: WorkerConfig): {
+  configured: readonly string[];
+  caps: Map<string, number>;
+} {
   const caps = new Map<string, number>();
   if (worker.kind === "local") return { configured: [], caps };
   if (worker.kind !== "docker" || worker.docker === undefined) return { configured: worker.sshHosts, caps };

@@ -87,6 +87,9 @@ describe.skipIf(skipDocker())(
     it("hooks and the command agent run in containers as the agent uid; the issue reaches its hand-off state; the workspace outlives the containers", async () => {
       const project = join(dir.path, "project");
       await writeFile(join(project, "issues/DOC-1.md"), "---\ntitle: contained work\nstate: Todo\n---\n");
+      await writeFile(join(project, "issues/DOC-2.md"), "---\ntitle: finished\nstate: Done\n---\n");
+      // a leftover workspace of a terminal issue: startup cleanup removes it through the engine
+      await mkdir(join(dir.path, "ws", "DOC-2"), { recursive: true });
       // a container a crashed predecessor left behind: the startup sweep removes it
       await dockerCli(engines[0] as TestDockerd, [
         "create",
@@ -121,6 +124,8 @@ describe.skipIf(skipDocker())(
       );
       await until(async () => (await readFile(join(ws, "hooks.txt"), "utf8")) === "before_run\nafter_run\n");
       expect((await stat(ws)).uid).toBe(1000);
+      expect(await stat(join(dir.path, "ws", "DOC-2")).catch(() => null)).toBeNull();
+      expect(cli.output()).toMatch(/msg="workspace removed".*host=docker:e1/);
       expect(cli.output()).toMatch(/msg="dispatching issue" issue_id=DOC-1 .*host=docker:e1/);
       // every container (and the predecessor's leftover) is gone; the files stay
       await until(
