@@ -22,7 +22,7 @@ let daemon: TestDockerd;
 let registry: NpmCacheRegistry;
 let dir: { path: string; cleanup: () => Promise<void> };
 
-describe.skipIf(skipDocker())("the Symphony service image (real dockerd)", { timeout: 300_000 }, () => {
+describe.skipIf(skipDocker())("the Symphony service image (real dockerd)", { timeout: 420_000 }, () => {
   beforeAll(async () => {
     daemon = await startDockerd();
     registry = await startNpmCacheRegistry(join(repo, "package-lock.json"));
@@ -134,8 +134,8 @@ describe.skipIf(skipDocker())("the Symphony service image (real dockerd)", { tim
         headers: { authorization: `Bearer ${token}` },
       });
       expect(state.status).toBe(200);
-      const top = await dockerCli(daemon, ["top", id, "-o", "uid,args"]);
-      expect(top).toMatch(/\n\s*1000\s+node \/app\/dist\/cli\/main\.js/);
+      const top = await dockerCli(daemon, ["top", id, "-o", "pid,uid,args"]);
+      expect(top).toMatch(/\n\s*\d+\s+1000\s+node \/app\/dist\/cli\/main\.js/);
     } finally {
       await dockerCli(daemon, ["rm", "-f", id]).catch(() => "");
     }
