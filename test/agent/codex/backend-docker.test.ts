@@ -23,7 +23,12 @@ import { makeTempDir } from "../../support/temp-dir.js";
 
 let daemon: TestDockerd;
 let root: { path: string; cleanup: () => Promise<void> };
-const turnInput = { issue: { id: "issue-1" } as never, turn: 1, maxTurns: 1 };
+const turnInput = {
+  issue: { id: "issue-1" } as never,
+  turn: 1,
+  maxTurns: 1,
+  signal: new AbortController().signal,
+};
 
 describe.skipIf(skipDocker())(
   "codex backend in a Docker container (real dockerd, real codex)",
