@@ -83,14 +83,13 @@ export function createDockerFleet(deps: DockerFleetDeps, instanceId: string = ra
 }
 
 /** An Engine API client for one configured engine (TLS material read from `tls_dir`). */
-export function engineClient(engine: DockerEngineConfig): EngineClient {
+export function engineClient(engine: DockerEngineConfig, timeoutMs?: number): EngineClient {
   const parsed = parseEngineAddress(engine.address, engine.tlsDir !== null);
   if (!parsed.ok) throw new TypeError(`invalid engine address ${engine.address}: ${parsed.error.reason}`);
-  return new EngineClient(
-    engine.name,
-    parsed.value,
-    engine.tlsDir === null ? {} : { tls: readTls(engine.tlsDir) },
-  );
+  return new EngineClient(engine.name, parsed.value, {
+    ...(engine.tlsDir === null ? {} : { tls: readTls(engine.tlsDir) }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
 }
 
 function readTls(dir: string): EngineTls {
