@@ -140,6 +140,17 @@ describe.skipIf(skipDocker())("Docker host (real dockerd)", { timeout: 60_000 },
     expect(await containersLabelled(daemon, `${LABELS.service}=${SERVICE}`)).toEqual([]);
   });
 
+  it("memory and process limits reach the kernel (cgroup v1 or v2 files inside the container)", async () => {
+    const ws = join(root.path, "SYM-6");
+    await host().ensureDir(ws);
+    const script = [
+      "cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes",
+      "cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max",
+    ].join("\n");
+    const result = await host().runScript(script, { cwd: ws, env, timeoutMs: 20_000 });
+    expect(result.output.trim().split("\n")).toEqual([String(256 * 1024 * 1024), "64"]);
+  });
+
   it("a timed-out hook is stopped and removed", async () => {
     const ws = join(root.path, "SYM-4");
     await host().ensureDir(ws);
