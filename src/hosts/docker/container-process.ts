@@ -57,7 +57,7 @@ export function startContainer(
     } catch (cause) {
       startError = asEngineError(engine, cause);
       resolveId(null);
-      demux.stderr.write(`docker: ${startError.message}\n`);
+      demux.note(`docker: ${startError.message}`);
       demux.end();
       return { code: null, signal: null };
     }
@@ -80,7 +80,7 @@ export function startContainer(
       await engine.call("POST", `/containers/${containerId}/start`, undefined, { okStatuses: [304] });
     } catch (cause) {
       startError = asEngineError(engine, cause);
-      demux.stderr.write(`docker: ${startError.message}\n`);
+      demux.note(`docker: ${startError.message}`);
       demux.end();
       await remove(containerId);
       return { code: null, signal: null };

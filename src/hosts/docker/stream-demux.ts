@@ -10,9 +10,11 @@ export class StreamDemux {
   /** Frames with stream id 2. */
   readonly stderr = new PassThrough();
   #pending: Buffer = Buffer.alloc(0);
+  #ended = false;
 
-  /** Feeds raw bytes from the connection. */
+  /** Feeds raw bytes from the connection (ignored once ended). */
   push(chunk: Buffer): void {
+    if (this.#ended) return;
     this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
     while (this.#pending.length >= 8) {
       const size = this.#pending.readUInt32BE(4);
@@ -24,8 +26,15 @@ export class StreamDemux {
     }
   }
 
-  /** Ends both outputs (any incomplete frame is dropped). */
+  /** Writes a line of our own to stderr (ignored once ended). */
+  note(text: string): void {
+    if (!this.#ended) this.stderr.write(`${text}\n`);
+  }
+
+  /** Ends both outputs (any incomplete frame is dropped); later calls do nothing. */
   end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
     this.stdout.end();
     this.stderr.end();
   }
