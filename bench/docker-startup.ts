@@ -17,12 +17,13 @@ import { createDockerHost } from "../src/hosts/docker/docker-host.js";
 import { parseEngineAddress } from "../src/hosts/docker/engine-address.js";
 import { EngineClient } from "../src/hosts/docker/engine-client.js";
 import { CODEX_BINARY, createTestCodexHome, OFFLINE_FLAGS } from "../test/support/codex-home.js";
-import { buildTestImage, dockerMissing, startDockerd, TEST_IMAGE } from "../test/support/dockerd.js";
+import { buildTestImage, DOCKER_TOOLS, startDockerd, TEST_IMAGE } from "../test/support/dockerd.js";
 import { startFakeModelServer } from "../test/support/fake-model-server.js";
+import { toolMissing } from "../test/support/tools.js";
 
 const run = promisify(execFile);
 const RUNS = 10;
-const missing = dockerMissing();
+const missing = DOCKER_TOOLS.map((t) => toolMissing(t)).find((r) => r !== null) ?? null;
 if (missing !== null) throw new Error(`docker-startup needs dockerd: ${missing}`);
 
 const daemon = await startDockerd();

@@ -3,13 +3,16 @@ import { existsSync } from "node:fs";
 import { chmod, cp, mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dockerCli, skipDocker, startDockerd, type TestDockerd } from "../support/dockerd.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { DOCKER_TOOLS, dockerCli, startDockerd, type TestDockerd } from "../support/dockerd.js";
 import { buildNodeBaseImage, TEST_NODE_BASE } from "../support/node-base-image.js";
 import { type NpmCacheRegistry, startNpmCacheRegistry } from "../support/npm-cache-registry.js";
 import { freePort } from "../support/sshd.js";
 import { makeTempDir } from "../support/temp-dir.js";
+import { describeNeeding } from "../support/tools.js";
 import { until } from "../support/until.js";
+
+const { describe: describeDocker } = describeNeeding(DOCKER_TOOLS);
 
 // The repository's Dockerfile built by a real dockerd (production dependencies installed by `npm ci`
 // inside the build from this machine's npm cache over loopback) and started: the HEALTHCHECK on
@@ -22,7 +25,7 @@ let daemon: TestDockerd;
 let registry: NpmCacheRegistry;
 let dir: { path: string; cleanup: () => Promise<void> };
 
-describe.skipIf(skipDocker())("the Symphony service image (real dockerd)", { timeout: 420_000 }, () => {
+describeDocker("the Symphony service image (real dockerd)", { timeout: 420_000 }, () => {
   beforeAll(async () => {
     daemon = await startDockerd();
     registry = await startNpmCacheRegistry(join(repo, "package-lock.json"));

@@ -1,38 +1,20 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { processesMentioning } from "./processes.js";
+import { BUSYBOX, DOCKER_CLI, DOCKERD } from "./tools.js";
 
 const run = promisify(execFile);
 
-/** Debian's dockerd (`apt-get install -y docker.io`). */
-export const DOCKERD_PATH = process.env.DOCKERD_PATH ?? "/usr/sbin/dockerd";
-/** Debian's static busybox (`apt-get install -y busybox-static`), the shell tools of the test image. */
-export const BUSYBOX_PATH = "/bin/busybox";
-
-/**
- * Why the Docker tests cannot run here, or null when they can. Under `CI=true` the caller turns a
- * reason into a failure instead of a skip.
- */
-export function dockerMissing(): string | null {
-  if (!existsSync(DOCKERD_PATH)) return "dockerd not found: apt-get install -y docker.io";
-  if (!existsSync(BUSYBOX_PATH)) return "busybox not found: apt-get install -y busybox-static";
-  if (process.getuid?.() !== 0) return "dockerd needs root for these tests (run as root)";
-  return null;
-}
-
-/** For `describe.skipIf`: skip with the reason locally, fail under CI. */
-export function skipDocker(): boolean {
-  const reason = dockerMissing();
-  if (reason === null) return false;
-  if (process.env.CI === "true") throw new Error(`Docker tests cannot run under CI: ${reason}`);
-  console.warn(`skipping Docker tests: ${reason}`);
-  return true;
-}
+/** The programs the Docker tests need (for `describeNeeding`). */
+export const DOCKER_TOOLS = [DOCKERD, DOCKER_CLI, BUSYBOX] as const;
+/** Where dockerd is (`$DOCKERD_PATH` or Debian's). */
+export const DOCKERD_PATH = DOCKERD.path;
+/** The static busybox copied into test images. */
+export const BUSYBOX_PATH = BUSYBOX.path;
 
 /** A throw-away dockerd with its own data root and socket. */
 export interface TestDockerd {

@@ -1,14 +1,17 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { checkDockerEngines } from "../../../src/cli/doctor/docker-check.js";
 import type { DockerConfig } from "../../../src/hosts/docker/settings.js";
 import {
   buildTestImage,
-  skipDocker,
+  DOCKER_TOOLS,
   startDockerd,
   TEST_IMAGE,
   type TestDockerd,
 } from "../../support/dockerd.js";
+import { describeNeeding } from "../../support/tools.js";
+
+const { describe: describeDocker } = describeNeeding(DOCKER_TOOLS);
 
 let daemon: TestDockerd;
 
@@ -35,7 +38,7 @@ function config(image: string, addresses: readonly string[]): DockerConfig {
   };
 }
 
-describe.skipIf(skipDocker())("doctor: Docker engines (real dockerd)", { timeout: 60_000 }, () => {
+describeDocker("doctor: Docker engines (real dockerd)", { timeout: 60_000 }, () => {
   beforeAll(async () => {
     daemon = await startDockerd();
     await buildTestImage(daemon);

@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { type ContainerSettings, LABELS } from "../../../src/hosts/docker/container-spec.js";
 import { createDockerHost, type DockerHost } from "../../../src/hosts/docker/docker-host.js";
 import { parseEngineAddress } from "../../../src/hosts/docker/engine-address.js";
@@ -9,12 +9,15 @@ import { DockerEngineError, EngineClient } from "../../../src/hosts/docker/engin
 import {
   buildTestImage,
   containersLabelled,
-  skipDocker,
+  DOCKER_TOOLS,
   startDockerd,
   TEST_IMAGE,
   type TestDockerd,
 } from "../../support/dockerd.js";
 import { makeTempDir } from "../../support/temp-dir.js";
+import { describeNeeding } from "../../support/tools.js";
+
+const { describe: describeDocker } = describeNeeding(DOCKER_TOOLS);
 
 const SERVICE = "docker-host-test";
 let daemon: TestDockerd;
@@ -56,7 +59,7 @@ function host(overrides: Partial<ContainerSettings> = {}, address = daemon.addre
 
 const env = { SYMPHONY_ISSUE_IDENTIFIER: "SYM-1" };
 
-describe.skipIf(skipDocker())("Docker host (real dockerd)", { timeout: 60_000 }, () => {
+describeDocker("Docker host (real dockerd)", { timeout: 60_000 }, () => {
   beforeAll(async () => {
     daemon = await startDockerd();
     await buildTestImage(daemon);
