@@ -6,6 +6,8 @@ import type { Logger } from "./domain/logger.js";
 import { err, ok, type Result } from "./domain/result.js";
 import type { StatusSource } from "./domain/snapshot.js";
 import { buildChildEnv } from "./hosts/child-env.js";
+import { isDockerHostName } from "./hosts/docker/docker-host.js";
+import { createDockerFleet } from "./hosts/docker/fleet.js";
 import type { Host } from "./hosts/host.js";
 import { createHostResolver, isLocalHost } from "./hosts/host-resolver.js";
 import { createLocalHost } from "./hosts/local.js";
@@ -35,6 +37,8 @@ export interface ServiceDeps {
   readonly sshHost?: (destination: string) => Host;
   /** Where spend is counted (default: in memory; the durable store keeps it across restarts). */
   readonly ledger?: SpendLedger;
+  /** Grace between SIGTERM and SIGKILL for Docker containers (default 2 s). */
+  readonly dockerKillGraceMs?: number;
   /** Wraps every tracker adapter built (e.g. `metrics.instrumentTracker` for request latency/errors). */
   readonly wrapTracker?: (adapter: TrackerAdapter) => TrackerAdapter;
 }
@@ -89,11 +93,20 @@ export async function startOrchestratorService(
     logger.info("tracker rebuilt after workflow reload", { tracker: result.value.config.tracker.kind });
   });
 
-  // `local` runs here; any other name is an SSH destination (validated at config load)
-  const hosts = createHostResolver(
-    deps.host ?? createLocalHost(),
-    deps.sshHost ?? ((destination) => createSshHost(destination, { parentEnv: env })),
+  // `local` runs here; `docker:<engine>` on a Docker engine; any other name is an SSH destination
+  const docker = createDockerFleet({
+    docker: () => source.current().config.worker.docker,
+    workspaceRoot: () => source.current().config.workspace.root,
+    workflowPath: initial.workflowPath,
+    logger,
+    ...(deps.dockerKillGraceMs === undefined ? {} : { killGraceMs: deps.dockerKillGraceMs }),
+  });
+  const sshHost = deps.sshHost ?? ((destination: string) => createSshHost(destination, { parentEnv: env }));
+  const hosts = createHostResolver(deps.host ?? createLocalHost(), (name) =>
+    isDockerHostName(name) ? docker.host(name) : sshHost(name),
   );
+  // containers a crashed predecessor left behind go before anything new starts
+  if (initial.worker.kind === "docker") await docker.reapStale();
   const issueEnv = (
     issue: { readonly id: string; readonly identifier: string },
     workspacePath: string,
@@ -175,6 +188,7 @@ export async function startOrchestratorService(
     async stop() {
       unsubscribe();
       await orchestrator.stop();
+      await docker.close();
       for (const t of [...retired, tracker]) await t.close().catch(() => {});
     },
   });

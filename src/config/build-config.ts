@@ -3,6 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import type { z } from "zod";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
+import { buildDockerConfig, type DockerConfig } from "../hosts/docker/settings.js";
 import { parseSshDestination } from "../hosts/ssh-destination.js";
 import { defaultDataDir } from "../rescue/settings.js";
 import { toSpendSettings } from "../spend/settings.js";
@@ -190,6 +191,13 @@ export function buildServiceConfig(
   };
   errors.push(...validateCodexSettings(codex));
   errors.push(...sshHostErrors(fm.worker.ssh_hosts));
+  const workerKind = fm.worker.kind ?? (fm.worker.ssh_hosts.length > 0 ? "ssh" : "local");
+  let docker: DockerConfig | null = null;
+  if (workerKind === "docker") {
+    docker = buildDockerConfig(fm.docker, errors, (p) => resolveConfigPath(p, workflowDir, env));
+  } else if (workerKind === "ssh" && fm.worker.ssh_hosts.length === 0) {
+    errors.push(configError("worker.ssh_hosts", "must name at least one host when worker.kind is ssh"));
+  }
   if (fm.agent.backend === "command" && (fm.command.run === null || fm.command.run.trim() === "")) {
     errors.push(configError("command.run", "is required when agent.backend is command"));
   }
@@ -263,6 +271,8 @@ export function buildServiceConfig(
     worker: {
       sshHosts: fm.worker.ssh_hosts,
       maxConcurrentAgentsPerHost: fm.worker.max_concurrent_agents_per_host,
+      ...(fm.worker.kind === null ? {} : { kind: workerKind }),
+      ...(docker === null ? {} : { docker }),
     },
     limits: toSpendSettings(fm.limits),
     secretValues: [...new Set(secrets.filter((s) => s !== ""))],

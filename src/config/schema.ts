@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dockerSchema } from "../hosts/docker/settings.js";
 import { rescueSchema, workspaceGcSchema } from "../rescue/settings.js";
 import { limitsSchema } from "../spend/settings.js";
 
@@ -149,6 +150,11 @@ const serverSchema = z
 
 const workerSchema = z
   .object({
+    kind: z
+      .enum(["local", "ssh", "docker"], { error: "must be one of local, ssh, docker" })
+      .nullable()
+      .default(null)
+      .describe("Where runs execute; null → ssh when ssh_hosts is set, else local"),
     ssh_hosts: z.array(nonBlank, { error: "must be a list of host names" }).default([]),
     max_concurrent_agents_per_host: positiveInt().nullable().default(null),
   })
@@ -175,6 +181,7 @@ export const frontMatterSchema = z.object({
   server: serverSchema,
   worker: workerSchema,
   limits: limitsSchema,
+  docker: dockerSchema,
 });
 
 /** The parsed front matter, before paths, `$VAR`s and the tracker provider are resolved. */

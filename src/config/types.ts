@@ -1,3 +1,4 @@
+import type { DockerConfig } from "../hosts/docker/settings.js";
 import type { WorkspaceGcSettings } from "../rescue/gc.js";
 import type { RescueSettings } from "../rescue/settings.js";
 import type { SpendSettings } from "../spend/settings.js";
@@ -145,8 +146,12 @@ export interface ServerConfig {
   readonly authToken: string | null;
 }
 
-/** `worker:` — SSH worker extension. */
+/** `worker:` — where runs execute: this machine, SSH workers or Docker engines. */
 export interface WorkerConfig {
   readonly sshHosts: readonly string[];
   readonly maxConcurrentAgentsPerHost: number | null;
+  /** `docker` when runs go to Docker engines (absent means the `ssh_hosts`/local behaviour). */
+  readonly kind?: "local" | "ssh" | "docker";
+  /** The `docker:` section, present exactly when `kind` is `docker`. */
+  readonly docker?: DockerConfig;
 }

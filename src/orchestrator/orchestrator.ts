@@ -10,7 +10,7 @@ import { agentScope, countRun, countTrackerFetch, trackerScope } from "./circuit
 import type { OrchestratorDeps } from "./deps.js";
 import { applyAgentEvent, logAgentEvent } from "./events.js";
 import { crashedExit, exitDisposition, runEnding } from "./exit.js";
-import type { HostPreference } from "./host-slots.js";
+import { configuredHosts, type HostPreference } from "./host-slots.js";
 import { WorkspaceJanitor } from "./janitor.js";
 import { ObserverHub } from "./observers.js";
 import { type ParkedPlace, parkIssue, releaseParked } from "./parking.js";
@@ -79,7 +79,7 @@ export class Orchestrator implements StatusSource {
     this.#retries = new RetryQueue(this.#state.retries, deps.clock, (issueId, token) =>
       this.#enqueue({ type: "retry", issueId, token }),
     );
-    const hosts = () => deps.workflow.current().config.worker.sshHosts;
+    const hosts = () => configuredHosts(deps.workflow.current().config.worker).configured;
     const cleanup = this.#cleanupController.signal;
     this.#janitor = new WorkspaceJanitor(deps.workspaces, deps.logger, cleanup, hosts);
   }

@@ -5,6 +5,8 @@ import { type HookName, messageOf, type WorkspaceError } from "../domain/errors.
 import type { Issue } from "../domain/issue.js";
 import type { Logger } from "../domain/logger.js";
 import { err, ok, type Result } from "../domain/result.js";
+import { isDockerHostName } from "../hosts/docker/docker-host.js";
+import { DockerEngineError } from "../hosts/docker/engine-client.js";
 import type { Host } from "../hosts/host.js";
 import { type HostResolver, isLocalHost, LOCAL_HOST_NAME } from "../hosts/host-resolver.js";
 import { SshHostError } from "../hosts/ssh.js";
@@ -43,9 +45,12 @@ export type HookEnvBuilder = (
 /** Workspace root on SSH workers when `workspace.root` is unset (a path on the remote host). */
 export const DEFAULT_REMOTE_WORKSPACE_ROOT = "/tmp/symphony_workspaces";
 
-/** The root as the host sees it: the resolved local path, or the raw configured string on SSH workers (spec A.1). */
+/**
+ * The root as the host sees it: the resolved local path (also on Docker engines, whose bind mounts need an
+ * absolute path), or the raw configured string on SSH workers (spec A.1).
+ */
 export function workspaceRootFor(config: ServiceConfig, host: Pick<Host, "name">): string {
-  if (isLocalHost(host)) return config.workspace.root;
+  if (isLocalHost(host) || isDockerHostName(host.name)) return config.workspace.root;
   return config.workspace.rootRaw ?? DEFAULT_REMOTE_WORKSPACE_ROOT;
 }
 
@@ -251,9 +256,11 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
   };
 }
 
-/** A `host_unreachable` error when `cause` says the SSH host could not be reached, else null. */
+/** A `host_unreachable` error when `cause` says the SSH host or Docker engine could not be reached, else null. */
 function unreachable(host: Host, cause: unknown): WorkspaceError | null {
-  if (cause instanceof SshHostError && cause.kind === "unreachable") {
+  const unreached =
+    (cause instanceof SshHostError || cause instanceof DockerEngineError) && cause.kind === "unreachable";
+  if (unreached) {
     return { kind: "host_unreachable", host: host.name, message: cause.message };
   }
   return null;
