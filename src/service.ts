@@ -85,8 +85,10 @@ export async function startOrchestratorService(
 
   // `local` runs here; any other name is an SSH destination (validated at config load)
   const hosts = createHostResolver(
-    deps.host ?? createLocalHost(),
-    deps.sshHost ?? ((destination) => createSshHost(destination, { parentEnv: env })),
+    deps.host ?? createLocalHost({ loginShell: initial.worker.loginShell }),
+    deps.sshHost ??
+      ((destination) =>
+        createSshHost(destination, { parentEnv: env, loginShell: initial.worker.loginShell })),
   );
   const issueEnv = (
     issue: { readonly id: string; readonly identifier: string },

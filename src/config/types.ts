@@ -131,4 +131,6 @@ export interface ServerConfig {
 export interface WorkerConfig {
   readonly sshHosts: readonly string[];
   readonly maxConcurrentAgentsPerHost: number | null;
+  /** Hooks and agents run in a login shell (`bash -lc`); false: `bash --noprofile --norc -c`. */
+  readonly loginShell: boolean;
 }

@@ -13,17 +13,26 @@ const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
 export interface LocalHostOptions {
   /** Grace between SIGTERM and SIGKILL when a script times out or is aborted. */
   readonly killGraceMs?: number;
+  /** Run commands in a login shell (`bash -lc`, reads ~/.profile); default false: `bash --noprofile --norc -c`. */
+  readonly loginShell?: boolean;
 }
 
-/** The local machine: `bash -lc` children, each in its own process group, killed as a group. */
+/** The bash arguments that run `command`: no start-up files unless a login shell was asked for. */
+export function bashArgs(command: string, loginShell: boolean): string[] {
+  // ~/.profile and ~/.bashrc could export anything (tokens included) past the environment allow-list
+  return loginShell ? ["-lc", command] : ["--noprofile", "--norc", "-c", command];
+}
+
+/** The local machine: `bash` children (see {@link bashArgs}), each in its own process group, killed as a group. */
 export function createLocalHost(options: LocalHostOptions = {}): Host {
   const graceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const login = options.loginShell ?? false;
   return {
     name: "local",
     ensureDir,
     remove: (path) => rm(path, { recursive: true, force: true }),
-    runScript: (script, opts) => runScript(script, opts, graceMs),
-    spawn: (command, opts) => spawnProcess(command, opts.cwd, opts.env, graceMs),
+    runScript: (script, opts) => runScript(bashArgs(script, login), opts, graceMs),
+    spawn: (command, opts) => spawnProcess(bashArgs(command, login), opts.cwd, opts.env, graceMs),
   };
 }
 
@@ -43,10 +52,10 @@ async function ensureDir(path: string): Promise<{ created: boolean; realPath: st
   return { created, realPath: await realpath(path) };
 }
 
-function runScript(script: string, opts: RunScriptOptions, graceMs: number): Promise<ScriptResult> {
+function runScript(args: string[], opts: RunScriptOptions, graceMs: number): Promise<ScriptResult> {
   const output = new CappedOutput(opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
   return new Promise<ScriptResult>((resolve) => {
-    const child = spawn("bash", ["-lc", script], {
+    const child = spawn("bash", args, {
       cwd: opts.cwd,
       env: { ...opts.env },
       detached: true,
@@ -87,12 +96,12 @@ function runScript(script: string, opts: RunScriptOptions, graceMs: number): Pro
 }
 
 function spawnProcess(
-  command: string,
+  args: string[],
   cwd: string,
   env: Readonly<Record<string, string>>,
   graceMs: number,
 ): HostProcess {
-  const child = spawn("bash", ["-lc", command], { cwd, env: { ...env }, detached: true, stdio: "pipe" });
+  const child = spawn("bash", args, { cwd, env: { ...env }, detached: true, stdio: "pipe" });
   trackGroup(child);
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     child.once("error", () => resolve({ code: null, signal: null }));

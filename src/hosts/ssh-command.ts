@@ -25,6 +25,8 @@ export interface WrapperSpec {
   readonly env: Readonly<Record<string, string>>;
   /** Seconds between SIGTERM and SIGKILL for the remote group. */
   readonly graceMs: number;
+  /** `bash -lc` (reads the login profile) instead of `bash --noprofile --norc -c`. */
+  readonly loginShell?: boolean;
 }
 
 /** What to hand to `ssh`: the remote command line, and the bytes to write to its stdin first. */
@@ -37,8 +39,8 @@ export interface RemoteInvocation {
 
 /**
  * Builds the remote side: `bash --norc -c '<wrapper>'` (no `.bashrc` for the wrapper itself; the
- * command's own `bash -lc` reads the login profile). The wrapper reads the environment from stdin (so values never appear in a
- * command line, local or remote), then starts `bash -lc` under `setsid` (own session and process
+ * command's own bash reads no start-up files either, unless `loginShell` asks for `bash -lc`). The wrapper reads the environment from stdin (so values never appear in a
+ * command line, local or remote), then starts bash under `setsid` (own session and process
  * group) with the remote login's identity variables plus exactly `env`, in `cwd`. End-of-file on its
  * stdin (the local side closing it, or the connection dropping) means "stop": SIGTERM to the group,
  * SIGKILL after the grace. When the script ends by itself, whatever it left in its group is killed too.
@@ -61,7 +63,7 @@ export function remoteInvocation(spec: WrapperSpec): RemoteInvocation {
     '  for v in $(compgen -e 2>/dev/null); do unset "$v" 2>/dev/null; done',
     '  export HOME="$h" USER="$u" LOGNAME="$l" SHELL="$s" PATH="$x"',
     '  eval "$e"',
-    `  exec setsid "$b" -lc ${shellQuote(inner)} bash "$w" )`,
+    `  exec setsid "$b" ${spec.loginShell === true ? "-lc" : "--noprofile --norc -c"} ${shellQuote(inner)} bash "$w" )`,
   ].join("\n");
   const grace = (Math.max(0, spec.graceMs) / 1000).toFixed(3);
   const lines = [

@@ -82,7 +82,7 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
       deniedCommands: [],
     },
     server: { port: null, host: "127.0.0.1", authToken: null },
-    worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
+    worker: { sshHosts: [], maxConcurrentAgentsPerHost: null, loginShell: false },
     secretValues: [],
   };
 }

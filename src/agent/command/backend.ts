@@ -229,7 +229,7 @@ export function promptFedCommand(run: string, prompt: string): string {
 }
 
 /**
- * The command backend: each turn runs `command.run` through the host (`bash -lc`, own process group)
+ * The command backend: each turn runs `command.run` through the host (bash, own process group)
  * with the prompt on stdin and cwd = workspace; output lines become events; exit 0 = turn done.
  */
 export function commandBackend(settings: CommandSettings): AgentBackend {

@@ -99,7 +99,7 @@ export function buildToolSet(context: ToolsetContext): ToolSet {
     }),
     run_command: tool({
       description:
-        "Run a shell command with bash -lc in the workspace. Returns the exit status and combined output (capped). Commands are killed at the timeout.",
+        "Run a shell command with bash in the workspace. Returns the exit status and combined output (capped). Commands are killed at the timeout.",
       inputSchema: z.object({
         command: z.string().min(1),
         timeout_ms: z.number().int().positive().optional(),
