@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import type { Host, HostProcess, RunScriptOptions, ScriptResult } from "./host.js";
 import { CappedOutput } from "./output-buffer.js";
 import { signalGroup, terminateGroup, trackGroup, untrackGroup } from "./process-group.js";
+import { killMarked, newMarker, PROCESS_MARKER_NAME } from "./process-marker.js";
 
 /** Default grace between SIGTERM and SIGKILL for a process group. */
 export const DEFAULT_KILL_GRACE_MS = 2_000;
@@ -54,16 +55,18 @@ async function ensureDir(path: string): Promise<{ created: boolean; realPath: st
 
 function runScript(args: string[], opts: RunScriptOptions, graceMs: number): Promise<ScriptResult> {
   const output = new CappedOutput(opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+  const marker = newMarker();
   return new Promise<ScriptResult>((resolve) => {
     const child = spawn("bash", args, {
       cwd: opts.cwd,
-      env: { ...opts.env },
+      env: { ...opts.env, [PROCESS_MARKER_NAME]: marker },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
     trackGroup(child);
     let stopReason: "timeout" | "abort" | null = null;
-    const exited = new Promise<void>((done) => child.once("close", () => done()));
+    let ended: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+    const exited = new Promise<void>((done) => child.once("exit", () => done()));
     const stop = (reason: "timeout" | "abort") => {
       stopReason ??= reason;
       if (child.pid !== undefined) void terminateGroup(child.pid, exited, graceMs);
@@ -74,13 +77,26 @@ function runScript(args: string[], opts: RunScriptOptions, graceMs: number): Pro
     else opts.signal?.addEventListener("abort", onAbort, { once: true });
     child.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
     child.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
-    child.once("exit", () => {
-      // the script is over: anything it left behind in its group goes too
+    let pipeTimer: NodeJS.Timeout | undefined;
+    child.once("exit", (code, signal) => {
+      ended = { code, signal };
+      // the script is over: anything it left behind goes too, in its group or escaped with setsid
       if (child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
+      void killMarked(marker);
+      // a process that still holds the pipes (it dropped the marker) must not wedge the caller
+      pipeTimer = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        finish(code, signal);
+      }, graceMs);
     });
     child.once("error", (cause) => output.push(Buffer.from(`spawn failed: ${cause.message}\n`)));
-    child.once("close", (code, signal) => {
+    let finished = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
+      clearTimeout(pipeTimer);
       opts.signal?.removeEventListener("abort", onAbort);
       untrackGroup(child.pid);
       resolve({
@@ -91,7 +107,8 @@ function runScript(args: string[], opts: RunScriptOptions, graceMs: number): Pro
         output: output.text(),
         truncated: output.truncated,
       });
-    });
+    };
+    child.once("close", (code, signal) => finish(ended?.code ?? code, ended?.signal ?? signal));
   });
 }
 
@@ -101,14 +118,21 @@ function spawnProcess(
   env: Readonly<Record<string, string>>,
   graceMs: number,
 ): HostProcess {
-  const child = spawn("bash", args, { cwd, env: { ...env }, detached: true, stdio: "pipe" });
+  const marker = newMarker();
+  const child = spawn("bash", args, {
+    cwd,
+    env: { ...env, [PROCESS_MARKER_NAME]: marker },
+    detached: true,
+    stdio: "pipe",
+  });
   trackGroup(child);
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     child.once("error", () => resolve({ code: null, signal: null }));
     child.once("exit", (code, signal) => {
       if (child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
       untrackGroup(child.pid);
-      resolve({ code, signal: signal ?? null });
+      // processes that escaped the group (setsid) still carry the marker; the exit waits for the sweep
+      void killMarked(marker).finally(() => resolve({ code, signal: signal ?? null }));
     });
   });
   // a closed pipe must not crash the service when the child dies first

@@ -1,8 +1,11 @@
+import { spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildChildEnv } from "../../src/hosts/child-env.js";
 import { createLocalHost } from "../../src/hosts/local.js";
+import { processesWithEnv } from "../support/processes.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import { pidAlive, until } from "../support/until.js";
 
@@ -199,5 +202,78 @@ describe("local host: shell start-up files", () => {
       timeoutMs: 10_000,
     });
     expect(script.output).toBe("token=tok-from-profile\n");
+  });
+});
+
+describe("local host: processes that escape their group", () => {
+  const tagged = () => {
+    const tag = `escape-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    return {
+      tag,
+      env: { ...env, ESCAPE_TEST_TAG: tag },
+      left: () => processesWithEnv("ESCAPE_TEST_TAG", tag),
+    };
+  };
+
+  it("a setsid daemon a script started is killed when the script ends", async () => {
+    const t = tagged();
+    const result = await createLocalHost().runScript(
+      "setsid sleep 1000 >/dev/null 2>&1 < /dev/null &\nsleep 0.5; echo started",
+      {
+        cwd: root.path,
+        env: t.env,
+        timeoutMs: 30_000,
+      },
+    );
+    expect(result.output).toBe("started\n");
+    await until(async () => (await t.left()).length === 0, 3_000, "escaped daemon to die");
+  });
+
+  it("a daemon that keeps stdout open does not wedge the script: it resolves after the grace", async () => {
+    const t = tagged();
+    const started = Date.now();
+    const result = await createLocalHost({ killGraceMs: 300 }).runScript(
+      "setsid sleep 1000 &\nsleep 0.5; echo started",
+      {
+        cwd: root.path,
+        env: t.env,
+        timeoutMs: 30_000,
+      },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.timedOut).toBe(false);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await until(async () => (await t.left()).length === 0, 3_000, "escaped daemon to die");
+  });
+
+  it("a setsid daemon a spawned agent started is killed when the agent exits", async () => {
+    const t = tagged();
+    const proc = createLocalHost().spawn("setsid sleep 1000 &\nsleep 0.5; echo started", {
+      cwd: root.path,
+      env: t.env,
+    });
+    proc.stdout.resume();
+    await proc.exited;
+    expect(await t.left()).toEqual([]);
+  });
+
+  it("when the service process exits, an agent's escaped daemon dies with it", async () => {
+    const t = tagged();
+    const script = join(root.path, "service.ts");
+    const localHost = join(process.cwd(), "src/hosts/local.ts");
+    await writeFile(
+      script,
+      [
+        `import { createLocalHost } from ${JSON.stringify(localHost)};`,
+        `const proc = createLocalHost().spawn("setsid sleep 1000 >/dev/null 2>&1 < /dev/null & echo up; sleep 1000", { cwd: ${JSON.stringify(root.path)}, env: ${JSON.stringify(t.env)} });`,
+        `proc.stdout.once("data", () => setTimeout(() => process.exit(0), 200));`,
+      ].join("\n"),
+    );
+    const loader = pathToFileURL(join(process.cwd(), "node_modules/tsx/dist/loader.mjs")).href;
+    const child = spawn(process.execPath, ["--import", loader, script], { stdio: "ignore" });
+    await until(async () => (await t.left()).length >= 2, 10_000, "daemon and agent to start");
+    const code = await new Promise((resolve) => child.once("exit", resolve));
+    expect(code).toBe(0);
+    await until(async () => (await t.left()).length === 0, 3_000, "every tagged process to die");
   });
 });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Host } from "../../src/hosts/host.js";
 import { createSshHost, SshHostError } from "../../src/hosts/ssh.js";
-import { processesMentioning } from "../support/processes.js";
+import { processesMentioning, processesWithEnv } from "../support/processes.js";
 import { startSilentServer, startSshd, type TestSshd } from "../support/sshd.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import { pidAlive, until } from "../support/until.js";
@@ -437,5 +437,22 @@ describe("ssh host: unreachable hosts", () => {
     const result = await h.runScript("echo never", { cwd: "/", env, timeoutMs: 10_000 });
     expect(result.unreachable).toBe(true);
     expect(result.output).toContain("ENOENT");
+  });
+});
+
+describe("ssh host: processes that escape their group", () => {
+  it("a setsid daemon the remote script started is killed when the script ends", async () => {
+    const tag = `ssh-escape-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const result = await host().runScript(
+      "setsid sleep 1000 >/dev/null 2>&1 < /dev/null &\nsleep 0.5; echo started",
+      { cwd: "/", env: { ...env, ESCAPE_TEST_TAG: tag }, timeoutMs: 30_000 },
+    );
+    expect(result.output).toBe("started\n");
+    // the test sshd runs on this machine, so the remote processes are visible here
+    await until(
+      async () => (await processesWithEnv("ESCAPE_TEST_TAG", tag)).length === 0,
+      3_000,
+      "daemon to die",
+    );
   });
 });
