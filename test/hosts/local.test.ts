@@ -177,26 +177,26 @@ describe("local host: shell start-up files", () => {
   it("by default neither a hook script nor a spawned agent reads ~/.profile or ~/.bashrc", async () => {
     await profiles();
     const host = createLocalHost();
-    const script = await host.runScript('echo "token=${FAKE_PROFILE_TOKEN:-none}"', {
+    const script = await host.runScript('echo "token=$FAKE_PROFILE_TOKEN"', {
       cwd: root.path,
       env,
       timeoutMs: 10_000,
     });
-    expect(script.output).toBe("token=none\n");
-    const proc = host.spawn('echo "token=${FAKE_PROFILE_TOKEN:-none}"', { cwd: root.path, env });
+    expect(script.output).toBe("token=\n");
+    const proc = host.spawn('echo "token=$FAKE_PROFILE_TOKEN"', { cwd: root.path, env });
     let out = "";
     proc.stdout.on("data", (c: Buffer) => {
       out += c.toString();
     });
     await proc.exited;
     await until(() => out.endsWith("\n"), 5_000, "spawned output");
-    expect(out).toBe("token=none\n");
+    expect(out).toBe("token=\n");
   });
 
   it("with loginShell: true the login profile is read (the explicit opt-in)", async () => {
     await profiles();
     const host = createLocalHost({ loginShell: true });
-    const script = await host.runScript('echo "token=${FAKE_PROFILE_TOKEN:-none}"', {
+    const script = await host.runScript('echo "token=$FAKE_PROFILE_TOKEN"', {
       cwd: root.path,
       env,
       timeoutMs: 10_000,
