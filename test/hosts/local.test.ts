@@ -26,7 +26,7 @@ async function readPid(file: string): Promise<number> {
 }
 
 describe("local host: runScript", () => {
-  it("runs bash -lc in the given cwd with exactly the given env and reports the exit code", async () => {
+  it("runs bash in the given cwd with exactly the given env and reports the exit code", async () => {
     const host = createLocalHost();
     const result = await host.runScript('pwd; echo "v=$ONLY_THIS"; echo err >&2; exit 3', {
       cwd: root.path,

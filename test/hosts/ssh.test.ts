@@ -159,7 +159,7 @@ describe("ssh host: secrets", () => {
 });
 
 describe("ssh host: runScript", () => {
-  it("runs bash -lc in cwd and reports exit code and interleaved output", async () => {
+  it("runs bash in cwd and reports exit code and interleaved output", async () => {
     const result = await host().runScript("pwd; echo out; echo err >&2; exit 3", {
       cwd: root.path,
       env,
