@@ -264,16 +264,20 @@ describe("local host: processes that escape their group", () => {
     await writeFile(
       script,
       [
+        `import { existsSync } from "node:fs";`,
         `import { createLocalHost } from ${JSON.stringify(localHost)};`,
-        `const proc = createLocalHost().spawn("setsid sleep 1000 >/dev/null 2>&1 < /dev/null & echo up; sleep 1000", { cwd: ${JSON.stringify(root.path)}, env: ${JSON.stringify(t.env)} });`,
-        `proc.stdout.once("data", () => setTimeout(() => process.exit(0), 200));`,
+        `const proc = createLocalHost().spawn("setsid sleep 1000 >/dev/null 2>&1 < /dev/null & sleep 1000", { cwd: ${JSON.stringify(root.path)}, env: ${JSON.stringify(t.env)} });`,
+        // the service exits (without stopping its agent) once the test has seen the daemon
+        `setInterval(() => { if (existsSync(${JSON.stringify(join(root.path, "go"))})) process.exit(0); }, 50);`,
       ].join("\n"),
     );
     const loader = pathToFileURL(join(process.cwd(), "node_modules/tsx/dist/loader.mjs")).href;
     const child = spawn(process.execPath, ["--import", loader, script], { stdio: "ignore" });
-    await until(async () => (await t.left()).length >= 2, 10_000, "daemon and agent to start");
-    const code = await new Promise((resolve) => child.once("exit", resolve));
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    await until(async () => (await t.left()).length >= 2, 40_000, "agent and the daemon");
+    await writeFile(join(root.path, "go"), "");
+    const code = await exited;
     expect(code).toBe(0);
-    await until(async () => (await t.left()).length === 0, 3_000, "every tagged process to die");
-  });
+    await until(async () => (await t.left()).length === 0, 5_000, "every tagged process to die");
+  }, 60_000);
 });
