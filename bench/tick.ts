@@ -130,7 +130,7 @@ function config(root: string, folder: string): ServiceConfig {
       deniedCommands: [],
     },
     server: { port: null, host: "127.0.0.1", authToken: null },
-    worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
+    worker: { sshHosts: [], maxConcurrentAgentsPerHost: null, loginShell: false },
     limits: DEFAULT_SPEND_SETTINGS,
     secretValues: [],
   };

@@ -101,8 +101,10 @@ export async function startOrchestratorService(
     logger,
     ...(deps.dockerKillGraceMs === undefined ? {} : { killGraceMs: deps.dockerKillGraceMs }),
   });
-  const sshHost = deps.sshHost ?? ((destination: string) => createSshHost(destination, { parentEnv: env }));
-  const hosts = createHostResolver(deps.host ?? createLocalHost(), (name) =>
+  const loginShell = initial.worker.loginShell;
+  const sshHost =
+    deps.sshHost ?? ((destination: string) => createSshHost(destination, { parentEnv: env, loginShell }));
+  const hosts = createHostResolver(deps.host ?? createLocalHost({ loginShell }), (name) =>
     isDockerHostName(name) ? docker.host(name) : sshHost(name),
   );
   // containers a crashed predecessor left behind go before anything new starts

@@ -27,15 +27,16 @@ export function agentCommandLine(config: ServiceConfig): { key: string; line: st
   }
 }
 
-/** Does `program` resolve for `bash -lc` in an allow-listed environment? Returns its path or null. */
+/** Does `program` resolve for the service's shell (see `worker.login_shell`) in an allow-listed environment? Returns its path or null. */
 export async function resolveProgram(
   program: string,
   cwd: string,
   env: NodeJS.ProcessEnv,
   signal: AbortSignal,
+  loginShell = false,
 ): Promise<string | null> {
   const quoted = `'${program.replace(/'/g, `'\\''`)}'`;
-  const ran = await createLocalHost().runScript(`command -v -- ${quoted}`, {
+  const ran = await createLocalHost({ loginShell }).runScript(`command -v -- ${quoted}`, {
     cwd,
     timeoutMs: 10_000,
     env: buildChildEnv({ parent: env }),

@@ -79,7 +79,7 @@ export function validateWorkflowFile(
   return ok({ workflow, notes: sortByPosition(notes), locate: inspection.locate });
 }
 
-/** The agent program must resolve for `bash -lc` on this machine (skipped when agents run on SSH workers). */
+/** The agent program must resolve for the service's shell on this machine (skipped when agents run on SSH workers). */
 async function agentProgramProblem(
   workflow: LoadedWorkflow,
   env: NodeJS.ProcessEnv,
@@ -90,11 +90,17 @@ async function agentProgramProblem(
   if (command === null || config.worker.sshHosts.length > 0) return null;
   const program = firstProgram(command.line);
   if (program === null) return null;
-  const found = await resolveProgram(program, config.workflowDir, env, AbortSignal.timeout(15_000));
+  const found = await resolveProgram(
+    program,
+    config.workflowDir,
+    env,
+    AbortSignal.timeout(15_000),
+    config.worker.loginShell,
+  );
   if (found !== null) return null;
   return {
     code: "agent_command_not_found",
-    message: `${program} is not found by bash -lc on this user's PATH; install it or fix the command`,
+    message: `${program} is not found by bash on this user's PATH; install it or fix the command`,
     path: config.workflowPath,
     key: command.key,
     ...locate(command.key),

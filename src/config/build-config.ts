@@ -271,6 +271,7 @@ export function buildServiceConfig(
     worker: {
       sshHosts: fm.worker.ssh_hosts,
       maxConcurrentAgentsPerHost: fm.worker.max_concurrent_agents_per_host,
+      loginShell: fm.worker.login_shell,
       ...(fm.worker.kind === null ? {} : { kind: workerKind }),
       ...(docker === null ? {} : { docker }),
     },

@@ -15,7 +15,7 @@ const textList = z.array(text, { error: "must be a list of strings" });
 const optionalScript = text
   .nullable()
   .default(null)
-  .describe("Shell script run with `bash -lc` in the workspace");
+  .describe("Shell script run with bash in the workspace (see worker.login_shell)");
 const map = z.record(z.string(), z.unknown(), { error: "must be a map" });
 
 /** `tracker:` — scheduling keys plus adapter-owned `provider` settings (and Elixir's flat Linear keys). */
@@ -78,7 +78,9 @@ const agentSchema = z
 
 const codexSchema = z
   .object({
-    command: text.default("codex app-server").describe("Launched with `bash -lc` in the workspace"),
+    command: text
+      .default("codex app-server")
+      .describe("Launched with bash in the workspace (see worker.login_shell)"),
     approval_policy: z
       .union([text, map], { error: "must be a string or a map" })
       .default({ granular: { sandbox_approval: false, rules: false, mcp_elicitations: false } })
@@ -157,6 +159,12 @@ const workerSchema = z
       .describe("Where runs execute; null → ssh when ssh_hosts is set, else local"),
     ssh_hosts: z.array(nonBlank, { error: "must be a list of host names" }).default([]),
     max_concurrent_agents_per_host: positiveInt().nullable().default(null),
+    login_shell: z
+      .boolean({ error: "must be true or false" })
+      .default(false)
+      .describe(
+        "Run hooks and agents in a login shell (bash -lc, reads ~/.profile); default: bash --noprofile --norc -c. Read at startup",
+      ),
   })
   .prefault({});
 

@@ -154,4 +154,6 @@ export interface WorkerConfig {
   readonly kind?: "local" | "ssh" | "docker";
   /** The `docker:` section, present exactly when `kind` is `docker`. */
   readonly docker?: DockerConfig;
+  /** Hooks and agents run in a login shell (`bash -lc`); false: `bash --noprofile --norc -c`. */
+  readonly loginShell: boolean;
 }

@@ -43,9 +43,9 @@ export interface Host {
   ensureDir(path: string): Promise<{ readonly created: boolean; readonly realPath: string }>;
   /** Removes a path recursively; missing is fine. */
   remove(path: string): Promise<void>;
-  /** Runs `bash -lc <script>` in `cwd` in its own process group, killing the group on timeout/abort. */
+  /** Runs `<script>` with bash (no start-up files unless the host was built with a login shell) in `cwd` in its own process group, killing the group on timeout/abort. */
   runScript(script: string, options: RunScriptOptions): Promise<ScriptResult>;
-  /** Starts `bash -lc <command>` in `cwd` in its own process group with exactly `env`. */
+  /** Starts `<command>` with bash (as for `runScript`) in `cwd` in its own process group with exactly `env`. */
   spawn(
     command: string,
     options: { readonly cwd: string; readonly env: Readonly<Record<string, string>> },

@@ -31,6 +31,8 @@ export interface SshHostOptions {
   readonly sshBinary?: string;
   /** Where the local `ssh` process's allow-listed variables come from (default `process.env`). */
   readonly parentEnv?: NodeJS.ProcessEnv;
+  /** Run remote commands in a login shell (`bash -lc`); default false: `bash --noprofile --norc -c`. */
+  readonly loginShell?: boolean;
 }
 
 /** An SSH host operation that failed; carries data, not just a sentence. */
@@ -60,8 +62,8 @@ export class SshHostError extends Error {
 const LOCAL_ENV_NAMES = ["PATH", "HOME", "USER", "LOGNAME", "SSH_AUTH_SOCK", "TMPDIR", "KRB5CCNAME"];
 
 /**
- * A worker host reached with the system `ssh -T` (no JS SSH library). Every command runs remotely as
- * `bash -lc` under `setsid` in its own process group with exactly the given environment; timeouts,
+ * A worker host reached with the system `ssh -T` (no JS SSH library). Every command runs remotely with
+ * bash (no start-up files unless `loginShell`) under `setsid` in its own process group with exactly the given environment; timeouts,
  * aborts and `kill()` end both the local ssh session and the remote group. Throws on an invalid destination.
  */
 export function createSshHost(destination: string, options: SshHostOptions = {}): Host {
@@ -75,6 +77,7 @@ export function createSshHost(destination: string, options: SshHostOptions = {})
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_SSH_CONNECT_TIMEOUT_MS,
     graceMs: options.killGraceMs ?? DEFAULT_SSH_KILL_GRACE_MS,
     env: localEnv(parentEnv),
+    loginShell: options.loginShell ?? false,
   });
   const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_SSH_COMMAND_TIMEOUT_MS;
   const name = destination;
@@ -137,6 +140,7 @@ interface RunnerConfig {
   readonly connectTimeoutMs: number;
   readonly graceMs: number;
   readonly env: Record<string, string>;
+  readonly loginShell: boolean;
 }
 
 /** Starts `ssh` processes for one destination and supervises them. */
@@ -213,8 +217,8 @@ class SshRunner {
   }
 
   #start(spec: Omit<WrapperSpec, "graceMs">): ChildProcessWithoutNullStreams {
-    const { configPath, connectTimeoutMs, graceMs } = this.#config;
-    const remote = remoteInvocation({ ...spec, graceMs });
+    const { configPath, connectTimeoutMs, graceMs, loginShell } = this.#config;
+    const remote = remoteInvocation({ ...spec, graceMs, loginShell });
     const args = [
       ...(configPath === undefined ? [] : ["-F", configPath]),
       "-T",

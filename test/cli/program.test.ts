@@ -144,7 +144,7 @@ describe("symphony validate", () => {
     const io = ioWithCodex(tmp.path);
     expect(await runCli(["validate", path], io)).toBe(1);
     expect(io.err()).toMatch(
-      /:5:\d+ codex\.command: \/nowhere\/codex is not found by bash -lc .*\(agent_command_not_found\)/,
+      /:5:\d+ codex\.command: \/nowhere\/codex is not found by bash .*\(agent_command_not_found\)/,
     );
     expect(io.err().trim().split("\n").at(-1)).toBe("1 problem found");
   });

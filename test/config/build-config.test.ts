@@ -62,7 +62,7 @@ describe("config defaults (spec 6.4)", () => {
     expect(c.tracker.requiredLabels).toEqual([]);
     expect(c.command).toEqual({ run: null, envPassthrough: [] });
     expect(c.server).toEqual({ port: null, host: "127.0.0.1", authToken: null });
-    expect(c.worker).toEqual({ sshHosts: [], maxConcurrentAgentsPerHost: null });
+    expect(c.worker).toEqual({ sshHosts: [], maxConcurrentAgentsPerHost: null, loginShell: false });
     expect(c.builtin).toMatchObject({
       provider: "openai-compatible",
       model: null,
@@ -116,7 +116,7 @@ describe("config defaults (spec 6.4)", () => {
     expect(c.codex.approvalPolicy).toEqual({ granular: { rules: true } });
     expect(c.codex.turnSandboxPolicy).toEqual({ type: "workspaceWrite" });
     expect(c.server.port).toBe(0);
-    expect(c.worker).toEqual({ sshHosts: ["a", "b:22"], maxConcurrentAgentsPerHost: 2 });
+    expect(c.worker).toEqual({ sshHosts: ["a", "b:22"], maxConcurrentAgentsPerHost: 2, loginShell: false });
   });
 });
 

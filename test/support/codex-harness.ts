@@ -97,7 +97,7 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
       deniedCommands: [],
     },
     server: { port: null, host: "127.0.0.1", authToken: null },
-    worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
+    worker: { sshHosts: [], maxConcurrentAgentsPerHost: null, loginShell: false },
     limits: DEFAULT_SPEND_SETTINGS,
     secretValues: [],
   };

@@ -26,13 +26,15 @@ async function checkResolves(
 ): Promise<CheckResult> {
   const program = firstProgram(commandLine);
   if (program === null) return result("agent", "fail", `${key} is blank`, `set ${key}`);
-  const found = await resolveProgram(program, config.workflowDir, env, signal);
+  const found = await resolveProgram(program, config.workflowDir, env, signal, config.worker.loginShell);
   return found === null
     ? result(
         "agent",
         "fail",
-        `${program} (from ${key}) is not found by bash -lc on PATH=${env.PATH ?? ""}`,
-        `install ${program}, or put it on the PATH of the service user (login shell files count)`,
+        `${program} (from ${key}) is not found by bash on PATH=${env.PATH ?? ""}`,
+        config.worker.loginShell
+          ? `install ${program}, or put it on the PATH of the service user (login shell files count)`
+          : `install ${program}, or put it on the PATH the service starts with (~/.profile is not read unless worker.login_shell: true)`,
       )
     : result("agent", "ok", `${config.agent.backend}: ${program} resolves to ${found}`);
 }
@@ -48,7 +50,7 @@ async function startOneSession(
   const workspace = await mkdtemp(join(tmpdir(), "symphony-doctor-"));
   try {
     const started = await backend.value.startSession({
-      host: createLocalHost(),
+      host: createLocalHost({ loginShell: config.worker.loginShell }),
       workspacePath: workspace,
       issue: SAMPLE_ISSUE,
       tools: { specs: [], execute: async () => ({ success: false, output: "doctor: no tools" }) },

@@ -74,7 +74,7 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
       deniedCommands: [],
     },
     server: { port: null, host: "127.0.0.1", authToken: null },
-    worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
+    worker: { sshHosts: [], maxConcurrentAgentsPerHost: null, loginShell: false },
     limits: DEFAULT_SPEND_SETTINGS,
     secretValues: [],
   };
