@@ -116,6 +116,7 @@ function config(root: string, folder: string): ServiceConfig {
     },
     server: { port: null, host: "127.0.0.1", authToken: null },
     worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
+    store: { kind: "embedded", path: null, url: null, leaseTtlMs: null },
     secretValues: [],
   };
 }

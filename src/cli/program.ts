@@ -12,6 +12,7 @@ import { registerIssueCommands } from "./issue-command.js";
 import { registerReplayCommand } from "./replay/register.js";
 import { type RunDeps, runCommand } from "./run-command.js";
 import { schemaCommand } from "./schema-command.js";
+import { registerStoreCommands } from "./store-command.js";
 import { validateCommand } from "./validate-command.js";
 
 /** The package version, read from package.json (two levels up from both `src/cli` and `dist/cli`). */
@@ -37,6 +38,7 @@ interface RunFlags {
   tui: boolean;
   port?: number;
   logsRoot?: string;
+  dataDir?: string;
   logFormat: LogFormat;
   debug?: boolean;
 }
@@ -46,6 +48,11 @@ function withRunOptions(command: Command): Command {
     .argument("[path]", "path to WORKFLOW.md (default ./WORKFLOW.md)")
     .option("--port <n>", "serve the HTTP API and dashboard on this port (overrides server.port)", parsePort)
     .option("--logs-root <dir>", "also write a size-rotated symphony.log in this directory", parseLogsRoot)
+    .option(
+      "--data-dir <dir>",
+      "directory of the embedded store (default ~/.local/share/symphony)",
+      parseLogsRoot,
+    )
     .addOption(
       new Option("--log-format <format>", "log line format").choices(["text", "json"]).default("text"),
     )
@@ -72,6 +79,9 @@ function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> 
           ...(flags.port !== undefined ? { port: flags.port } : {}),
           ...(flags.logsRoot !== undefined
             ? { logsRoot: resolve(io.cwd, expandHome(flags.logsRoot, io.env)) }
+            : {}),
+          ...(flags.dataDir !== undefined
+            ? { dataDir: resolve(io.cwd, expandHome(flags.dataDir, io.env)) }
             : {}),
           logFormat: flags.logFormat,
           debug,
@@ -107,6 +117,7 @@ function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> 
   registerIssueCommands(program, io, setCode);
   registerDoctorCommand(program, io, setCode);
   registerReplayCommand(program, io, setCode);
+  registerStoreCommands(program, io, setCode);
 
   return program;
 }

@@ -17,6 +17,7 @@ export interface ServiceConfig {
   readonly builtin: BuiltinBackendConfig;
   readonly server: ServerConfig;
   readonly worker: WorkerConfig;
+  readonly store: StoreConfig;
   /** Every secret value resolved while loading (API keys, `$VAR` secrets), for log redaction. */
   readonly secretValues: readonly string[];
 }
@@ -131,4 +132,15 @@ export interface ServerConfig {
 export interface WorkerConfig {
   readonly sshHosts: readonly string[];
   readonly maxConcurrentAgentsPerHost: number | null;
+}
+
+/** `store:` — where durable state (run history, retries, blocked issues, leases) is kept. */
+export interface StoreConfig {
+  readonly kind: "embedded" | "postgres";
+  /** Embedded store file (absolute), null → the default under the data directory. */
+  readonly path: string | null;
+  /** PostgreSQL connection URL (resolved, a secret). */
+  readonly url: string | null;
+  /** Null → max(60 s, 3 poll intervals). */
+  readonly leaseTtlMs: number | null;
 }

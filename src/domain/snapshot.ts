@@ -1,4 +1,5 @@
 import type { AgentEvent, TokenCounts } from "./agent-event.js";
+import type { AttemptRecord, DurableView } from "./run-record.js";
 
 /** One line of an issue's recent event timeline. */
 export interface TimelineEntry {
@@ -74,7 +75,16 @@ export type SkipReason =
   | { readonly kind: "blocked_on_input" }
   | { readonly kind: "no_global_slot"; readonly limit: number }
   | { readonly kind: "state_cap"; readonly state: string; readonly limit: number }
-  | { readonly kind: "no_host_capacity" };
+  | { readonly kind: "no_host_capacity" }
+  | /** Another instance holds the lease on this issue. */ {
+      readonly kind: "leased_elsewhere";
+      readonly holder: string;
+      readonly expiresAt: number;
+    }
+  | /** Leases are shared through a store that cannot be reached: dispatching could run an issue twice. */ {
+      readonly kind: "store_unavailable";
+      readonly message: string;
+    };
 
 /** A candidate that was not dispatched, and why. */
 export interface SkipRow {
@@ -110,6 +120,8 @@ export interface OrchestratorSnapshot {
     readonly lastTickAt: number | null;
     readonly nextTickAt: number | null;
   };
+  /** Durable state: store health, lifetime token usage, recent runs, leases; null/absent without a store. */
+  readonly durable?: DurableView | null;
   readonly limits: { readonly maxConcurrentAgents: number };
   readonly workflow: {
     readonly path: string;
@@ -168,4 +180,6 @@ export interface StatusSource {
   subscribe(listener: (event: ObserverEvent) => void): () => void;
   /** Queues an immediate poll + reconcile; `coalesced` when one was already queued or running. */
   requestRefresh(): { readonly coalesced: boolean };
+  /** Recorded attempts of an issue (id or identifier), newest first; absent without a store. */
+  history?(issue: string): Promise<readonly AttemptRecord[]>;
 }

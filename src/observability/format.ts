@@ -126,6 +126,10 @@ export function describeSkip(reason: SkipReason, now: number): string {
       return `state cap for ${oneLine(reason.state)} reached (max ${reason.limit})`;
     case "no_host_capacity":
       return "no worker host capacity";
+    case "leased_elsewhere":
+      return `leased by ${oneLine(reason.holder)} until ${formatDuration(reason.expiresAt - now)} from now`;
+    case "store_unavailable":
+      return `store unavailable, not dispatching: ${oneLine(reason.message)}`;
     default: {
       const _exhaustive: never = reason;
       return String(_exhaustive);

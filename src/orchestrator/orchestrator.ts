@@ -1,9 +1,11 @@
 import type { AgentEvent } from "../domain/agent-event.js";
 import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
+import type { RestoredState } from "../domain/run-record.js";
 import type { ObserverEvent, OrchestratorSnapshot, StatusSource } from "../domain/snapshot.js";
 import type { TimerHandle } from "../util/clock.js";
 import { workspaceKey } from "../workspace/key.js";
+import { adoptRecorded } from "./adopt.js";
 import type { OrchestratorDeps } from "./deps.js";
 import { applyAgentEvent, logAgentEvent } from "./events.js";
 import { exitDisposition } from "./exit.js";
@@ -11,6 +13,7 @@ import type { HostPreference } from "./host-slots.js";
 import { WorkspaceJanitor } from "./janitor.js";
 import { ObserverHub } from "./observers.js";
 import { describeStop } from "./reconcile.js";
+import { attemptUpdate, schedulingView } from "./records.js";
 import { RetryQueue } from "./retry-queue.js";
 import { newRunningEntry } from "./running-entry.js";
 import { SerialQueue } from "./serial-queue.js";
@@ -66,6 +69,8 @@ export class Orchestrator implements StatusSource {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
+    const journal = this.#deps.journal;
+    if (journal !== undefined) this.#adopt(await journal.open(() => schedulingView(this.#state)));
     await this.#janitor.startupCleanup(this.#deps.tracker(), this.#deps.workflow.current().config);
     if (!this.#stopped) this.#enqueue({ type: "tick" });
   }
@@ -84,6 +89,8 @@ export class Orchestrator implements StatusSource {
         await Promise.allSettled([...this.#workers.values()]);
         await this.idle();
         await this.#janitor.settled();
+        this.#deps.journal?.changed();
+        await this.#deps.journal?.close();
       },
       {
         clock: this.#deps.clock,
@@ -107,6 +114,7 @@ export class Orchestrator implements StatusSource {
       now: this.#deps.clock.now(),
       config: this.#deps.workflow.current().config,
       trackerRateLimits: this.#safeTrackerRateLimits(),
+      durable: this.#deps.journal?.durable() ?? null,
     });
   }
 
@@ -135,6 +143,15 @@ export class Orchestrator implements StatusSource {
   }
 
   async #handle(message: Message): Promise<void> {
+    try {
+      await this.#process(message);
+    } finally {
+      // every handled message may have changed retries, blocked issues or claims
+      this.#deps.journal?.changed();
+    }
+  }
+
+  async #process(message: Message): Promise<void> {
     switch (message.type) {
       case "tick":
         this.#tickQueued = false;
@@ -216,6 +233,7 @@ export class Orchestrator implements StatusSource {
     this.#state.running.set(issue.id, entry);
     this.#state.claimed.add(issue.id);
     this.#state.totals.runsStarted += 1;
+    this.#deps.journal?.attemptStarted(attemptUpdate(entry));
     logger.info("dispatching issue", {
       issue_id: issue.id,
       issue_identifier: issue.identifier,
@@ -274,6 +292,7 @@ export class Orchestrator implements StatusSource {
     if (entry === undefined || entry.runId !== runId) return;
     const { clock, logger } = this.#deps;
     this.#state.running.delete(issueId);
+    this.#deps.journal?.attemptEnded(attemptUpdate(entry, { at: clock.now(), exit }));
     this.#state.totals.secondsEnded += Math.max(clock.now() - entry.startedAt, 0) / 1000;
     if (exit.outcome === "normal") this.#state.totals.runsSucceeded += 1;
     else this.#state.totals.runsFailed += 1;
@@ -366,6 +385,12 @@ export class Orchestrator implements StatusSource {
     this.#notify({ type: "snapshot_changed" });
   }
 
+  #adopt(restored: RestoredState): void {
+    const maxBackoffMs = this.#deps.workflow.current().config.agent.maxRetryBackoffMs;
+    const ctx = { state: this.#state, retries: this.#retries, logger: this.#deps.logger, maxBackoffMs };
+    adoptRecorded(ctx, restored);
+  }
+
   // ---- observers ----------------------------------------------------------------------------
 
   #context(): TickContext {
@@ -379,6 +404,9 @@ export class Orchestrator implements StatusSource {
       signal: this.#stopController.signal,
       stopped: () => this.#stopped,
       dispatch: (issue, attempt, host) => this.#dispatch(issue, attempt, host),
+      claim: (claim) =>
+        this.#deps.journal?.claim(claim) ?? Promise.resolve({ kind: "granted", adopted: null }),
+      adopt: (restored) => this.#adopt(restored),
       stopRun: (entry, reason) => this.#stopRun(entry, reason),
       cleanWorkspace: (issue, path, host) => this.#janitor.clean(issue, path, host),
       scheduleRetry: (issue, attempt, kind, error, path, placement) =>

@@ -1,4 +1,5 @@
 import type { ServiceConfig } from "../config/types.js";
+import type { DurableView } from "../domain/run-record.js";
 import type { OrchestratorSnapshot, RunningRow } from "../domain/snapshot.js";
 import type { OrchestratorState, RunningEntry } from "./state.js";
 
@@ -7,6 +8,8 @@ export interface SnapshotContext {
   readonly now: number;
   readonly config: ServiceConfig;
   readonly trackerRateLimits: Readonly<Record<string, unknown>> | null;
+  /** Store health, lifetime totals, recent runs and leases (null without a store). */
+  readonly durable?: DurableView | null;
 }
 
 function runningRow(entry: RunningEntry): RunningRow {
@@ -94,6 +97,7 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
       lastTickAt: state.lastTickAt,
       nextTickAt: state.nextTickAt,
     }),
+    durable: ctx.durable ?? null,
     limits: Object.freeze({ maxConcurrentAgents: ctx.config.agent.maxConcurrentAgents }),
     workflow: Object.freeze({
       path: ctx.config.workflowPath,

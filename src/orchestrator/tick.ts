@@ -1,11 +1,13 @@
 import type { ServiceConfig } from "../config/types.js";
 import type { Issue } from "../domain/issue.js";
 import type { Logger } from "../domain/logger.js";
+import type { RestoredState } from "../domain/run-record.js";
 import type { TrackerAdapter } from "../tracker/adapter.js";
 import type { Clock } from "../util/clock.js";
 import type { WorkflowSource } from "../workflow/types.js";
 import { candidateRefusal, isTerminal, type StateSets, stateSets } from "./eligibility.js";
 import type { HostPreference } from "./host-slots.js";
+import type { ClaimDecision, ClaimView } from "./journal.js";
 import { claimRefusal, hostSlotsFor, planDispatch, slotsFor } from "./plan.js";
 import { decide, describeStop, stalledRuns } from "./reconcile.js";
 import type { OrchestratorState, RetryEntry, RunningEntry, StopReason } from "./state.js";
@@ -31,6 +33,10 @@ export interface TickContext {
   stopped(): boolean;
   /** Starts a run of `issue` on `host` (`local` or an SSH destination). */
   dispatch(issue: Issue, attempt: number | null, host: string): void;
+  /** Takes the issue's lease (always granted without a store). */
+  claim(claim: ClaimView): Promise<ClaimDecision>;
+  /** Takes over work a dead instance left for an issue whose lease was just granted. */
+  adopt(restored: RestoredState): void;
   stopRun(entry: RunningEntry, reason: StopReason): void;
   /** Removes the workspace on `host`; null = on every configured host. */
   cleanWorkspace(
@@ -121,10 +127,44 @@ async function dispatchPicks(
       ctx.state.skipped.push({ issueId: issue.id, identifier: issue.identifier, state: issue.state, reason });
       continue;
     }
+    if (!(await leased(ctx, issue, null, host.value))) continue;
+    if (ctx.stopped()) return;
     hosts.take(host.value);
     slots.take(issue.state);
     ctx.dispatch(issue, null, host.value);
   }
+}
+
+/**
+ * Takes the lease before a dispatch. False when another instance holds it, the shared store is down,
+ * or a dead instance left work for the issue (adopted instead: its backoff or question stands).
+ */
+async function leased(
+  ctx: TickContext,
+  issue: Issue,
+  attempt: number | null,
+  host: string,
+): Promise<boolean> {
+  const decision = await ctx.claim({
+    issueId: issue.id,
+    identifier: issue.identifier,
+    host,
+    workspacePath: null,
+    attempt,
+  });
+  if (decision.kind === "refused") {
+    ctx.state.skipped.push({
+      issueId: issue.id,
+      identifier: issue.identifier,
+      state: issue.state,
+      reason: decision.reason,
+    });
+    ctx.logger.info("dispatch skipped: not leased", { issue_id: issue.id, reason: decision.reason.kind });
+    return false;
+  }
+  if (decision.adopted === null) return true;
+  ctx.adopt(decision.adopted);
+  return !ctx.state.claimed.has(issue.id);
 }
 
 /** Spec 16.3 plus blocked issues: stall detection, then one refresh of every running and blocked id. */
@@ -215,5 +255,13 @@ export async function runRetry(ctx: TickContext, retry: RetryEntry): Promise<voi
     requeue("no available worker host capacity");
     return;
   }
+  if (!(await leased(ctx, issue, retry.attempt, host.value))) {
+    // someone else runs it now; our claim ends here
+    if (!state.running.has(issueId) && !state.retries.has(issueId) && !state.blocked.has(issueId)) {
+      state.claimed.delete(issueId);
+    }
+    return;
+  }
+  if (ctx.stopped()) return;
   ctx.dispatch(issue, retry.attempt, host.value);
 }

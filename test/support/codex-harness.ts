@@ -83,6 +83,7 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
     },
     server: { port: null, host: "127.0.0.1", authToken: null },
     worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
+    store: { kind: "embedded", path: null, url: null, leaseTtlMs: null },
     secretValues: [],
   };
 }

@@ -103,6 +103,10 @@ export function skipReasonJson(reason: SkipReason) {
       return { kind: reason.kind, limit: reason.limit };
     case "state_cap":
       return { kind: reason.kind, state: reason.state, limit: reason.limit };
+    case "leased_elsewhere":
+      return { kind: reason.kind, holder: reason.holder, expires_at: isoSeconds(reason.expiresAt) };
+    case "store_unavailable":
+      return { kind: reason.kind, message: reason.message };
     case "not_dispatchable":
     case "running":
     case "claimed":

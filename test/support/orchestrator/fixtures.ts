@@ -60,6 +60,7 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
     },
     server: { port: null, host: "127.0.0.1", authToken: null },
     worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
+    store: { kind: "embedded", path: null, url: null, leaseTtlMs: null },
     secretValues: [],
   };
   const merged: Record<string, unknown> = { ...base };
