@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError } from "commander";
 import { expandHome } from "../config/env-values.js";
 import type { AttemptRecord } from "../domain/run-record.js";
 import { formatDuration } from "../observability/format.js";
+import { attemptJson } from "../observability/http/history-shapes.js";
 import { LATEST_VERSION, schemaStatus } from "../store/migrations.js";
 import { openMigrated, readStatus, type StoreTarget, storeTarget } from "../store/open.js";
 import { SqlStore } from "../store/sql-store.js";
@@ -97,34 +98,6 @@ function runLine(r: AttemptRecord): string {
   ];
   const replay = r.eventsPath === null ? "" : `\n    replay: symphony replay ${r.eventsPath}`;
   return `${cells.join("  ")}${replay}\n`;
-}
-
-/** JSON form of a recorded attempt (snake_case like the HTTP API). */
-export function attemptJson(r: AttemptRecord) {
-  return {
-    run_id: r.runId,
-    issue_id: r.issueId,
-    issue_identifier: r.identifier,
-    attempt: r.attempt,
-    backend: r.backend,
-    worker_host: r.host,
-    worker_id: r.workerId,
-    started_at: new Date(r.startedAt).toISOString(),
-    ended_at: r.endedAt === null ? null : new Date(r.endedAt).toISOString(),
-    outcome: r.outcome,
-    error: r.error,
-    turns: r.turns,
-    tokens: {
-      input_tokens: r.tokens.inputTokens,
-      output_tokens: r.tokens.outputTokens,
-      total_tokens: r.tokens.totalTokens,
-    },
-    cost_usd: r.costUsd,
-    session_id: r.sessionId,
-    workspace_path: r.workspacePath,
-    log_path: r.logPath,
-    events_path: r.eventsPath,
-  };
 }
 
 interface RunsFlags {

@@ -46,7 +46,10 @@ export function storeTarget(
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       return openLibsqlDriver(file);
     },
-    lock: () => lockEmbeddedFile(file),
+    lock: () => {
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      return lockEmbeddedFile(file);
+    },
   });
 }
 
@@ -89,6 +92,27 @@ export async function readStatus(target: StoreTarget): Promise<Result<SchemaStat
   }
 }
 
+/** A new instance id: `<hostname>:<pid>:<random>`. */
+export function newWorkerId(): string {
+  return `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/**
+ * Whether the instance behind a worker id may still run: false only when it was on this host and
+ * its pid is gone (a restart after kill -9 need not wait for the lease to expire). Elsewhere, or
+ * when the pid exists (maybe reused), the lease stands until it expires.
+ */
+export function holderMayRun(workerId: string): boolean {
+  const [host, pid] = workerId.split(":");
+  if (host !== hostname() || pid === undefined || !/^\d+$/.test(pid)) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (cause) {
+    return (cause as { code?: string }).code === "EPERM";
+  }
+}
+
 /** What the service opens its journal with. */
 export interface OpenJournalOptions {
   readonly config: StoreConfig;
@@ -117,10 +141,12 @@ export async function openJournal(o: OpenJournalOptions): Promise<Result<StoreJo
     lock.value.release();
     return opened;
   }
-  const workerId = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 6)}`;
+  const workerId = newWorkerId();
   return ok(
     new StoreJournal({
-      store: opened.ok ? new SqlStore(opened.value.db, workerId, target.value.kind === "embedded") : null,
+      store: opened.ok
+        ? new SqlStore(opened.value.db, workerId, target.value.kind === "embedded" ? () => false : holderMayRun)
+        : null,
       openError: opened.ok ? null : opened.error,
       kind: target.value.kind,
       location: target.value.location,

@@ -72,19 +72,21 @@ const INTERRUPTED = {
 export class SqlStore {
   readonly #db: SqlDriver;
   readonly #workerId: string;
-  readonly #exclusive: boolean;
+  readonly #holderAlive: (workerId: string) => boolean;
 
-  /** `exclusive`: this process is the only one using the store (embedded file lock), so any lease
-   * another worker id left behind belongs to a process that is gone. */
-  constructor(db: SqlDriver, workerId: string, exclusive = false) {
+  /**
+   * `holderAlive` says whether another worker id may still be running; a lease of one that is known
+   * to be gone (an embedded store's previous process, a dead pid on this host) is expired at once.
+   */
+  constructor(db: SqlDriver, workerId: string, holderAlive: (workerId: string) => boolean = () => true) {
     this.#db = db;
     this.#workerId = workerId;
-    this.#exclusive = exclusive;
+    this.#holderAlive = holderAlive;
   }
 
-  /** The time after which another worker's lease counts as expired. */
-  #liveAfter(now: number): number {
-    return this.#exclusive ? Number.MAX_SAFE_INTEGER : now;
+  /** True when another instance holds this lease and may still use it. */
+  #liveElsewhere(workerId: string, expiresAt: number, now: number): boolean {
+    return workerId !== this.#workerId && expiresAt > now && this.#holderAlive(workerId);
   }
 
   /** The instance id written into attempts, retries and leases. */
@@ -202,11 +204,9 @@ export class SqlStore {
    */
   async restore(now: number, ttlMs: number): Promise<RestoredState> {
     return this.#db.transaction(async (tx) => {
-      const live = await tx.query("SELECT issue_id FROM leases WHERE expires_at > ? AND worker_id <> ?", [
-        this.#liveAfter(now),
-        this.#workerId,
-      ]);
-      const taken = new Set(live.map((r) => String(r.issue_id)));
+      const leases = (await tx.query("SELECT * FROM leases")).map(leaseFromRow);
+      const live = leases.filter((l) => this.#liveElsewhere(l.workerId, l.expiresAt, now));
+      const taken = new Set(live.map((l) => l.issueId));
       const free = <T extends { issueId: string }>(rows: T[]) => rows.filter((r) => !taken.has(r.issueId));
       const open = free(
         (await tx.query("SELECT * FROM attempts WHERE ended_at IS NULL")).map(attemptFromRow),
@@ -289,8 +289,7 @@ export class SqlStore {
       const current = rows[0] === undefined ? null : leaseFromRow(rows[0]);
       if (
         current !== null &&
-        current.workerId !== this.#workerId &&
-        current.expiresAt > this.#liveAfter(now)
+        this.#liveElsewhere(current.workerId, current.expiresAt, now)
       ) {
         return { kind: "held", holder: current };
       }
@@ -329,8 +328,7 @@ export class SqlStore {
           c.issueId,
         ]);
         const row = rows[0];
-        const live = num(row?.expires_at) > this.#liveAfter(now);
-        if (row !== undefined && String(row.worker_id) !== this.#workerId && live) {
+        if (row !== undefined && this.#liveElsewhere(String(row.worker_id), num(row.expires_at), now)) {
           lost.push(c.issueId);
           continue;
         }

@@ -194,7 +194,7 @@ describe.each(backends)("SqlStore on %s", (_name, open, skip) => {
           },
         },
       ]);
-      const second = new SqlStore(db, "w2", true);
+      const second = new SqlStore(db, "w2", () => false);
       const restored = await second.restore(10_000, 60_000);
       expect(restored.interrupted.map((a) => [a.runId, a.outcome, a.error?.code])).toEqual([
         ["r2", "interrupted", "interrupted"],

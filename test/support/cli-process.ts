@@ -15,19 +15,24 @@ export interface CliRun {
   exited(): Promise<number | null>;
 }
 
-/** Starts the CLI in `cwd` with only PATH, HOME and `env`. */
+/** Starts the CLI in `cwd` with only PATH, HOME and `env`; `args` come after the workflow path. */
 export function startCli(
   workflow: string,
   cwd: string,
   home: string,
   env: Record<string, string> = {},
+  args: readonly string[] = [],
 ): CliRun {
   const loader = pathToFileURL(join(repo, "node_modules/tsx/dist/loader.mjs")).href;
-  const proc = spawn(process.execPath, ["--import", loader, join(repo, "src/cli/main.ts"), workflow], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const proc = spawn(
+    process.execPath,
+    ["--import", loader, join(repo, "src/cli/main.ts"), workflow, ...args],
+    {
+      cwd,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   const collect = (b: Buffer) => {
     output += b.toString();
@@ -80,4 +85,10 @@ export class TestCli {
     if (this.run !== null && this.run.proc.exitCode === null) this.run.proc.kill("SIGKILL");
     this.run = null;
   }
+}
+
+/** The dashboard URL a CLI run logged (`msg="http server listening" url=…`), once it is there. */
+export function listeningUrl(output: string): string | null {
+  const match = /msg="http server listening" url=(http:\/\/\S+?)\/? /.exec(output);
+  return match?.[1] ?? null;
 }

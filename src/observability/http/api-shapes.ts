@@ -1,4 +1,5 @@
 import type { AgentEvent, TokenCounts } from "../../domain/agent-event.js";
+import type { AttemptRecord } from "../../domain/run-record.js";
 import type {
   BlockedRow,
   OrchestratorSnapshot,
@@ -9,6 +10,7 @@ import type {
   TimelineEntry,
 } from "../../domain/snapshot.js";
 import { describeSkip, isoSeconds, summariseAgentEvent } from "../format.js";
+import { attemptJson, durableJson } from "./history-shapes.js";
 
 // JSON shapes of the HTTP API. Field names follow spec 13.7.2 (and the Elixir reference) exactly;
 // everything we add is an extra field, never a renamed one.
@@ -169,6 +171,7 @@ export function stateJson(snapshot: OrchestratorSnapshot) {
     workflow_path: snapshot.workflow.path,
     last_error: snapshot.workflow.lastError,
     max_concurrent_agents: snapshot.limits.maxConcurrentAgents,
+    ...durableJson(snapshot, snapshot.durable ?? null),
     polling: {
       interval_ms: snapshot.polling.intervalMs,
       checking: snapshot.polling.checking,
@@ -259,4 +262,36 @@ export function agentEventJson(issueId: string, identifier: string, event: Agent
 /** The JSON error envelope every API error uses. */
 export function errorJson(code: string, message: string) {
   return { error: { code, message } };
+}
+
+/** `GET /api/v1/<identifier>` for an issue that is not active here but has recorded runs. */
+export function inactiveIssueJson(identifier: string, runs: readonly AttemptRecord[]) {
+  const latest = runs[0];
+  if (latest === undefined) return null;
+  const finished = latest.outcome === "normal";
+  return {
+    issue_identifier: identifier,
+    issue_id: latest.issueId,
+    status: finished ? "finished" : "inactive",
+    workspace: { path: latest.workspacePath, host: latest.host },
+    attempts: { restart_count: Math.max(runs.length - 1, 0), current_retry_attempt: null },
+    running: null,
+    retry: null,
+    logs: {
+      codex_session_logs: runs
+        .filter((r) => r.logPath !== null)
+        .map((r) => ({
+          label: r.runId,
+          path: r.logPath,
+          url: null,
+          events_path: r.eventsPath,
+          run_id: r.runId,
+        })),
+    },
+    recent_events: [],
+    last_error: latest.error?.message ?? null,
+    tracked: {},
+    // additions
+    run_history: runs.map(attemptJson),
+  };
 }
