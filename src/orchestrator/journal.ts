@@ -47,6 +47,8 @@ export interface Journal {
   changed(): void;
   /** Takes the lease on an issue before dispatching it. */
   claim(claim: ClaimView): Promise<ClaimDecision>;
+  /** Gives back a lease taken by `claim` when the dispatch did not happen (no-op if now claimed). */
+  release(issueId: string): void;
   /** Store health, lifetime token usage, recent runs and leases for the snapshot (null: nothing yet). */
   durable(): DurableView | null;
   /** Flushes what is pending (bounded) and releases this instance's leases. */

@@ -407,6 +407,7 @@ export class Orchestrator implements StatusSource {
       claim: (claim) =>
         this.#deps.journal?.claim(claim) ?? Promise.resolve({ kind: "granted", adopted: null }),
       adopt: (restored) => this.#adopt(restored),
+      unclaim: (issueId) => this.#deps.journal?.release(issueId),
       stopRun: (entry, reason) => this.#stopRun(entry, reason),
       cleanWorkspace: (issue, path, host) => this.#janitor.clean(issue, path, host),
       scheduleRetry: (issue, attempt, kind, error, path, placement) =>

@@ -92,6 +92,11 @@ export interface OrchestratorState {
   readonly retries: Map<string, RetryEntry>;
   readonly blocked: Map<string, BlockedEntry>;
   readonly completed: Set<string>;
+  /** Issues another instance held the lease on when we tried, until when we leave them alone. */
+  readonly leasedElsewhere: Map<
+    string,
+    { readonly holder: string; readonly expiresAt: number; readonly until: number }
+  >;
   readonly totals: Totals;
   rateLimits: Readonly<Record<string, unknown>> | null;
   skipped: import("../domain/snapshot.js").SkipRow[];
@@ -109,6 +114,7 @@ export function emptyState(): OrchestratorState {
     retries: new Map(),
     blocked: new Map(),
     completed: new Set(),
+    leasedElsewhere: new Map(),
     totals: {
       input: 0,
       output: 0,

@@ -35,6 +35,8 @@ export interface TickContext {
   dispatch(issue: Issue, attempt: number | null, host: string): void;
   /** Takes the issue's lease (always granted without a store). */
   claim(claim: ClaimView): Promise<ClaimDecision>;
+  /** Gives back a lease taken for a dispatch that did not happen. */
+  unclaim(issueId: string): void;
   /** Takes over work a dead instance left for an issue whose lease was just granted. */
   adopt(restored: RestoredState): void;
   stopRun(entry: RunningEntry, reason: StopReason): void;
@@ -57,6 +59,8 @@ export interface TickContext {
 /** One poll tick (spec 16.2): reconcile → validate → fetch → sort → dispatch while slots remain. */
 export async function runTick(ctx: TickContext): Promise<void> {
   const { state, logger } = ctx;
+  for (const [id, lease] of state.leasedElsewhere)
+    if (lease.until <= ctx.clock.now()) state.leasedElsewhere.delete(id);
   await reconcile(ctx, ctx.workflow.current().config);
   const reloaded = ctx.workflow.revalidate();
   if (!reloaded.ok) {
@@ -88,30 +92,43 @@ export async function runTick(ctx: TickContext): Promise<void> {
   if (plan.picks.length > 0) await dispatchPicks(ctx, config, plan.picks, sets);
 }
 
-/** Re-fetches picks by id right before dispatch so a stale candidate list never starts a run. */
+/**
+ * Leases the picks, then re-fetches them by id right before dispatch, so neither a stale candidate
+ * list nor an issue another instance finished a moment ago starts a run.
+ */
 async function dispatchPicks(
   ctx: TickContext,
   config: ServiceConfig,
   picks: readonly Issue[],
   sets: StateSets,
 ): Promise<void> {
-  const ids = picks.map((p) => p.id);
-  const fresh = await ctx.tracker.fetchIssuesByIds(ids, trackerSignal(ctx));
+  const granted: Issue[] = [];
+  for (const pick of picks) {
+    if (await leased(ctx, pick, null, "")) granted.push(pick);
+    if (ctx.stopped()) return;
+  }
+  if (granted.length === 0) return;
+  const fresh = await ctx.tracker.fetchIssuesByIds(
+    granted.map((p) => p.id),
+    trackerSignal(ctx),
+  );
   if (!fresh.ok) {
     ctx.logger.warn("pre-dispatch refresh failed", { error: fresh.error.message });
+    for (const pick of granted) ctx.unclaim(pick.id);
     return;
   }
   if (ctx.stopped()) return;
   const byId = new Map(fresh.value.map((i) => [i.id, i]));
   const slots = slotsFor(ctx.state, config.agent);
   const hosts = hostSlotsFor(ctx.state, config.worker);
-  for (const pick of picks) {
+  for (const pick of granted) {
     const issue = byId.get(pick.id);
     if (issue === undefined) {
       ctx.logger.info("dispatch skipped: issue vanished", {
         issue_id: pick.id,
         issue_identifier: pick.identifier,
       });
+      ctx.unclaim(pick.id);
       continue;
     }
     const reason =
@@ -119,16 +136,16 @@ async function dispatchPicks(
     if (reason !== null) {
       ctx.logger.info("dispatch skipped: issue changed", { issue_id: issue.id, reason: reason.kind });
       ctx.state.skipped.push({ issueId: issue.id, identifier: issue.identifier, state: issue.state, reason });
+      ctx.unclaim(issue.id);
       continue;
     }
     const host = hosts.choose();
     if (!host.ok) {
       const reason = { kind: "no_host_capacity" } as const;
       ctx.state.skipped.push({ issueId: issue.id, identifier: issue.identifier, state: issue.state, reason });
+      ctx.unclaim(issue.id);
       continue;
     }
-    if (!(await leased(ctx, issue, null, host.value))) continue;
-    if (ctx.stopped()) return;
     hosts.take(host.value);
     slots.take(issue.state);
     ctx.dispatch(issue, null, host.value);
@@ -153,6 +170,11 @@ async function leased(
     attempt,
   });
   if (decision.kind === "refused") {
+    if (decision.reason.kind === "leased_elsewhere") {
+      // leave it to its holder for two polls, so this instance's slots go to other candidates
+      const until = ctx.clock.now() + 2 * ctx.workflow.current().config.polling.intervalMs;
+      ctx.state.leasedElsewhere.set(issue.id, { ...decision.reason, until });
+    }
     ctx.state.skipped.push({
       issueId: issue.id,
       identifier: issue.identifier,

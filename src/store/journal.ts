@@ -1,11 +1,9 @@
 import type { Logger } from "../domain/logger.js";
 import type {
   AttemptRecord,
-  BlockedRecord,
   DurableView,
   LeaseRecord,
   RestoredState,
-  RetryRecord,
   StoreHealth,
   TokenUsage,
 } from "../domain/run-record.js";
@@ -17,8 +15,11 @@ import type {
   SchedulingView,
 } from "../orchestrator/journal.js";
 import type { Clock, TimerHandle } from "../util/clock.js";
+import { withClockTimeout } from "./clock-timeout.js";
+import { StoreHealthState } from "./health.js";
 import type { SqlStore, StoreWrite } from "./sql-store.js";
 import { classifyStoreFailure, type StoreError } from "./store-error.js";
+import { WrittenState } from "./written-state.js";
 
 const FLUSH_DELAY_MS = 100;
 const RETRY_MIN_MS = 1_000;
@@ -69,18 +70,16 @@ export class StoreJournal implements Journal {
   readonly #o: StoreJournalOptions;
   #view: () => SchedulingView = () => ({ running: [], retries: [], blocked: [], claims: [] });
   #pending: StoreWrite[] = [];
-  #written = {
-    retries: new Map<string, string>(),
-    blocked: new Map<string, string>(),
-    running: new Map<string, string>(),
-  };
+  readonly #written = new WrittenState();
   #held = new Set<string>();
-  #error: StoreError | null;
+  #leaseOps: Promise<unknown> = Promise.resolve();
+  /** Held leases the orchestrator has shown as claimed since they were granted. */
+  #seen = new Set<string>();
+  readonly #health: StoreHealthState;
   #flushTimer: TimerHandle | null = null;
   #heartbeat: TimerHandle | null = null;
   #flushing: Promise<void> | null = null;
   #again = false;
-  #failures = 0;
   #closed = false;
   #othersUsage: TokenUsage = ZERO;
   #ownUsage: TokenUsage = ZERO;
@@ -89,7 +88,11 @@ export class StoreJournal implements Journal {
 
   constructor(options: StoreJournalOptions) {
     this.#o = options;
-    this.#error = options.openError;
+    this.#health = new StoreHealthState(
+      options.logger,
+      { store: options.kind, location: options.location },
+      options.openError,
+    );
   }
 
   /** {@inheritDoc Journal.open} */
@@ -99,7 +102,7 @@ export class StoreJournal implements Journal {
     if (store === null) {
       this.#o.logger.error(
         "store unavailable; scheduling from memory, nothing is recorded",
-        this.#errorKeys(),
+        this.#health.keys(),
       );
       return { retries: [], blocked: [], interrupted: [] };
     }
@@ -123,7 +126,7 @@ export class StoreJournal implements Journal {
       });
       return restored;
     } catch (cause) {
-      this.#fail(cause);
+      this.#health.fail(cause);
       this.#scheduleHeartbeat();
       return { retries: [], blocked: [], interrupted: [] };
     }
@@ -141,7 +144,7 @@ export class StoreJournal implements Journal {
     const record = this.#record(attempt);
     this.#remember(record);
     this.#ownUsage = addUsage(this.#ownUsage, record);
-    this.#written.running.delete(record.runId);
+    this.#written.forgetRun(record.runId);
     this.#push({ type: "attempt", record });
     if (record.sessionId !== null) {
       const at = record.endedAt ?? this.#o.clock.now();
@@ -171,10 +174,30 @@ export class StoreJournal implements Journal {
             reason: { kind: "store_unavailable", message: `${error.code}: ${error.message}` },
           }
         : { kind: "granted", adopted: null };
-    if (store === null) return unavailable(this.#error ?? classifyStoreFailure(new Error("store closed")));
+    if (store === null)
+      return unavailable(this.#health.error ?? classifyStoreFailure(new Error("store closed")));
+    if (!this.#o.shared) {
+      // one process per embedded file (its lock): the lease row only informs, so it is batched too
+      this.#held.add(claim.issueId);
+      this.#seen.delete(claim.issueId);
+      this.#push({ type: "lease_put", claim, at: this.#o.clock.now(), ttlMs: this.#o.leaseTtlMs });
+      return { kind: "granted", adopted: null };
+    }
     try {
-      const outcome = await this.#withTimeout(store.claim(claim, this.#o.clock.now(), this.#o.leaseTtlMs));
-      this.#recovered();
+      const outcome = await withClockTimeout(
+        this.#o.clock,
+        this.#leaseLock(async () => {
+          const result = await store.claim(claim, this.#o.clock.now(), this.#o.leaseTtlMs);
+          if (result.kind === "granted") {
+            this.#held.add(claim.issueId);
+            // not releasable until the orchestrator shows it as claimed (the dispatch follows)
+            this.#seen.delete(claim.issueId);
+          }
+          return result;
+        }),
+        CLAIM_TIMEOUT_MS,
+      );
+      this.#health.recovered(this.#pending.length);
       if (outcome.kind === "held") {
         const h = outcome.holder;
         return {
@@ -182,8 +205,13 @@ export class StoreJournal implements Journal {
           reason: { kind: "leased_elsewhere", holder: `${h.workerId}`, expiresAt: h.expiresAt },
         };
       }
-      this.#held.add(claim.issueId);
       const o = outcome.orphan;
+      this.#o.logger.info("lease taken", {
+        issue_id: claim.issueId,
+        worker_id: this.#o.workerId,
+        previous: outcome.previous?.workerId ?? "",
+        previous_expires_at: outcome.previous?.expiresAt ?? 0,
+      });
       if (o === null) return { kind: "granted", adopted: null };
       this.#o.logger.warn("lease taken over from a stopped instance", {
         issue_id: claim.issueId,
@@ -198,8 +226,20 @@ export class StoreJournal implements Journal {
         },
       };
     } catch (cause) {
-      return unavailable(this.#fail(cause));
+      return unavailable(this.#health.fail(cause));
     }
+  }
+
+  /** {@inheritDoc Journal.release} */
+  release(issueId: string): void {
+    const store = this.#o.store;
+    if (store === null) return;
+    void this.#leaseLock(async () => {
+      if (this.#view().claims.some((c) => c.issueId === issueId)) return;
+      await store.release([issueId]);
+      this.#held.delete(issueId);
+      this.#seen.delete(issueId);
+    }).catch((cause: unknown) => this.#health.fail(cause));
   }
 
   /** {@inheritDoc Journal.durable} */
@@ -207,8 +247,11 @@ export class StoreJournal implements Journal {
     const health: StoreHealth = {
       kind: this.#o.kind,
       location: this.#o.location,
-      ok: this.#error === null,
-      error: this.#error === null ? null : { code: this.#error.code, message: this.#error.message },
+      ok: this.#health.error === null,
+      error:
+        this.#health.error === null
+          ? null
+          : { code: this.#health.error.code, message: this.#health.error.message },
       pendingWrites: this.#pending.length,
       shared: this.#o.shared,
     };
@@ -234,7 +277,7 @@ export class StoreJournal implements Journal {
     try {
       return await this.#o.store.runs({ issue, limit: 100 });
     } catch (cause) {
-      this.#fail(cause);
+      this.#health.fail(cause);
       return [];
     }
   }
@@ -247,11 +290,11 @@ export class StoreJournal implements Journal {
     if (this.#heartbeat !== null) this.#o.clock.clearTimer(this.#heartbeat);
     const store = this.#o.store;
     if (store !== null) {
-      await this.#withTimeout(this.#flushNow(), CLOSE_FLUSH_MS).catch(() => {});
+      await withClockTimeout(this.#o.clock, this.#flushNow(), CLOSE_FLUSH_MS).catch(() => {});
       if (this.#pending.length > 0) {
         this.#o.logger.error("store: writes lost at shutdown", {
           pending: this.#pending.length,
-          ...this.#errorKeys(),
+          ...this.#health.keys(),
         });
       }
       await store.release([...this.#held]).catch(() => {});
@@ -310,81 +353,37 @@ export class StoreJournal implements Journal {
     const store = this.#o.store;
     if (store === null) return;
     const view = this.#view();
-    const diff = this.#diff(view);
+    const diff = this.#written.diff(view, (a) => this.#record(a));
     const batch = [...this.#pending, ...diff.writes];
     const taken = this.#pending.length;
-    const claimed = new Set(view.claims.map((c) => c.issueId));
-    const released = [...this.#held].filter((id) => !claimed.has(id));
-    if (batch.length === 0 && released.length === 0) return;
+    // a lease is released once the orchestrator showed the claim and then dropped it
+    const unclaimed = () => {
+      const claimed = new Set(this.#view().claims.map((c) => c.issueId));
+      for (const id of claimed) this.#seen.add(id);
+      return [...this.#held].filter((id) => this.#seen.has(id) && !claimed.has(id));
+    };
+    if (batch.length === 0 && unclaimed().length === 0) return;
     try {
       await store.write(batch);
       this.#pending = this.#pending.slice(taken);
       diff.commit();
-      if (released.length > 0) {
+      // decided inside the lease lock from the state as it is then: a claim granted while the batch
+      // was being written must not be released by this flush
+      await this.#leaseLock(async () => {
+        const released = unclaimed();
+        if (released.length === 0) return;
         await store.release(released);
-        for (const id of released) this.#held.delete(id);
-      }
-      this.#recovered();
+        for (const id of released) {
+          this.#held.delete(id);
+          this.#seen.delete(id);
+        }
+      });
+      this.#health.recovered(this.#pending.length);
     } catch (cause) {
-      this.#fail(cause);
-      this.#failures += 1;
-      const delay = Math.min(RETRY_MIN_MS * 2 ** (this.#failures - 1), RETRY_MAX_MS);
+      this.#health.fail(cause, true);
+      const delay = Math.min(RETRY_MIN_MS * 2 ** (this.#health.failures - 1), RETRY_MAX_MS);
       this.#scheduleFlush(delay);
     }
-  }
-
-  /** Writes that bring the stored retries, blocked issues and running attempts up to `view`. */
-  #diff(view: SchedulingView): { writes: StoreWrite[]; commit: () => void } {
-    const writes: StoreWrite[] = [];
-    const next = {
-      retries: new Map<string, string>(),
-      blocked: new Map<string, string>(),
-      running: new Map<string, string>(),
-    };
-    const sync = <T extends { issueId: string }>(
-      rows: readonly T[],
-      key: (r: T) => string,
-      map: "retries" | "blocked" | "running",
-      put: (r: T) => StoreWrite,
-      del: ((id: string) => StoreWrite) | null,
-    ) => {
-      for (const r of rows) {
-        const id = key(r);
-        const json = JSON.stringify(r);
-        next[map].set(id, json);
-        if (this.#written[map].get(id) !== json) writes.push(put(r));
-      }
-      if (del === null) return;
-      for (const id of this.#written[map].keys()) if (!next[map].has(id)) writes.push(del(id));
-    };
-    sync<RetryRecord>(
-      view.retries,
-      (r) => r.issueId,
-      "retries",
-      (record) => ({ type: "retry_put", record }),
-      (issueId) => ({ type: "retry_delete", issueId }),
-    );
-    sync<BlockedRecord>(
-      view.blocked,
-      (r) => r.issueId,
-      "blocked",
-      (record) => ({ type: "blocked_put", record }),
-      (issueId) => ({ type: "blocked_delete", issueId }),
-    );
-    // token and turn checkpoints of running attempts, so a crash loses at most one flush of counts
-    sync<AttemptUpdate>(
-      view.running,
-      (r) => r.runId,
-      "running",
-      (a) => ({ type: "attempt", record: this.#record(a) }),
-      null,
-    );
-    return {
-      writes,
-      commit: () => {
-        this.#written = next;
-      },
-    };
   }
 
   // ---- leases and health ----------------------------------------------------------------------
@@ -409,57 +408,17 @@ export class StoreJournal implements Journal {
         this.#o.logger.error("leases lost to another instance", { issue_ids: lost.join(",") });
       this.#leases = await store.leases();
       this.#othersUsage = await store.tokenUsage(this.#o.workerId);
-      this.#recovered();
+      this.#health.recovered(this.#pending.length);
       if (this.#pending.length > 0) this.#scheduleFlush(0);
     } catch (cause) {
-      this.#fail(cause);
+      this.#health.fail(cause);
     }
   }
 
-  #fail(cause: unknown): StoreError {
-    const error = classifyStoreFailure(cause);
-    const first = this.#error === null || this.#error.code !== error.code;
-    this.#error = error;
-    if (first) {
-      this.#o.logger.error(
-        "store failing; scheduling continues from memory and writes are retried",
-        this.#errorKeys(),
-      );
-    }
-    return error;
-  }
-
-  #recovered(): void {
-    if (this.#error === null) return;
-    this.#o.logger.info("store recovered", { store: this.#o.kind, pending: this.#pending.length });
-    this.#error = null;
-    this.#failures = 0;
-  }
-
-  #errorKeys(): Record<string, string | number> {
-    return {
-      store: this.#o.kind,
-      location: this.#o.location,
-      code: this.#error?.code ?? "",
-      error: this.#error?.message ?? "",
-    };
-  }
-
-  #withTimeout<T>(work: Promise<T>, ms = CLAIM_TIMEOUT_MS): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = this.#o.clock.setTimer(ms, () =>
-        reject(Object.assign(new Error(`store did not answer within ${ms} ms`), { code: "ETIMEDOUT" })),
-      );
-      work.then(
-        (value) => {
-          this.#o.clock.clearTimer(timer);
-          resolve(value);
-        },
-        (cause: unknown) => {
-          this.#o.clock.clearTimer(timer);
-          reject(cause);
-        },
-      );
-    });
+  /** Claims and releases run one at a time, so a release never undoes a claim it did not see. */
+  #leaseLock<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#leaseOps.then(fn, fn);
+    this.#leaseOps = run.catch(() => {});
+    return run;
   }
 }

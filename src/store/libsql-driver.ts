@@ -11,6 +11,8 @@ export async function openLibsqlDriver(path: string): Promise<SqlDriver> {
   try {
     await client.execute("PRAGMA busy_timeout = 5000");
     await client.execute("PRAGMA journal_mode = WAL");
+    // WAL + NORMAL: a commit survives the process being killed; only a power cut may lose the last ones
+    await client.execute("PRAGMA synchronous = NORMAL");
   } catch (cause) {
     client.close();
     throw cause;

@@ -79,7 +79,8 @@ export async function schemaStatus(db: SqlDriver): Promise<SchemaStatus> {
  * starting at once apply it once). A schema newer than this code is refused: it would be misread.
  */
 export async function migrate(db: SqlDriver, now: number): Promise<SchemaStatus> {
-  await db.query(TABLE);
+  // under the store lock: two instances starting at once must not both create the table
+  await db.transaction((tx) => tx.query(TABLE));
   for (const step of MIGRATIONS) {
     await db.transaction(async (tx) => {
       const current = await currentVersion(tx);

@@ -145,7 +145,11 @@ export async function openJournal(o: OpenJournalOptions): Promise<Result<StoreJo
   return ok(
     new StoreJournal({
       store: opened.ok
-        ? new SqlStore(opened.value.db, workerId, target.value.kind === "embedded" ? () => false : holderMayRun)
+        ? new SqlStore(
+            opened.value.db,
+            workerId,
+            target.value.kind === "embedded" ? () => false : holderMayRun,
+          )
         : null,
       openError: opened.ok ? null : opened.error,
       kind: target.value.kind,

@@ -31,7 +31,8 @@ export type StoreWrite =
   | { readonly type: "retry_put"; readonly record: RetryRecord }
   | { readonly type: "retry_delete"; readonly issueId: string }
   | { readonly type: "blocked_put"; readonly record: BlockedRecord }
-  | { readonly type: "blocked_delete"; readonly issueId: string };
+  | { readonly type: "blocked_delete"; readonly issueId: string }
+  | { readonly type: "lease_put"; readonly claim: ClaimRequest; readonly at: number; readonly ttlMs: number };
 
 /** A lease request. */
 export interface ClaimRequest {
@@ -51,7 +52,7 @@ export interface Orphan {
 
 /** Result of a claim: the lease is ours (maybe with what a dead holder left), or someone else's. */
 export type ClaimOutcome =
-  | { readonly kind: "granted"; readonly orphan: Orphan | null }
+  | { readonly kind: "granted"; readonly orphan: Orphan | null; readonly previous?: LeaseRecord | null }
   | { readonly kind: "held"; readonly holder: LeaseRecord };
 
 /** Filters of `symphony runs` and the issue history endpoint. */
@@ -191,6 +192,9 @@ export class SqlStore {
       case "blocked_delete":
         await tx.query("DELETE FROM blocked_issues WHERE issue_id = ?", [w.issueId]);
         return;
+      case "lease_put":
+        await this.#takeLease(tx, w.claim, w.at, w.ttlMs);
+        return;
       default: {
         const never: never = w;
         throw new Error(`unknown store write ${JSON.stringify(never)}`);
@@ -287,15 +291,12 @@ export class SqlStore {
     return this.#db.transaction(async (tx) => {
       const rows = await tx.query("SELECT * FROM leases WHERE issue_id = ?", [req.issueId]);
       const current = rows[0] === undefined ? null : leaseFromRow(rows[0]);
-      if (
-        current !== null &&
-        this.#liveElsewhere(current.workerId, current.expiresAt, now)
-      ) {
+      if (current !== null && this.#liveElsewhere(current.workerId, current.expiresAt, now)) {
         return { kind: "held", holder: current };
       }
       const mine = current !== null && current.workerId === this.#workerId;
       await this.#takeLease(tx, req, now, ttlMs);
-      if (mine) return { kind: "granted", orphan: null };
+      if (mine) return { kind: "granted", orphan: null, previous: current };
       const others = [req.issueId, this.#workerId];
       const open = (
         await tx.query(
@@ -314,7 +315,7 @@ export class SqlStore {
       const latest = interrupted.sort((a, b) => b.startedAt - a.startedAt)[0] ?? null;
       const orphan = { retry: retry ?? null, blocked: blocked ?? null, interrupted: latest };
       const empty = orphan.retry === null && orphan.blocked === null && orphan.interrupted === null;
-      return { kind: "granted", orphan: empty ? null : orphan };
+      return { kind: "granted", orphan: empty ? null : orphan, previous: current };
     });
   }
 

@@ -216,7 +216,7 @@ describe.each(backends)("SqlStore on %s", (_name, open, skip) => {
       const a = new SqlStore(db, "A");
       const b = new SqlStore(db, "B");
       const req = { issueId: "id-1", identifier: "A-1", host: "local", workspacePath: null, attempt: null };
-      expect(await a.claim(req, 1_000, 60_000)).toEqual({ kind: "granted", orphan: null });
+      expect(await a.claim(req, 1_000, 60_000)).toMatchObject({ kind: "granted", orphan: null });
       const held = await b.claim(req, 2_000, 60_000);
       expect(held.kind).toBe("held");
       expect(held.kind === "held" ? [held.holder.workerId, held.holder.expiresAt] : null).toEqual([
