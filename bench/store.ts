@@ -45,12 +45,20 @@ function config(root: string, storePath: string): ServiceConfig {
     },
     polling: { intervalMs: 3_600_000 },
     workspace: { root: join(root, "ws"), rootRaw: null },
-    hooks: { afterCreate: null, beforeRun: null, afterRun: null, beforeRemove: null, timeoutMs: 60_000 },
+    hooks: {
+      afterCreate: null,
+      beforeRun: null,
+      afterRun: null,
+      beforeRemove: null,
+      timeoutMs: 60_000,
+      envPassthrough: [],
+    },
     agent: {
       backend: "command",
       maxConcurrentAgents: RUNS,
       maxTurns: 1,
       maxRetryBackoffMs: 300_000,
+      turnTimeoutMs: 3_600_000,
       maxConcurrentAgentsByState: {},
     },
     codex: {
@@ -127,6 +135,7 @@ async function workload(root: string, journal: Journal | undefined): Promise<num
     promptTemplate: "x",
     contentHash: "x",
     render: () => ok("x"),
+    unknownKeys: [],
   };
   const source: WorkflowSource = {
     current: () => loaded,
@@ -165,7 +174,7 @@ async function workload(root: string, journal: Journal | undefined): Promise<num
       request.onWorkspace(join(root, "ws", request.issue.identifier));
       for (const event of eventsOf(request.issue.id)) request.onEvent(event);
       await new Promise((r) => setImmediate(r));
-      return { outcome: "normal", turns: 1 } satisfies WorkerExit;
+      return { outcome: "completed", turns: 1 } satisfies WorkerExit;
     },
     workspaces: createWorkspaceManager({
       hosts: () => host,
@@ -246,7 +255,7 @@ try {
         host: "local",
         startedAt: i,
         endedAt: i + 1,
-        outcome: "normal",
+        outcome: "completed",
         error: null,
         turns: 3,
         tokens: { inputTokens: 1000, outputTokens: 100, totalTokens: 1100 },

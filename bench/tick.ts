@@ -79,12 +79,20 @@ function config(root: string, folder: string): ServiceConfig {
     },
     polling: { intervalMs: 3_600_000 },
     workspace: { root: join(root, "ws"), rootRaw: null },
-    hooks: { afterCreate: null, beforeRun: null, afterRun: null, beforeRemove: null, timeoutMs: 60_000 },
+    hooks: {
+      afterCreate: null,
+      beforeRun: null,
+      afterRun: null,
+      beforeRemove: null,
+      timeoutMs: 60_000,
+      envPassthrough: [],
+    },
     agent: {
       backend: "command",
       maxConcurrentAgents: 10,
       maxTurns: 1,
       maxRetryBackoffMs: 300_000,
+      turnTimeoutMs: 3_600_000,
       maxConcurrentAgentsByState: {},
     },
     codex: {
@@ -156,6 +164,7 @@ try {
   const cfg = config(root, folder);
   const loaded: LoadedWorkflow = {
     config: cfg,
+    unknownKeys: [],
     promptTemplate: "x",
     contentHash: "x",
     render: () => ok("x"),

@@ -132,7 +132,7 @@ export async function startOrchestratorService(
     logger,
     clock,
     config: () => source.current().config,
-    hookEnv: (issue, path, host) => issueEnv(issue, path, host, []),
+    hookEnv: (issue, path, host) => issueEnv(issue, path, host, source.current().config.hooks.envPassthrough),
   });
   const launch = createWorkerLauncher({
     hosts,
@@ -142,6 +142,7 @@ export async function startOrchestratorService(
     agentEnv: (issue, path, host) =>
       issueEnv(issue, path, host, agentEnvPassthrough(source.current().config)),
     logger,
+    clock,
   });
   const orchestrator = new Orchestrator({
     workflow: source,

@@ -1,4 +1,7 @@
+import { existsSync } from "node:fs";
+import { basename } from "node:path";
 import type { ServiceConfig } from "../config/types.js";
+import { describeUnknownKey } from "../config/unknown-keys.js";
 import { messageOf } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { StatusSource } from "../domain/snapshot.js";
@@ -13,6 +16,7 @@ import { createLogger, type LogFormat, type ServiceLogger } from "../observabili
 import { startOrchestratorService } from "../service.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { type FileWorkflowSource, openWorkflowSource } from "../workflow/file-source.js";
+import type { LoadedWorkflow } from "../workflow/types.js";
 import { formatWorkflowError, summariseErrors } from "../workflow/workflow-errors.js";
 import type { CliIo } from "./io.js";
 import { startStatusSurfaces } from "./status-surfaces.js";
@@ -42,6 +46,8 @@ export interface ServiceContext {
   readonly metrics: SymphonyMetrics;
   /** `--port` if given, else `server.port` from the current config. */
   serverPort(config: ServiceConfig): number | null;
+  /** The environment children are built from (the process environment; tests pass their own). */
+  readonly env: NodeJS.ProcessEnv;
 }
 
 /** A started service. `exited` settles if the service stops on its own (non-zero = abnormal). */
@@ -67,7 +73,7 @@ export const startService: ServiceStarter = async (ctx) => {
     source: ctx.source,
     logger: ctx.logger,
     clock: ctx.clock,
-    env: process.env,
+    env: ctx.env,
     wrapTracker: (adapter) => ctx.metrics.instrumentTracker(adapter),
     dataDir: ctx.options.dataDir ?? null,
     logsRoot: ctx.options.logsRoot ?? null,
@@ -116,6 +122,18 @@ function shutdownWaiter(signal: AbortSignal | undefined) {
   };
 }
 
+/** One warning per front-matter key no schema reads (a typo is ignored, not fatal: spec 5.3 forward compatibility). */
+function warnUnknownKeys(workflow: LoadedWorkflow, logger: ServiceLogger): void {
+  for (const unknown of workflow.unknownKeys) {
+    logger.warn("unknown workflow key ignored", {
+      workflow: workflow.config.workflowPath,
+      key: unknown.key,
+      line: unknown.line ?? null,
+      detail: describeUnknownKey(unknown),
+    });
+  }
+}
+
 /** `symphony [path]`: load + validate + watch the workflow, start the service, run until a signal. */
 export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps = {}): Promise<number> {
   const clock = deps.clock ?? systemClock;
@@ -147,17 +165,26 @@ async function runUntilShutdown(
   if (!opened.ok) {
     const error = summariseErrors(opened.error);
     io.stderr.write(`symphony: cannot start: ${formatWorkflowError(error)}\n`);
+    if (error.code === "missing_workflow_file" && !existsSync(options.workflowPath)) {
+      // the first thing a new user sees in an empty folder: say what to do next, not just ENOENT
+      io.stderr.write(
+        `symphony: no ${basename(options.workflowPath)} here; run \`symphony init\` to write a starter workflow and a sample issue, or pass the path of yours\n`,
+      );
+    }
     await logger.close();
     return 1;
   }
   const source = opened.value;
   logger.setSecrets(source.current().config.secretValues);
+  warnUnknownKeys(source.current(), logger);
   logger.debug("workflow loaded", {
     workflow: source.path,
     content_hash: source.current().contentHash.slice(0, 12),
   });
   const unsubscribe = source.subscribe((result) => {
-    if (result.ok) logger.setSecrets(result.value.config.secretValues);
+    if (!result.ok) return;
+    logger.setSecrets(result.value.config.secretValues);
+    warnUnknownKeys(result.value, logger);
   });
   await source.ready();
 
@@ -168,6 +195,7 @@ async function runUntilShutdown(
     clock,
     metrics: createMetrics({ clock }),
     serverPort: (config) => options.port ?? config.server.port,
+    env: io.env,
   };
   const shutdown = async (code: number): Promise<number> => {
     unsubscribe();

@@ -36,6 +36,12 @@ const trackerSchema = z
   })
   .prefault({});
 
+const envNames = z
+  .array(text.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be an environment variable name" }), {
+    error: "must be a list of environment variable names",
+  })
+  .default([]);
+
 const hooksSchema = z
   .object({
     after_create: optionalScript,
@@ -43,6 +49,9 @@ const hooksSchema = z
     after_run: optionalScript,
     before_remove: optionalScript,
     timeout_ms: positiveInt().default(60_000),
+    env_passthrough: envNames.describe(
+      "Extra environment variables hooks receive (e.g. SSH_AUTH_SOCK, GH_TOKEN, HTTPS_PROXY); tracker secrets never",
+    ),
   })
   .prefault({});
 
@@ -54,18 +63,15 @@ const agentSchema = z
     max_concurrent_agents: positiveInt().default(10),
     max_turns: positiveInt().default(20),
     max_retry_backoff_ms: positiveInt().default(300_000),
+    turn_timeout_ms: positiveInt()
+      .optional()
+      .describe("Wall-clock limit of one agent turn on every backend; unset: codex.turn_timeout_ms"),
     max_concurrent_agents_by_state: map
       .default({})
       .meta({ additionalProperties: { type: "integer", minimum: 1 } })
       .describe("State name → positive integer; keys are trimmed and lower-cased, invalid entries ignored"),
   })
   .prefault({});
-
-const envNames = z
-  .array(text.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be an environment variable name" }), {
-    error: "must be a list of environment variable names",
-  })
-  .default([]);
 
 const codexSchema = z
   .object({
@@ -188,8 +194,19 @@ export const frontMatterSchema = z.object({
 /** The parsed front matter, before paths, `$VAR`s and the tracker provider are resolved. */
 export type FrontMatter = z.output<typeof frontMatterSchema>;
 
-/** The JSON Schema of WORKFLOW.md front matter (what `symphony schema` prints). */
+/**
+ * The JSON Schema of WORKFLOW.md front matter (what `symphony schema` prints). Known sections are closed
+ * (`additionalProperties: false`) so editors flag a misspelled key; the top level stays open for extensions.
+ */
 export function workflowJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(frontMatterSchema, { io: "input", unrepresentable: "any" });
-  return { ...schema, title: "Symphony WORKFLOW.md front matter" };
+  const schema = z.toJSONSchema(frontMatterSchema, { io: "input", unrepresentable: "any" }) as {
+    properties?: Record<string, Record<string, unknown>>;
+  };
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties ?? {}).map(([name, section]) => [
+      name,
+      section.properties === undefined ? section : { ...section, additionalProperties: false },
+    ]),
+  );
+  return { ...schema, properties, title: "Symphony WORKFLOW.md front matter" };
 }

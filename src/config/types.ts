@@ -53,6 +53,8 @@ export interface HooksConfig {
   readonly afterRun: string | null;
   readonly beforeRemove: string | null;
   readonly timeoutMs: number;
+  /** Extra environment names hooks receive on top of the default allow-list (e.g. SSH_AUTH_SOCK, GH_TOKEN). */
+  readonly envPassthrough: readonly string[];
 }
 
 /** The three agent backends. */
@@ -64,6 +66,11 @@ export interface AgentConfig {
   readonly maxConcurrentAgents: number;
   readonly maxTurns: number;
   readonly maxRetryBackoffMs: number;
+  /**
+   * Wall-clock limit of one turn, applied by the runner to every backend: `agent.turn_timeout_ms`, else
+   * `codex.turn_timeout_ms` (the spec's key).
+   */
+  readonly turnTimeoutMs: number;
   /** Keys normalised (trim + lowercase); invalid entries dropped. */
   readonly maxConcurrentAgentsByState: Readonly<Record<string, number>>;
 }
@@ -76,6 +83,7 @@ export interface CodexConfig {
   readonly threadSandbox: string;
   /** Null → the backend builds a workspace-write policy rooted at the workspace. */
   readonly turnSandboxPolicy: Readonly<Record<string, unknown>> | null;
+  /** The spec's key; governs every backend unless `agent.turn_timeout_ms` is set (see {@link AgentConfig}). */
   readonly turnTimeoutMs: number;
   readonly readTimeoutMs: number;
   /** ≤ 0 disables stall detection. */

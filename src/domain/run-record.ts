@@ -1,7 +1,8 @@
 import type { TokenCounts } from "./agent-event.js";
+import type { RunError, RunOutcome } from "./run-error.js";
 
 /** How a recorded attempt ended; `interrupted` = the process died while it ran. */
-export type AttemptOutcome = "normal" | "failed" | "blocked" | "cancelled" | "interrupted";
+export type AttemptOutcome = RunOutcome | "interrupted";
 
 /** Why an attempt did not end normally, as data. */
 export interface AttemptError {
@@ -45,7 +46,7 @@ export interface RetryRecord {
   readonly attempt: number;
   readonly dueAt: number;
   readonly kind: "continuation" | "failure";
-  readonly error: string | null;
+  readonly error: RunError | null;
   readonly workspacePath: string | null;
   readonly host: string | null;
 }

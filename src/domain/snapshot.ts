@@ -1,4 +1,5 @@
 import type { AgentEvent, TokenCounts } from "./agent-event.js";
+import type { PublicRunError, RunError, RunOutcome } from "./run-error.js";
 import type { AttemptRecord, DurableView } from "./run-record.js";
 
 /** One line of an issue's recent event timeline. */
@@ -42,7 +43,10 @@ export interface RetryRow {
   readonly attempt: number;
   readonly dueAt: number;
   readonly kind: "continuation" | "failure";
+  /** `code: message` of {@link errorDetail}, kept for the spec's string field. */
   readonly error: string | null;
+  /** Why the previous attempt failed, typed (no `cause`); null for a continuation. */
+  readonly errorDetail?: PublicRunError | null;
   readonly workspacePath: string | null;
   /** Host the next attempt prefers (the previous attempt's), null when any host will do. */
   readonly host?: string | null;
@@ -61,6 +65,26 @@ export interface BlockedRow {
   readonly workspacePath: string | null;
   /** Host the blocked run (and its workspace) is on. */
   readonly host?: string;
+  /** The run's last agent event before it blocked. */
+  readonly lastEvent?: string | null;
+  readonly lastMessage?: string | null;
+  readonly lastEventAt?: number | null;
+}
+
+/** The last run of an issue this process ran (a bounded in-memory history). */
+export interface FinishedRow {
+  readonly issueId: string;
+  readonly identifier: string;
+  readonly title: string;
+  readonly url: string | null;
+  /** The tracker state when the run started. */
+  readonly state: string;
+  readonly runId: string;
+  readonly outcome: RunOutcome;
+  readonly reason: string | null;
+  readonly endedAt: number;
+  readonly workspacePath: string | null;
+  readonly host: string;
 }
 
 /** Why a candidate was not dispatched on the last tick. */
@@ -109,6 +133,8 @@ export interface OrchestratorSnapshot {
   readonly retrying: readonly RetryRow[];
   readonly blocked: readonly BlockedRow[];
   readonly skipped: readonly SkipRow[];
+  /** Issues whose last run ended in this process, newest last (absent in older snapshot sources). */
+  readonly finished?: readonly FinishedRow[];
   readonly totals: AgentTotals;
   /** Latest agent/model rate-limit payload, if any. */
   readonly rateLimits: Readonly<Record<string, unknown>> | null;
@@ -127,6 +153,8 @@ export interface OrchestratorSnapshot {
     readonly path: string;
     readonly trackerKind: string;
     readonly backend: string;
+    /** The resolved `workspace.root` (issues without a recorded path live at `<root>/<key>`). */
+    readonly workspaceRoot?: string;
     /** Last config/validation/tracker error shown to operators, null when healthy. */
     readonly lastError: string | null;
   };
@@ -163,13 +191,15 @@ export type ObserverEvent =
       readonly output: string | null;
     }
   | {
-      /** A worker attempt ended; `reason` says why when it did not end normally. */
+      /** A worker attempt ended; `reason` says why when it did not complete. */
       readonly type: "run_ended";
       readonly issueId: string;
       readonly identifier: string;
       readonly runId: string;
-      readonly outcome: "normal" | "failed" | "blocked" | "cancelled";
+      readonly outcome: RunOutcome;
       readonly reason: string | null;
+      /** The typed failure of a `failed`, `timed_out` or `stalled` run. */
+      readonly error: RunError | null;
     };
 
 /** What status surfaces (terminal, HTTP, SSE, metrics) are given: read access plus one trigger. */
@@ -179,7 +209,7 @@ export interface StatusSource {
   /** Registers an observer; returns the unsubscribe function. Listeners are never awaited. */
   subscribe(listener: (event: ObserverEvent) => void): () => void;
   /** Queues an immediate poll + reconcile; `coalesced` when one was already queued or running. */
-  requestRefresh(): { readonly coalesced: boolean };
+  requestRefresh(): { readonly coalesced: boolean; readonly stopping?: boolean };
   /** Recorded attempts of an issue (id or identifier), newest first; absent without a store. */
   history?(issue: string): Promise<readonly AttemptRecord[]>;
 }

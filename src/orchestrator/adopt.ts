@@ -55,6 +55,9 @@ export function adoptRecorded(ctx: AdoptContext, restored: RestoredState): void 
       sessionId: b.sessionId,
       workspacePath: b.workspacePath,
       host: b.host,
+      lastEvent: null,
+      lastMessage: null,
+      lastEventAt: null,
     });
     state.claimed.add(b.issueId);
     logger.info("blocked issue restored", { issue_id: b.issueId, issue_identifier: b.identifier });
@@ -82,7 +85,11 @@ export function adoptRecorded(ctx: AdoptContext, restored: RestoredState): void 
       issue: { id: a.issueId, identifier: a.identifier, url: null },
       attempt,
       kind: "failure",
-      error: `interrupted: run ${a.runId} stopped with its process`,
+      error: {
+        code: "interrupted",
+        message: `run ${a.runId} stopped with its process`,
+        retryable: true,
+      },
       workspacePath: a.workspacePath,
       maxBackoffMs: ctx.maxBackoffMs,
       placement: { preferred: a.host, avoid: null },

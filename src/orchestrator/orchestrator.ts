@@ -1,6 +1,7 @@
 import type { AgentEvent } from "../domain/agent-event.js";
 import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
+import { describeRunError, type RunError } from "../domain/run-error.js";
 import type { RestoredState } from "../domain/run-record.js";
 import type { ObserverEvent, OrchestratorSnapshot, StatusSource } from "../domain/snapshot.js";
 import type { TimerHandle } from "../util/clock.js";
@@ -8,7 +9,7 @@ import { workspaceKey } from "../workspace/key.js";
 import { adoptRecorded } from "./adopt.js";
 import type { OrchestratorDeps } from "./deps.js";
 import { applyAgentEvent, logAgentEvent } from "./events.js";
-import { exitDisposition } from "./exit.js";
+import { crashedExit, exitDisposition, runEnding } from "./exit.js";
 import type { HostPreference } from "./host-slots.js";
 import { WorkspaceJanitor } from "./janitor.js";
 import { ObserverHub } from "./observers.js";
@@ -19,7 +20,13 @@ import { newRunningEntry } from "./running-entry.js";
 import { SerialQueue } from "./serial-queue.js";
 import { awaitShutdown } from "./shutdown.js";
 import { buildSnapshot } from "./snapshot.js";
-import { emptyState, type OrchestratorState, type RunningEntry, type StopReason } from "./state.js";
+import {
+  emptyState,
+  type OrchestratorState,
+  type RunningEntry,
+  recordFinished,
+  type StopReason,
+} from "./state.js";
 import { runRetry, runTick, type TickContext } from "./tick.js";
 import type { WorkerExit } from "./worker.js";
 
@@ -124,8 +131,9 @@ export class Orchestrator implements StatusSource {
   }
 
   /** {@inheritDoc StatusSource.requestRefresh} */
-  requestRefresh(): { readonly coalesced: boolean } {
-    if (this.#stopped || this.#tickQueued || this.#ticking) return { coalesced: true };
+  requestRefresh(): { readonly coalesced: boolean; readonly stopping?: boolean } {
+    if (this.#stopped) return { coalesced: false, stopping: true };
+    if (this.#tickQueued || this.#ticking) return { coalesced: true };
     if (this.#tickTimer !== null) this.#deps.clock.clearTimer(this.#tickTimer);
     this.#tickTimer = null;
     this.#enqueue({ type: "tick" });
@@ -209,6 +217,7 @@ export class Orchestrator implements StatusSource {
       issue_id: entry.issue.id,
       issue_identifier: entry.issue.identifier,
       reason: describeStop(reason),
+      session_id: entry.sessionId ?? undefined,
     });
     entry.controller.abort(reason.kind);
   }
@@ -264,10 +273,10 @@ export class Orchestrator implements StatusSource {
         },
       });
     } catch (cause) {
-      done = Promise.resolve({ outcome: "failed", reason: `failed to spawn agent: ${messageOf(cause)}` });
+      done = Promise.resolve(crashedExit("worker_spawn_failed", cause));
     }
     const settled = done
-      .catch((cause): WorkerExit => ({ outcome: "failed", reason: `worker crashed: ${messageOf(cause)}` }))
+      .catch((cause): WorkerExit => crashedExit("worker_crashed", cause))
       .then((exit) => this.#enqueue({ type: "exit", issueId: issue.id, runId, exit }));
     this.#workers.set(runId, settled);
     void settled.finally(() => this.#workers.delete(runId));
@@ -278,8 +287,10 @@ export class Orchestrator implements StatusSource {
     const entry = this.#state.running.get(issueId);
     if (entry === undefined || entry.runId !== runId) return;
     applyAgentEvent(entry, this.#state.totals, event, this.#deps.clock.now());
+    const { identifier } = entry.issue;
+    const sessionId = entry.sessionId ?? undefined;
     logAgentEvent(
-      this.#deps.logger.child({ issue_id: issueId, issue_identifier: entry.issue.identifier }),
+      this.#deps.logger.child({ issue_id: issueId, issue_identifier: identifier, session_id: sessionId }),
       event,
     );
     if (event.type === "rate_limits") this.#state.rateLimits = event.rateLimits;
@@ -294,19 +305,27 @@ export class Orchestrator implements StatusSource {
     this.#state.running.delete(issueId);
     this.#deps.journal?.attemptEnded(attemptUpdate(entry, { at: clock.now(), exit }));
     this.#state.totals.secondsEnded += Math.max(clock.now() - entry.startedAt, 0) / 1000;
-    if (exit.outcome === "normal") this.#state.totals.runsSucceeded += 1;
+    if (exit.outcome === "completed") this.#state.totals.runsSucceeded += 1;
     else this.#state.totals.runsFailed += 1;
-    const reason =
-      exit.outcome === "normal" ? null : exit.outcome === "blocked" ? exit.question : exit.reason;
+    const ended = runEnding(entry, exit);
     const log = logger.child({ issue_id: issueId, issue_identifier: entry.issue.identifier, run_id: runId });
-    log.info("worker exited", { outcome: exit.outcome, reason, turns: entry.turnCount });
-    this.#notify({
-      type: "run_ended",
-      issueId,
-      identifier: entry.issue.identifier,
+    // a failed attempt is retried, but an operator must see it (a missing agent program fails every time)
+    log[exit.outcome === "failed" || exit.outcome === "timed_out" ? "warn" : "info"]("worker exited", {
+      session_id: entry.sessionId ?? undefined,
+      outcome: ended.outcome,
+      reason: ended.reason,
+      error_code: ended.error?.code ?? null,
+      turns: entry.turnCount,
+    });
+    this.#notify({ type: "run_ended", issueId, identifier: entry.issue.identifier, runId, ...ended });
+    recordFinished(this.#state, {
+      issue: entry.issue,
       runId,
-      outcome: exit.outcome,
-      reason,
+      outcome: ended.outcome,
+      reason: ended.reason,
+      endedAt: clock.now(),
+      workspacePath: entry.workspacePath,
+      host: entry.host,
     });
     const disposition = exitDisposition(entry, exit);
     switch (disposition.kind) {
@@ -326,6 +345,9 @@ export class Orchestrator implements StatusSource {
           sessionId: entry.sessionId,
           workspacePath: entry.workspacePath,
           host: entry.host,
+          lastEvent: entry.lastEvent,
+          lastMessage: entry.lastMessage,
+          lastEventAt: entry.lastEventAt,
         });
         log.warn("issue blocked waiting for a person", { question: disposition.question });
         break;
@@ -354,7 +376,7 @@ export class Orchestrator implements StatusSource {
     issue: Pick<Issue, "id" | "identifier" | "url">,
     attempt: number,
     kind: "continuation" | "failure",
-    error: string | null,
+    error: RunError | null,
     workspacePath: string | null,
     placement: HostPreference,
   ): void {
@@ -372,7 +394,8 @@ export class Orchestrator implements StatusSource {
       attempt,
       kind,
       delay_ms: entry.dueAt - this.#deps.clock.now(),
-      error,
+      error: error === null ? null : describeRunError(error),
+      error_code: error?.code ?? null,
       host: placement.preferred,
     });
   }

@@ -1,6 +1,6 @@
 import type { AttemptError } from "../domain/run-record.js";
+import { runEnding } from "./exit.js";
 import type { AttemptUpdate, SchedulingView } from "./journal.js";
-import { describeStop } from "./reconcile.js";
 import type { OrchestratorState, RunningEntry } from "./state.js";
 import type { WorkerExit } from "./worker.js";
 
@@ -11,26 +11,11 @@ export interface AttemptEnd {
 }
 
 function endError(entry: RunningEntry, exit: WorkerExit): AttemptError | null {
-  switch (exit.outcome) {
-    case "normal":
-      return null;
-    case "failed":
-      return {
-        code: exit.hostUnreachable === true ? "host_unreachable" : "worker_failed",
-        message: exit.reason,
-      };
-    case "blocked":
-      return { code: exit.kind, message: exit.question };
-    case "cancelled":
-      return {
-        code: entry.stop?.kind ?? "cancelled",
-        message: entry.stop ? describeStop(entry.stop) : exit.reason,
-      };
-    default: {
-      const never: never = exit;
-      throw new Error(`unknown exit ${JSON.stringify(never)}`);
-    }
-  }
+  const ended = runEnding(entry, exit);
+  if (ended.error !== null) return { code: ended.error.code, message: ended.error.message };
+  if (ended.outcome === "completed") return null;
+  const code = ended.outcome === "blocked" && exit.outcome === "blocked" ? exit.kind : ended.outcome;
+  return { code, message: ended.reason ?? "" };
 }
 
 /** A running entry (and, once it ended, its exit) as an attempt record. */
@@ -44,7 +29,7 @@ export function attemptUpdate(entry: RunningEntry, end: AttemptEnd | null = null
     host: entry.host,
     startedAt: entry.startedAt,
     endedAt: end?.at ?? null,
-    outcome: end?.exit.outcome ?? null,
+    outcome: end === null ? null : runEnding(entry, end.exit).outcome,
     error: end === null ? null : endError(entry, end.exit),
     turns: entry.turnCount,
     tokens: {

@@ -1,4 +1,5 @@
 import type { ServiceConfig } from "../config/types.js";
+import { describeRunError, publicRunError } from "../domain/run-error.js";
 import type { DurableView } from "../domain/run-record.js";
 import type { OrchestratorSnapshot, RunningRow } from "../domain/snapshot.js";
 import type { OrchestratorState, RunningEntry } from "./state.js";
@@ -55,7 +56,8 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
         attempt: r.attempt,
         dueAt: r.dueAt,
         kind: r.kind,
-        error: r.error,
+        error: r.error === null ? null : describeRunError(r.error),
+        errorDetail: r.error === null ? null : Object.freeze(publicRunError(r.error)),
         workspacePath: r.workspacePath,
         host: r.placement.preferred,
       }),
@@ -72,6 +74,24 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
       sessionId: b.sessionId,
       workspacePath: b.workspacePath,
       host: b.host,
+      lastEvent: b.lastEvent,
+      lastMessage: b.lastMessage,
+      lastEventAt: b.lastEventAt,
+    }),
+  );
+  const finished = [...state.finished.values()].map((f) =>
+    Object.freeze({
+      issueId: f.issue.id,
+      identifier: f.issue.identifier,
+      title: f.issue.title,
+      url: f.issue.url,
+      state: f.issue.state,
+      runId: f.runId,
+      outcome: f.outcome,
+      reason: f.reason,
+      endedAt: f.endedAt,
+      workspacePath: f.workspacePath,
+      host: f.host,
     }),
   );
   return Object.freeze({
@@ -80,6 +100,7 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
     retrying: Object.freeze(retrying),
     blocked: Object.freeze(blocked),
     skipped: Object.freeze(state.skipped.map((s) => Object.freeze({ ...s }))),
+    finished: Object.freeze(finished),
     totals: Object.freeze({
       inputTokens: state.totals.input,
       outputTokens: state.totals.output,
@@ -103,6 +124,7 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
       path: ctx.config.workflowPath,
       trackerKind: ctx.config.tracker.kind,
       backend: ctx.config.agent.backend,
+      workspaceRoot: ctx.config.workspace.root,
       lastError: state.lastError,
     }),
   });

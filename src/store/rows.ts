@@ -1,3 +1,4 @@
+import type { RunError } from "../domain/run-error.js";
 import type {
   AttemptOutcome,
   AttemptRecord,
@@ -67,6 +68,27 @@ export function attemptFromRow(row: SqlRow): AttemptRecord {
   };
 }
 
+/** The stored JSON of a run error (code, message, retryable); plain text from elsewhere is kept as a message. */
+export function runErrorOf(text: string | null): RunError | null {
+  if (text === null) return null;
+  try {
+    const parsed = JSON.parse(text) as Partial<RunError>;
+    if (typeof parsed.code === "string" && typeof parsed.message === "string") {
+      return { code: parsed.code, message: parsed.message, retryable: parsed.retryable !== false };
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  return { code: "unknown", message: text, retryable: true };
+}
+
+/** A run error as stored (its `cause` stays in memory). */
+export function runErrorText(error: RunError | null): string | null {
+  return error === null
+    ? null
+    : JSON.stringify({ code: error.code, message: error.message, retryable: error.retryable });
+}
+
 /** A retry_queue row as a record. */
 export function retryFromRow(row: SqlRow): RetryRecord {
   return {
@@ -76,7 +98,7 @@ export function retryFromRow(row: SqlRow): RetryRecord {
     attempt: num(row.attempt),
     dueAt: num(row.due_at),
     kind: row.kind === "continuation" ? "continuation" : "failure",
-    error: textOrNull(row.error),
+    error: runErrorOf(textOrNull(row.error)),
     workspacePath: textOrNull(row.workspace_path),
     host: textOrNull(row.host),
   };

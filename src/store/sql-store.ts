@@ -14,6 +14,7 @@ import {
   blockedFromRow,
   leaseFromRow,
   retryFromRow,
+  runErrorText,
 } from "./rows.js";
 import { num, type SqlDriver, type SqlExec, type SqlValue } from "./sql-driver.js";
 
@@ -153,7 +154,7 @@ export class SqlStore {
             r.attempt,
             r.dueAt,
             r.kind,
-            r.error,
+            runErrorText(r.error),
             r.workspacePath,
             r.host,
             this.#workerId,

@@ -112,7 +112,7 @@ describe.each(stores)("restart after kill -9 with the %s store", (_name, storeOf
             (r) => r.issue_identifier,
           );
           const recorded = (before.recent_runs as Array<{ issue_identifier: string; outcome: string }>).some(
-            (r) => r.issue_identifier === "D-1" && r.outcome === "normal",
+            (r) => r.issue_identifier === "D-1" && r.outcome === "completed",
           );
           return (
             retrying.includes("F-1") &&
@@ -139,7 +139,7 @@ describe.each(stores)("restart after kill -9 with the %s store", (_name, storeOf
       const done = await api(second, "/api/v1/D-1");
       expect(done.status).toBe(200);
       expect(done.body.status).toBe("finished");
-      expect(done.body.run_history[0]).toMatchObject({ outcome: "normal", issue_identifier: "D-1" });
+      expect(done.body.run_history[0]).toMatchObject({ outcome: "completed", issue_identifier: "D-1" });
       expect(done.body.run_history[0].events_path).toMatch(/D-1\/.*\.events\.jsonl$/);
       const after = (await api(second, "/api/v1/state")).body;
       expect(after.token_usage.recorded_attempts).toBeGreaterThanOrEqual(4);

@@ -36,12 +36,14 @@ describe("config defaults (spec 6.4)", () => {
       afterRun: null,
       beforeRemove: null,
       timeoutMs: 60_000,
+      envPassthrough: [],
     });
     expect(c.agent).toEqual({
       backend: "codex",
       maxConcurrentAgents: 10,
       maxTurns: 20,
       maxRetryBackoffMs: 300_000,
+      turnTimeoutMs: 3_600_000,
       maxConcurrentAgentsByState: {},
     });
     expect(c.codex).toEqual({

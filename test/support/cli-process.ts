@@ -16,7 +16,7 @@ export interface CliRun {
   exited(): Promise<number | null>;
 }
 
-/** Starts the CLI in `cwd` with only PATH, HOME and `env`; `args` come after the workflow path. */
+/** Starts the CLI in `cwd` with only PATH, HOME and `env`; `args` follow the workflow path. */
 export function startCli(
   workflow: string,
   cwd: string,
@@ -71,8 +71,13 @@ export class TestCli {
   private run: CliRun | null = null;
 
   /** Starts the CLI in `dir` with HOME `<dir>/home` (see `startCli`) and remembers it for `output()` and `kill()`. */
-  start(workflow: string, dir: string, env: Record<string, string> = {}): CliRun {
-    this.run = startCli(workflow, dir, join(dir, "home"), env);
+  start(
+    workflow: string,
+    dir: string,
+    env: Record<string, string> = {},
+    args: readonly string[] = [],
+  ): CliRun {
+    this.run = startCli(workflow, dir, join(dir, "home"), env, args);
     return this.run;
   }
 

@@ -1,7 +1,9 @@
+import { join } from "node:path";
 import type { AgentEvent, TokenCounts } from "../../domain/agent-event.js";
 import type { AttemptRecord } from "../../domain/run-record.js";
 import type {
   BlockedRow,
+  FinishedRow,
   OrchestratorSnapshot,
   RetryRow,
   RunningRow,
@@ -9,6 +11,7 @@ import type {
   SkipRow,
   TimelineEntry,
 } from "../../domain/snapshot.js";
+import { workspaceKey } from "../../workspace/key.js";
 import { describeSkip, isoSeconds, summariseAgentEvent } from "../format.js";
 import { attemptJson, durableJson } from "./history-shapes.js";
 
@@ -67,8 +70,10 @@ export function retryJson(row: RetryRow) {
     error: row.error,
     worker_host: row.host ?? null,
     workspace_path: row.workspacePath,
-    // addition
+    // additions
     kind: row.kind,
+    /** `error` kept typed: `{code, message, retryable}`, null for a continuation. */
+    error_detail: row.errorDetail ?? null,
   };
 }
 
@@ -84,6 +89,9 @@ export function blockedJson(row: BlockedRow) {
     workspace_path: row.workspacePath,
     session_id: row.sessionId,
     blocked_at: isoSeconds(row.blockedAt),
+    last_event: row.lastEvent ?? null,
+    last_message: row.lastMessage ?? "",
+    last_event_at: isoSeconds(row.lastEventAt ?? null),
     // additions
     kind: row.kind,
     question: row.question,
@@ -133,6 +141,21 @@ export function skipJson(row: SkipRow, now: number) {
   };
 }
 
+/** The last run of an issue that left every live table (bounded in-memory history of this process). */
+export function finishedJson(row: FinishedRow) {
+  return {
+    issue_id: row.issueId,
+    issue_identifier: row.identifier,
+    state: row.state,
+    run_id: row.runId,
+    outcome: row.outcome,
+    reason: row.reason,
+    ended_at: isoSeconds(row.endedAt),
+    worker_host: row.host,
+    workspace_path: row.workspacePath,
+  };
+}
+
 /** The body of `GET /api/v1/state` (and of every SSE `state` message). */
 export function stateJson(snapshot: OrchestratorSnapshot) {
   const now = snapshot.generatedAt;
@@ -159,6 +182,7 @@ export function stateJson(snapshot: OrchestratorSnapshot) {
     // additions
     blocked: snapshot.blocked.map(blockedJson),
     skipped: snapshot.skipped.map((r) => skipJson(r, now)),
+    finished: (snapshot.finished ?? []).slice(-50).map(finishedJson),
     agent_totals: {
       ...totals,
       runs_started: t.runsStarted,
@@ -193,10 +217,20 @@ export function issueJson(snapshot: OrchestratorSnapshot, identifier: string, lo
   const retry = snapshot.retrying.find((r) => r.identifier === identifier) ?? null;
   const blocked = snapshot.blocked.find((r) => r.identifier === identifier) ?? null;
   const skipped = snapshot.skipped.find((r) => r.identifier === identifier) ?? null;
-  const first = running ?? retry ?? blocked ?? skipped;
+  const finished = (snapshot.finished ?? []).find((r) => r.identifier === identifier) ?? null;
+  const first = running ?? retry ?? blocked ?? skipped ?? finished;
   if (first === null) return null;
   const status =
-    running !== null ? "running" : retry !== null ? "retrying" : blocked !== null ? "blocked" : "skipped";
+    running !== null
+      ? "running"
+      : retry !== null
+        ? "retrying"
+        : blocked !== null
+          ? "blocked"
+          : skipped !== null
+            ? "skipped"
+            : "finished";
+  const root = snapshot.workflow.workspaceRoot;
   const attempt = running?.attempt ?? retry?.attempt ?? null;
   const files = logs(identifier);
   const runLogs =
@@ -208,8 +242,14 @@ export function issueJson(snapshot: OrchestratorSnapshot, identifier: string, lo
     issue_id: first.issueId,
     status,
     workspace: {
-      path: running?.workspacePath ?? retry?.workspacePath ?? blocked?.workspacePath ?? null,
-      host: running?.host ?? retry?.host ?? blocked?.host ?? null,
+      // no run recorded a path (a skipped issue, say): where its workspace is or would be
+      path:
+        running?.workspacePath ??
+        retry?.workspacePath ??
+        blocked?.workspacePath ??
+        finished?.workspacePath ??
+        (root === undefined ? null : join(root, workspaceKey(identifier))),
+      host: running?.host ?? retry?.host ?? blocked?.host ?? finished?.host ?? null,
     },
     attempts: {
       restart_count: attempt === null ? 0 : Math.max(attempt - 1, 0),
@@ -238,11 +278,14 @@ export function issueJson(snapshot: OrchestratorSnapshot, identifier: string, lo
     recent_events: (running?.recentEvents ?? []).map(timelineJson),
     last_error: retry?.error ?? blocked?.question ?? null,
     tracked: {},
+    /** `last_error` kept typed (a retry's failure); null when blocked, running or skipped. */
+    error_detail: retry?.errorDetail ?? null,
     // additions
     blocked: blocked === null ? null : blockedJson(blocked),
     skipped: skipped === null ? null : skipJson(skipped, now),
-    issue_title: running?.title ?? null,
-    issue_url: running?.url ?? retry?.url ?? blocked?.url ?? null,
+    finished: finished === null ? null : finishedJson(finished),
+    issue_title: running?.title ?? finished?.title ?? null,
+    issue_url: running?.url ?? retry?.url ?? blocked?.url ?? finished?.url ?? null,
     run_log: files === null ? null : files.log,
     events_log: files === null ? null : files.events,
   };
@@ -268,7 +311,7 @@ export function errorJson(code: string, message: string) {
 export function inactiveIssueJson(identifier: string, runs: readonly AttemptRecord[]) {
   const latest = runs[0];
   if (latest === undefined) return null;
-  const finished = latest.outcome === "normal";
+  const finished = latest.outcome === "completed";
   return {
     issue_identifier: identifier,
     issue_id: latest.issueId,

@@ -75,6 +75,7 @@ describe("HTTP API (spec 13.7)", () => {
       worker_host: null,
       workspace_path: "/tmp/ws/MT-650",
       kind: "failure",
+      error_detail: { code: "turn_timeout", message: "no output for 300s", retryable: true },
     });
     expect(body.codex_totals).toEqual({
       input_tokens: 50000,
@@ -155,6 +156,7 @@ describe("HTTP API (spec 13.7)", () => {
       events_log: "/logs/MT-649/r1.events.jsonl",
       last_error: null,
       tracked: {},
+      error_detail: null,
     });
     const retry = await json<IssueBody>(fetch(`${base}/api/v1/MT-650`));
     expect(retry).toMatchObject({
@@ -162,6 +164,13 @@ describe("HTTP API (spec 13.7)", () => {
       attempts: { restart_count: 2, current_retry_attempt: 3 },
     });
     expect(retry.last_error).toBe("turn_timeout: no output for 300s");
+    // the typed error travels next to the string: code, message and whether a retry can help
+    expect(retry.error_detail).toEqual({
+      code: "turn_timeout",
+      message: "no output for 300s",
+      retryable: true,
+    });
+    expect(retry.retry).toMatchObject({ error_detail: { code: "turn_timeout", retryable: true } });
     const blocked = await json<IssueBody>(fetch(`${base}/api/v1/MT-660`));
     expect(blocked).toMatchObject({
       status: "blocked",
@@ -206,6 +215,14 @@ describe("HTTP API (spec 13.7)", () => {
     const second = await json<RefreshBody>(fetch(`${base}/api/v1/refresh`, { method: "POST" }));
     expect(second.coalesced).toBe(true);
     expect(source.refreshRequests).toBe(2);
+  });
+
+  it("POST /api/v1/refresh on a stopping service answers 503 service_stopping (no refresh will run)", async () => {
+    const { base, source } = await serve();
+    source.stopping = true;
+    const res = await fetch(`${base}/api/v1/refresh`, { method: "POST" });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: { code: "service_stopping" } });
   });
 
   it("405 with a JSON error and Allow header for unsupported methods on defined routes; 404 for unknown routes", async () => {
