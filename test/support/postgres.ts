@@ -5,6 +5,7 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "./sshd.js";
+import { POSTGRES, strictTools, toolMissing } from "./tools.js";
 
 const run = promisify(execFile);
 
@@ -28,9 +29,12 @@ export function postgresInstalled(): boolean {
   return readdirSync(root).some((v) => existsSync(join(root, v, "bin", "initdb")));
 }
 
-/** Skip a PostgreSQL suite only outside CI: under `CI=true` a missing server is a failure. */
+/**
+ * Skip a PostgreSQL suite only when the server is missing and CI is not set (the shared rule of
+ * test/support/tools.ts): under `CI=true` the tests run and fail with what to install.
+ */
 export function skipWithoutPostgres(): boolean {
-  return !postgresInstalled() && process.env.CI !== "true";
+  return (toolMissing(POSTGRES) !== null || !postgresInstalled()) && !strictTools();
 }
 
 /** A throw-away PostgreSQL cluster on a free loopback port. */

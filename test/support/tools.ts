@@ -19,6 +19,13 @@ function tool(name: string, envVar: string, fallback: string, install: string): 
 export const CHROMIUM = tool("chromium", "CHROMIUM_PATH", "/usr/bin/chromium", "apt-get install -y chromium");
 /** OpenSSH's server, for the SSH worker tests (`$SSHD_PATH` overrides the path). */
 export const SSHD = tool("sshd", "SSHD_PATH", "/usr/sbin/sshd", "apt-get install -y openssh-server");
+/** Debian's PostgreSQL server (its cluster wrapper marks the install), for the store tests. */
+export const POSTGRES = tool(
+  "postgresql",
+  "PG_CTLCLUSTER_PATH",
+  "/usr/bin/pg_ctlcluster",
+  "apt-get install -y postgresql",
+);
 /** tmux, for the real-terminal dashboard tests (`$TMUX_PATH` overrides the lookup). */
 export const TMUX = tool("tmux", "TMUX_PATH", "tmux", "apt-get install -y tmux");
 
