@@ -12,11 +12,13 @@ import type { Host } from "./hosts/host.js";
 import { createHostResolver, isLocalHost } from "./hosts/host-resolver.js";
 import { createLocalHost } from "./hosts/local.js";
 import { createSshHost } from "./hosts/ssh.js";
+import { runLogFilesIn } from "./observability/run-logs/paths.js";
 import { Orchestrator } from "./orchestrator/orchestrator.js";
 import { pruneRescues } from "./rescue/catalog.js";
 import { createRescueStep } from "./rescue/step.js";
 import { CircuitBreakers } from "./spend/breaker.js";
 import { MemoryLedger, SpendGuard, type SpendLedger, workspaceFingerprint } from "./spend/index.js";
+import { openJournal } from "./store/open.js";
 import type { TrackerAdapter, WebhookRequest } from "./tracker/adapter.js";
 import { createTracker } from "./tracker/registry.js";
 import { checkWebhook, type WebhookCheck } from "./tracker/webhook-check.js";
@@ -41,6 +43,10 @@ export interface ServiceDeps {
   readonly dockerKillGraceMs?: number;
   /** Wraps every tracker adapter built (e.g. `metrics.instrumentTracker` for request latency/errors). */
   readonly wrapTracker?: (adapter: TrackerAdapter) => TrackerAdapter;
+  /** `--data-dir`: where the embedded store file goes (default: the per-user data directory). */
+  readonly dataDir?: string | null;
+  /** `--logs-root`, so recorded attempts name their log and event-record files. */
+  readonly logsRoot?: string | null;
 }
 
 /** A started orchestrator service. */
@@ -74,6 +80,20 @@ export async function startOrchestratorService(
   if (problem !== null) {
     await firstTracker.value.close().catch(() => {});
     return err(`dispatch preflight failed: ${problem}`);
+  }
+  const journal = await openJournal({
+    config: initial.store,
+    workflowPath: initial.workflowPath,
+    env,
+    dataDir: deps.dataDir ?? null,
+    pollIntervalMs: initial.polling.intervalMs,
+    clock,
+    logger,
+    ...(deps.logsRoot ? { logFiles: runLogFilesIn(deps.logsRoot) } : {}),
+  });
+  if (!journal.ok) {
+    await firstTracker.value.close().catch(() => {});
+    return err(`store: ${journal.error.code}: ${journal.error.message}`);
   }
   let tracker: TrackerAdapter = wrap(firstTracker.value);
   let trackerKey = JSON.stringify(initial.tracker);
@@ -181,10 +201,17 @@ export async function startOrchestratorService(
     clock,
     logger,
     preflight: (config) => preflight(config),
+    journal: journal.value,
   });
   await orchestrator.start();
+  const status: StatusSource = {
+    snapshot: () => orchestrator.snapshot(),
+    subscribe: (listener) => orchestrator.subscribe(listener),
+    requestRefresh: () => orchestrator.requestRefresh(),
+    history: (issue) => journal.value.history(issue),
+  };
   return ok({
-    status: orchestrator,
+    status,
     verifyWebhook: (request) =>
       checkWebhook(tracker, source.current().config.tracker.webhookSecret ?? null, request),
     async stop() {

@@ -13,6 +13,7 @@ import { registerReplayCommand } from "./replay/register.js";
 import { registerRescueCommands } from "./rescue-command.js";
 import { type RunDeps, runCommand } from "./run-command.js";
 import { schemaCommand } from "./schema-command.js";
+import { registerStoreCommands } from "./store-command.js";
 import { validateCommand } from "./validate-command.js";
 
 /** The package version, read from package.json (two levels up from both `src/cli` and `dist/cli`). */
@@ -38,6 +39,7 @@ interface RunFlags {
   tui: boolean;
   port?: number;
   logsRoot?: string;
+  dataDir?: string;
   logFormat: LogFormat;
   debug?: boolean;
 }
@@ -47,6 +49,11 @@ function withRunOptions(command: Command): Command {
     .argument("[path]", "path to WORKFLOW.md (default ./WORKFLOW.md)")
     .option("--port <n>", "serve the HTTP API and dashboard on this port (overrides server.port)", parsePort)
     .option("--logs-root <dir>", "also write a size-rotated symphony.log in this directory", parseLogsRoot)
+    .option(
+      "--data-dir <dir>",
+      "directory of the embedded store (default ~/.local/share/symphony)",
+      parseLogsRoot,
+    )
     .addOption(
       new Option("--log-format <format>", "log line format").choices(["text", "json"]).default("text"),
     )
@@ -86,6 +93,9 @@ function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> 
           ...(flags.logsRoot !== undefined
             ? { logsRoot: resolve(io.cwd, expandHome(flags.logsRoot, io.env)) }
             : {}),
+          ...(flags.dataDir !== undefined
+            ? { dataDir: resolve(io.cwd, expandHome(flags.dataDir, io.env)) }
+            : {}),
           logFormat: flags.logFormat,
           debug,
           tui: flags.tui,
@@ -121,6 +131,7 @@ function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> 
   registerDoctorCommand(program, io, setCode);
   registerReplayCommand(program, io, setCode);
   registerRescueCommands(program, io, setCode);
+  registerStoreCommands(program, io, setCode);
   acceptDebugEverywhere(program);
 
   return program;

@@ -27,6 +27,8 @@ export interface RunOptions {
   /** `--port`: overrides `server.port` (and enables the HTTP server). */
   readonly port?: number;
   readonly logsRoot?: string;
+  /** `--data-dir`: directory of the embedded store file. */
+  readonly dataDir?: string;
   readonly logFormat: LogFormat;
   readonly debug: boolean;
   /** False with `--no-tui` (the terminal dashboard also needs a TTY stdout and no CI). */
@@ -73,6 +75,8 @@ export const startService: ServiceStarter = async (ctx) => {
     clock: ctx.clock,
     env: ctx.env,
     wrapTracker: (adapter) => ctx.metrics.instrumentTracker(adapter),
+    dataDir: ctx.options.dataDir ?? null,
+    logsRoot: ctx.options.logsRoot ?? null,
   });
   if (!started.ok) return started;
   return ok({

@@ -206,6 +206,10 @@ export function buildServiceConfig(
   }
   const builtinKey = resolveOptionalSecret(fm.builtin.api_key, env, secrets);
   const authToken = resolveOptionalSecret(fm.server.auth_token, env, secrets);
+  const storeUrl = resolveOptionalSecret(fm.store.url, env, secrets);
+  if (fm.store.kind === "postgres" && (storeUrl === null || storeUrl === "")) {
+    errors.push(configError("store.url", "is required when store.kind is postgres"));
+  }
   if (errors.length > 0 || tracker === null) return err(withPath(errors, workflowPath));
 
   const config: ServiceConfig = {
@@ -276,6 +280,12 @@ export function buildServiceConfig(
       ...(docker === null ? {} : { docker }),
     },
     limits: toSpendSettings(fm.limits),
+    store: {
+      kind: fm.store.kind,
+      path: fm.store.path === null ? null : resolveConfigPath(fm.store.path, workflowDir, env),
+      url: storeUrl,
+      leaseTtlMs: fm.store.lease_ttl_ms,
+    },
     secretValues: [...new Set(secrets.filter((s) => s !== ""))],
   };
   return ok(deepFreeze(config));

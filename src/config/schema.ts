@@ -168,6 +168,24 @@ const workerSchema = z
   })
   .prefault({});
 
+const storeSchema = z
+  .object({
+    kind: z
+      .enum(["embedded", "postgres"], { error: "must be one of embedded, postgres" })
+      .default("embedded")
+      .describe("embedded: a file under the data directory; postgres: a server shared by instances"),
+    path: nonBlank
+      .nullable()
+      .default(null)
+      .describe("Embedded store file; default <data dir>/<workflow name>-<hash>.db; `~`, $VAR allowed"),
+    url: text.nullable().default(null).describe("Secret; postgres://user:pass@host/db; $VAR allowed"),
+    lease_ttl_ms: positiveInt()
+      .nullable()
+      .default(null)
+      .describe("Claim lease lifetime; default and minimum max(60 s, 3 poll intervals)"),
+  })
+  .prefault({});
+
 /** The WORKFLOW.md front matter (snake_case, defaults applied); unknown top-level keys are ignored. */
 export const frontMatterSchema = z.object({
   tracker: trackerSchema,
@@ -190,6 +208,7 @@ export const frontMatterSchema = z.object({
   worker: workerSchema,
   limits: limitsSchema,
   docker: dockerSchema,
+  store: storeSchema,
 });
 
 /** The parsed front matter, before paths, `$VAR`s and the tracker provider are resolved. */

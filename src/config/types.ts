@@ -24,6 +24,7 @@ export interface ServiceConfig {
   readonly worker: WorkerConfig;
   /** `limits:` — caps, budgets, no-progress and prices (docs/spend-and-safety.md). */
   readonly limits: SpendSettings;
+  readonly store: StoreConfig;
   /** Every secret value resolved while loading (API keys, `$VAR` secrets), for log redaction. */
   readonly secretValues: readonly string[];
 }
@@ -156,4 +157,15 @@ export interface WorkerConfig {
   readonly docker?: DockerConfig;
   /** Hooks and agents run in a login shell (`bash -lc`); false: `bash --noprofile --norc -c`. */
   readonly loginShell: boolean;
+}
+
+/** `store:` — where durable state (run history, retries, blocked issues, leases) is kept. */
+export interface StoreConfig {
+  readonly kind: "embedded" | "postgres";
+  /** Embedded store file (absolute), null → the default under the data directory. */
+  readonly path: string | null;
+  /** PostgreSQL connection URL (resolved, a secret). */
+  readonly url: string | null;
+  /** Null → max(60 s, 3 poll intervals). */
+  readonly leaseTtlMs: number | null;
 }

@@ -25,6 +25,13 @@ export const DOCKERD = tool("dockerd", "DOCKERD_PATH", "/usr/sbin/dockerd", "apt
 export const DOCKER_CLI = tool("docker", "DOCKER_PATH", "docker", "apt-get install -y docker.io");
 /** A static busybox, the shell tools of the images the Docker tests build FROM scratch (`$BUSYBOX_PATH`). */
 export const BUSYBOX = tool("busybox", "BUSYBOX_PATH", "/bin/busybox", "apt-get install -y busybox-static");
+/** Debian's PostgreSQL server (its cluster wrapper marks the install), for the store tests. */
+export const POSTGRES = tool(
+  "postgresql",
+  "PG_CTLCLUSTER_PATH",
+  "/usr/bin/pg_ctlcluster",
+  "apt-get install -y postgresql",
+);
 /** tmux, for the real-terminal dashboard tests (`$TMUX_PATH` overrides the lookup). */
 export const TMUX = tool("tmux", "TMUX_PATH", "tmux", "apt-get install -y tmux");
 

@@ -3,9 +3,10 @@ import { messageOf } from "../../domain/errors.js";
 import type { Logger } from "../../domain/logger.js";
 import type { StatusSource } from "../../domain/snapshot.js";
 import type { SymphonyMetrics } from "../metrics/metrics.js";
-import { errorJson, issueJson, type RunLogLookup } from "./api-shapes.js";
+import { errorJson, inactiveIssueJson, issueJson, type RunLogLookup } from "./api-shapes.js";
 import { tokenMatches } from "./auth.js";
 import { DASHBOARD_CSP, DASHBOARD_HTML } from "./dashboard-page.js";
+import { attemptJson } from "./history-shapes.js";
 import type { SseHub } from "./sse-hub.js";
 import type { StateCache } from "./state-cache.js";
 import { registerWebhookRoute, WEBHOOK_PATH, type WebhookVerifier } from "./webhook-route.js";
@@ -137,9 +138,14 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.all("/metrics", notAllowed("GET"));
 
-  app.get("/api/v1/:identifier", (c) => {
+  app.get("/api/v1/:identifier", async (c) => {
     const identifier = c.req.param("identifier");
-    const body = issueJson(source.snapshot(), identifier, deps.runLogs);
+    const active = issueJson(source.snapshot(), identifier, deps.runLogs);
+    const runs = (await source.history?.(identifier)) ?? [];
+    const body =
+      active === null
+        ? inactiveIssueJson(identifier, runs)
+        : { ...active, run_history: runs.map(attemptJson) };
     if (body === null) {
       return c.json(
         errorJson("issue_not_found", `Issue ${JSON.stringify(identifier)} is not known to the orchestrator`),

@@ -76,6 +76,7 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
     server: { port: null, host: "127.0.0.1", authToken: null },
     worker: { sshHosts: [], maxConcurrentAgentsPerHost: null, loginShell: false },
     limits: DEFAULT_SPEND_SETTINGS,
+    store: { kind: "embedded", path: null, url: null, leaseTtlMs: null },
     secretValues: [],
   };
   const merged: Record<string, unknown> = { ...base };
