@@ -238,7 +238,13 @@ export function buildServiceConfig(
       allowedCommands: fm.builtin.allowed_commands,
       deniedCommands: fm.builtin.denied_commands,
     },
-    server: { port: fm.server.port, host: fm.server.host, authToken },
+    server: {
+      port: fm.server.port,
+      host: fm.server.host,
+      authToken,
+      allowedHosts: fm.server.allowed_hosts,
+      maxSseClients: fm.server.max_sse_clients,
+    },
     worker: {
       sshHosts: fm.worker.ssh_hosts,
       maxConcurrentAgentsPerHost: fm.worker.max_concurrent_agents_per_host,

@@ -92,6 +92,8 @@ export async function startObservability(
       host: config.server.host,
       port,
       authToken: config.server.authToken,
+      allowedHosts: config.server.allowedHosts,
+      maxSseClients: config.server.maxSseClients,
       logger: logger.child({ component: "http" }),
       clock,
       metrics,

@@ -127,6 +127,16 @@ export function skipJson(row: SkipRow, now: number) {
   };
 }
 
+/** How many `skipped[]` rows the state body lists; `counts.skipped` and `skipped_by_reason` count them all. */
+export const MAX_SKIPPED_ROWS = 200;
+
+// Every skip reason with its number of candidates.
+function skipCounts(rows: readonly SkipRow[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const row of rows) counts[row.reason.kind] = (counts[row.reason.kind] ?? 0) + 1;
+  return counts;
+}
+
 /** The body of `GET /api/v1/state` (and of every SSE `state` message). */
 export function stateJson(snapshot: OrchestratorSnapshot) {
   const now = snapshot.generatedAt;
@@ -152,7 +162,9 @@ export function stateJson(snapshot: OrchestratorSnapshot) {
     rate_limits: snapshot.rateLimits,
     // additions
     blocked: snapshot.blocked.map(blockedJson),
-    skipped: snapshot.skipped.map((r) => skipJson(r, now)),
+    // a huge backlog would otherwise make this body (and every SSE message) grow with the tracker
+    skipped: snapshot.skipped.slice(0, MAX_SKIPPED_ROWS).map((r) => skipJson(r, now)),
+    skipped_by_reason: skipCounts(snapshot.skipped),
     agent_totals: {
       ...totals,
       runs_started: t.runsStarted,
