@@ -162,7 +162,7 @@ export function createApp(deps: AppDeps): Hono {
   app.all("/api/v1/refresh", notAllowed("POST"));
 
   registerWebhookRoute(app, {
-    source,
+    requestRefresh: () => deps.refresh.request(),
     verify: deps.verifyWebhook ?? null,
     metrics: deps.metrics,
     logger: deps.logger,
