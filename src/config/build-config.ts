@@ -1,5 +1,5 @@
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { z } from "zod";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
@@ -74,8 +74,20 @@ function resolveOptionalSecret(
   return resolved.value;
 }
 
+/**
+ * The default local workspace root: a per-user state directory (`$XDG_STATE_HOME/symphony/workspaces`,
+ * else `~/.local/state/symphony/workspaces`), never the shared temp directory where another local user
+ * could pre-create a workspace.
+ */
+export function defaultWorkspaceRoot(env: NodeJS.ProcessEnv): string {
+  const state = env.XDG_STATE_HOME?.trim();
+  if (state !== undefined && state !== "" && isAbsolute(state)) return join(state, "symphony", "workspaces");
+  const home = env.HOME?.trim() || homedir();
+  return join(home, ".local", "state", "symphony", "workspaces");
+}
+
 function resolveWorkspaceRoot(root: string | undefined, workflowDir: string, env: NodeJS.ProcessEnv): string {
-  const fallback = join(tmpdir(), "symphony_workspaces");
+  const fallback = defaultWorkspaceRoot(env);
   if (root === undefined) return fallback;
   const resolved = resolveVarValue(root, env);
   // An unset or empty `$VAR` root means "use the default" (as the Elixir reference does).
