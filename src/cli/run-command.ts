@@ -9,7 +9,7 @@ import {
   type SymphonyMetrics,
   type WebhookVerifier,
 } from "../observability/index.js";
-import { createLogger, type LogFormat, type ServiceLogger } from "../observability/log/index.js";
+import { createLogger, type LogFormat, Redactor, type ServiceLogger } from "../observability/log/index.js";
 import { startOrchestratorService } from "../service.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { type FileWorkflowSource, openWorkflowSource } from "../workflow/file-source.js";
@@ -40,6 +40,8 @@ export interface ServiceContext {
   readonly metrics: SymphonyMetrics;
   /** `--port` if given, else `server.port` from the current config. */
   serverPort(config: ServiceConfig): number | null;
+  /** The one redactor of this process (logs, status surfaces, tracker writes); follows reloads. */
+  readonly redactor: Redactor;
 }
 
 /** A started service. `exited` settles if the service stops on its own (non-zero = abnormal). */
@@ -67,6 +69,7 @@ export const startService: ServiceStarter = async (ctx) => {
     clock: ctx.clock,
     env: process.env,
     wrapTracker: (adapter) => ctx.metrics.instrumentTracker(adapter),
+    redactor: ctx.redactor,
   });
   if (!started.ok) return started;
   return ok({
@@ -132,7 +135,10 @@ async function runUntilShutdown(
 ): Promise<number> {
   // the terminal dashboard takes over console log lines while it is drawn
   const logRouter = createLogRouter(io.stderr);
+  // one redactor for every way text leaves this process; its secrets follow each workflow reload
+  const redactor = new Redactor();
   const logger = createLogger({
+    redactor,
     format: options.logFormat,
     level: options.debug ? "debug" : "info",
     stderr: logRouter.stream,
@@ -147,13 +153,13 @@ async function runUntilShutdown(
     return 1;
   }
   const source = opened.value;
-  logger.setSecrets(source.current().config.secretValues);
+  redactor.setSecrets(source.current().config.secretValues);
   logger.debug("workflow loaded", {
     workflow: source.path,
     content_hash: source.current().contentHash.slice(0, 12),
   });
   const unsubscribe = source.subscribe((result) => {
-    if (result.ok) logger.setSecrets(result.value.config.secretValues);
+    if (result.ok) redactor.setSecrets(result.value.config.secretValues);
   });
   await source.ready();
 
@@ -164,6 +170,7 @@ async function runUntilShutdown(
     clock,
     metrics: createMetrics({ clock }),
     serverPort: (config) => options.port ?? config.server.port,
+    redactor,
   };
   const shutdown = async (code: number): Promise<number> => {
     unsubscribe();
@@ -192,6 +199,7 @@ async function runUntilShutdown(
       logger,
       logRouter,
       metrics: ctx.metrics,
+      redactor,
       port: options.port,
       logsRoot: options.logsRoot,
       tui: options.tui !== false,

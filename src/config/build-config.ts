@@ -95,6 +95,20 @@ function resolveWorkspaceRoot(root: string | undefined, workflowDir: string, env
   return resolveConfigPath(resolved.value, workflowDir, env);
 }
 
+/** Names of environment variables that hold credentials by convention (`OPENAI_API_KEY`, `GH_TOKEN`, …). */
+const SECRET_ENV_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|PAT)(_|$)/i;
+
+// Values of passthrough variables whose names mark them as credentials: agents receive them, so they
+// must be redacted from everything Symphony shows or writes.
+function passthroughSecrets(names: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const values: string[] = [];
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== "" && SECRET_ENV_NAME.test(name)) values.push(value);
+  }
+  return values;
+}
+
 // The root as written, for SSH workers: `$VAR` resolved, `~` and relative paths kept for the remote side.
 function rawWorkspaceRoot(root: string | undefined, env: NodeJS.ProcessEnv): string | null {
   if (root === undefined) return null;
@@ -207,6 +221,7 @@ export function buildServiceConfig(
     errors.push(configError("builtin.model", "is required when agent.backend is builtin"));
   }
   const builtinKey = resolveOptionalSecret(fm.builtin.api_key, env, secrets);
+  secrets.push(...passthroughSecrets([...fm.codex.env_passthrough, ...fm.command.env_passthrough], env));
   const authToken = resolveOptionalSecret(fm.server.auth_token, env, secrets);
   if (errors.length > 0 || tracker === null) return err(withPath(errors, workflowPath));
 

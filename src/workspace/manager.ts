@@ -102,7 +102,10 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
 
   const refused = (error: WorkspaceError): Result<never, WorkspaceError> => {
     if (error.kind === "workspace_untrusted") {
-      deps.logger.error("workspace refused: untrusted directory", { ...error, reason_text: describeUntrusted(error) });
+      deps.logger.error("workspace refused: untrusted directory", {
+        ...error,
+        reason_text: describeUntrusted(error),
+      });
     }
     return err(error);
   };

@@ -18,7 +18,9 @@ function serviceUid(): number | null {
  * Another user who can write into the workspace root, or who owns a workspace, can pre-create
  * `<root>/<ID>` with a hook-triggering payload (a `before_run` then runs their code as us).
  */
-export async function checkTrustedDir(path: string): Promise<Result<void, UntrustedDir | { kind: "missing" }>> {
+export async function checkTrustedDir(
+  path: string,
+): Promise<Result<void, UntrustedDir | { kind: "missing" }>> {
   const uid = serviceUid();
   let info: Awaited<ReturnType<typeof stat>>;
   try {

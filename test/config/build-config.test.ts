@@ -61,7 +61,13 @@ describe("config defaults (spec 6.4)", () => {
     expect(c.tracker.terminalStates).toEqual(["Closed", "Cancelled", "Canceled", "Duplicate", "Done"]);
     expect(c.tracker.requiredLabels).toEqual([]);
     expect(c.command).toEqual({ run: null, envPassthrough: [] });
-    expect(c.server).toEqual({ port: null, host: "127.0.0.1", authToken: null, allowedHosts: [], maxSseClients: 64 });
+    expect(c.server).toEqual({
+      port: null,
+      host: "127.0.0.1",
+      authToken: null,
+      allowedHosts: [],
+      maxSseClients: 64,
+    });
     expect(c.worker).toEqual({ sshHosts: [], maxConcurrentAgentsPerHost: null });
     expect(c.builtin).toMatchObject({
       provider: "openai-compatible",
@@ -349,6 +355,19 @@ describe("paths and $VAR", () => {
     const empty = good({ ...memory, server: { auth_token: "$TOKEN" } }, { TOKEN: "" });
     expect(empty.server.authToken).toBeNull();
     expect(empty.secretValues).toEqual([]);
+  });
+
+  it("values of credential-named env_passthrough variables are collected for redaction; others are not", () => {
+    const c = good(
+      {
+        ...memory,
+        codex: { env_passthrough: ["OPENAI_API_KEY", "LANG"] },
+        command: { env_passthrough: ["GH_TOKEN", "DB_PASSWORD"] },
+      },
+      { OPENAI_API_KEY: "sk-pass-1234", LANG: "en_US.UTF-8", GH_TOKEN: "ghp_pass", DB_PASSWORD: "hunter22" },
+    );
+    expect(c.secretValues).toEqual(expect.arrayContaining(["sk-pass-1234", "ghp_pass", "hunter22"]));
+    expect(c.secretValues).not.toContain("en_US.UTF-8");
   });
 
   it("tracker.webhook_secret resolves $VAR, is collected for redaction, and is null when absent or unset", () => {

@@ -63,7 +63,12 @@ describe("workspace root ownership", () => {
     const result = await manager(root).prepare(call("A-1"));
     expect(result).toEqual({
       ok: false,
-      error: expect.objectContaining({ kind: "workspace_untrusted", path: root, reason: "world_writable", mode: 0o777 }),
+      error: expect.objectContaining({
+        kind: "workspace_untrusted",
+        path: root,
+        reason: "world_writable",
+        mode: 0o777,
+      }),
     });
     expect(existsSync(join(root, "A-1"))).toBe(false);
   });
@@ -83,7 +88,10 @@ describe("workspace root ownership", () => {
     await mkdir(root, { mode: 0o755 });
     await chown(root, OTHER_UID, OTHER_UID);
     const checked = await checkTrustedDir(root);
-    expect(checked).toEqual({ ok: false, error: expect.objectContaining({ reason: "foreign_owner", owner: OTHER_UID }) });
+    expect(checked).toEqual({
+      ok: false,
+      error: expect.objectContaining({ reason: "foreign_owner", owner: OTHER_UID }),
+    });
   });
 });
 
@@ -105,7 +113,11 @@ describe("planted workspace (end to end)", () => {
         "---\ntracker:\n  kind: local\nworkspace:\n  root: ./ws\nhooks:\n  after_create: 'echo clean > setup.sh'\n  before_run: 'bash setup.sh'\npolling:\n  interval_ms: 600000\nagent:\n  backend: command\ncommand:\n  run: 'true'\n---\nwork\n",
       );
       const { proc } = cli.start(join(project, "WORKFLOW.md"), dir.path);
-      await until(() => cli.output().includes('msg="workspace refused: untrusted directory"'), 15_000, "refusal");
+      await until(
+        () => cli.output().includes('msg="workspace refused: untrusted directory"'),
+        15_000,
+        "refusal",
+      );
       expect(cli.output()).toMatch(/reason=foreign_owner/);
       expect(cli.output()).toContain(`owner=${OTHER_UID}`);
       expect(existsSync(marker)).toBe(false);

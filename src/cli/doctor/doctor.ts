@@ -1,8 +1,8 @@
 import { checkAgent } from "./agent-check.js";
 import { type CheckResult, runWithTimeout } from "./check.js";
 import { checkWritableDir } from "./directory-check.js";
-import { checkWorkspaceOwnership } from "./ownership-check.js";
 import { checkHooks } from "./hooks-check.js";
+import { checkWorkspaceOwnership } from "./ownership-check.js";
 import { checkServer } from "./server-check.js";
 import { checkSshHosts } from "./ssh-check.js";
 import { checkTracker } from "./tracker-check.js";

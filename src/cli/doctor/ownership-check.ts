@@ -11,7 +11,9 @@ import { type CheckResult, result } from "./check.js";
 export async function checkWorkspaceOwnership(root: string): Promise<CheckResult[]> {
   const rootCheck = await checkTrustedDir(root);
   if (!rootCheck.ok && rootCheck.error.kind === "missing") {
-    return [result("workspace ownership", "ok", `${root} does not exist yet; it will be created with mode 0700`)];
+    return [
+      result("workspace ownership", "ok", `${root} does not exist yet; it will be created with mode 0700`),
+    ];
   }
   if (!rootCheck.ok && rootCheck.error.kind === "workspace_untrusted") {
     return [result("workspace ownership", "fail", describeUntrusted(rootCheck.error), fixFor(root))];
@@ -22,7 +24,14 @@ export async function checkWorkspaceOwnership(root: string): Promise<CheckResult
     if (!entry.isDirectory()) continue;
     const checked = await checkTrustedDir(join(root, entry.name));
     if (!checked.ok && checked.error.kind === "workspace_untrusted") {
-      out.push(result("workspace ownership", "fail", describeUntrusted(checked.error), fixFor(join(root, entry.name))));
+      out.push(
+        result(
+          "workspace ownership",
+          "fail",
+          describeUntrusted(checked.error),
+          fixFor(join(root, entry.name)),
+        ),
+      );
     }
   }
   if (out.length > 0) return out;

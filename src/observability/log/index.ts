@@ -21,6 +21,8 @@ export interface LoggerOptions {
   readonly file?: FileSinkOptions;
   /** Secret values to redact (e.g. `ServiceConfig.secretValues`). */
   readonly secrets?: readonly string[];
+  /** The service's shared redactor (then `setSecrets` updates every surface that uses it). */
+  readonly redactor?: Redactor;
   readonly clock?: Clock;
 }
 
@@ -39,8 +41,9 @@ export function createLogger(options: LoggerOptions = {}): ServiceLogger {
   const format = options.format ?? "text";
   const minimum = RANK[options.level ?? "info"];
   const clock = options.clock ?? systemClock;
-  const redactor = new Redactor();
-  redactor.setSecrets(options.secrets ?? []);
+  const redactor = options.redactor ?? new Redactor();
+  if (options.secrets !== undefined || options.redactor === undefined)
+    redactor.setSecrets(options.secrets ?? []);
   const sinks: LogSink[] = [];
   const failed = new Set<string>();
 

@@ -20,7 +20,6 @@ export const MAX_IDENTIFIER_LENGTH = 200;
 
 const INVALID_NAME_REASON = `file name is not a valid identifier (ASCII letters, digits, ".", "_", "-"; at most ${MAX_IDENTIFIER_LENGTH} characters)`;
 
-
 /**
  * True for identifiers usable as `<IDENTIFIER>.md` file names and as workspace keys: ASCII letters and
  * digits, then also `.`, `_`, `-`; at most 200 characters. No separators, backslashes, spaces, control

@@ -25,7 +25,9 @@ afterEach(async () => {
   await dir.cleanup();
 });
 
-const taskEvent = JSON.stringify({ events: [{ action: "changed", resource: { gid: "1", resource_type: "task" } }] });
+const taskEvent = JSON.stringify({
+  events: [{ action: "changed", resource: { gid: "1", resource_type: "task" } }],
+});
 const signed = (key: string): RequestInit => ({
   method: "POST",
   headers: {
@@ -69,7 +71,10 @@ describe("Asana webhook handshake takeover (end to end)", () => {
       ].join("\n"),
     );
     const run = cli.start(workflow, dir.path, { ASANA_PAT: server.token, ASANA_HOOK_TOKEN: WEBHOOK_SECRET });
-    await until(() => /msg="http server listening" url=http:\/\/127\.0\.0\.1:\d+\//.test(run.output()), 20_000);
+    await until(
+      () => /msg="http server listening" url=http:\/\/127\.0\.0\.1:\d+\//.test(run.output()),
+      20_000,
+    );
     const base = /url=(http:\/\/127\.0\.0\.1:\d+)\//.exec(run.output())?.[1] ?? "";
     const hook = `${base}/api/v1/webhooks/tracker`;
     await until(() => run.output().includes('msg="tick completed"') || server.requests.length > 0, 20_000);

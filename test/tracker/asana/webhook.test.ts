@@ -54,8 +54,12 @@ describe("Asana webhook verification", () => {
       ok: false,
       error: "handshake refused: a subscription secret is already known",
     });
-    expect(verifier.verify({ headers: sign(taskEvent, "attacker"), body: taskEvent }, CONFIGURED).ok).toBe(false);
-    expect(verifier.verify({ headers: sign(taskEvent, HANDSHAKE), body: taskEvent }, CONFIGURED).ok).toBe(true);
+    expect(verifier.verify({ headers: sign(taskEvent, "attacker"), body: taskEvent }, CONFIGURED).ok).toBe(
+      false,
+    );
+    expect(verifier.verify({ headers: sign(taskEvent, HANDSHAKE), body: taskEvent }, CONFIGURED).ok).toBe(
+      true,
+    );
   });
 
   it("deliveries signed with the configured webhook_secret verify without a handshake (restart case)", () => {

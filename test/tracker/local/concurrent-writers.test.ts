@@ -45,7 +45,8 @@ describe("local tracker: concurrent writers in separate processes", () => {
     const ready = join(dir.path, "go");
 
     // both wait for the same start signal so their writes really overlap
-    const waitForGo = (name: string) => `await (await import("node:fs/promises")).writeFile(${JSON.stringify(join(dir.path, "ready-"))} + ${JSON.stringify(name)}, ""); while (!(await import("node:fs")).existsSync(${JSON.stringify(ready)})) await new Promise((r) => setTimeout(r, 5));`;
+    const waitForGo = (name: string) =>
+      `await (await import("node:fs/promises")).writeFile(${JSON.stringify(join(dir.path, "ready-"))} + ${JSON.stringify(name)}, ""); while (!(await import("node:fs")).existsSync(${JSON.stringify(ready)})) await new Promise((r) => setTimeout(r, 5));`;
     const service = runNode(`
       const { LocalIssueStore } = await import(${JSON.stringify(src("tracker/local/store.ts"))});
       const { executeUpdateIssue } = await import(${JSON.stringify(src("tracker/local/tools.ts"))});

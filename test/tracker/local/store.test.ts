@@ -34,7 +34,10 @@ describe("local issue store", () => {
     expect(created.error).not.toContain("already exists");
     expect(created.error).toContain("ENOENT");
     const real = new LocalIssueStore(dir.path);
-    expect(await real.create("NEW-1", { title: "t", state: "Todo", createdAt: new Date(0) })).toEqual({ ok: true, value: undefined });
+    expect(await real.create("NEW-1", { title: "t", state: "Todo", createdAt: new Date(0) })).toEqual({
+      ok: true,
+      value: undefined,
+    });
     expect(await real.create("NEW-1", { title: "t", state: "Todo", createdAt: new Date(0) })).toEqual({
       ok: false,
       error: "NEW-1.md already exists",
