@@ -9,9 +9,11 @@ import {
   type SymphonyMetrics,
   type WebhookVerifier,
 } from "../observability/index.js";
+
 import { createLogger, type LogFormat, Redactor, type ServiceLogger } from "../observability/log/index.js";
 import { startOrchestratorService } from "../service.js";
 import { type Clock, systemClock } from "../util/clock.js";
+import { maskUrlCredentials } from "../util/url-credentials.js";
 import { type FileWorkflowSource, openWorkflowSource } from "../workflow/file-source.js";
 import { formatWorkflowError, summariseErrors } from "../workflow/workflow-errors.js";
 import type { CliIo } from "./io.js";
@@ -148,7 +150,7 @@ async function runUntilShutdown(
   const opened = openWorkflowSource(options.workflowPath, { env: io.env, logger, clock });
   if (!opened.ok) {
     const error = summariseErrors(opened.error);
-    io.stderr.write(`symphony: cannot start: ${formatWorkflowError(error)}\n`);
+    io.stderr.write(`symphony: cannot start: ${maskUrlCredentials(formatWorkflowError(error))}\n`);
     await logger.close();
     return 1;
   }
@@ -186,7 +188,7 @@ async function runUntilShutdown(
     started = err(messageOf(cause));
   }
   if (!started.ok) {
-    io.stderr.write(`symphony: cannot start: ${started.error} (${source.path})\n`);
+    io.stderr.write(`symphony: cannot start: ${redactor.redact(started.error)} (${source.path})\n`);
     return shutdown(1);
   }
   const config = source.current().config;
@@ -206,7 +208,7 @@ async function runUntilShutdown(
       ...(started.value.verifyWebhook === undefined ? {} : { verifyWebhook: started.value.verifyWebhook }),
     });
     if (!status.ok) {
-      io.stderr.write(`symphony: cannot start: ${status.error} (${source.path})\n`);
+      io.stderr.write(`symphony: cannot start: ${redactor.redact(status.error)} (${source.path})\n`);
       await started.value.stop("startup_failed").catch(() => {});
       return shutdown(1);
     }

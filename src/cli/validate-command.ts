@@ -1,6 +1,7 @@
 import { agentConfigProblems } from "../agent/validate.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
+import { maskUrlCredentials } from "../util/url-credentials.js";
 import { loadWorkflow } from "../workflow/loader.js";
 import { SAMPLE_ISSUE } from "../workflow/prompt-context.js";
 import type { LoadedWorkflow } from "../workflow/types.js";
@@ -40,14 +41,15 @@ export function validateCommand(workflowPath: string, io: CliIo): number {
   const validated = validateWorkflowFile(workflowPath, io.env);
   if (!validated.ok) {
     const { stage, errors } = validated.error;
-    for (const error of errors) io.stderr.write(`${formatWorkflowError(error)}\n`);
+    // a value echoed back may be an endpoint with credentials in it
+    for (const error of errors) io.stderr.write(`${maskUrlCredentials(formatWorkflowError(error))}\n`);
     if (stage === "load")
       io.stderr.write(`${errors.length} problem${errors.length === 1 ? "" : "s"} found\n`);
     return 1;
   }
   const { config } = validated.value;
   io.stdout.write(
-    `${config.workflowPath}: ok (tracker ${config.tracker.kind}, agent ${config.agent.backend}, prompt renders)\n`,
+    `${maskUrlCredentials(config.workflowPath)}: ok (tracker ${config.tracker.kind}, agent ${config.agent.backend}, prompt renders)\n`,
   );
   return 0;
 }

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
 import { parseSshDestination } from "../hosts/ssh-destination.js";
+import { urlCredentials } from "../util/url-credentials.js";
 import { normaliseByState } from "./by-state.js";
 import { validateCodexSettings } from "./codex-settings.js";
 import { resolveConfigPath, resolveVarValue } from "./env-values.js";
@@ -151,6 +152,8 @@ function buildTracker(
     return null;
   }
   secrets.push(...kind.value.secretValues(parsed.value));
+  // credentials written into an endpoint URL (`https://user:token@host`) are secrets too
+  secrets.push(...urlCredentials(JSON.stringify(parsed.value)));
   const labels = new Set(fm.required_labels.map((label) => label.trim().toLowerCase()));
   const activeStates = fm.active_states ?? kind.value.defaultActiveStates;
   const terminalStates = fm.terminal_states ?? kind.value.defaultTerminalStates;

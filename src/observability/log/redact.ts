@@ -1,3 +1,5 @@
+import { maskUrlCredentials } from "../../util/url-credentials.js";
+
 /** Replacement written where a secret was. */
 export const REDACTED = "[REDACTED]";
 
@@ -30,9 +32,9 @@ export class Redactor {
     return this.#secrets.length === 0;
   }
 
-  /** The string with every secret replaced by {@link REDACTED}. */
+  /** The string with every secret, and the credentials of every URL, replaced by {@link REDACTED}. */
   redact(text: string): string {
-    let out = text;
+    let out = maskUrlCredentials(text);
     for (const secret of this.#secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     return out;
   }
@@ -42,7 +44,6 @@ export class Redactor {
    * with nothing to redact are returned as they are (no copy), so a clean snapshot costs one walk.
    */
   redactDeep<T>(value: T): T {
-    if (this.#secrets.length === 0) return value;
     return this.#walk(value) as T;
   }
 
