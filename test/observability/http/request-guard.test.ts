@@ -95,6 +95,28 @@ describe("CSRF: cross-origin writes are refused", () => {
   });
 });
 
+describe("no CORS", () => {
+  it("no route answers with Access-Control-* headers, even to a preflight from another origin", async () => {
+    const { port } = await serve();
+    const headers = { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` };
+    const got = await new Promise<Record<string, unknown>>((done, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, path: "/api/v1/state", headers }, (res) => {
+        res.resume();
+        done(res.headers);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(Object.keys(got).filter((h) => h.startsWith("access-control-"))).toEqual([]);
+    const preflight = await raw(port, "OPTIONS", "/api/v1/refresh", {
+      host: `127.0.0.1:${port}`,
+      origin: "http://attacker.example",
+      "access-control-request-method": "POST",
+    });
+    expect(preflight.status).toBeGreaterThanOrEqual(400);
+  });
+});
+
 describe("refresh flooding", () => {
   it("174 posts cause one refresh now and one trailing refresh after the minimum interval", async () => {
     const clock = new ManualClock();
