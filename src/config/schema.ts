@@ -54,6 +54,9 @@ const agentSchema = z
     max_concurrent_agents: positiveInt().default(10),
     max_turns: positiveInt().default(20),
     max_retry_backoff_ms: positiveInt().default(300_000),
+    turn_timeout_ms: positiveInt()
+      .optional()
+      .describe("Wall-clock limit of one agent turn on every backend; unset: codex.turn_timeout_ms"),
     max_concurrent_agents_by_state: map
       .default({})
       .meta({ additionalProperties: { type: "integer", minimum: 1 } })
@@ -176,8 +179,19 @@ export const frontMatterSchema = z.object({
 /** The parsed front matter, before paths, `$VAR`s and the tracker provider are resolved. */
 export type FrontMatter = z.output<typeof frontMatterSchema>;
 
-/** The JSON Schema of WORKFLOW.md front matter (what `symphony schema` prints). */
+/**
+ * The JSON Schema of WORKFLOW.md front matter (what `symphony schema` prints). Known sections are closed
+ * (`additionalProperties: false`) so editors flag a misspelled key; the top level stays open for extensions.
+ */
 export function workflowJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(frontMatterSchema, { io: "input", unrepresentable: "any" });
-  return { ...schema, title: "Symphony WORKFLOW.md front matter" };
+  const schema = z.toJSONSchema(frontMatterSchema, { io: "input", unrepresentable: "any" }) as {
+    properties?: Record<string, Record<string, unknown>>;
+  };
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties ?? {}).map(([name, section]) => [
+      name,
+      section.properties === undefined ? section : { ...section, additionalProperties: false },
+    ]),
+  );
+  return { ...schema, properties, title: "Symphony WORKFLOW.md front matter" };
 }

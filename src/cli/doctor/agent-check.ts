@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { streamText } from "ai";
+import { agentCommandLine, firstProgram, resolveProgram } from "../../agent/agent-program.js";
 import { mapModelError } from "../../agent/builtin/model-errors.js";
 import { buildLanguageModel } from "../../agent/builtin/provider.js";
 import { createBackend } from "../../agent/registry.js";
@@ -13,32 +14,8 @@ import { createLocalHost } from "../../hosts/local.js";
 import { SAMPLE_ISSUE } from "../../workflow/prompt-context.js";
 import { type CheckResult, result } from "./check.js";
 
-/** The program a shell command line starts: its first word, skipping `NAME=value` assignments and quotes. */
-export function firstProgram(commandLine: string): string | null {
-  for (const word of commandLine.trim().split(/\s+/)) {
-    if (word === "" || /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) continue;
-    return word.replace(/^['"]|['"]$/g, "");
-  }
-  return null;
-}
-
-/** Does `program` resolve for `bash -lc` in an allow-listed environment? Returns its path or null. */
-async function resolveProgram(
-  program: string,
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  signal: AbortSignal,
-): Promise<string | null> {
-  const quoted = `'${program.replace(/'/g, `'\\''`)}'`;
-  const ran = await createLocalHost().runScript(`command -v -- ${quoted}`, {
-    cwd,
-    timeoutMs: 10_000,
-    env: buildChildEnv({ parent: env }),
-    signal,
-  });
-  const path = ran.output.trim().split("\n").at(-1) ?? "";
-  return ran.exitCode === 0 && path !== "" ? path : null;
-}
+/** Re-exported for the doctor's callers; the helper lives beside the backends. */
+export { firstProgram } from "../../agent/agent-program.js";
 
 async function checkResolves(
   key: string,
@@ -150,10 +127,7 @@ export async function checkAgent(
     switch (config.agent.backend) {
       case "codex":
       case "command": {
-        const [key, line] =
-          config.agent.backend === "codex"
-            ? ["codex.command", config.codex.command]
-            : ["command.run", config.command.run ?? ""];
+        const { key, line } = agentCommandLine(config) ?? { key: "codex.command", line: "" };
         const resolves = await checkResolves(key, line, config, env, signal);
         if (!deep || resolves.status !== "ok") return [resolves];
         return [resolves, await startOneSession(config, env, signal)];

@@ -20,7 +20,7 @@ export function checkWorkflow(
     const detail = errors.map(formatWorkflowError).join("; ");
     return { results: [result("workflow", "fail", detail, FIX[stage])], workflow: null };
   }
-  const { config } = validated.value;
+  const { config } = validated.value.workflow;
   return {
     results: [
       result(
@@ -29,6 +29,6 @@ export function checkWorkflow(
         `${config.workflowPath} loads (tracker ${config.tracker.kind}, agent ${config.agent.backend}), prompt renders`,
       ),
     ],
-    workflow: validated.value,
+    workflow: validated.value.workflow,
   };
 }
