@@ -48,6 +48,8 @@ export interface ServiceContext {
   serverPort(config: ServiceConfig): number | null;
   /** The one redactor of this process (logs, status surfaces, tracker writes); follows reloads. */
   readonly redactor: Redactor;
+  /** The environment children are built from (the process environment; tests pass their own). */
+  readonly env: NodeJS.ProcessEnv;
 }
 
 /** A started service. `exited` settles if the service stops on its own (non-zero = abnormal). */
@@ -73,7 +75,7 @@ export const startService: ServiceStarter = async (ctx) => {
     source: ctx.source,
     logger: ctx.logger,
     clock: ctx.clock,
-    env: process.env,
+    env: ctx.env,
     wrapTracker: (adapter) => ctx.metrics.instrumentTracker(adapter),
     redactor: ctx.redactor,
   });
@@ -198,6 +200,7 @@ async function runUntilShutdown(
     metrics: createMetrics({ clock }),
     serverPort: (config) => options.port ?? config.server.port,
     redactor,
+    env: io.env,
   };
   const shutdown = async (code: number): Promise<number> => {
     unsubscribe();

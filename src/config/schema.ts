@@ -36,6 +36,12 @@ const trackerSchema = z
   })
   .prefault({});
 
+const envNames = z
+  .array(text.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be an environment variable name" }), {
+    error: "must be a list of environment variable names",
+  })
+  .default([]);
+
 const hooksSchema = z
   .object({
     after_create: optionalScript,
@@ -43,6 +49,9 @@ const hooksSchema = z
     after_run: optionalScript,
     before_remove: optionalScript,
     timeout_ms: positiveInt().default(60_000),
+    env_passthrough: envNames.describe(
+      "Extra environment variables hooks receive (e.g. SSH_AUTH_SOCK, GH_TOKEN, HTTPS_PROXY); tracker secrets never",
+    ),
   })
   .prefault({});
 
@@ -63,12 +72,6 @@ const agentSchema = z
       .describe("State name → positive integer; keys are trimmed and lower-cased, invalid entries ignored"),
   })
   .prefault({});
-
-const envNames = z
-  .array(text.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be an environment variable name" }), {
-    error: "must be a list of environment variable names",
-  })
-  .default([]);
 
 const codexSchema = z
   .object({

@@ -52,6 +52,8 @@ export interface HooksConfig {
   readonly afterRun: string | null;
   readonly beforeRemove: string | null;
   readonly timeoutMs: number;
+  /** Extra environment names hooks receive on top of the default allow-list (e.g. SSH_AUTH_SOCK, GH_TOKEN). */
+  readonly envPassthrough: readonly string[];
 }
 
 /** The three agent backends. */

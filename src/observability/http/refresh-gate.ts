@@ -5,6 +5,8 @@ import type { Clock, TimerHandle } from "../../util/clock.js";
 export interface RefreshOutcome {
   /** True when this request joined a refresh already queued, running or scheduled. */
   readonly coalesced: boolean;
+  /** True when the service is stopping and no refresh will run. */
+  readonly stopping?: boolean;
 }
 
 /**
