@@ -129,7 +129,7 @@ function config(root: string, folder: string): ServiceConfig {
       allowedCommands: [],
       deniedCommands: [],
     },
-    server: { port: null, host: "127.0.0.1", authToken: null },
+    server: { port: null, host: "127.0.0.1", authToken: null, allowedHosts: [], maxSseClients: 64 },
     worker: { sshHosts: [], maxConcurrentAgentsPerHost: null, loginShell: false },
     limits: DEFAULT_SPEND_SETTINGS,
     store: { kind: "embedded", path: null, url: null, leaseTtlMs: null },

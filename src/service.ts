@@ -12,6 +12,7 @@ import type { Host } from "./hosts/host.js";
 import { createHostResolver, isLocalHost } from "./hosts/host-resolver.js";
 import { createLocalHost } from "./hosts/local.js";
 import { createSshHost } from "./hosts/ssh.js";
+import type { Redactor } from "./observability/log/redact.js";
 import { runLogFilesIn } from "./observability/run-logs/paths.js";
 import { Orchestrator } from "./orchestrator/orchestrator.js";
 import { pruneRescues } from "./rescue/catalog.js";
@@ -47,6 +48,23 @@ export interface ServiceDeps {
   readonly dataDir?: string | null;
   /** `--logs-root`, so recorded attempts name their log and event-record files. */
   readonly logsRoot?: string | null;
+  /** The service's redactor: text an agent asks Symphony to write to the tracker passes through it. */
+  readonly redactor?: Redactor;
+}
+
+// Tool calls write to the tracker with Symphony's credentials (comments, descriptions): a secret the
+// agent echoes (e.g. from a model error) is masked before it leaves.
+function redactingTools(adapter: TrackerAdapter, redactor: Redactor): TrackerAdapter {
+  return new Proxy(adapter, {
+    get(target, property) {
+      if (property === "executeTool") {
+        return (name: string, args: unknown, context: Parameters<TrackerAdapter["executeTool"]>[2]) =>
+          target.executeTool(name, redactor.redactDeep(args), context);
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 /** A started orchestrator service. */
@@ -71,7 +89,10 @@ export async function startOrchestratorService(
   deps: ServiceDeps,
 ): Promise<Result<OrchestratorService, string>> {
   const { source, logger, clock, env } = deps;
-  const wrap = deps.wrapTracker ?? ((adapter: TrackerAdapter) => adapter);
+  const outer = deps.wrapTracker ?? ((adapter: TrackerAdapter) => adapter);
+  const { redactor } = deps;
+  const wrap = (adapter: TrackerAdapter): TrackerAdapter =>
+    outer(redactor === undefined ? adapter : redactingTools(adapter, redactor));
   const initial = source.current().config;
   const firstTracker = createTracker(initial, { logger, clock });
   if (!firstTracker.ok) return err(firstTracker.error.message);

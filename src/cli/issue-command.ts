@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from "commander";
+import { oneLine } from "../observability/format.js";
 import type { LocalTrackerSettings } from "../tracker/local/config.js";
 import { LocalIssueStore } from "../tracker/local/store.js";
 import { loadWorkflow, resolveWorkflowPath } from "../workflow/loader.js";
@@ -77,12 +78,15 @@ export async function issueList(
     .filter((r) => wanted === undefined || r.state.trim().toLowerCase() === wanted)
     .sort((a, b) => a.identifier.localeCompare(b.identifier, "en", { numeric: true }));
   io.stdout.write(`${pad("ID", 14)}${pad("STATE", 16)}${pad("PRI", 5)}TITLE\n`);
+  // titles and states are written by anyone who can edit the folder: no escape sequence reaches the terminal
   for (const r of rows) {
     io.stdout.write(
-      `${pad(r.identifier, 14)}${pad(r.state, 16)}${pad(String(r.priority ?? "-"), 5)}${r.title}\n`,
+      `${pad(oneLine(r.identifier), 14)}${pad(oneLine(r.state), 16)}${pad(String(r.priority ?? "-"), 5)}${oneLine(r.title)}\n`,
     );
   }
-  for (const bad of all.value.malformed) io.stderr.write(`skipped ${bad.file}: ${bad.reason}\n`);
+  for (const bad of all.value.malformed) {
+    io.stderr.write(`skipped ${JSON.stringify(bad.file)}: ${oneLine(bad.reason)}\n`);
+  }
   return 0;
 }
 

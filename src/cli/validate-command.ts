@@ -3,6 +3,7 @@ import { agentConfigProblems } from "../agent/validate.js";
 import { describeUnknownKey, isProblem } from "../config/unknown-keys.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
+import { maskUrlCredentials } from "../util/url-credentials.js";
 import { inspectWorkflowFile, type KeyLocator, type LocatedUnknownKey } from "../workflow/loader.js";
 import { SAMPLE_ISSUE } from "../workflow/prompt-context.js";
 import type { LoadedWorkflow } from "../workflow/types.js";
@@ -121,14 +122,17 @@ export async function validateCommand(workflowPath: string, io: CliIo): Promise<
     ...(missing === null ? [] : [missing]),
   ]);
   if (!validated.ok || errors.length > 0) {
-    for (const error of errors) io.stderr.write(`${formatWorkflowError(error)}\n`);
+    // a value echoed back may be an endpoint with credentials in it
+    for (const error of errors) io.stderr.write(`${maskUrlCredentials(formatWorkflowError(error))}\n`);
     io.stderr.write(`${plural(errors.length)}\n`);
     return 1;
   }
-  for (const note of validated.value.notes) io.stderr.write(`${formatWorkflowError(note)} [note]\n`);
+  for (const note of validated.value.notes) {
+    io.stderr.write(`${maskUrlCredentials(formatWorkflowError(note))} [note]\n`);
+  }
   const { config } = validated.value.workflow;
   io.stdout.write(
-    `${config.workflowPath}: ok (tracker ${config.tracker.kind}, agent ${config.agent.backend}, prompt renders)\n`,
+    `${maskUrlCredentials(config.workflowPath)}: ok (tracker ${config.tracker.kind}, agent ${config.agent.backend}, prompt renders)\n`,
   );
   return 0;
 }

@@ -1,5 +1,5 @@
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { z } from "zod";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
@@ -7,6 +7,7 @@ import { buildDockerConfig, type DockerConfig } from "../hosts/docker/settings.j
 import { parseSshDestination } from "../hosts/ssh-destination.js";
 import { defaultDataDir } from "../rescue/settings.js";
 import { toSpendSettings } from "../spend/settings.js";
+import { urlCredentials } from "../util/url-credentials.js";
 import { normaliseByState } from "./by-state.js";
 import { validateCodexSettings } from "./codex-settings.js";
 import { resolveConfigPath, resolveVarValue } from "./env-values.js";
@@ -77,13 +78,39 @@ function resolveOptionalSecret(
   return resolved.value;
 }
 
+/**
+ * The default local workspace root: a per-user state directory (`$XDG_STATE_HOME/symphony/workspaces`,
+ * else `~/.local/state/symphony/workspaces`), never the shared temp directory where another local user
+ * could pre-create a workspace.
+ */
+export function defaultWorkspaceRoot(env: NodeJS.ProcessEnv): string {
+  const state = env.XDG_STATE_HOME?.trim();
+  if (state !== undefined && state !== "" && isAbsolute(state)) return join(state, "symphony", "workspaces");
+  const home = env.HOME?.trim() || homedir();
+  return join(home, ".local", "state", "symphony", "workspaces");
+}
+
 function resolveWorkspaceRoot(root: string | undefined, workflowDir: string, env: NodeJS.ProcessEnv): string {
-  const fallback = join(tmpdir(), "symphony_workspaces");
+  const fallback = defaultWorkspaceRoot(env);
   if (root === undefined) return fallback;
   const resolved = resolveVarValue(root, env);
   // An unset or empty `$VAR` root means "use the default" (as the Elixir reference does).
   if (resolved.kind === "env_unset" || resolved.kind === "env_empty") return fallback;
   return resolveConfigPath(resolved.value, workflowDir, env);
+}
+
+/** Names of environment variables that hold credentials by convention (`OPENAI_API_KEY`, `GH_TOKEN`, …). */
+const SECRET_ENV_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|PAT)(_|$)/i;
+
+// Values of passthrough variables whose names mark them as credentials: agents receive them, so they
+// must be redacted from everything Symphony shows or writes.
+function passthroughSecrets(names: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const values: string[] = [];
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== "" && SECRET_ENV_NAME.test(name)) values.push(value);
+  }
+  return values;
 }
 
 // The root as written, for SSH workers: `$VAR` resolved, `~` and relative paths kept for the remote side.
@@ -128,6 +155,8 @@ function buildTracker(
     return null;
   }
   secrets.push(...kind.value.secretValues(parsed.value));
+  // credentials written into an endpoint URL (`https://user:token@host`) are secrets too
+  secrets.push(...urlCredentials(JSON.stringify(parsed.value)));
   const labels = new Set(fm.required_labels.map((label) => label.trim().toLowerCase()));
   const activeStates = fm.active_states ?? kind.value.defaultActiveStates;
   const terminalStates = fm.terminal_states ?? kind.value.defaultTerminalStates;
@@ -205,6 +234,7 @@ export function buildServiceConfig(
     errors.push(configError("builtin.model", "is required when agent.backend is builtin"));
   }
   const builtinKey = resolveOptionalSecret(fm.builtin.api_key, env, secrets);
+  secrets.push(...passthroughSecrets([...fm.codex.env_passthrough, ...fm.command.env_passthrough], env));
   const authToken = resolveOptionalSecret(fm.server.auth_token, env, secrets);
   const storeUrl = resolveOptionalSecret(fm.store.url, env, secrets);
   if (fm.store.kind === "postgres" && (storeUrl === null || storeUrl === "")) {
@@ -271,7 +301,13 @@ export function buildServiceConfig(
       allowedCommands: fm.builtin.allowed_commands,
       deniedCommands: fm.builtin.denied_commands,
     },
-    server: { port: fm.server.port, host: fm.server.host, authToken },
+    server: {
+      port: fm.server.port,
+      host: fm.server.host,
+      authToken,
+      allowedHosts: fm.server.allowed_hosts,
+      maxSseClients: fm.server.max_sse_clients,
+    },
     worker: {
       sshHosts: fm.worker.ssh_hosts,
       maxConcurrentAgentsPerHost: fm.worker.max_concurrent_agents_per_host,

@@ -146,7 +146,14 @@ const serverSchema = z
       .default(null)
       .describe("HTTP API and dashboard port; null disables it unless --port is given"),
     host: nonBlank.default("127.0.0.1"),
-    auth_token: text.nullable().default(null).describe("Secret; required off loopback; $VAR allowed"),
+    auth_token: text
+      .nullable()
+      .default(null)
+      .describe("Secret; required off loopback (then at least 16 characters); $VAR allowed"),
+    allowed_hosts: textList
+      .default([])
+      .describe("Host names the server answers besides loopback names and server.host"),
+    max_sse_clients: positiveInt().default(64).describe("Most concurrent live dashboards (SSE clients)"),
   })
   .prefault({});
 

@@ -145,6 +145,10 @@ export interface ServerConfig {
   readonly host: string;
   /** Required when bound to a non-loopback host. */
   readonly authToken: string | null;
+  /** `Host` names answered besides loopback names and `host` (DNS-rebinding guard). */
+  readonly allowedHosts: readonly string[];
+  /** Most concurrent SSE clients. */
+  readonly maxSseClients: number;
 }
 
 /** `worker:` — where runs execute: this machine, SSH workers or Docker engines. */

@@ -16,6 +16,7 @@ import type { Clock } from "../util/clock.js";
 import { isStrictlyInside } from "./containment.js";
 import { type HookReport, runHook } from "./hooks.js";
 import { workspaceKey } from "./key.js";
+import { describeUntrusted, preparePrivateRoot, trusted } from "./ownership.js";
 
 /** A workspace ready for an attempt. */
 export interface PreparedWorkspace {
@@ -112,6 +113,16 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
     }
   };
 
+  const refused = (error: WorkspaceError): Result<never, WorkspaceError> => {
+    if (error.kind === "workspace_untrusted") {
+      deps.logger.error("workspace refused: untrusted directory", {
+        ...error,
+        reason_text: describeUntrusted(error),
+      });
+    }
+    return err(error);
+  };
+
   const hostOf = (call: WorkspaceCall): Host => deps.hosts(call.host ?? LOCAL_HOST_NAME);
 
   const hook = async (
@@ -154,6 +165,10 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
 
     async prepare(call) {
       const host = hostOf(call);
+      if (isLocalHost(host)) {
+        const privateRoot = await preparePrivateRoot(workspaceRootFor(deps.config(), host));
+        if (!privateRoot.ok) return refused(privateRoot.error);
+      }
       const root = await resolveRoot(host);
       if (!root.ok) return root;
       const key = workspaceKey(call.issue.identifier);
@@ -171,6 +186,11 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
       if (!isStrictlyInside(root.value, realPath)) {
         deps.logger.error("workspace escapes root", { path: realPath, root: root.value });
         return err({ kind: "workspace_escape", path: realPath, root: root.value });
+      }
+      // a workspace someone else made (or can write) may hold a planted hook payload
+      if (isLocalHost(host)) {
+        const workspace = await trusted(realPath);
+        if (!workspace.ok) return refused(workspace.error);
       }
       if (created) {
         const result = await hook("after_create", realPath, call);

@@ -96,7 +96,7 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
       allowedCommands: [],
       deniedCommands: [],
     },
-    server: { port: null, host: "127.0.0.1", authToken: null },
+    server: { port: null, host: "127.0.0.1", authToken: null, allowedHosts: [], maxSseClients: 64 },
     worker: { sshHosts: [], maxConcurrentAgentsPerHost: null, loginShell: false },
     limits: DEFAULT_SPEND_SETTINGS,
     store: { kind: "embedded", path: null, url: null, leaseTtlMs: null },

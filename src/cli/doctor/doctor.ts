@@ -4,6 +4,7 @@ import { type CheckResult, runWithTimeout } from "./check.js";
 import { checkWritableDir } from "./directory-check.js";
 import { checkDockerEngines } from "./docker-check.js";
 import { checkHooks } from "./hooks-check.js";
+import { checkWorkspaceOwnership } from "./ownership-check.js";
 import { checkServer } from "./server-check.js";
 import { checkSshHosts } from "./ssh-check.js";
 import { checkTracker } from "./tracker-check.js";
@@ -45,6 +46,13 @@ export async function runDoctor(options: DoctorOptions): Promise<readonly CheckR
     runWithTimeout("workspace root", timeout, () =>
       checkWritableDir("workspace root", "workspace.root", config.workspace.root, { diskSpace: true }),
     ),
+    ...(config.worker.sshHosts.length > 0
+      ? []
+      : [
+          runWithTimeout("workspace ownership", timeout, () =>
+            checkWorkspaceOwnership(config.workspace.root),
+          ),
+        ]),
     ...(logsRoot === undefined
       ? []
       : [runWithTimeout("logs root", timeout, () => checkWritableDir("logs root", "--logs-root", logsRoot))]),

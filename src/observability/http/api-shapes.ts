@@ -165,6 +165,16 @@ export function skipJson(row: SkipRow, now: number) {
   };
 }
 
+/** How many `skipped[]` rows the state body lists; `counts.skipped` and `skipped_by_reason` count them all. */
+export const MAX_SKIPPED_ROWS = 200;
+
+// Every skip reason with its number of candidates.
+function skipCounts(rows: readonly SkipRow[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const row of rows) counts[row.reason.kind] = (counts[row.reason.kind] ?? 0) + 1;
+  return counts;
+}
+
 /** The last run of an issue that left every live table (bounded in-memory history of this process). */
 export function finishedJson(row: FinishedRow) {
   return {
@@ -206,7 +216,9 @@ export function stateJson(snapshot: OrchestratorSnapshot) {
     rate_limits: snapshot.rateLimits,
     // additions
     blocked: snapshot.blocked.map(blockedJson),
-    skipped: snapshot.skipped.map((r) => skipJson(r, now)),
+    // a huge backlog would otherwise make this body (and every SSE message) grow with the tracker
+    skipped: snapshot.skipped.slice(0, MAX_SKIPPED_ROWS).map((r) => skipJson(r, now)),
+    skipped_by_reason: skipCounts(snapshot.skipped),
     circuits: snapshot.circuits.map((c) => ({
       scope: c.scope,
       state: c.state,
