@@ -92,6 +92,7 @@ function config(root: string, folder: string): ServiceConfig {
       maxConcurrentAgents: 10,
       maxTurns: 1,
       maxRetryBackoffMs: 300_000,
+      turnTimeoutMs: 3_600_000,
       maxConcurrentAgentsByState: {},
     },
     codex: {

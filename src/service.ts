@@ -122,6 +122,7 @@ export async function startOrchestratorService(
     agentEnv: (issue, path, host) =>
       issueEnv(issue, path, host, agentEnvPassthrough(source.current().config)),
     logger,
+    clock,
   });
   const orchestrator = new Orchestrator({
     workflow: source,

@@ -220,6 +220,7 @@ export function buildServiceConfig(
       maxConcurrentAgents: fm.agent.max_concurrent_agents,
       maxTurns: fm.agent.max_turns,
       maxRetryBackoffMs: fm.agent.max_retry_backoff_ms,
+      turnTimeoutMs: fm.agent.turn_timeout_ms ?? fm.codex.turn_timeout_ms,
       maxConcurrentAgentsByState: normaliseByState(fm.agent.max_concurrent_agents_by_state),
     },
     codex,

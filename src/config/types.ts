@@ -65,6 +65,11 @@ export interface AgentConfig {
   readonly maxConcurrentAgents: number;
   readonly maxTurns: number;
   readonly maxRetryBackoffMs: number;
+  /**
+   * Wall-clock limit of one turn, applied by the runner to every backend: `agent.turn_timeout_ms`, else
+   * `codex.turn_timeout_ms` (the spec's key).
+   */
+  readonly turnTimeoutMs: number;
   /** Keys normalised (trim + lowercase); invalid entries dropped. */
   readonly maxConcurrentAgentsByState: Readonly<Record<string, number>>;
 }
@@ -77,6 +82,7 @@ export interface CodexConfig {
   readonly threadSandbox: string;
   /** Null → the backend builds a workspace-write policy rooted at the workspace. */
   readonly turnSandboxPolicy: Readonly<Record<string, unknown>> | null;
+  /** The spec's key; governs every backend unless `agent.turn_timeout_ms` is set (see {@link AgentConfig}). */
   readonly turnTimeoutMs: number;
   readonly readTimeoutMs: number;
   /** ≤ 0 disables stall detection. */

@@ -1,12 +1,13 @@
 import type { AgentEvent } from "../domain/agent-event.js";
 import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
+import { describeRunError, type RunError } from "../domain/run-error.js";
 import type { ObserverEvent, OrchestratorSnapshot, StatusSource } from "../domain/snapshot.js";
 import type { TimerHandle } from "../util/clock.js";
 import { workspaceKey } from "../workspace/key.js";
 import type { OrchestratorDeps } from "./deps.js";
 import { applyAgentEvent, logAgentEvent } from "./events.js";
-import { exitDisposition } from "./exit.js";
+import { crashedExit, exitDisposition, runEnding } from "./exit.js";
 import type { HostPreference } from "./host-slots.js";
 import { WorkspaceJanitor } from "./janitor.js";
 import { ObserverHub } from "./observers.js";
@@ -199,6 +200,7 @@ export class Orchestrator implements StatusSource {
       issue_id: entry.issue.id,
       issue_identifier: entry.issue.identifier,
       reason: describeStop(reason),
+      session_id: entry.sessionId ?? undefined,
     });
     entry.controller.abort(reason.kind);
   }
@@ -253,10 +255,10 @@ export class Orchestrator implements StatusSource {
         },
       });
     } catch (cause) {
-      done = Promise.resolve({ outcome: "failed", reason: `failed to spawn agent: ${messageOf(cause)}` });
+      done = Promise.resolve(crashedExit("worker_spawn_failed", cause));
     }
     const settled = done
-      .catch((cause): WorkerExit => ({ outcome: "failed", reason: `worker crashed: ${messageOf(cause)}` }))
+      .catch((cause): WorkerExit => crashedExit("worker_crashed", cause))
       .then((exit) => this.#enqueue({ type: "exit", issueId: issue.id, runId, exit }));
     this.#workers.set(runId, settled);
     void settled.finally(() => this.#workers.delete(runId));
@@ -267,8 +269,10 @@ export class Orchestrator implements StatusSource {
     const entry = this.#state.running.get(issueId);
     if (entry === undefined || entry.runId !== runId) return;
     applyAgentEvent(entry, this.#state.totals, event, this.#deps.clock.now());
+    const { identifier } = entry.issue;
+    const sessionId = entry.sessionId ?? undefined;
     logAgentEvent(
-      this.#deps.logger.child({ issue_id: issueId, issue_identifier: entry.issue.identifier }),
+      this.#deps.logger.child({ issue_id: issueId, issue_identifier: identifier, session_id: sessionId }),
       event,
     );
     if (event.type === "rate_limits") this.#state.rateLimits = event.rateLimits;
@@ -282,30 +286,24 @@ export class Orchestrator implements StatusSource {
     const { clock, logger } = this.#deps;
     this.#state.running.delete(issueId);
     this.#state.totals.secondsEnded += Math.max(clock.now() - entry.startedAt, 0) / 1000;
-    if (exit.outcome === "normal") this.#state.totals.runsSucceeded += 1;
+    if (exit.outcome === "completed") this.#state.totals.runsSucceeded += 1;
     else this.#state.totals.runsFailed += 1;
-    const reason =
-      exit.outcome === "normal" ? null : exit.outcome === "blocked" ? exit.question : exit.reason;
+    const ended = runEnding(entry, exit);
     const log = logger.child({ issue_id: issueId, issue_identifier: entry.issue.identifier, run_id: runId });
     // a failed attempt is retried, but an operator must see it (a missing agent program fails every time)
-    log[exit.outcome === "failed" ? "warn" : "info"]("worker exited", {
-      outcome: exit.outcome,
-      reason,
+    log[exit.outcome === "failed" || exit.outcome === "timed_out" ? "warn" : "info"]("worker exited", {
+      session_id: entry.sessionId ?? undefined,
+      outcome: ended.outcome,
+      reason: ended.reason,
+      error_code: ended.error?.code ?? null,
       turns: entry.turnCount,
     });
-    this.#notify({
-      type: "run_ended",
-      issueId,
-      identifier: entry.issue.identifier,
-      runId,
-      outcome: exit.outcome,
-      reason,
-    });
+    this.#notify({ type: "run_ended", issueId, identifier: entry.issue.identifier, runId, ...ended });
     recordFinished(this.#state, {
       issue: entry.issue,
       runId,
-      outcome: exit.outcome,
-      reason,
+      outcome: ended.outcome,
+      reason: ended.reason,
       endedAt: clock.now(),
       workspacePath: entry.workspacePath,
       host: entry.host,
@@ -364,7 +362,7 @@ export class Orchestrator implements StatusSource {
     issue: Pick<Issue, "id" | "identifier" | "url">,
     attempt: number,
     kind: "continuation" | "failure",
-    error: string | null,
+    error: RunError | null,
     workspacePath: string | null,
     placement: HostPreference,
   ): void {
@@ -382,7 +380,8 @@ export class Orchestrator implements StatusSource {
       attempt,
       kind,
       delay_ms: entry.dueAt - this.#deps.clock.now(),
-      error,
+      error: error === null ? null : describeRunError(error),
+      error_code: error?.code ?? null,
       host: placement.preferred,
     });
   }

@@ -1,5 +1,6 @@
 import type { AgentEvent } from "../domain/agent-event.js";
 import type { Issue } from "../domain/issue.js";
+import type { RunError, RunOutcome } from "../domain/run-error.js";
 import type { TimelineEntry } from "../domain/snapshot.js";
 import type { TimerHandle } from "../util/clock.js";
 import type { HostPreference } from "./host-slots.js";
@@ -39,6 +40,8 @@ export interface RunningEntry {
   lastEvent: AgentEvent["type"] | null;
   lastMessage: string | null;
   lastEventAt: number | null;
+  /** Receipt time of the last event that shows agent progress (stall detection; stderr is not progress). */
+  lastProgressAt: number | null;
   /** Accumulated growth counted for this run. */
   readonly tokens: Counts;
   /** High-water marks of the absolute session totals the backend reported. */
@@ -56,7 +59,8 @@ export interface RetryEntry {
   readonly attempt: number;
   readonly dueAt: number;
   readonly kind: "continuation" | "failure";
-  readonly error: string | null;
+  /** Why the previous attempt failed, typed to the edge; null for a continuation. */
+  readonly error: RunError | null;
   readonly workspacePath: string | null;
   /** Host affinity of the next attempt (the previous host, or one to avoid after it was unreachable). */
   readonly placement: HostPreference;
@@ -85,7 +89,7 @@ export interface BlockedEntry {
 export interface FinishedEntry {
   readonly issue: Issue;
   readonly runId: string;
-  readonly outcome: "normal" | "failed" | "blocked" | "cancelled";
+  readonly outcome: RunOutcome;
   readonly reason: string | null;
   readonly endedAt: number;
   readonly workspacePath: string | null;

@@ -66,7 +66,7 @@ describe("the issue endpoint of a running service (local tracker, command backen
       expect(body).toMatchObject({
         issue_identifier: "T-1",
         status: "finished",
-        finished: { outcome: "normal", state: "Todo" },
+        finished: { outcome: "completed", state: "Todo" },
         workspace: { path: join(dir.path, "ws", "T-1"), host: "local" },
         issue_title: "first",
       });

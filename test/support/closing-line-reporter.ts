@@ -67,9 +67,10 @@ export default class ClosingLineReporter implements Reporter {
     if (this.#counts === null) return;
     const { passed, failed, skipped } = this.#counts;
     const exitFailed = process.exitCode !== undefined && process.exitCode !== 0 && process.exitCode !== "0";
-    const note = failed === 0 && exitFailed ? " (the run failed outside any test: see the output above)" : "";
+    // the count stays alone on the last line (CI reads it); the explanation goes on the line before
+    const note = failed === 0 && exitFailed ? "\nthe run failed outside any test: see the output above" : "";
     process.stdout.write(
-      `\n${passed} passed, ${failed === 0 && exitFailed ? 1 : failed} failed, ${skipped} skipped${note}\n`,
+      `${note}\n${passed} passed, ${failed === 0 && exitFailed ? 1 : failed} failed, ${skipped} skipped\n`,
     );
     this.#counts = null;
   }

@@ -12,7 +12,13 @@ import type { AgentError } from "../../domain/errors.js";
 import { messageOf } from "../../domain/errors.js";
 import type { Logger } from "../../domain/logger.js";
 import { err, ok, type Result } from "../../domain/result.js";
-import type { AgentSession, StartSessionOptions, TurnInput } from "../backend.js";
+import {
+  type AgentSession,
+  type StartSessionOptions,
+  type TurnInput,
+  turnStopError,
+  turnStopEvent,
+} from "../backend.js";
 import { estimateTokens, trimHistory } from "./history.js";
 import { mapModelError } from "./model-errors.js";
 import { rateLimitsFromHeaders } from "./rate-limits.js";
@@ -56,7 +62,8 @@ export class BuiltinSession implements AgentSession {
   constructor(options: BuiltinSessionOptions) {
     this.#o = options;
     this.#signal = AbortSignal.any([options.start.signal, this.#stopper.signal]);
-    this.#logger = options.start.logger.child({ session_id: options.threadId, backend: "builtin" });
+    // the runner's logger stamps session_id (`<thread>-turn-<n>`) on every line
+    this.#logger = options.start.logger.child({ backend: "builtin" });
     this.#tools = buildToolSet({
       root: options.root,
       host: options.start.host,
@@ -102,7 +109,9 @@ export class BuiltinSession implements AgentSession {
 
   async #runTurn(prompt: string, input: TurnInput): Promise<Result<void, AgentError>> {
     const turn = input.turn;
-    if (this.#signal.aborted) return this.#cancelled(turn);
+    // the session's own stop, plus the runner's turn signal (cancellation or turn timeout)
+    const signal = AbortSignal.any([this.#signal, input.signal]);
+    if (signal.aborted) return this.#stopped(turn, signal);
     const turnId = `turn-${turn}`;
     this.#emit({
       type: "session_started",
@@ -123,7 +132,7 @@ export class BuiltinSession implements AgentSession {
       stopWhen: stepCountIs(config.maxSteps),
       // the orchestrator owns retry and backoff; a failed call ends the turn with a typed error
       maxRetries: 0,
-      abortSignal: this.#signal,
+      abortSignal: signal,
       ...(config.temperature === null ? {} : { temperature: config.temperature }),
       ...(config.maxOutputTokens === null ? {} : { maxOutputTokens: config.maxOutputTokens }),
       prepareStep: ({ stepNumber, messages: stepMessages }) =>
@@ -140,7 +149,7 @@ export class BuiltinSession implements AgentSession {
     } catch (cause) {
       streamError ??= { cause };
     }
-    if (this.#signal.aborted) return this.#cancelled(turn);
+    if (signal.aborted) return this.#stopped(turn, signal);
     if (streamError !== null) return this.#failed(turn, mapModelError(streamError.cause, false), logger);
     let finish: { reason: string; text: string; steps: number; messages: ModelMessage[] };
     try {
@@ -152,7 +161,7 @@ export class BuiltinSession implements AgentSession {
       ]);
       finish = { reason, text, steps: steps.length, messages: response.messages };
     } catch (cause) {
-      if (this.#signal.aborted) return this.#cancelled(turn);
+      if (signal.aborted) return this.#stopped(turn, signal);
       return this.#failed(turn, mapModelError(cause, false), logger);
     }
     if (finish.reason === "error" || finish.reason === "content-filter") {
@@ -224,9 +233,11 @@ export class BuiltinSession implements AgentSession {
     this.#emit({ type: "tool_call", tool, ok: outcome.ok, summary: outcome.summary });
   }
 
-  #cancelled(turn: number): Result<void, AgentError> {
-    this.#emit({ type: "turn_cancelled", turn, message: "turn cancelled" });
-    return err({ category: "aborted", message: "the turn was cancelled" });
+  /** Ends a turn stopped by its signal: `turn_timeout` or `turn_cancelled`, with the matching event. */
+  #stopped(turn: number, signal: AbortSignal): Result<void, AgentError> {
+    const error = turnStopError(signal);
+    this.#emit(turnStopEvent(turn, error));
+    return err(error);
   }
 
   #failed(turn: number, error: AgentError, logger: Logger): Result<void, AgentError> {
