@@ -163,7 +163,7 @@ describe("17.4 reconciliation", () => {
     await h.settle();
     // the agent hands off; the continuation check releases the claim and keeps the workspace
     h.tracker.update("id-R-9", { state: "Human Review" });
-    h.launcher.finish("id-R-9", { outcome: "normal", turns: 1 });
+    h.launcher.finish("id-R-9", { outcome: "completed", turns: 1 });
     await h.settle();
     await h.advance(1_000);
     expect(h.orchestrator.snapshot().retrying).toEqual([]);
