@@ -382,9 +382,7 @@ export class Orchestrator implements StatusSource {
       case "release":
         // every exit path releases the claim unless the run is parked or retried
         this.#state.claimed.delete(issueId);
-        if (disposition.cleanup !== null) {
-          this.#janitor.clean(disposition.cleanup, entry.workspacePath, entry.host);
-        }
+        if (disposition.cleanup !== null) this.#clean(disposition.cleanup, entry.workspacePath, entry.host);
         break;
       case "parked":
         this.#park(entry.issue, disposition.trip, entry);
@@ -422,6 +420,13 @@ export class Orchestrator implements StatusSource {
       }
     }
     this.#notify({ type: "snapshot_changed" });
+  }
+
+  /** Every workspace removal goes through the janitor; the finished record then stops pointing at it. */
+  #clean(issue: Pick<Issue, "id" | "identifier">, path: string | null, host: string | null): void {
+    this.#janitor.clean(issue, path, host);
+    const finished = this.#state.finished.get(issue.id);
+    if (finished !== undefined) this.#state.finished.set(issue.id, { ...finished, workspacePath: null });
   }
 
   // ---- retries ------------------------------------------------------------------------------
@@ -492,7 +497,7 @@ export class Orchestrator implements StatusSource {
       adopt: (restored) => this.#adopt(restored),
       unclaim: (issueId) => this.#deps.journal?.release(issueId),
       stopRun: (entry, reason) => this.#stopRun(entry, reason),
-      cleanWorkspace: (issue, path, host) => this.#janitor.clean(issue, path, host),
+      cleanWorkspace: (issue, path, host) => this.#clean(issue, path, host),
       scheduleRetry: (issue, attempt, kind, error, path, placement) =>
         this.#scheduleRetry(issue, attempt, kind, error, path, placement),
     };

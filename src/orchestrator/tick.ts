@@ -201,8 +201,18 @@ async function reconcile(ctx: TickContext, config: ServiceConfig): Promise<void>
   for (const { entry, elapsedMs } of stalled) ctx.stopRun(entry, { kind: "stall", elapsedMs });
   const runningIds = [...state.running.values()].filter((e) => e.stop === null).map((e) => e.issue.id);
   const blockedIds = [...state.blocked.keys()];
-  if (runningIds.length + blockedIds.length === 0) return;
-  const refreshed = await ctx.tracker.fetchIssuesByIds([...runningIds, ...blockedIds], trackerSignal(ctx));
+  // issues this process ran and released (a hand-off state) whose workspace is still on disk: a person
+  // may move them to a terminal state later, and then the workspace goes without waiting for a restart
+  const releasedIds = [...state.finished.values()]
+    .filter(
+      (f) => f.workspacePath !== null && !state.claimed.has(f.issue.id) && !state.running.has(f.issue.id),
+    )
+    .map((f) => f.issue.id);
+  if (runningIds.length + blockedIds.length + releasedIds.length === 0) return;
+  const refreshed = await ctx.tracker.fetchIssuesByIds(
+    [...runningIds, ...blockedIds, ...releasedIds],
+    trackerSignal(ctx),
+  );
   if (!refreshed.ok) {
     ctx.logger.warn("reconcile refresh failed; keeping workers", { error: refreshed.error.message });
     return;
@@ -215,6 +225,18 @@ async function reconcile(ctx: TickContext, config: ServiceConfig): Promise<void>
     const decision = decide(byId.get(id), sets);
     if (decision.action === "keep") entry.issue = decision.issue;
     else ctx.stopRun(entry, decision.reason);
+  }
+  for (const id of releasedIds) {
+    const finished = state.finished.get(id);
+    const issue = byId.get(id);
+    if (finished === undefined || finished.workspacePath === null || issue === undefined) continue;
+    if (!isTerminal(issue, sets) || state.claimed.has(id)) continue;
+    ctx.logger.info("released issue became terminal; removing its workspace", {
+      issue_id: id,
+      issue_identifier: issue.identifier,
+      state: issue.state,
+    });
+    ctx.cleanWorkspace(issue, finished.workspacePath, finished.host);
   }
   for (const id of blockedIds) {
     const blocked = state.blocked.get(id);
