@@ -1,5 +1,4 @@
 import { type Command, InvalidArgumentError } from "commander";
-import type { LocalTrackerSettings } from "../tracker/local/config.js";
 import { LocalIssueStore } from "../tracker/local/store.js";
 import { loadWorkflow, resolveWorkflowPath } from "../workflow/loader.js";
 import { formatWorkflowError, summariseErrors } from "../workflow/workflow-errors.js";
@@ -20,7 +19,7 @@ function openStore(workflow: string | undefined, io: CliIo): LocalIssueStore | n
     );
     return null;
   }
-  return new LocalIssueStore((tracker.provider as unknown as LocalTrackerSettings).path);
+  return new LocalIssueStore(tracker.provider.path);
 }
 
 function pad(text: string, width: number): string {

@@ -1,6 +1,8 @@
 import { agentConfigProblems } from "../agent/validate.js";
+import { problemError } from "../config/build-config.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
+import { BACKENDS } from "../kinds.js";
 import { loadWorkflow } from "../workflow/loader.js";
 import { SAMPLE_ISSUE } from "../workflow/prompt-context.js";
 import type { LoadedWorkflow } from "../workflow/types.js";
@@ -13,6 +15,12 @@ export interface WorkflowProblems {
   readonly errors: readonly WorkflowError[];
 }
 
+/** A workflow that validated, with the warnings met on the way (printed, never fatal). */
+export interface ValidatedWorkflow {
+  readonly workflow: LoadedWorkflow;
+  readonly warnings: readonly WorkflowError[];
+}
+
 /**
  * The whole validate path: load + validate the workflow, render its prompt for a sample issue (first
  * run and a retry), and check the agent settings. Shared by `symphony validate` and `symphony doctor`.
@@ -20,7 +28,7 @@ export interface WorkflowProblems {
 export function validateWorkflowFile(
   workflowPath: string,
   env: NodeJS.ProcessEnv,
-): Result<LoadedWorkflow, WorkflowProblems> {
+): Result<ValidatedWorkflow, WorkflowProblems> {
   const loaded = loadWorkflow(workflowPath, { env });
   if (!loaded.ok) return err({ stage: "load", errors: sortByPosition(loaded.error) });
   const problems = [null, 1].flatMap((attempt) => {
@@ -29,10 +37,15 @@ export function validateWorkflowFile(
   });
   if (problems.length > 0) return err({ stage: "render", errors: problems });
   const { config } = loaded.value;
-  const agentProblems = agentConfigProblems(config).map(
-    (problem) => ({ code: "invalid_workflow_config", path: config.workflowPath, ...problem }) as const,
-  );
-  return agentProblems.length > 0 ? err({ stage: "agent", errors: agentProblems }) : ok(loaded.value);
+  const agentProblems = agentConfigProblems(config, BACKENDS).map((problem) => ({
+    ...problemError(problem),
+    path: config.workflowPath,
+  }));
+  const errors = agentProblems.filter((p) => p.severity !== "warning");
+  const warnings = agentProblems.filter((p) => p.severity === "warning");
+  return errors.length > 0
+    ? err({ stage: "agent", errors: agentProblems })
+    : ok({ workflow: loaded.value, warnings });
 }
 
 /** `symphony validate [path]`: load, validate, render against a sample issue; 0 only when all is well. */
@@ -45,7 +58,8 @@ export function validateCommand(workflowPath: string, io: CliIo): number {
       io.stderr.write(`${errors.length} problem${errors.length === 1 ? "" : "s"} found\n`);
     return 1;
   }
-  const { config } = validated.value;
+  const { config } = validated.value.workflow;
+  for (const warning of validated.value.warnings) io.stderr.write(`${formatWorkflowError(warning)}\n`);
   io.stdout.write(
     `${config.workflowPath}: ok (tracker ${config.tracker.kind}, agent ${config.agent.backend}, prompt renders)\n`,
   );

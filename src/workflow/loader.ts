@@ -2,10 +2,12 @@ import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { resolve } from "node:path";
 import { buildServiceConfig } from "../config/build-config.js";
+import type { ConfigKinds } from "../config/kind-settings.js";
 import type { ServiceConfig } from "../config/types.js";
 import { messageOf } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
+import { CONFIG_KINDS } from "../kinds.js";
 import { splitFrontMatter } from "./front-matter.js";
 import { type CompiledPrompt, compilePrompt, type TemplateOrigin } from "./prompt.js";
 import type { LoadedWorkflow } from "./types.js";
@@ -18,6 +20,8 @@ export const MAX_WORKFLOW_BYTES = 1024 * 1024;
 export interface LoadOptions {
   /** Environment used for `$VAR` and `~` resolution (default `process.env`). */
   readonly env?: NodeJS.ProcessEnv;
+  /** The tracker/backend kinds to validate against (default: every registered kind, `src/kinds.ts`). */
+  readonly kinds?: ConfigKinds;
 }
 
 /** Spec 5.1: an explicit path wins, else `WORKFLOW.md` in `cwd`; the result is absolute. */
@@ -138,7 +142,11 @@ export function loadWorkflowText(
     };
   }
   const origin = { path: absolute, line: split.bodyLine, column: split.bodyColumn };
-  const config = buildServiceConfig(raw, { workflowPath: absolute, env: options.env ?? process.env });
+  const config = buildServiceConfig(raw, {
+    workflowPath: absolute,
+    env: options.env ?? process.env,
+    kinds: options.kinds ?? CONFIG_KINDS,
+  });
   const prompt = compilePrompt(split.body, origin);
   const errors: WorkflowError[] = [];
   if (!config.ok) {

@@ -7,7 +7,6 @@ import type { AgentError } from "../../domain/errors.js";
 import { messageOf } from "../../domain/errors.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { HostProcess } from "../../hosts/host.js";
-import { isLocalHost } from "../../hosts/host-resolver.js";
 import type {
   AgentBackend,
   AgentSession,
@@ -78,7 +77,7 @@ class CommandSession implements AgentSession {
       }
     };
     if (this.#stopped || signal.aborted) return err({ category: "aborted", message: "session stopped" });
-    const remote = !isLocalHost(host);
+    const remote = !host.closableStdin;
     let proc: HostProcess;
     try {
       proc = host.spawn(

@@ -20,7 +20,8 @@ export function checkWorkflow(
     const detail = errors.map(formatWorkflowError).join("; ");
     return { results: [result("workflow", "fail", detail, FIX[stage])], workflow: null };
   }
-  const { config } = validated.value;
+  const { workflow, warnings } = validated.value;
+  const { config } = workflow;
   return {
     results: [
       result(
@@ -28,7 +29,8 @@ export function checkWorkflow(
         "ok",
         `${config.workflowPath} loads (tracker ${config.tracker.kind}, agent ${config.agent.backend}), prompt renders`,
       ),
+      ...warnings.map((w) => result("workflow", "warn", formatWorkflowError(w))),
     ],
-    workflow: validated.value,
+    workflow,
   };
 }

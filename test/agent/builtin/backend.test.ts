@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StartSessionOptions } from "../../../src/agent/backend.js";
 import { createBuiltinBackend } from "../../../src/agent/builtin/index.js";
-import type { BuiltinBackendConfig } from "../../../src/config/types.js";
+import type { BuiltinBackendConfig } from "../../../src/agent/builtin/settings.js";
 import { silentLogger } from "../../../src/domain/logger.js";
 import type { Host } from "../../../src/hosts/host.js";
 import { createLocalHost } from "../../../src/hosts/local.js";
