@@ -89,8 +89,6 @@ const coreShape = {
     })
     .prefault({}),
   hooks: hooksSchema,
-  server: serverSchema,
-  worker: workerSchema,
 };
 
 /** The WORKFLOW.md front matter (snake_case, defaults applied) for these kinds; unknown top-level keys are ignored. */
@@ -100,7 +98,13 @@ export function frontMatterSchema(kinds: ConfigKinds) {
     const kind = kinds.backends.get(name);
     if (kind !== undefined) sections[kind.section] = kind.schema;
   }
-  return z.object({ ...coreShape, agent: agentSchema(kinds.backends.names), ...sections });
+  return z.object({
+    ...coreShape,
+    agent: agentSchema(kinds.backends.names),
+    ...sections,
+    server: serverSchema,
+    worker: workerSchema,
+  });
 }
 
 /** The parsed front matter, before paths, `$VAR`s, kind sections and the tracker provider are resolved. */

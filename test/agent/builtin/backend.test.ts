@@ -63,7 +63,7 @@ describe("builtin backend startup", () => {
   });
 
   it("refuses a remote host: its file tools run in this process", async () => {
-    const remote: Host = { ...createLocalHost(), name: "worker-1" };
+    const remote: Host = { ...createLocalHost(), name: "worker-1", localFilesystem: false };
     const result = await start(builtinConfig({ baseUrl: "http://127.0.0.1:9/v1" }), { host: remote });
     expect(!result.ok && result.error).toMatchObject({ category: "startup_failed" });
   });
