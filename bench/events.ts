@@ -201,7 +201,12 @@ async function pipelineOnce(): Promise<{ ms: number; tokens: number }> {
   });
   if (!started.ok) throw new Error(started.error.message);
   const t0 = performance.now();
-  const result = await started.value.runTurn("go", { issue: {} as never, turn: 1, maxTurns: 1 });
+  const result = await started.value.runTurn("go", {
+    issue: {} as never,
+    turn: 1,
+    maxTurns: 1,
+    signal: new AbortController().signal,
+  });
   const ms = performance.now() - t0;
   if (!result.ok) throw new Error(result.error.message);
   await started.value.stop();

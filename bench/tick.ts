@@ -85,6 +85,7 @@ function config(root: string, folder: string): ServiceConfig {
       maxConcurrentAgents: 10,
       maxTurns: 1,
       maxRetryBackoffMs: 300_000,
+      turnTimeoutMs: 3_600_000,
       maxConcurrentAgentsByState: {},
     },
     codex: {
@@ -155,6 +156,7 @@ try {
   const cfg = config(root, folder);
   const loaded: LoadedWorkflow = {
     config: cfg,
+    unknownKeys: [],
     promptTemplate: "x",
     contentHash: "x",
     render: () => ok("x"),

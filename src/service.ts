@@ -133,6 +133,7 @@ export async function startOrchestratorService(
     agentEnv: (issue, path, host) =>
       issueEnv(issue, path, host, agentEnvPassthrough(source.current().config, BACKENDS)),
     logger,
+    clock,
   });
   const orchestrator = new Orchestrator({
     workflow: source,

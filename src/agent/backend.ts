@@ -5,6 +5,7 @@ import type { Logger } from "../domain/logger.js";
 import type { Result } from "../domain/result.js";
 import type { Host } from "../hosts/host.js";
 import type { ToolBinding } from "../tracker/adapter.js";
+import { TimeoutElapsed } from "../util/clock.js";
 
 /** Everything a backend needs to open a session for one worker attempt. */
 export interface StartSessionOptions {
@@ -29,6 +30,39 @@ export interface TurnInput {
   /** 1-based turn number within this session. */
   readonly turn: number;
   readonly maxTurns: number;
+  /**
+   * Aborted when this turn must stop: the run was cancelled or the runner's turn timeout elapsed
+   * (reason {@link TimeoutElapsed}). Backends end the turn with {@link turnStopError} and keep no turn timer.
+   */
+  readonly signal: AbortSignal;
+}
+
+/** The error of a turn ended by its signal: `turn_timeout` when the runner's limit ran out, else `turn_cancelled`. */
+export function turnStopError(signal: AbortSignal): AgentError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof TimeoutElapsed) {
+    return { category: "turn_timeout", message: `turn still running after ${reason.timeoutMs}ms` };
+  }
+  return { category: "turn_cancelled", message: `turn cancelled (${describeReason(reason)})` };
+}
+
+/** The event that closes a turn ended by {@link turnStopError}. */
+export function turnStopEvent(
+  turn: number,
+  error: AgentError,
+):
+  | { readonly type: "turn_failed"; readonly turn: number; readonly reason: string; readonly message: string }
+  | { readonly type: "turn_cancelled"; readonly turn: number; readonly message: string } {
+  return error.category === "turn_cancelled"
+    ? { type: "turn_cancelled", turn, message: error.message }
+    : { type: "turn_failed", turn, reason: error.category, message: error.message };
+}
+
+function describeReason(reason: unknown): string {
+  if (reason === undefined) return "stopped";
+  if (typeof reason === "string") return reason;
+  if (reason instanceof Error) return reason.message;
+  return String(reason);
 }
 
 /** A live agent session: one conversation/thread reused across continuation turns. */

@@ -21,6 +21,8 @@ export interface BackendProbeTools {
  * never load an SDK they do not use.
  */
 export interface BackendKind<Settings = unknown> extends BackendSettingsKind<Settings> {
+  /** The WORKFLOW.md key and shell command line that start the agent; absent for in-process agents. */
+  commandLine?(config: ServiceConfig): { readonly key: string; readonly line: string };
   /** Builds the backend from one config snapshot. */
   create(config: ServiceConfig, deps: { readonly logger: Logger }): AgentBackend;
   /** Doctor's probe: quick by default; `deep` may start a real session or call the model. */

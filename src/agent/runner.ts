@@ -4,11 +4,13 @@ import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
 import type { Logger } from "../domain/logger.js";
 import { err, ok, type Result } from "../domain/result.js";
+import { agentRunError, trackerRunError, workspaceRunError } from "../domain/run-error.js";
 import type { Host } from "../hosts/host.js";
 import type { HostResolver } from "../hosts/host-resolver.js";
 import { isActive, isRoutable, stateSets } from "../orchestrator/eligibility.js";
 import type { WorkerExit, WorkerLauncher, WorkerRequest } from "../orchestrator/worker.js";
 import { bindTools, type TrackerAdapter } from "../tracker/adapter.js";
+import { type Clock, clockTimeout, systemClock } from "../util/clock.js";
 import type { WorkspaceCall, WorkspaceManager } from "../workspace/manager.js";
 import type { AgentBackend, AgentSession } from "./backend.js";
 
@@ -23,6 +25,8 @@ export interface RunnerDeps {
   /** Child environment for the agent of one issue on one host (allow-listed, tracker secrets removed). */
   readonly agentEnv: (issue: Issue, workspacePath: string, host: Host) => Readonly<Record<string, string>>;
   readonly logger: Logger;
+  /** Drives the turn timeout (tests pass a manual clock); the system clock when absent. */
+  readonly clock?: Clock;
 }
 
 /** Guidance sent on continuation turns instead of the full prompt (already in the thread). */
@@ -34,10 +38,6 @@ export function continuationGuidance(issue: Issue, turn: number, maxTurns: numbe
     "so do not repeat it back. Keep working until the issue can leave the active states,",
     "and only stop early if you are genuinely blocked.",
   ].join("\n");
-}
-
-function describeAgentError(error: AgentError): string {
-  return `${error.category}: ${error.message}`;
 }
 
 /**
@@ -66,11 +66,11 @@ async function runAttempt(deps: RunnerDeps, request: WorkerRequest): Promise<Wor
   if (!workspace.ok) {
     if (signal.aborted) return cancelled();
     log.error("workspace preparation failed", { kind: workspace.error.kind });
-    const reason = `workspace error: ${workspace.error.kind}`;
+    const error = workspaceRunError(workspace.error);
     // nothing ran on an unreachable host, so the retry may go to another one (spec A.2)
     if (workspace.error.kind === "host_unreachable")
-      return { outcome: "failed", reason, hostUnreachable: true };
-    return { outcome: "failed", reason };
+      return { outcome: "failed", error, hostUnreachable: true };
+    return { outcome: "failed", error };
   }
   const path = workspace.value.path;
   request.onWorkspace(path);
@@ -78,7 +78,7 @@ async function runAttempt(deps: RunnerDeps, request: WorkerRequest): Promise<Wor
   const beforeRun = await deps.workspaces.runHook("before_run", path, call);
   if (!beforeRun.ok) {
     if (signal.aborted) return cancelled();
-    return { outcome: "failed", reason: `before_run hook error: ${beforeRun.error.kind}` };
+    return { outcome: "failed", error: workspaceRunError(beforeRun.error) };
   }
 
   let exit: WorkerExit;
@@ -87,11 +87,14 @@ async function runAttempt(deps: RunnerDeps, request: WorkerRequest): Promise<Wor
     exit = started.error;
   } else {
     try {
-      exit = await turnLoop(deps.tracker(), started.value, request, log);
+      exit = await turnLoop(deps.tracker(), started.value, request, log, deps.clock ?? systemClock);
     } catch (cause) {
       exit = signal.aborted
         ? cancelled()
-        : { outcome: "failed", reason: `worker error: ${messageOf(cause)}` };
+        : {
+            outcome: "failed",
+            error: { code: "worker_error", message: messageOf(cause), retryable: true, cause },
+          };
     } finally {
       await started.value.stop().catch(() => {});
     }
@@ -121,7 +124,7 @@ async function startAgent(
   const issue = request.issue;
   const backend = deps.backendFor(request.workflow.config);
   if (!backend.ok) {
-    return err({ outcome: "failed", reason: `agent backend error: ${describeAgentError(backend.error)}` });
+    return err({ outcome: "failed", error: agentRunError(backend.error) });
   }
   const started = await backend.value.startSession({
     host,
@@ -144,36 +147,48 @@ async function startAgent(
     return err(cancelledExit(request.signal));
   }
   if (!started.ok) {
-    return err({
-      outcome: "failed",
-      reason: `agent session startup error: ${describeAgentError(started.error)}`,
-    });
+    return err({ outcome: "failed", error: agentRunError(started.error) });
   }
   return ok(started.value);
 }
 
-/** Spec 16.5 turn loop: full prompt first, continuation guidance after, tracker re-check between turns. */
+/**
+ * Spec 16.5 turn loop: full prompt first, continuation guidance after, tracker re-check between turns.
+ * Each turn gets one signal, the run's cancellation or `agent.turn_timeout_ms` of wall clock, whichever
+ * comes first; backends end the turn on it and keep no turn timer of their own.
+ */
 async function turnLoop(
   tracker: TrackerAdapter,
   session: AgentSession,
   request: WorkerRequest,
   log: Logger,
+  clock: Clock,
 ): Promise<WorkerExit> {
   const { signal, workflow } = request;
   const sets = stateSets(workflow.config.tracker);
-  const maxTurns = workflow.config.agent.maxTurns;
+  const { maxTurns, turnTimeoutMs } = workflow.config.agent;
   let issue = request.issue;
   for (let turn = 1; ; turn += 1) {
     let prompt: string;
     if (turn === 1) {
       const rendered = workflow.render(issue, request.attempt);
-      if (!rendered.ok) return { outcome: "failed", reason: `prompt error: ${rendered.error.message}` };
+      if (!rendered.ok) {
+        const error = { code: "prompt_error", message: rendered.error.message, retryable: false };
+        return { outcome: "failed", error };
+      }
       prompt = rendered.value;
     } else {
       prompt = continuationGuidance(issue, turn, maxTurns);
     }
     log.info("turn started", { turn, max_turns: maxTurns });
-    const result = await session.runTurn(prompt, { issue, turn, maxTurns });
+    const timeout = clockTimeout(clock, turnTimeoutMs);
+    const turnSignal = AbortSignal.any([signal, timeout.signal]);
+    let result: Awaited<ReturnType<AgentSession["runTurn"]>>;
+    try {
+      result = await session.runTurn(prompt, { issue, turn, maxTurns, signal: turnSignal });
+    } finally {
+      timeout.clear();
+    }
     if (signal.aborted) return cancelledExit(signal);
     if (!result.ok) {
       const e = result.error;
@@ -181,24 +196,28 @@ async function turnLoop(
         const kind = e.category === "approval_required" ? "approval" : "user_input";
         return { outcome: "blocked", kind, question: e.question ?? e.message };
       }
-      return { outcome: "failed", reason: `agent turn error: ${describeAgentError(e)}` };
+      if (e.category === "turn_timeout") {
+        log.warn("turn timed out", { turn, turn_timeout_ms: turnTimeoutMs });
+        return { outcome: "timed_out", error: agentRunError(e) };
+      }
+      return { outcome: "failed", error: agentRunError(e) };
     }
     log.info("turn completed", { turn });
     const refreshed = await tracker.fetchIssuesByIds([issue.id], signal);
     if (signal.aborted) return cancelledExit(signal);
     if (!refreshed.ok) {
-      return { outcome: "failed", reason: `issue state refresh error: ${refreshed.error.message}` };
+      return { outcome: "failed", error: trackerRunError(refreshed.error) };
     }
     const next = refreshed.value.find((i) => i.id === issue.id);
-    if (next === undefined) return { outcome: "normal", turns: turn };
+    if (next === undefined) return { outcome: "completed", turns: turn };
     issue = next;
     if (!isActive(issue, sets) || !isRoutable(issue, sets)) {
       log.info("issue left active states; ending attempt", { state: issue.state });
-      return { outcome: "normal", turns: turn };
+      return { outcome: "completed", turns: turn };
     }
     if (turn >= maxTurns) {
       log.info("max turns reached", { max_turns: maxTurns });
-      return { outcome: "normal", turns: turn };
+      return { outcome: "completed", turns: turn };
     }
   }
 }

@@ -4,8 +4,15 @@ import { loadWorkflow, resolveWorkflowPath } from "../workflow/loader.js";
 import { formatWorkflowError, summariseErrors } from "../workflow/workflow-errors.js";
 import type { CliIo } from "./io.js";
 
+/** The local tracker folder of a workflow, with the states that workflow schedules on. */
+interface OpenedStore {
+  readonly store: LocalIssueStore;
+  readonly activeStates: readonly string[];
+  readonly terminalStates: readonly string[];
+}
+
 /** Opens the local tracker folder named by a workflow; prints why not and returns null on failure. */
-function openStore(workflow: string | undefined, io: CliIo): LocalIssueStore | null {
+function openStore(workflow: string | undefined, io: CliIo): OpenedStore | null {
   const path = resolveWorkflowPath(workflow, io.cwd);
   const loaded = loadWorkflow(path, { env: io.env });
   if (!loaded.ok) {
@@ -19,7 +26,34 @@ function openStore(workflow: string | undefined, io: CliIo): LocalIssueStore | n
     );
     return null;
   }
-  return new LocalIssueStore(tracker.provider.path);
+  return {
+    store: new LocalIssueStore(tracker.provider.path),
+    activeStates: tracker.activeStates,
+    terminalStates: tracker.terminalStates,
+  };
+}
+
+/**
+ * Refuses a state the workflow neither works on nor ends at (the issue would silently never be picked
+ * up), unless `force`; the message lists the valid states. Returns the refusal text, or null.
+ */
+function stateRefusal(opened: OpenedStore, state: string, force: boolean): string | null {
+  const known = [...opened.activeStates, ...opened.terminalStates];
+  const wanted = state.trim().toLowerCase();
+  if (force || known.some((s) => s.trim().toLowerCase() === wanted)) return null;
+  return (
+    `state ${JSON.stringify(state)} is neither active nor terminal in this workflow, so the issue would never ` +
+    `be picked up; active: ${opened.activeStates.join(", ")}; terminal: ${opened.terminalStates.join(", ")} ` +
+    "(--force to use it anyway)"
+  );
+}
+
+/** Blockers that name no issue in the folder (a typo would block nothing). */
+async function unknownBlockers(store: LocalIssueStore, blockers: readonly string[]): Promise<string[]> {
+  if (blockers.length === 0) return [];
+  const all = await store.readAll();
+  const known = new Set((all.ok ? all.value.records : []).map((r) => r.identifier.toLowerCase()));
+  return blockers.filter((b) => !known.has(b.trim().toLowerCase()));
 }
 
 function pad(text: string, width: number): string {
@@ -34,7 +68,7 @@ export async function issueList(
 ): Promise<number> {
   const all = await store.readAll();
   if (!all.ok) {
-    io.stderr.write(`symphony issue: ${all.error}\n`);
+    io.stderr.write(`symphony issue: ${all.error.message}\n`);
     return 1;
   }
   const wanted = state?.trim().toLowerCase();
@@ -90,6 +124,7 @@ interface AddFlags {
   label: string[];
   blockedBy: string[];
   description?: string;
+  force?: boolean;
 }
 
 /** Registers `symphony issue list|add|move|comment` (local tracker) on the program. */
@@ -99,9 +134,13 @@ export function registerIssueCommands(
   setCode: (code: Promise<number> | number) => void,
 ): void {
   const issue = program.command("issue").description("list and edit issues of the local Markdown tracker");
-  const withStore = (workflow: string | undefined, fn: (store: LocalIssueStore) => Promise<number>) => {
-    const store = openStore(workflow, io);
-    setCode(store === null ? 1 : fn(store));
+  const withStore = (workflow: string | undefined, fn: (opened: OpenedStore) => Promise<number>) => {
+    const opened = openStore(workflow, io);
+    setCode(opened === null ? 1 : fn(opened));
+  };
+  const refuse = (text: string): number => {
+    io.stderr.write(`symphony issue: ${text}\n`);
+    return 1;
   };
 
   issue
@@ -110,7 +149,7 @@ export function registerIssueCommands(
     .option("-w, --workflow <path>", "WORKFLOW.md of the project (default ./WORKFLOW.md)")
     .option("-s, --state <state>", "only issues in this state")
     .action((flags: { workflow?: string; state?: string }) =>
-      withStore(flags.workflow, (store) => issueList(store, io, flags.state)),
+      withStore(flags.workflow, ({ store }) => issueList(store, io, flags.state)),
     );
 
   issue
@@ -125,8 +164,18 @@ export function registerIssueCommands(
     .option("--label <label>", "a label (repeatable)", collect, [])
     .option("--blocked-by <identifier>", "a blocking issue (repeatable)", collect, [])
     .option("-d, --description <text>", "description (the file body)")
+    .option("--force", "accept a state or blocker the workflow does not know")
     .action((title: string, flags: AddFlags) =>
-      withStore(flags.workflow, async (store) => {
+      withStore(flags.workflow, async (opened) => {
+        const { store } = opened;
+        const refused = stateRefusal(opened, flags.state, flags.force === true);
+        if (refused !== null) return refuse(refused);
+        const missing = flags.force === true ? [] : await unknownBlockers(store, flags.blockedBy);
+        if (missing.length > 0) {
+          return refuse(
+            `--blocked-by ${missing.join(", ")}: no such issue in ${store.folder} (--force to use it anyway)`,
+          );
+        }
         const identifier = flags.id ?? (await nextIdentifier(store, flags.prefix));
         const created = await store.create(identifier, {
           title,
@@ -152,8 +201,12 @@ export function registerIssueCommands(
     .argument("<identifier>")
     .argument("<state>")
     .option("-w, --workflow <path>", "WORKFLOW.md of the project (default ./WORKFLOW.md)")
-    .action((identifier: string, state: string, flags: { workflow?: string }) =>
-      withStore(flags.workflow, async (store) => {
+    .option("--force", "accept a state that is neither active nor terminal")
+    .action((identifier: string, state: string, flags: { workflow?: string; force?: boolean }) =>
+      withStore(flags.workflow, async (opened) => {
+        const refused = stateRefusal(opened, state, flags.force === true);
+        if (refused !== null) return refuse(refused);
+        const { store } = opened;
         const moved = await store.update(identifier, { state });
         if (!moved.ok) io.stderr.write(`symphony issue: ${moved.error}\n`);
         else io.stdout.write(`${identifier} → ${state}\n`);
@@ -168,7 +221,7 @@ export function registerIssueCommands(
     .argument("<text>")
     .option("-w, --workflow <path>", "WORKFLOW.md of the project (default ./WORKFLOW.md)")
     .action((identifier: string, text: string, flags: { workflow?: string }) =>
-      withStore(flags.workflow, async (store) => {
+      withStore(flags.workflow, async ({ store }) => {
         const done = await store.update(identifier, { comment: text });
         if (!done.ok) io.stderr.write(`symphony issue: ${done.error}\n`);
         return done.ok ? 0 : 1;

@@ -52,12 +52,24 @@ function withRunOptions(command: Command): Command {
     .option("--no-tui", "no terminal dashboard (drawn only when stdout is a terminal and CI is unset)");
 }
 
+/** `--debug` is accepted after any subcommand too (positional options would otherwise reject it there). */
+function acceptDebugEverywhere(command: Command): void {
+  for (const sub of command.commands) {
+    if (!sub.options.some((option) => option.long === "--debug")) {
+      sub.option("--debug", "show stack traces and debug logs");
+    }
+    acceptDebugEverywhere(sub);
+  }
+}
+
 function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> | number) => void): Command {
   const program = new Command("symphony")
     .description("Polls an issue tracker and runs a coding agent per issue in an isolated workspace.")
     .version(packageVersion(), "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
     .option("--debug", "show stack traces and debug logs")
+    // options after a subcommand belong to it: `symphony run X --port N` must not hand --port to the root
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError("(run with --help for usage)");
@@ -107,6 +119,7 @@ function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> 
   registerIssueCommands(program, io, setCode);
   registerDoctorCommand(program, io, setCode);
   registerReplayCommand(program, io, setCode);
+  acceptDebugEverywhere(program);
 
   return program;
 }

@@ -1,4 +1,7 @@
+import { existsSync } from "node:fs";
+import { basename } from "node:path";
 import type { ServiceConfig } from "../config/types.js";
+import { describeUnknownKey } from "../config/unknown-keys.js";
 import { messageOf } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { StatusSource } from "../domain/snapshot.js";
@@ -13,6 +16,7 @@ import { createLogger, type LogFormat, type ServiceLogger } from "../observabili
 import { startOrchestratorService } from "../service.js";
 import { type Clock, systemClock } from "../util/clock.js";
 import { type FileWorkflowSource, openWorkflowSource } from "../workflow/file-source.js";
+import type { LoadedWorkflow } from "../workflow/types.js";
 import { formatWorkflowError, summariseErrors } from "../workflow/workflow-errors.js";
 import type { CliIo } from "./io.js";
 import { startStatusSurfaces } from "./status-surfaces.js";
@@ -112,6 +116,18 @@ function shutdownWaiter(signal: AbortSignal | undefined) {
   };
 }
 
+/** One warning per front-matter key no schema reads (a typo is ignored, not fatal: spec 5.3 forward compatibility). */
+function warnUnknownKeys(workflow: LoadedWorkflow, logger: ServiceLogger): void {
+  for (const unknown of workflow.unknownKeys) {
+    logger.warn("unknown workflow key ignored", {
+      workflow: workflow.config.workflowPath,
+      key: unknown.key,
+      line: unknown.line ?? null,
+      detail: describeUnknownKey(unknown),
+    });
+  }
+}
+
 /** `symphony [path]`: load + validate + watch the workflow, start the service, run until a signal. */
 export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps = {}): Promise<number> {
   const clock = deps.clock ?? systemClock;
@@ -143,17 +159,26 @@ async function runUntilShutdown(
   if (!opened.ok) {
     const error = summariseErrors(opened.error);
     io.stderr.write(`symphony: cannot start: ${formatWorkflowError(error)}\n`);
+    if (error.code === "missing_workflow_file" && !existsSync(options.workflowPath)) {
+      // the first thing a new user sees in an empty folder: say what to do next, not just ENOENT
+      io.stderr.write(
+        `symphony: no ${basename(options.workflowPath)} here; run \`symphony init\` to write a starter workflow and a sample issue, or pass the path of yours\n`,
+      );
+    }
     await logger.close();
     return 1;
   }
   const source = opened.value;
   logger.setSecrets(source.current().config.secretValues);
+  warnUnknownKeys(source.current(), logger);
   logger.debug("workflow loaded", {
     workflow: source.path,
     content_hash: source.current().contentHash.slice(0, 12),
   });
   const unsubscribe = source.subscribe((result) => {
-    if (result.ok) logger.setSecrets(result.value.config.secretValues);
+    if (!result.ok) return;
+    logger.setSecrets(result.value.config.secretValues);
+    warnUnknownKeys(result.value, logger);
   });
   await source.ready();
 

@@ -54,5 +54,22 @@ You are working on issue {{ issue.identifier }}: {{ issue.title }}.
 {% if issue.description %}{{ issue.description }}{% else %}No description provided.{% endif %}
 
 {% if attempt %}This is attempt {{ attempt }}: resume from the current workspace state.{% endif %}
-Work in the current directory. When the work is done, say so and summarise what changed.
+Work in the current directory.
+
+Hand-off state: Human Review
+When the work is done, hand the issue off: call the \`update_issue\` tool with
+\`{"state": "Human Review", "comment": "<what you changed and how to check it>"}\`.
+Symphony keeps working on an issue while it is in Todo or In Progress, so an issue you do not move
+is picked up again. If you are blocked, still move it to Human Review and say why in the comment.
+`;
+
+/** The sample issue `symphony init` writes into the local tracker's folder (`issues/DEMO-1.md`). */
+export const STARTER_ISSUE = `---
+title: Write a hello-world README
+state: Todo
+priority: 1
+labels: [docs]
+---
+Create README.md in the workspace with one paragraph saying what this project is. Then hand the
+issue off as the prompt describes.
 `;

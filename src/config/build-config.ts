@@ -232,6 +232,7 @@ export function buildServiceConfig(
       maxConcurrentAgents: fm.agent.max_concurrent_agents,
       maxTurns: fm.agent.max_turns,
       maxRetryBackoffMs: fm.agent.max_retry_backoff_ms,
+      turnTimeoutMs: fm.agent.turn_timeout_ms ?? specTurnTimeoutMs(sections),
       maxConcurrentAgentsByState: normaliseByState(fm.agent.max_concurrent_agents_by_state),
     },
     server: { port: fm.server.port, host: fm.server.host, authToken },
@@ -242,6 +243,14 @@ export function buildServiceConfig(
     secretValues: [...new Set(secrets.filter((s) => s !== ""))],
   } as unknown as ServiceConfig; // `sections` carries each backend's section (BackendSections)
   return ok(deepFreeze(config));
+}
+
+// The spec names `codex.turn_timeout_ms` as the turn timeout (spec 5.3.6); it is read by key, as data, so
+// config imports nothing from the codex backend.
+const DEFAULT_TURN_TIMEOUT_MS = 3_600_000;
+function specTurnTimeoutMs(sections: Readonly<Record<string, unknown>>): number {
+  const codex = sections.codex as { readonly turnTimeoutMs?: unknown } | undefined;
+  return typeof codex?.turnTimeoutMs === "number" ? codex.turnTimeoutMs : DEFAULT_TURN_TIMEOUT_MS;
 }
 
 function withPath(errors: readonly WorkflowError[], path: string): WorkflowError[] {

@@ -59,3 +59,10 @@ export function secretNames(fallbacks: readonly string[], varName: string | null
   if (varName !== null && !names.includes(varName)) names.push(varName);
   return names;
 }
+
+/** `" ($NAME is unset or empty)"` when a missing setting was written as `$NAME`, else `""`: names the variable. */
+export function unsetVarNote(setting: ResolvedSetting): string {
+  return setting.value === undefined && setting.varName !== null
+    ? ` ($${setting.varName} is unset or empty)`
+    : "";
+}

@@ -47,6 +47,9 @@ function agentSchema(backends: readonly string[]) {
       max_concurrent_agents: positiveInt().default(10),
       max_turns: positiveInt().default(20),
       max_retry_backoff_ms: positiveInt().default(300_000),
+      turn_timeout_ms: positiveInt()
+        .optional()
+        .describe("Wall-clock limit of one agent turn on every backend; unset: codex.turn_timeout_ms"),
       max_concurrent_agents_by_state: map
         .default({})
         .meta({ additionalProperties: { type: "integer", minimum: 1 } })

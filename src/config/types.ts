@@ -82,6 +82,11 @@ export interface AgentConfig {
   readonly maxConcurrentAgents: number;
   readonly maxTurns: number;
   readonly maxRetryBackoffMs: number;
+  /**
+   * Wall-clock limit of one turn, applied by the runner to every backend: `agent.turn_timeout_ms`, else
+   * `codex.turn_timeout_ms` (the spec's key).
+   */
+  readonly turnTimeoutMs: number;
   /** Keys normalised (trim + lowercase); invalid entries dropped. */
   readonly maxConcurrentAgentsByState: Readonly<Record<string, number>>;
 }

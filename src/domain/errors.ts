@@ -29,8 +29,10 @@ export type AgentErrorCategory =
   | "startup_failed"
   | "response_timeout"
   | "response_error"
+  /** The turn ran past `agent.turn_timeout_ms` (a wall-clock limit the runner applies to every backend). */
   | "turn_timeout"
   | "turn_failed"
+  /** The turn or session was stopped by its signal (reconciliation, stall, shutdown) — the one name for it. */
   | "turn_cancelled"
   | "process_exit"
   | "input_required"
@@ -38,8 +40,7 @@ export type AgentErrorCategory =
   | "model_auth"
   | "model_rate_limited"
   | "context_overflow"
-  | "model_server_error"
-  | "aborted";
+  | "model_server_error";
 
 /** An agent failure as a value. `input_required`/`approval_required` end the attempt as blocked. */
 export interface AgentError {

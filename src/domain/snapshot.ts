@@ -1,4 +1,5 @@
 import type { AgentEvent, TokenCounts } from "./agent-event.js";
+import type { PublicRunError, RunError, RunOutcome } from "./run-error.js";
 
 /** One line of an issue's recent event timeline. */
 export interface TimelineEntry {
@@ -41,7 +42,10 @@ export interface RetryRow {
   readonly attempt: number;
   readonly dueAt: number;
   readonly kind: "continuation" | "failure";
+  /** `code: message` of {@link errorDetail}, kept for the spec's string field. */
   readonly error: string | null;
+  /** Why the previous attempt failed, typed (no `cause`); null for a continuation. */
+  readonly errorDetail?: PublicRunError | null;
   readonly workspacePath: string | null;
   /** Host the next attempt prefers (the previous attempt's), null when any host will do. */
   readonly host?: string | null;
@@ -151,13 +155,15 @@ export type ObserverEvent =
       readonly output: string | null;
     }
   | {
-      /** A worker attempt ended; `reason` says why when it did not end normally. */
+      /** A worker attempt ended; `reason` says why when it did not complete. */
       readonly type: "run_ended";
       readonly issueId: string;
       readonly identifier: string;
       readonly runId: string;
-      readonly outcome: "normal" | "failed" | "blocked" | "cancelled";
+      readonly outcome: RunOutcome;
       readonly reason: string | null;
+      /** The typed failure of a `failed`, `timed_out` or `stalled` run. */
+      readonly error: RunError | null;
     };
 
 /** What status surfaces (terminal, HTTP, SSE, metrics) are given: read access plus one trigger. */

@@ -7,7 +7,9 @@ export type WorkflowErrorCode =
   | "unsupported_tracker_kind"
   | "missing_tracker_secret"
   | "template_parse_error"
-  | "template_render_error";
+  | "template_render_error"
+  | "unknown_workflow_key"
+  | "agent_command_not_found";
 
 /** One workflow problem; `line`/`column` are 1-based where known, `key` is the dotted config key. */
 export interface WorkflowError {

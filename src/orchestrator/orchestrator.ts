@@ -1,12 +1,13 @@
 import type { AgentEvent } from "../domain/agent-event.js";
 import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
+import { describeRunError, type RunError } from "../domain/run-error.js";
 import type { ObserverEvent, OrchestratorSnapshot, StatusSource } from "../domain/snapshot.js";
 import type { TimerHandle } from "../util/clock.js";
 import { workspaceKey } from "../workspace/key.js";
 import type { OrchestratorDeps } from "./deps.js";
 import { applyAgentEvent, logAgentEvent } from "./events.js";
-import { exitDisposition } from "./exit.js";
+import { crashedExit, exitDisposition, runEnding } from "./exit.js";
 import type { HostPreference } from "./host-slots.js";
 import { WorkspaceJanitor } from "./janitor.js";
 import { ObserverHub } from "./observers.js";
@@ -246,10 +247,10 @@ export class Orchestrator implements StatusSource {
         },
       });
     } catch (cause) {
-      done = Promise.resolve({ outcome: "failed", reason: `failed to spawn agent: ${messageOf(cause)}` });
+      done = Promise.resolve(crashedExit("worker_spawn_failed", cause));
     }
     const settled = done
-      .catch((cause): WorkerExit => ({ outcome: "failed", reason: `worker crashed: ${messageOf(cause)}` }))
+      .catch((cause): WorkerExit => crashedExit("worker_crashed", cause))
       .then((exit) => this.#enqueue({ type: "exit", issueId: issue.id, runId, exit }));
     this.#workers.set(runId, settled);
     void settled.finally(() => this.#workers.delete(runId));
@@ -275,20 +276,18 @@ export class Orchestrator implements StatusSource {
     const { clock, logger } = this.#deps;
     this.#state.running.delete(issueId);
     this.#state.totals.secondsEnded += Math.max(clock.now() - entry.startedAt, 0) / 1000;
-    if (exit.outcome === "normal") this.#state.totals.runsSucceeded += 1;
+    if (exit.outcome === "completed") this.#state.totals.runsSucceeded += 1;
     else this.#state.totals.runsFailed += 1;
-    const reason =
-      exit.outcome === "normal" ? null : exit.outcome === "blocked" ? exit.question : exit.reason;
+    const ended = runEnding(entry, exit);
     const log = logger.child({ issue_id: issueId, issue_identifier: entry.issue.identifier, run_id: runId });
-    log.info("worker exited", { outcome: exit.outcome, reason, turns: entry.turnCount });
-    this.#notify({
-      type: "run_ended",
-      issueId,
-      identifier: entry.issue.identifier,
-      runId,
-      outcome: exit.outcome,
-      reason,
+    // a failed attempt is retried, but an operator must see it (a missing agent program fails every time)
+    log[exit.outcome === "failed" ? "warn" : "info"]("worker exited", {
+      outcome: ended.outcome,
+      reason: ended.reason,
+      error_code: ended.error?.code ?? null,
+      turns: entry.turnCount,
     });
+    this.#notify({ type: "run_ended", issueId, identifier: entry.issue.identifier, runId, ...ended });
     const disposition = exitDisposition(entry, exit);
     switch (disposition.kind) {
       case "release":
@@ -335,7 +334,7 @@ export class Orchestrator implements StatusSource {
     issue: Pick<Issue, "id" | "identifier" | "url">,
     attempt: number,
     kind: "continuation" | "failure",
-    error: string | null,
+    error: RunError | null,
     workspacePath: string | null,
     placement: HostPreference,
   ): void {
@@ -353,7 +352,8 @@ export class Orchestrator implements StatusSource {
       attempt,
       kind,
       delay_ms: entry.dueAt - this.#deps.clock.now(),
-      error,
+      error: error === null ? null : describeRunError(error),
+      error_code: error?.code ?? null,
       host: placement.preferred,
     });
   }

@@ -44,7 +44,7 @@ export function describeStop(reason: StopReason): string {
     case "missing":
       return "issue is no longer visible in the tracker";
     case "stall":
-      return `stalled for ${reason.elapsedMs}ms without agent activity`;
+      return `no agent activity for ${reason.elapsedMs}ms`;
     case "shutdown":
       return "service shutting down";
     default: {

@@ -1,4 +1,5 @@
 import type { Issue } from "../domain/issue.js";
+import type { RunError } from "../domain/run-error.js";
 import type { Clock } from "../util/clock.js";
 import { ANY_HOST, type HostPreference } from "./host-slots.js";
 import { CONTINUATION_DELAY_MS, failureDelayMs } from "./retry.js";
@@ -9,7 +10,7 @@ export interface RetryRequest {
   readonly issue: Pick<Issue, "id" | "identifier" | "url">;
   readonly attempt: number;
   readonly kind: "continuation" | "failure";
-  readonly error: string | null;
+  readonly error: RunError | null;
   readonly workspacePath: string | null;
   readonly maxBackoffMs: number;
   /** Host affinity of the next attempt; default: any host. */

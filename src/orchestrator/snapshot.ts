@@ -1,4 +1,5 @@
 import type { ServiceConfig } from "../config/types.js";
+import { describeRunError, publicRunError } from "../domain/run-error.js";
 import type { OrchestratorSnapshot, RunningRow } from "../domain/snapshot.js";
 import type { OrchestratorState, RunningEntry } from "./state.js";
 
@@ -52,7 +53,8 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
         attempt: r.attempt,
         dueAt: r.dueAt,
         kind: r.kind,
-        error: r.error,
+        error: r.error === null ? null : describeRunError(r.error),
+        errorDetail: r.error === null ? null : Object.freeze(publicRunError(r.error)),
         workspacePath: r.workspacePath,
         host: r.placement.preferred,
       }),

@@ -1,5 +1,6 @@
 import type { AgentEvent } from "../domain/agent-event.js";
 import type { Issue } from "../domain/issue.js";
+import type { RunError } from "../domain/run-error.js";
 import type { TimelineEntry } from "../domain/snapshot.js";
 import type { TimerHandle } from "../util/clock.js";
 import type { HostPreference } from "./host-slots.js";
@@ -56,7 +57,8 @@ export interface RetryEntry {
   readonly attempt: number;
   readonly dueAt: number;
   readonly kind: "continuation" | "failure";
-  readonly error: string | null;
+  /** Why the previous attempt failed, typed to the edge; null for a continuation. */
+  readonly error: RunError | null;
   readonly workspacePath: string | null;
   /** Host affinity of the next attempt (the previous host, or one to avoid after it was unreachable). */
   readonly placement: HostPreference;

@@ -1,6 +1,7 @@
 import type { ServiceConfig } from "../config/types.js";
 import type { Issue } from "../domain/issue.js";
 import type { Logger } from "../domain/logger.js";
+import { type RunError, trackerRunError } from "../domain/run-error.js";
 import type { TrackerAdapter } from "../tracker/adapter.js";
 import type { Clock } from "../util/clock.js";
 import type { WorkflowSource } from "../workflow/types.js";
@@ -42,7 +43,7 @@ export interface TickContext {
     issue: Pick<Issue, "id" | "identifier" | "url">,
     attempt: number,
     kind: "continuation" | "failure",
-    error: string | null,
+    error: RunError | null,
     workspacePath: string | null,
     placement: HostPreference,
   ): void;
@@ -179,7 +180,7 @@ export async function runRetry(ctx: TickContext, retry: RetryEntry): Promise<voi
   if (ctx.stopped()) return;
   if (!refreshed.ok) {
     const ref = { id: issueId, identifier: retry.identifier, url: retry.url };
-    const error = `retry refresh failed: ${refreshed.error.message}`;
+    const error = trackerRunError(refreshed.error);
     ctx.scheduleRetry(ref, retry.attempt + 1, "failure", error, retry.workspacePath, retry.placement);
     return;
   }
@@ -203,16 +204,16 @@ export async function runRetry(ctx: TickContext, retry: RetryEntry): Promise<voi
     log.info("claim released: issue no longer a candidate", { reason: refusal.kind, state: issue.state });
     return;
   }
-  const requeue = (error: string): void =>
+  const requeue = (error: RunError): void =>
     ctx.scheduleRetry(issue, retry.attempt + 1, "failure", error, retry.workspacePath, retry.placement);
   if (slotsFor(state, config.agent).refusal(issue.state) !== null) {
-    requeue("no available orchestrator slots");
+    requeue({ code: "no_slots", message: "no available orchestrator slots", retryable: true });
     return;
   }
   // spec A.2: all hosts full → wait (never fall back to local); the previous host is preferred
   const host = hostSlotsFor(state, config.worker).choose(retry.placement);
   if (!host.ok) {
-    requeue("no available worker host capacity");
+    requeue({ code: "no_host_capacity", message: "no available worker host capacity", retryable: true });
     return;
   }
   ctx.dispatch(issue, retry.attempt, host.value);

@@ -1,19 +1,24 @@
 import type { AgentEvent } from "../domain/agent-event.js";
 import type { Issue } from "../domain/issue.js";
+import type { RunError } from "../domain/run-error.js";
 import type { LoadedWorkflow } from "../workflow/types.js";
 import type { HookReport } from "../workspace/hooks.js";
 
-/** How a worker attempt ended. */
+/** How a worker attempt ended; `outcome` is a `RunOutcome` (the runner never reports `stalled`). */
 export type WorkerExit =
   | /** The turn loop finished (issue left the active states, or max turns). */ {
-      readonly outcome: "normal";
+      readonly outcome: "completed";
       readonly turns: number;
     }
   | /** Workspace, hook, prompt, session or turn failure; retried with backoff. */ {
       readonly outcome: "failed";
-      readonly reason: string;
+      readonly error: RunError;
       /** The host could not be reached before anything ran there; the retry may use another host. */
       readonly hostUnreachable?: boolean;
+    }
+  | /** A turn ran past the turn timeout; retried with backoff like a failure. */ {
+      readonly outcome: "timed_out";
+      readonly error: RunError;
     }
   | /** The agent asked for a person; the issue is parked as blocked. */ {
       readonly outcome: "blocked";

@@ -16,3 +16,21 @@ export const systemClock: Clock = {
   setTimer: (ms, fn) => setTimeout(fn, Math.max(0, ms)),
   clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
+
+/** The abort reason of a {@link clockTimeout} signal: which limit ran out. */
+export class TimeoutElapsed extends Error {
+  override readonly name = "TimeoutError";
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    super(`timed out after ${timeoutMs}ms`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A signal aborted (with a {@link TimeoutElapsed} reason) after `ms` on `clock`; `clear()` cancels the timer. */
+export function clockTimeout(clock: Clock, ms: number): { readonly signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const handle = clock.setTimer(ms, () => controller.abort(new TimeoutElapsed(ms)));
+  return { signal: controller.signal, clear: () => clock.clearTimer(handle) };
+}

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { buildServiceConfig } from "../config/build-config.js";
 import type { ConfigKinds } from "../config/kind-settings.js";
 import type { ServiceConfig } from "../config/types.js";
+import { findUnknownKeys, type UnknownKey } from "../config/unknown-keys.js";
 import { messageOf } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
@@ -110,13 +111,82 @@ export function createLoadedWorkflow(
   return compiled.ok ? ok(assemble(config, compiled.value, hash)) : compiled;
 }
 
-function assemble(config: ServiceConfig, prompt: CompiledPrompt, hash: string): LoadedWorkflow {
+function assemble(
+  config: ServiceConfig,
+  prompt: CompiledPrompt,
+  hash: string,
+  unknownKeys: readonly LocatedUnknownKey[] = [],
+): LoadedWorkflow {
   return Object.freeze({
     config,
+    unknownKeys,
     promptTemplate: prompt.source,
     contentHash: hash,
     render: (issue, attempt) => prompt.render(issue, attempt),
   } satisfies LoadedWorkflow);
+}
+
+/** 1-based file position of a dotted front-matter key (or its nearest present ancestor). */
+export type KeyLocator = (key: string) => { line: number; column: number } | undefined;
+
+/** A front-matter key no schema reads, with its file position where the YAML has one. */
+export type LocatedUnknownKey = UnknownKey & { readonly line?: number; readonly column?: number };
+
+/** Everything learnt from one workflow text: the result, unknown keys, the prompt and a key locator. */
+export interface WorkflowInspection {
+  readonly result: Result<LoadedWorkflow, WorkflowError[]>;
+  /** Keys the schema does not know (loading ignores them; `validate` reports them). */
+  readonly unknownKeys: readonly LocatedUnknownKey[];
+  /** The compiled prompt even when the config is invalid (null when the template itself fails). */
+  readonly prompt: CompiledPrompt | null;
+  readonly locate: KeyLocator;
+}
+
+/** Loads a workflow text and keeps the by-products `symphony validate` reports on (see {@link WorkflowInspection}). */
+export function inspectWorkflowText(
+  text: string,
+  path: string,
+  options: LoadOptions = {},
+  hash: string = contentHash(text),
+): WorkflowInspection {
+  const absolute = resolve(path);
+  const split = splitFrontMatter(text);
+  let raw: Record<string, unknown> = {};
+  let locate: KeyLocator = () => undefined;
+  let locateKey: KeyLocator = () => undefined;
+  if (split.yaml !== null) {
+    const parsed = parseFrontMatterYaml(split.yaml, absolute, split.yamlFirstLine);
+    if (!parsed.ok) return { result: err([parsed.error]), unknownKeys: [], prompt: null, locate };
+    raw = parsed.value.value;
+    locateKey = (key) => parsed.value.locateKey(key);
+    locate = (key) => {
+      const exact = parsed.value.locate(key);
+      // Provider keys may have been written as Elixir's flat keys (`tracker.project_slug`).
+      const flat = parsed.value.locate(key.replace(/^tracker\.provider\./, "tracker."));
+      const best = flat !== undefined && (exact === undefined || flat.depth > exact.depth) ? flat : exact;
+      return best === undefined ? undefined : { line: best.line, column: best.column };
+    };
+  }
+  const kinds = options.kinds ?? CONFIG_KINDS;
+  const unknownKeys = findUnknownKeys(raw, kinds).map((unknown) => ({
+    ...unknown,
+    ...locateKey(unknown.key),
+  }));
+  const origin = { path: absolute, line: split.bodyLine, column: split.bodyColumn };
+  const config = buildServiceConfig(raw, { workflowPath: absolute, env: options.env ?? process.env, kinds });
+  const prompt = compilePrompt(split.body, origin);
+  const compiled = prompt.ok ? prompt.value : null;
+  const errors: WorkflowError[] = [];
+  if (!config.ok) {
+    for (const e of config.error) {
+      const pos = e.key !== undefined && e.line === undefined ? locate(e.key) : undefined;
+      errors.push(pos === undefined ? e : { ...e, line: pos.line, column: pos.column });
+    }
+  }
+  if (!prompt.ok) errors.push(prompt.error);
+  if (!config.ok || !prompt.ok) return { result: err(errors), unknownKeys, prompt: compiled, locate };
+  const loaded = assemble(config.value, prompt.value, hash, unknownKeys);
+  return { result: ok(loaded), unknownKeys, prompt: compiled, locate };
 }
 
 /** Turns file text into a validated workflow; returns every problem found (positions where known). */
@@ -126,38 +196,23 @@ export function loadWorkflowText(
   options: LoadOptions = {},
   hash: string = contentHash(text),
 ): Result<LoadedWorkflow, WorkflowError[]> {
+  return inspectWorkflowText(text, path, options, hash).result;
+}
+
+/** Reads, decodes and inspects a WORKFLOW.md; a read or decoding failure is the only error then. */
+export function inspectWorkflowFile(path: string, options: LoadOptions = {}): WorkflowInspection {
   const absolute = resolve(path);
-  const split = splitFrontMatter(text);
-  let raw: Record<string, unknown> = {};
-  let locate: (key: string) => { line: number; column: number } | undefined = () => undefined;
-  if (split.yaml !== null) {
-    const parsed = parseFrontMatterYaml(split.yaml, absolute, split.yamlFirstLine);
-    if (!parsed.ok) return err([parsed.error]);
-    raw = parsed.value.value;
-    locate = (key) => {
-      const exact = parsed.value.locate(key);
-      // Provider keys may have been written as Elixir's flat keys (`tracker.project_slug`).
-      const flat = parsed.value.locate(key.replace(/^tracker\.provider\./, "tracker."));
-      return flat !== undefined && (exact === undefined || flat.depth > exact.depth) ? flat : exact;
-    };
-  }
-  const origin = { path: absolute, line: split.bodyLine, column: split.bodyColumn };
-  const config = buildServiceConfig(raw, {
-    workflowPath: absolute,
-    env: options.env ?? process.env,
-    kinds: options.kinds ?? CONFIG_KINDS,
+  const failed = (error: WorkflowError): WorkflowInspection => ({
+    result: err([error]),
+    unknownKeys: [],
+    prompt: null,
+    locate: () => undefined,
   });
-  const prompt = compilePrompt(split.body, origin);
-  const errors: WorkflowError[] = [];
-  if (!config.ok) {
-    for (const e of config.error) {
-      const pos = e.key !== undefined && e.line === undefined ? locate(e.key) : undefined;
-      errors.push(pos === undefined ? e : { ...e, line: pos.line, column: pos.column });
-    }
-  }
-  if (!prompt.ok) errors.push(prompt.error);
-  if (!config.ok || !prompt.ok) return err(errors);
-  return ok(assemble(config.value, prompt.value, hash));
+  const bytes = readWorkflowBytes(absolute);
+  if (!bytes.ok) return failed(bytes.error);
+  const text = decode(bytes.value, absolute);
+  if (!text.ok) return failed(text.error);
+  return inspectWorkflowText(text.value, absolute, options, contentHash(bytes.value));
 }
 
 /** Decodes file bytes (UTF-8, no NUL) and validates them as a workflow. */

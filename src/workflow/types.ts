@@ -1,4 +1,5 @@
 import type { ServiceConfig } from "../config/types.js";
+import type { UnknownKey } from "../config/unknown-keys.js";
 import type { Issue } from "../domain/issue.js";
 import type { Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
@@ -8,6 +9,8 @@ export interface LoadedWorkflow {
   readonly config: ServiceConfig;
   /** Trimmed body; the spec's default prompt when the body is empty. */
   readonly promptTemplate: string;
+  /** Front-matter keys no schema reads (ignored; startup warns, `validate` reports them). */
+  readonly unknownKeys: readonly (UnknownKey & { readonly line?: number; readonly column?: number })[];
   /** Hash of the file content this was built from. */
   readonly contentHash: string;
   /** Renders the prompt strictly for an issue; `attempt` is null on a first run. */

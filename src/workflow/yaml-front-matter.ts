@@ -1,4 +1,4 @@
-import { type Document, isCollection, isNode, LineCounter, parseDocument } from "yaml";
+import { type Document, isCollection, isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
 import { messageOf } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
@@ -8,6 +8,8 @@ export interface ParsedFrontMatter {
   readonly value: Record<string, unknown>;
   /** 1-based file position of the value at `key` (or its nearest present ancestor, `depth` keys deep). */
   locate(key: string): { line: number; column: number; depth: number } | undefined;
+  /** 1-based file position of the key itself (its name, not its value), when present. */
+  locateKey(key: string): { line: number; column: number } | undefined;
 }
 
 /** Aliases allowed per document: enough for real configs, far below an alias bomb. */
@@ -83,6 +85,23 @@ function makeLocator(doc: Document, counter: LineCounter, firstLine: number) {
   };
 }
 
+function makeKeyLocator(doc: Document, counter: LineCounter, firstLine: number) {
+  return (key: string): { line: number; column: number } | undefined => {
+    const parts = key.split(".");
+    const name = parts.pop();
+    const parent = parts.length === 0 ? doc.contents : doc.getIn(parts, true);
+    if (!isMap(parent)) return undefined;
+    for (const pair of parent.items) {
+      const keyNode = pair.key;
+      if (isScalar(keyNode) && String(keyNode.value) === name && keyNode.range) {
+        const pos = counter.linePos(keyNode.range[0]);
+        return { line: pos.line + firstLine - 1, column: pos.col };
+      }
+    }
+    return undefined;
+  };
+}
+
 /** Parses front matter YAML; errors carry file line/column (`firstLine` is the YAML's first file line). */
 export function parseFrontMatterYaml(
   yamlText: string,
@@ -124,7 +143,7 @@ export function parseFrontMatterYaml(
     });
   }
   if (value === null || value === undefined) {
-    return ok({ value: {}, locate: () => undefined });
+    return ok({ value: {}, locate: () => undefined, locateKey: () => undefined });
   }
   if (typeof value !== "object" || Array.isArray(value) || !isCollection(doc.contents)) {
     return err({
@@ -142,5 +161,9 @@ export function parseFrontMatterYaml(
       path,
     });
   }
-  return ok({ value: value as Record<string, unknown>, locate: makeLocator(doc, counter, firstLine) });
+  return ok({
+    value: value as Record<string, unknown>,
+    locate: makeLocator(doc, counter, firstLine),
+    locateKey: makeKeyLocator(doc, counter, firstLine),
+  });
 }

@@ -14,6 +14,7 @@ import { FakeHost } from "../support/orchestrator/fake-host.js";
 import { type ConfigOverrides, makeIssue, testConfig } from "../support/orchestrator/fixtures.js";
 import { ScriptedBackend, succeed, type TurnScript } from "../support/orchestrator/scripted-backend.js";
 import { makeTempDir } from "../support/temp-dir.js";
+import { until } from "../support/until.js";
 import { staticWorkflowSource } from "../support/workflow-fixtures.js";
 
 let dir: { path: string; cleanup: () => Promise<void> };
@@ -53,6 +54,7 @@ function setup(script: TurnScript, overrides: ConfigOverrides = {}, template?: s
     backendFor: () => ok(backend),
     agentEnv: (i, path) => ({ SYMPHONY_ISSUE_ID: i.id, SYMPHONY_WORKSPACE: path }),
     logger: silentLogger,
+    clock,
   });
   const controller = new AbortController();
   const events: string[] = [];
@@ -83,6 +85,7 @@ function setup(script: TurnScript, overrides: ConfigOverrides = {}, template?: s
     hooks,
     run: () => launch(request()),
     workspace: () => workspace,
+    clock,
   };
 }
 
@@ -95,14 +98,14 @@ describe("16.5 worker attempt", () => {
       expect(opts.env.SYMPHONY_WORKSPACE).toBe(opts.workspacePath);
       return ok(undefined);
     }).run();
-    expect(exit).toEqual({ outcome: "normal", turns: 3 });
+    expect(exit).toEqual({ outcome: "completed", turns: 3 });
     expect(turns).toBe(3);
   });
 
   it("the first turn renders the full prompt; continuation turns send guidance on the same session", async () => {
     const t = setup(succeed, {}, "Full task for {{ issue.identifier }}");
     const exit = await t.run();
-    expect(exit).toEqual({ outcome: "normal", turns: 3 });
+    expect(exit).toEqual({ outcome: "completed", turns: 3 });
     expect(t.backend.sessions).toHaveLength(1);
     const prompts = t.backend.sessions[0]?.prompts ?? [];
     expect(prompts[0]).toBe("Full task for RUN-1");
@@ -120,7 +123,7 @@ describe("16.5 worker attempt", () => {
       return ok(undefined);
     });
     tracker = t.tracker;
-    expect(await t.run()).toEqual({ outcome: "normal", turns: 2 });
+    expect(await t.run()).toEqual({ outcome: "completed", turns: 2 });
   });
 
   it("a turn failure fails the attempt; after_run still runs and its failure is ignored", async () => {
@@ -131,7 +134,7 @@ describe("16.5 worker attempt", () => {
     t.host.behaviours.set("after", { exitCode: 1, output: "after broke" });
     expect(await t.run()).toEqual({
       outcome: "failed",
-      reason: "agent turn error: turn_failed: model said no",
+      error: { code: "turn_failed", message: "model said no", retryable: true },
     });
     expect(t.host.scripts.map((s) => s.script)).toEqual(["before", "after"]);
     expect(t.hooks).toEqual(["before_run:true", "after_run:false"]);
@@ -140,7 +143,10 @@ describe("16.5 worker attempt", () => {
   it("17.2: a before_run failure aborts the attempt before any session starts", async () => {
     const t = setup(succeed);
     t.host.behaviours.set("before", { exitCode: 2 });
-    expect(await t.run()).toEqual({ outcome: "failed", reason: "before_run hook error: hook_failed" });
+    expect(await t.run()).toEqual({
+      outcome: "failed",
+      error: { code: "hook_failed", message: "before_run exited 2", retryable: true },
+    });
     expect(t.backend.sessions).toHaveLength(0);
   });
 
@@ -149,7 +155,7 @@ describe("16.5 worker attempt", () => {
     t.backend.startError = { category: "agent_not_found", message: "no such binary" };
     expect(await t.run()).toEqual({
       outcome: "failed",
-      reason: "agent session startup error: agent_not_found: no such binary",
+      error: { code: "agent_not_found", message: "no such binary", retryable: false },
     });
     expect(t.host.scripts.map((s) => s.script)).toEqual(["before", "after"]);
   });
@@ -158,7 +164,7 @@ describe("16.5 worker attempt", () => {
     const t = setup(succeed, {}, "{{ issue.no_such_field }}");
     expect(await t.run()).toMatchObject({
       outcome: "failed",
-      reason: expect.stringMatching(/^prompt error: /),
+      error: { code: "prompt_error", retryable: false },
     });
   });
 
@@ -179,6 +185,33 @@ describe("16.5 worker attempt", () => {
     expect(t.host.scripts.map((s) => s.script)).toEqual(["before", "after"]);
   });
 
+  it("the turn timeout is the runner's wall clock (agent.turn_timeout_ms on the injected clock): timed_out", async () => {
+    const t = setup(() => "hang", { agent: { maxTurns: 3, turnTimeoutMs: 60_000 } });
+    const done = t.run();
+    await until(() => t.backend.sessions[0]?.prompts.length === 1, 5_000, "turn started");
+    t.clock.advance(59_999);
+    await new Promise((r) => setImmediate(r));
+    let settled = false;
+    void done.then(() => {
+      settled = true;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    t.clock.advance(1);
+    expect(await done).toEqual({
+      outcome: "timed_out",
+      error: { code: "turn_timeout", message: "turn still running after 60000ms", retryable: true },
+    });
+    expect(t.backend.sessions[0]?.stopped).toBe(true);
+    expect(t.clock.pendingTimers).toBe(0);
+  });
+
+  it("each turn gets a fresh timeout; a turn that ends in time clears its timer", async () => {
+    const t = setup(succeed, { agent: { maxTurns: 3, turnTimeoutMs: 60_000 } });
+    expect(await t.run()).toEqual({ outcome: "completed", turns: 3 });
+    expect(t.clock.pendingTimers).toBe(0);
+  });
+
   it("a failed issue refresh between turns fails the attempt", async () => {
     let tracker: MemoryTracker | null = null;
     const t = setup(async () => {
@@ -186,7 +219,10 @@ describe("16.5 worker attempt", () => {
       return ok(undefined);
     });
     tracker = t.tracker;
-    expect(await t.run()).toEqual({ outcome: "failed", reason: "issue state refresh error: HTTP 500" });
+    expect(await t.run()).toEqual({
+      outcome: "failed",
+      error: { code: "tracker_status", message: "HTTP 500", retryable: expect.any(Boolean) },
+    });
   });
 
   it("A.1: workspace, hooks and agent session all use the host assigned at dispatch", async () => {
@@ -198,7 +234,7 @@ describe("16.5 worker attempt", () => {
       },
       { worker: { sshHosts: ["w1"], maxConcurrentAgentsPerHost: null } },
     );
-    expect(await t.run()).toMatchObject({ outcome: "normal" });
+    expect(await t.run()).toMatchObject({ outcome: "completed" });
     expect(new Set(t.hostNames)).toEqual(new Set(["w1"]));
     expect(sessionHost).toBe("local"); // the fake resolver answers every name with one FakeHost
   });
@@ -210,7 +246,7 @@ describe("16.5 worker attempt", () => {
     };
     expect(await t.run()).toEqual({
       outcome: "failed",
-      reason: "workspace error: host_unreachable",
+      error: { code: "host_unreachable", message: expect.stringContaining("w1"), retryable: true },
       hostUnreachable: true,
     });
     expect(t.backend.sessions).toHaveLength(0);
@@ -221,7 +257,7 @@ describe("16.5 worker attempt", () => {
     const t = setup(succeed, { workspace: { root: join(dir.path, "root-file") } });
     expect(await t.run()).toMatchObject({
       outcome: "failed",
-      reason: "workspace error: workspace_root_invalid",
+      error: { code: "workspace_root_invalid", retryable: false },
     });
   });
 });

@@ -54,6 +54,38 @@ describe("symphony issue (local tracker)", () => {
     expect(two).toContain("Body here");
   });
 
+  it("refuses a state that is neither active nor terminal, listing the valid ones; --force overrides", async () => {
+    const run = async (...argv: string[]) => {
+      const io = captureIo(dir.path);
+      return { code: await runCli(argv, io), err: io.err() };
+    };
+    expect((await run("issue", "add", "Task", "--id", "T-1")).code).toBe(0);
+    const moved = await run("issue", "move", "T-1", "In progres");
+    expect(moved.code).toBe(1);
+    expect(moved.err).toContain('state "In progres" is neither active nor terminal');
+    expect(moved.err).toContain(
+      "active: Todo, In Progress; terminal: Closed, Cancelled, Canceled, Duplicate, Done",
+    );
+    expect(await readFile(join(dir.path, "issues", "T-1.md"), "utf8")).toContain("state: Todo");
+    expect((await run("issue", "move", "T-1", "in progress")).code).toBe(0);
+    expect((await run("issue", "move", "T-1", "Parked", "--force")).code).toBe(0);
+    expect(await readFile(join(dir.path, "issues", "T-1.md"), "utf8")).toContain("state: Parked");
+    expect((await run("issue", "add", "Other", "--state", "Backlog")).code).toBe(1);
+  });
+
+  it("refuses a --blocked-by that names no issue; --force overrides", async () => {
+    const run = async (...argv: string[]) => {
+      const io = captureIo(dir.path);
+      return { code: await runCli(argv, io), err: io.err() };
+    };
+    expect((await run("issue", "add", "Base", "--id", "B-1")).code).toBe(0);
+    const refused = await run("issue", "add", "Task", "--blocked-by", "NOPE-9", "--blocked-by", "B-1");
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/--blocked-by NOPE-9: no such issue/);
+    expect((await run("issue", "add", "Task", "--blocked-by", "b-1")).code).toBe(0);
+    expect((await run("issue", "add", "Task", "--blocked-by", "NOPE-9", "--force")).code).toBe(0);
+  });
+
   it("errors are one line with a non-zero exit: unknown issue, duplicate id, non-local tracker", async () => {
     const io1 = captureIo(dir.path);
     expect(await runCli(["issue", "move", "NOPE-1", "Done"], io1)).toBe(1);

@@ -106,7 +106,7 @@ describe("symphony run with agent.backend: builtin on the local tracker (end to 
       expect(await readFile(join(project, "issues", "BI-1.md"), "utf8")).toContain(
         "Fixed the greeting typo.",
       );
-      await until(() => /msg="worker exited".*outcome=normal/.test(cli.output()), 20_000, "worker exit");
+      await until(() => /msg="worker exited".*outcome=completed/.test(cli.output()), 20_000, "worker exit");
       // biome-ignore lint/suspicious/noExplicitAny: the state API's JSON
       let state: any = null;
       await until(

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -67,6 +67,61 @@ describe("symphony run (spec 17.7)", () => {
     expect(io.err()).toContain(`msg=ready workflow=${path}`);
   });
 
+  it("the `run` form honours every flag exactly as the bare form does", async () => {
+    const path = writeWorkflow(join(dir), good, "x");
+    const logs = join(dir, "logs");
+    const forms = [
+      [path, "--port", "0", "--logs-root", logs, "--log-format", "json", "--no-tui", "--debug"],
+      ["run", path, "--port", "0", "--logs-root", logs, "--log-format", "json", "--no-tui", "--debug"],
+      ["--debug", "run", path, "--port", "0", "--logs-root", logs, "--log-format", "json", "--no-tui"],
+    ];
+    const seen: ServiceContext["options"][] = [];
+    for (const args of forms) {
+      const { code } = await runUntilReady(args, async (ctx) => {
+        seen.push(ctx.options);
+        return ok({ stop: async () => {} });
+      });
+      expect(code).toBe(0);
+    }
+    const expected = {
+      workflowPath: path,
+      port: 0,
+      logsRoot: logs,
+      logFormat: "json",
+      debug: true,
+      tui: false,
+    };
+    expect(seen).toEqual([expected, expected, expected]);
+  });
+
+  it("startup warns about every unknown key, naming the nearest known one, and still starts", async () => {
+    const path = writeWorkflow(join(dir), `${good}agent:\n  max_concurent_agents: 2\n`, "x");
+    const { code, io } = await runUntilReady([path]);
+    expect(code).toBe(0);
+    expect(io.err()).toMatch(
+      /level=warn msg="unknown workflow key ignored" .*key=agent\.max_concurent_agents line=5 detail="unknown key; did you mean max_concurrent_agents\?"/,
+    );
+  });
+
+  it("a missing agent program is a warning that names the command, not an info line", async () => {
+    mkdirSync(join(dir, "issues"));
+    writeFileSync(join(dir, "issues", "T-1.md"), "---\ntitle: t\nstate: Todo\n---\nbody\n");
+    const path = writeWorkflow(
+      dir,
+      `tracker:\n  kind: local\nworkspace:\n  root: ./ws\ncodex:\n  command: /nowhere/codex app-server\n`,
+      "x",
+    );
+    const io = captureIo(dir, { HOME: dir, PATH: process.env.PATH ?? "" });
+    const shutdown = new AbortController();
+    const code = runCli([path, "--no-tui"], io, { shutdown: shutdown.signal });
+    await until(() => /msg="worker exited"/.test(io.err()), 15_000, "worker exit");
+    shutdown.abort();
+    expect(await code).toBe(0);
+    expect(io.err()).toMatch(
+      /level=warn msg="worker exited" .*outcome=failed reason=.*agent_not_found: codex\.command \\"\/nowhere\/codex app-server\\": program not found/,
+    );
+  });
+
   it("17.7: CLI uses ./WORKFLOW.md when no workflow path argument is provided", async () => {
     writeWorkflow(dir, good, "x");
     const { code, io } = await runUntilReady([]);
@@ -79,11 +134,19 @@ describe("symphony run (spec 17.7)", () => {
       const io = captureIo(dir);
       expect(await runCli(args, io)).toBe(1);
       const lines = io.err().trim().split("\n");
-      expect(lines).toHaveLength(1);
+      expect(lines).toHaveLength(2);
       expect(lines[0]).toMatch(
         /^symphony: cannot start: .*(missing\.md|WORKFLOW\.md): .*\(missing_workflow_file\)$/,
       );
     }
+  });
+
+  it("first run in an empty folder says to run `symphony init`", async () => {
+    const io = captureIo(dir);
+    expect(await runCli([], io)).toBe(1);
+    expect(io.err().trim().split("\n")[1]).toBe(
+      "symphony: no WORKFLOW.md here; run `symphony init` to write a starter workflow and a sample issue, or pass the path of yours",
+    );
   });
 
   it("17.7: CLI surfaces startup failure cleanly: one line naming the error class and the file, no stack", async () => {

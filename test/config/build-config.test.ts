@@ -43,6 +43,7 @@ describe("config defaults (spec 6.4)", () => {
       maxConcurrentAgents: 10,
       maxTurns: 20,
       maxRetryBackoffMs: 300_000,
+      turnTimeoutMs: 3_600_000,
       maxConcurrentAgentsByState: {},
     });
     expect(c.codex).toEqual({

@@ -33,7 +33,10 @@ describe("17.4 snapshot", () => {
       rateLimits: { limit_id: "codex", primary: { used: 1 } },
       at: 0,
     });
-    h.launcher.finish("id-P-2", { outcome: "failed", reason: "boom" });
+    h.launcher.finish("id-P-2", {
+      outcome: "failed",
+      error: { code: "turn_failed", message: "boom", retryable: true },
+    });
     await h.settle();
     h.clock.advance(5_000);
     const snap = h.orchestrator.snapshot();
@@ -73,7 +76,7 @@ describe("17.4 snapshot", () => {
       outputTokens: 30,
       totalTokens: 180,
     });
-    h.launcher.finish("id-P-3", { outcome: "normal", turns: 1 });
+    h.launcher.finish("id-P-3", { outcome: "completed", turns: 1 });
     await h.settle();
     await h.advance(1000);
     h.launcher.emit("id-P-3", usage(40, 4)); // a new session starts again from zero
@@ -102,7 +105,7 @@ describe("17.4 snapshot", () => {
     await h.orchestrator.start();
     await h.settle();
     h.launcher.emit("id-P-5", { type: "output", stream: "stdout", line: "hello", at: 0 });
-    h.launcher.finish("id-P-5", { outcome: "normal", turns: 1 });
+    h.launcher.finish("id-P-5", { outcome: "completed", turns: 1 });
     await h.settle();
     const types = h.events.map((e) => e.type);
     expect(types).toContain("run_started");
@@ -111,7 +114,7 @@ describe("17.4 snapshot", () => {
     expect(types).toContain("snapshot_changed");
     expect(h.events.find((e) => e.type === "run_ended")).toMatchObject({
       identifier: "P-5",
-      outcome: "normal",
+      outcome: "completed",
     });
   });
 
@@ -274,7 +277,10 @@ describe("dynamic reload and validation", () => {
     h = await harness([makeIssue({ identifier: "X-1" })]);
     await h.orchestrator.start();
     await h.settle();
-    h.launcher.finish("id-X-1", { outcome: "failed", reason: "x" });
+    h.launcher.finish("id-X-1", {
+      outcome: "failed",
+      error: { code: "turn_failed", message: "x", retryable: true },
+    });
     h.tracker.upsert(makeIssue({ identifier: "X-2" }));
     h.orchestrator.requestRefresh();
     await h.settle();

@@ -202,7 +202,8 @@ describe("17.4 reconciliation", () => {
     const retry = h.orchestrator.snapshot().retrying[0];
     expect(retry?.kind).toBe("failure");
     expect(retry?.attempt).toBe(1);
-    expect(retry?.error).toMatch(/^stalled for \d+ms without agent activity$/);
+    expect(retry?.error).toMatch(/^stalled: no agent activity for \d+ms$/);
+    expect(retry?.errorDetail).toMatchObject({ code: "stalled", retryable: true });
   });
 
   it("stall detection is disabled when stall_timeout_ms <= 0", async () => {
@@ -220,7 +221,7 @@ describe("17.4 retries", () => {
     await h.orchestrator.start();
     await h.settle();
     const t0 = h.clock.now();
-    h.launcher.finish("id-E-1", { outcome: "normal", turns: 1 });
+    h.launcher.finish("id-E-1", { outcome: "completed", turns: 1 });
     await h.settle();
     const retry = h.orchestrator.snapshot().retrying[0];
     expect(retry).toMatchObject({
@@ -240,7 +241,10 @@ describe("17.4 retries", () => {
     await h.settle();
     const delays: number[] = [];
     for (let i = 0; i < 3; i += 1) {
-      h.launcher.finish("id-E-2", { outcome: "failed", reason: "turn failed" });
+      h.launcher.finish("id-E-2", {
+        outcome: "failed",
+        error: { code: "turn_failed", message: "turn failed", retryable: true },
+      });
       await h.settle();
       const retry = h.orchestrator.snapshot().retrying[0];
       expect(retry?.attempt).toBe(i + 1);
@@ -256,7 +260,10 @@ describe("17.4 retries", () => {
     await h.orchestrator.start();
     await h.settle();
     for (let i = 0; i < 3; i += 1) {
-      h.launcher.finish("id-E-3", { outcome: "failed", reason: "x" });
+      h.launcher.finish("id-E-3", {
+        outcome: "failed",
+        error: { code: "turn_failed", message: "x", retryable: true },
+      });
       await h.settle();
       const retry = h.orchestrator.snapshot().retrying[0];
       expect((retry?.dueAt ?? 0) - h.clock.now()).toBe(i === 0 ? 10_000 : 15_000);
@@ -268,7 +275,10 @@ describe("17.4 retries", () => {
     h = await harness([makeIssue({ identifier: "E-4", url: "https://t/E-4" })]);
     await h.orchestrator.start();
     await h.settle();
-    h.launcher.finish("id-E-4", { outcome: "failed", reason: "agent turn error: turn_failed: nope" });
+    h.launcher.finish("id-E-4", {
+      outcome: "failed",
+      error: { code: "turn_failed", message: "nope", retryable: true },
+    });
     await h.settle();
     expect(h.orchestrator.snapshot().retrying).toEqual([
       {
@@ -278,7 +288,8 @@ describe("17.4 retries", () => {
         attempt: 1,
         dueAt: h.clock.now() + 10_000,
         kind: "failure",
-        error: "worker exited: agent turn error: turn_failed: nope",
+        error: "turn_failed: nope",
+        errorDetail: { code: "turn_failed", message: "nope", retryable: true },
         workspacePath: join(h.dir, "workspaces", "E-4"),
         host: "local",
       },
@@ -294,7 +305,10 @@ describe("17.4 retries", () => {
     );
     await h.orchestrator.start();
     await h.settle();
-    h.launcher.finish("id-Q-1", { outcome: "failed", reason: "x" });
+    h.launcher.finish("id-Q-1", {
+      outcome: "failed",
+      error: { code: "turn_failed", message: "x", retryable: true },
+    });
     await h.settle();
     await h.advance(1); // next tick is far away; make a slot holder by dispatching Q-2 via refresh
     h.orchestrator.requestRefresh();
@@ -302,14 +316,18 @@ describe("17.4 retries", () => {
     expect(h.launcher.live()).toEqual(["id-Q-2"]);
     await h.advance(10_000);
     const retry = h.orchestrator.snapshot().retrying.find((r) => r.identifier === "Q-1");
-    expect(retry).toMatchObject({ attempt: 2, error: "no available orchestrator slots", kind: "failure" });
+    expect(retry).toMatchObject({
+      attempt: 2,
+      error: "no_slots: no available orchestrator slots",
+      kind: "failure",
+    });
   });
 
   it("a retry re-fetches the issue and releases the claim when it is no longer a candidate", async () => {
     h = await harness([makeIssue({ identifier: "F-1" })]);
     await h.orchestrator.start();
     await h.settle();
-    h.launcher.finish("id-F-1", { outcome: "normal", turns: 2 });
+    h.launcher.finish("id-F-1", { outcome: "completed", turns: 2 });
     await h.settle();
     h.tracker.update("id-F-1", { state: "Human Review" });
     await h.advance(1000);
@@ -329,7 +347,10 @@ describe("17.4 retries", () => {
     await mkdir(ws, { recursive: true });
     await h.orchestrator.start();
     await h.settle();
-    h.launcher.finish("id-F-2", { outcome: "failed", reason: "x" });
+    h.launcher.finish("id-F-2", {
+      outcome: "failed",
+      error: { code: "turn_failed", message: "x", retryable: true },
+    });
     await h.settle();
     h.tracker.update("id-F-2", { state: "Done" });
     await h.advance(10_000);
@@ -342,13 +363,17 @@ describe("17.4 retries", () => {
     h = await harness([makeIssue({ identifier: "F-3" })]);
     await h.orchestrator.start();
     await h.settle();
-    h.launcher.finish("id-F-3", { outcome: "failed", reason: "x" });
+    h.launcher.finish("id-F-3", {
+      outcome: "failed",
+      error: { code: "turn_failed", message: "x", retryable: true },
+    });
     await h.settle();
     h.tracker.failNext("tracker_request", "network down");
     await h.advance(10_000);
     expect(h.orchestrator.snapshot().retrying[0]).toMatchObject({
       attempt: 2,
-      error: "retry refresh failed: network down",
+      error: "tracker_request: network down",
+      errorDetail: { code: "tracker_request", message: "network down", retryable: true },
     });
   });
 });

@@ -15,7 +15,7 @@ describe("retry queue (spec 8.4)", () => {
       issue,
       attempt: 1,
       kind: "failure",
-      error: "a",
+      error: { code: "turn_failed", message: "a", retryable: true },
       workspacePath: null,
       maxBackoffMs: 300_000,
     });
@@ -23,7 +23,7 @@ describe("retry queue (spec 8.4)", () => {
       issue,
       attempt: 2,
       kind: "failure",
-      error: "b",
+      error: { code: "turn_failed", message: "b", retryable: true },
       workspacePath: null,
       maxBackoffMs: 300_000,
     });

@@ -80,7 +80,10 @@ describe("A.2 dispatch over SSH hosts", () => {
     await h.orchestrator.start();
     await h.settle();
     expect(hostsOf(h)).toEqual({ "P-1": "w1", "P-2": "w2" });
-    h.launcher.finish("id-P-2", { outcome: "failed", reason: "turn failed" });
+    h.launcher.finish("id-P-2", {
+      outcome: "failed",
+      error: { code: "turn_failed", message: "turn failed", retryable: true },
+    });
     await h.settle();
     expect(h.orchestrator.snapshot().retrying[0]?.host).toBe("w2");
     // a new issue takes w2 meanwhile, so both hosts carry one run: least-loaded alone would pick w1
@@ -105,7 +108,7 @@ describe("A.2 dispatch over SSH hosts", () => {
     expect(hostsOf(h)["U-1"]).toBe("w1");
     h.launcher.finish("id-U-1", {
       outcome: "failed",
-      reason: "workspace error: host_unreachable",
+      error: { code: "host_unreachable", message: "w1: ssh failed", retryable: true },
       hostUnreachable: true,
     });
     await h.settle();
@@ -123,7 +126,10 @@ describe("A.2 dispatch over SSH hosts", () => {
     });
     await h.orchestrator.start();
     await h.settle();
-    h.launcher.finish("id-F-1", { outcome: "failed", reason: "turn failed" });
+    h.launcher.finish("id-F-1", {
+      outcome: "failed",
+      error: { code: "turn_failed", message: "turn failed", retryable: true },
+    });
     await h.settle();
     h.tracker.upsert(makeIssue({ identifier: "F-2" }));
     h.orchestrator.requestRefresh();
@@ -135,7 +141,7 @@ describe("A.2 dispatch over SSH hosts", () => {
     expect(retry).toMatchObject({
       identifier: "F-1",
       attempt: 2,
-      error: "no available worker host capacity",
+      error: "no_host_capacity: no available worker host capacity",
       host: "w1",
     });
     expect(h.launcher.requests.every((r) => r.host === "w1")).toBe(true);

@@ -114,6 +114,11 @@ export async function startBuiltinSession(options: {
 
 /** Runs turn `turn` and returns its result error (null on success). */
 export async function runTurn(h: BuiltinHarness, prompt: string, turn = 1): Promise<AgentError | null> {
-  const result = await h.session.runTurn(prompt, { issue: testIssue(), turn, maxTurns: 5 });
+  const result = await h.session.runTurn(prompt, {
+    issue: testIssue(),
+    turn,
+    maxTurns: 5,
+    signal: new AbortController().signal,
+  });
   return result.ok ? null : result.error;
 }

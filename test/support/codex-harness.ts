@@ -63,6 +63,7 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
       maxConcurrentAgents: 1,
       maxTurns: 3,
       maxRetryBackoffMs: 300_000,
+      turnTimeoutMs: 3_600_000,
       maxConcurrentAgentsByState: {},
     },
     codex,

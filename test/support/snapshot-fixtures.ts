@@ -43,6 +43,7 @@ export function retryRow(overrides: Partial<RetryRow> & { identifier: string }):
     dueAt: FIXTURE_NOW + 30_000,
     kind: "failure",
     error: "turn_timeout: no output for 300s",
+    errorDetail: { code: "turn_timeout", message: "no output for 300s", retryable: true },
     workspacePath: `/tmp/ws/${overrides.identifier}`,
     ...overrides,
   };

@@ -6,10 +6,10 @@ import { retryAfterMs } from "./rate-limits.js";
 /**
  * Maps whatever a model call threw into a typed {@link AgentError}, once, at the provider boundary:
  * 401/403 → `model_auth`, 429 → `model_rate_limited` (+ `retryAfterMs`), a prompt over the model's
- * window → `context_overflow`, 5xx/529/network/stream cut → `model_server_error`, abort → `aborted`.
+ * window → `context_overflow`, 5xx/529/network/stream cut → `model_server_error`, abort → `turn_cancelled`.
  */
 export function mapModelError(cause: unknown, aborted: boolean, now = Date.now()): AgentError {
-  if (aborted) return { category: "aborted", message: "the turn was cancelled", cause };
+  if (aborted) return { category: "turn_cancelled", message: "the turn was cancelled", cause };
   const error = RetryError.isInstance(cause) ? cause.lastError : cause;
   if (LoadAPIKeyError.isInstance(error))
     return { category: "model_auth", message: error.message, cause: error };

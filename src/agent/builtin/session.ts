@@ -11,7 +11,13 @@ import type { AgentError } from "../../domain/errors.js";
 import { messageOf } from "../../domain/errors.js";
 import type { Logger } from "../../domain/logger.js";
 import { err, ok, type Result } from "../../domain/result.js";
-import type { AgentSession, StartSessionOptions, TurnInput } from "../backend.js";
+import {
+  type AgentSession,
+  type StartSessionOptions,
+  type TurnInput,
+  turnStopError,
+  turnStopEvent,
+} from "../backend.js";
 import { estimateTokens, trimHistory } from "./history.js";
 import { mapModelError } from "./model-errors.js";
 import { rateLimitsFromHeaders } from "./rate-limits.js";
@@ -102,7 +108,9 @@ export class BuiltinSession implements AgentSession {
 
   async #runTurn(prompt: string, input: TurnInput): Promise<Result<void, AgentError>> {
     const turn = input.turn;
-    if (this.#signal.aborted) return this.#cancelled(turn);
+    // the session's own stop, plus the runner's turn signal (cancellation or turn timeout)
+    const signal = AbortSignal.any([this.#signal, input.signal]);
+    if (signal.aborted) return this.#stopped(turn, signal);
     const turnId = `turn-${turn}`;
     this.#emit({
       type: "session_started",
@@ -123,7 +131,7 @@ export class BuiltinSession implements AgentSession {
       stopWhen: stepCountIs(config.maxSteps),
       // the orchestrator owns retry and backoff; a failed call ends the turn with a typed error
       maxRetries: 0,
-      abortSignal: this.#signal,
+      abortSignal: signal,
       ...(config.temperature === null ? {} : { temperature: config.temperature }),
       ...(config.maxOutputTokens === null ? {} : { maxOutputTokens: config.maxOutputTokens }),
       prepareStep: ({ stepNumber, messages: stepMessages }) =>
@@ -140,7 +148,7 @@ export class BuiltinSession implements AgentSession {
     } catch (cause) {
       streamError ??= { cause };
     }
-    if (this.#signal.aborted) return this.#cancelled(turn);
+    if (signal.aborted) return this.#stopped(turn, signal);
     if (streamError !== null) return this.#failed(turn, mapModelError(streamError.cause, false), logger);
     let finish: { reason: string; text: string; steps: number; messages: ModelMessage[] };
     try {
@@ -152,7 +160,7 @@ export class BuiltinSession implements AgentSession {
       ]);
       finish = { reason, text, steps: steps.length, messages: response.messages };
     } catch (cause) {
-      if (this.#signal.aborted) return this.#cancelled(turn);
+      if (signal.aborted) return this.#stopped(turn, signal);
       return this.#failed(turn, mapModelError(cause, false), logger);
     }
     if (finish.reason === "error" || finish.reason === "content-filter") {
@@ -224,9 +232,11 @@ export class BuiltinSession implements AgentSession {
     this.#emit({ type: "tool_call", tool, ok: outcome.ok, summary: outcome.summary });
   }
 
-  #cancelled(turn: number): Result<void, AgentError> {
-    this.#emit({ type: "turn_cancelled", turn, message: "turn cancelled" });
-    return err({ category: "aborted", message: "the turn was cancelled" });
+  /** Ends a turn stopped by its signal: `turn_timeout` or `turn_cancelled`, with the matching event. */
+  #stopped(turn: number, signal: AbortSignal): Result<void, AgentError> {
+    const error = turnStopError(signal);
+    this.#emit(turnStopEvent(turn, error));
+    return err(error);
   }
 
   #failed(turn: number, error: AgentError, logger: Logger): Result<void, AgentError> {

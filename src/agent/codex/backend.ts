@@ -14,7 +14,7 @@ import type { CodexConfig } from "./settings.js";
 export const MAX_LINE_BYTES = 10 * 1024 * 1024;
 const KILL_GRACE_MS = 2_000;
 
-/** Dependencies of the codex backend; `clock` drives read/turn timeouts (tests pass a manual one). */
+/** Dependencies of the codex backend; `clock` drives read timeouts (tests pass a manual one). */
 export interface CodexBackendDeps {
   readonly logger: Logger;
   readonly clock?: Clock;
@@ -81,7 +81,6 @@ async function startCodexSession(
       threadSandbox: codex.threadSandbox,
       turnSandboxPolicy: codex.turnSandboxPolicy ?? defaultTurnSandboxPolicy(options.workspacePath),
       readTimeoutMs: codex.readTimeoutMs,
-      turnTimeoutMs: codex.turnTimeoutMs,
       maxLineBytes: MAX_LINE_BYTES,
       killGraceMs: KILL_GRACE_MS,
       clock: deps.clock ?? systemClock,

@@ -18,6 +18,7 @@ export const codexKind: BackendKind<CodexConfig> = {
   resolve: (parsed) => resolveCodexSection(parsed),
   check: (config) => validateCodexConfig(config.codex),
   envPassthrough: (config) => config.codex.envPassthrough,
+  commandLine: (config) => ({ key: "codex.command", line: config.codex.command }),
   create: (config, deps) =>
     lazyBackend("codex", async () => (await import("./backend.js")).createCodexBackend(config, deps)),
   async doctor(config, tools, deep) {

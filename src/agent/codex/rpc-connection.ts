@@ -17,8 +17,6 @@ export interface RpcHandlers {
   onRequest(id: RequestId, method: string, params: unknown): void;
   /** A line that is not a protocol message (bad JSON, not an object, over the size cap). */
   onMalformed(line: string, reason: string): void;
-  /** Any stdout line at all (drives the turn silence timer). */
-  onActivity(): void;
   /** stdout ended: no more messages will come. */
   onClosed(): void;
 }
@@ -53,7 +51,6 @@ export class RpcConnection {
     this.#input.on("error", () => {});
     streams.stdout.on("data", (chunk: Buffer) => {
       for (const item of splitter.push(chunk)) {
-        this.#handlers.onActivity();
         if (item.type === "overflow") {
           this.#handlers.onMalformed(
             item.head,

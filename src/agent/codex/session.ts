@@ -5,7 +5,7 @@ import type { Logger } from "../../domain/logger.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { HostProcess } from "../../hosts/host.js";
 import type { Clock } from "../../util/clock.js";
-import type { AgentSession, StartSessionOptions, TurnInput } from "../backend.js";
+import { type AgentSession, type StartSessionOptions, type TurnInput, turnStopError } from "../backend.js";
 import { watchStderr, within } from "./child-io.js";
 import { rateLimitsOf, summarise, tokenTotals } from "./event-map.js";
 import type {
@@ -19,7 +19,7 @@ import { RpcConnection } from "./rpc-connection.js";
 import { decideServerRequest } from "./server-requests.js";
 import { runDynamicTool } from "./tool-call.js";
 import { failedTurnCategory, failedTurnMessage, rpcError } from "./turn-outcome.js";
-import { TurnTracker } from "./turn-tracker.js";
+import { type TurnEnd, TurnTracker } from "./turn-tracker.js";
 
 type Obj = Readonly<Record<string, unknown>>;
 
@@ -30,7 +30,6 @@ export interface SessionSettings {
   readonly threadSandbox: string;
   readonly turnSandboxPolicy: Readonly<Record<string, unknown>>;
   readonly readTimeoutMs: number;
-  readonly turnTimeoutMs: number;
   readonly maxLineBytes: number;
   readonly killGraceMs: number;
   readonly clock: Clock;
@@ -62,7 +61,7 @@ export class CodexSession implements AgentSession {
     this.#s = settings;
     this.#proc = proc;
     this.#log = opts.logger.child({ backend: "codex", pid: proc.pid ?? null });
-    this.#turns = new TurnTracker(settings.clock, settings.turnTimeoutMs);
+    this.#turns = new TurnTracker();
     this.#rpc = new RpcConnection(proc, {
       maxLineBytes: settings.maxLineBytes,
       clock: settings.clock,
@@ -73,7 +72,6 @@ export class CodexSession implements AgentSession {
           this.#log.warn("codex protocol line malformed", { reason });
           this.#emit({ type: "malformed", line: line.slice(0, 1_000), reason });
         },
-        onActivity: () => this.#turns.touch(),
         onClosed: () => this.#turns.fail({ category: "process_exit", message: "codex app-server exited" }),
       },
     });
@@ -104,15 +102,23 @@ export class CodexSession implements AgentSession {
     if (!started.ok) {
       if (opts.signal.aborted) {
         await session.stop();
-        return err<AgentError>({ category: "aborted", message: "aborted during startup" });
+        return err<AgentError>({ category: "turn_cancelled", message: "cancelled during startup" });
       }
-      session.#emit({ type: "startup_failed", message: started.error.message });
+      // name the command line the operator wrote, so the log says what to fix
+      const error =
+        started.error.category === "agent_not_found"
+          ? {
+              ...started.error,
+              message: `codex.command ${JSON.stringify(command)}: program not found (exit 127)`,
+            }
+          : started.error;
+      session.#emit({ type: "startup_failed", message: error.message });
       await session.stop();
-      return started;
+      return err(error);
     }
     if (opts.signal.aborted) {
       await session.stop();
-      return err<AgentError>({ category: "aborted", message: "aborted during startup" });
+      return err<AgentError>({ category: "turn_cancelled", message: "cancelled during startup" });
     }
     return ok<AgentSession>(session);
   }
@@ -165,15 +171,26 @@ export class CodexSession implements AgentSession {
     return { category: "startup_failed", message: `${error.message} (exit ${exit?.code ?? "unknown"})` };
   }
 
-  /** Runs one turn on the thread until `turn/completed` (or timeout, exit, block, abort). */
+  /** Runs one turn on the thread until `turn/completed` (or exit, block, or the turn signal: timeout/cancel). */
   async runTurn(prompt: string, input: TurnInput): Promise<Result<void, AgentError>> {
     if (this.#turns.active) throw new Error("runTurn called while a turn is running");
     if (this.#opts.signal.aborted || this.#stopping !== null) {
-      return err({ category: "aborted", message: "session is stopping" });
+      return err({ category: "turn_cancelled", message: "session is stopping" });
     }
+    if (input.signal.aborted) return err(turnStopError(input.signal));
     if (this.#rpc.closed)
       return err({ category: "process_exit", message: "codex app-server is not running" });
     const ending = this.#turns.begin(input.turn);
+    const onStop = (): void => this.#turns.stop(turnStopError(input.signal));
+    input.signal.addEventListener("abort", onStop, { once: true });
+    try {
+      return await this.#runStartedTurn(prompt, ending);
+    } finally {
+      input.signal.removeEventListener("abort", onStop);
+    }
+  }
+
+  async #runStartedTurn(prompt: string, ending: Promise<TurnEnd>): Promise<Result<void, AgentError>> {
     const params: TurnStartParams = {
       threadId: this.#threadId,
       input: [{ type: "text", text: prompt, text_elements: [] }],

@@ -11,6 +11,7 @@ export interface CodexConfig {
   readonly threadSandbox: string;
   /** Null → the backend builds a workspace-write policy rooted at the workspace. */
   readonly turnSandboxPolicy: Readonly<Record<string, unknown>> | null;
+  /** The spec's key; governs every backend unless `agent.turn_timeout_ms` is set (see `AgentConfig`). */
   readonly turnTimeoutMs: number;
   readonly readTimeoutMs: number;
   /** ≤ 0 disables stall detection. */

@@ -1,7 +1,7 @@
 import type { AgentEvent } from "../../domain/agent-event.js";
 import type { AgentError, AgentErrorCategory } from "../../domain/errors.js";
 import { err, ok, type Result } from "../../domain/result.js";
-import type { Clock, TimerHandle } from "../../util/clock.js";
+import { turnStopEvent } from "../backend.js";
 
 /** The event that closes a turn. */
 export type TurnEndEvent =
@@ -25,28 +25,18 @@ export type CompletedTurn =
 interface Active {
   readonly turn: number;
   turnId: string | null;
-  timer: TimerHandle | null;
-  /** Clock time of the last line codex wrote; the timer re-arms from it instead of resetting per line. */
-  lastActivity: number;
   readonly resolve: (end: TurnEnd) => void;
 }
 
 /**
  * The turn state machine. It waits for a specific message (`turn/completed` for this turn id), never a fixed
- * sequence: completion may arrive before the `turn/start` response, `error` notifications with `willRetry`
- * do not end a turn, and the silence timer (`turn_timeout_ms`) restarts on every line codex writes.
+ * sequence: completion may arrive before the `turn/start` response, and `error` notifications with `willRetry`
+ * do not end a turn. It keeps no timer: the runner's turn signal ends a turn that runs too long ({@link stop}).
  */
 export class TurnTracker {
-  readonly #clock: Clock;
-  readonly #timeoutMs: number;
   #active: Active | null = null;
   /** Completions seen before their turn id was known (notification order varies). */
   readonly #early = new Map<string, CompletedTurn>();
-
-  constructor(clock: Clock, turnTimeoutMs: number) {
-    this.#clock = clock;
-    this.#timeoutMs = turnTimeoutMs;
-  }
 
   /** True while a turn is running. */
   get active(): boolean {
@@ -57,8 +47,7 @@ export class TurnTracker {
   begin(turn: number): Promise<TurnEnd> {
     this.#early.clear();
     return new Promise((resolve) => {
-      this.#active = { turn, turnId: null, timer: null, lastActivity: this.#clock.now(), resolve };
-      this.#arm(this.#timeoutMs);
+      this.#active = { turn, turnId: null, resolve };
     });
   }
 
@@ -69,31 +58,6 @@ export class TurnTracker {
     a.turnId = turnId;
     const early = this.#early.get(turnId);
     if (early !== undefined) this.complete(turnId, early);
-  }
-
-  /** Restarts the silence window (called for every stdout line; cheap: it only records the time). */
-  touch(): void {
-    if (this.#active !== null) this.#active.lastActivity = this.#clock.now();
-  }
-
-  #arm(ms: number): void {
-    const a = this.#active;
-    if (a === null) return;
-    a.timer = this.#clock.setTimer(ms, () => {
-      a.timer = null;
-      if (this.#active !== a) return;
-      const silent = this.#clock.now() - a.lastActivity;
-      if (silent < this.#timeoutMs) {
-        this.#arm(this.#timeoutMs - silent);
-        return;
-      }
-      const message = `no codex activity for ${this.#timeoutMs}ms`;
-      this.#finish(
-        err({ category: "turn_timeout", message }),
-        { type: "turn_failed", turn: a.turn, reason: "turn_timeout", message },
-        true,
-      );
-    });
   }
 
   /** Applies `turn/completed`. A completion for another (or a not-yet-known) turn id is kept or dropped. */
@@ -160,7 +124,14 @@ export class TurnTracker {
     );
   }
 
-  /** Cancels the running turn (stop/abort); returns its id so the caller can interrupt it. */
+  /** Ends the turn because its signal aborted (turn timeout or cancellation); codex still runs it. */
+  stop(error: AgentError): void {
+    const a = this.#active;
+    if (a === null) return;
+    this.#finish(err(error), turnStopEvent(a.turn, error), true);
+  }
+
+  /** Cancels the running turn (session stop); returns its id so the caller can interrupt it. */
   cancel(message: string): string | null {
     const a = this.#active;
     if (a === null) return null;
@@ -176,7 +147,6 @@ export class TurnTracker {
     const a = this.#active;
     if (a === null) return;
     this.#active = null;
-    if (a.timer !== null) this.#clock.clearTimer(a.timer);
     a.resolve({ result, event, interruptNeeded, turnId: a.turnId });
   }
 }

@@ -14,6 +14,7 @@ import type {
   StartSessionOptions,
   TurnInput,
 } from "../backend.js";
+import { turnStopError, turnStopEvent } from "../backend.js";
 
 /** A stdout line starting with this marks the turn as waiting for a person; the rest is the question. */
 export const INPUT_REQUIRED_MARKER = "SYMPHONY_INPUT_REQUIRED:";
@@ -27,7 +28,6 @@ const KILL_GRACE_MS = 2000;
 /** Settings the command backend reads from one config snapshot. */
 interface CommandSettings {
   readonly run: string | null;
-  readonly turnTimeoutMs: number;
 }
 
 function forwardLines(
@@ -76,7 +76,9 @@ class CommandSession implements AgentSession {
         // observers cannot hurt the backend
       }
     };
-    if (this.#stopped || signal.aborted) return err({ category: "aborted", message: "session stopped" });
+    if (this.#stopped || signal.aborted)
+      return err({ category: "turn_cancelled", message: "session stopped" });
+    if (input.signal.aborted) return err(turnStopError(input.signal));
     const remote = !host.closableStdin;
     let proc: HostProcess;
     try {
@@ -102,14 +104,15 @@ class CommandSession implements AgentSession {
       at: Date.now(),
     });
     let question: string | null = null;
-    let stopReason: "timeout" | "aborted" | null = null;
-    const stop = (why: "timeout" | "aborted"): void => {
-      stopReason ??= why;
+    // the turn signal carries the run's cancellation and the runner's turn timeout; the session signal
+    // is listened to as well so a session used on its own still stops with its run
+    const turnSignal = AbortSignal.any([signal, input.signal]);
+    let stopped: AgentError | null = null;
+    const onAbort = (): void => {
+      stopped ??= turnStopError(turnSignal);
       void proc.kill(KILL_GRACE_MS);
     };
-    const onAbort = (): void => stop("aborted");
-    signal.addEventListener("abort", onAbort, { once: true });
-    const timer = setTimeout(() => stop("timeout"), this.#settings.turnTimeoutMs);
+    turnSignal.addEventListener("abort", onAbort, { once: true });
     proc.stdin.on("error", () => {}); // the command may exit without reading its prompt
     // over ssh, closing stdin means "stop the command", so there the prompt ends by its length instead
     if (remote) proc.stdin.write(prompt);
@@ -137,8 +140,7 @@ class CommandSession implements AgentSession {
       ),
     ]);
     const exited = await proc.exited;
-    clearTimeout(timer);
-    signal.removeEventListener("abort", onAbort);
+    turnSignal.removeEventListener("abort", onAbort);
     await Promise.race([outputs, new Promise((r) => setTimeout(r, 1000))]);
     await Promise.all(toolCalls);
     this.#current = null;
@@ -147,14 +149,20 @@ class CommandSession implements AgentSession {
       emit({ type: "turn_failed", turn: input.turn, reason: category, message, at: Date.now() });
       return err({ category, message });
     };
-    if (stopReason === "aborted" || (this.#stopped && exited.code !== 0)) {
-      emit({ type: "turn_cancelled", turn: input.turn, message: "stopped", at: Date.now() });
-      return err({ category: "turn_cancelled", message: "turn stopped" });
+    if (stopped === null && this.#stopped && exited.code !== 0) {
+      stopped = { category: "turn_cancelled", message: "turn cancelled (session stopped)" };
     }
-    if (stopReason === "timeout")
-      return failed("turn_timeout", `no exit within ${this.#settings.turnTimeoutMs}ms`);
+    if (stopped !== null) {
+      emit({ ...turnStopEvent(input.turn, stopped), at: Date.now() });
+      return err(stopped);
+    }
     if (question !== null) {
       return err({ category: "input_required", message: "the command asked for input", question });
+    }
+    if (exited.code === 127) {
+      // bash's "command not found"; name the command line the operator wrote
+      const run = JSON.stringify(this.#settings.run ?? "");
+      return failed("agent_not_found", `command.run ${run} exited 127 (a program it runs was not found)`);
     }
     if (exited.code !== 0) {
       return failed("process_exit", `command exited with ${exited.code ?? `signal ${exited.signal ?? "?"}`}`);
@@ -217,6 +225,6 @@ export function commandBackend(settings: CommandSettings): AgentBackend {
   };
 }
 
-/** Builds the command backend from a config snapshot (`command.run`, `codex.turn_timeout_ms`). */
+/** Builds the command backend from a config snapshot (`command.run`; the runner owns the turn timeout). */
 export const createCommandBackend: BackendFactory = (config: ServiceConfig) =>
-  commandBackend({ run: config.command.run, turnTimeoutMs: config.codex.turnTimeoutMs });
+  commandBackend({ run: config.command.run });

@@ -17,6 +17,7 @@ export const commandKind: BackendKind<CommandBackendConfig> = {
   resolve: (parsed, _ctx, selected) => resolveCommandSection(parsed, selected),
   check: () => [],
   envPassthrough: (config) => config.command.envPassthrough,
+  commandLine: (config) => ({ key: "command.run", line: config.command.run ?? "" }),
   create: (config, deps) =>
     lazyBackend("command", async () => (await import("./backend.js")).createCommandBackend(config, deps)),
   async doctor(config, tools, deep) {

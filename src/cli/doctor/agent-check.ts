@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { firstProgram, resolveProgram } from "../../agent/agent-program.js";
 import type { BackendKind, BackendProbeTools } from "../../agent/kind.js";
 import { createBackend } from "../../agent/registry.js";
 import type { ServiceConfig } from "../../config/types.js";
@@ -13,32 +14,8 @@ import { BACKENDS } from "../../kinds.js";
 import { SAMPLE_ISSUE } from "../../workflow/prompt-context.js";
 import { type CheckResult, result } from "./check.js";
 
-/** The program a shell command line starts: its first word, skipping `NAME=value` assignments and quotes. */
-export function firstProgram(commandLine: string): string | null {
-  for (const word of commandLine.trim().split(/\s+/)) {
-    if (word === "" || /^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) continue;
-    return word.replace(/^['"]|['"]$/g, "");
-  }
-  return null;
-}
-
-/** Does `program` resolve for `bash -lc` in an allow-listed environment? Returns its path or null. */
-async function resolveProgram(
-  program: string,
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  signal: AbortSignal,
-): Promise<string | null> {
-  const quoted = `'${program.replace(/'/g, `'\\''`)}'`;
-  const ran = await createLocalHost().runScript(`command -v -- ${quoted}`, {
-    cwd,
-    timeoutMs: 10_000,
-    env: buildChildEnv({ parent: env }),
-    signal,
-  });
-  const path = ran.output.trim().split("\n").at(-1) ?? "";
-  return ran.exitCode === 0 && path !== "" ? path : null;
-}
+/** Re-exported for the doctor's callers; the helper lives beside the backends. */
+export { firstProgram } from "../../agent/agent-program.js";
 
 async function checkResolves(
   key: string,

@@ -20,7 +20,8 @@ export function checkWorkflow(
     const detail = errors.map(formatWorkflowError).join("; ");
     return { results: [result("workflow", "fail", detail, FIX[stage])], workflow: null };
   }
-  const { workflow, warnings } = validated.value;
+  const { workflow } = validated.value;
+  const warnings = validated.value.notes.filter((note) => note.severity === "warning");
   const { config } = workflow;
   return {
     results: [

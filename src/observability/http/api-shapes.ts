@@ -65,8 +65,10 @@ export function retryJson(row: RetryRow) {
     error: row.error,
     worker_host: row.host ?? null,
     workspace_path: row.workspacePath,
-    // addition
+    // additions
     kind: row.kind,
+    /** `error` kept typed: `{code, message, retryable}`, null for a continuation. */
+    error_detail: row.errorDetail ?? null,
   };
 }
 
@@ -231,6 +233,8 @@ export function issueJson(snapshot: OrchestratorSnapshot, identifier: string, lo
     recent_events: (running?.recentEvents ?? []).map(timelineJson),
     last_error: retry?.error ?? blocked?.question ?? null,
     tracked: {},
+    /** `last_error` kept typed (a retry's failure); null when blocked, running or skipped. */
+    error_detail: retry?.errorDetail ?? null,
     // additions
     blocked: blocked === null ? null : blockedJson(blocked),
     skipped: skipped === null ? null : skipJson(skipped, now),

@@ -157,7 +157,9 @@ export function createMetrics(options: { readonly clock?: Clock } = {}): Symphon
   const turnStart = new Map<string, number>();
   const onEvent = (event: ObserverEvent): void => {
     if (event.type === "run_ended") {
-      runOutcomes.inc({ outcome: event.outcome, reason: event.reason ?? "" });
+      // the error code (or a cancel's stop kind), never a free-text sentence: labels stay few
+      const reason = event.error?.code ?? (event.outcome === "cancelled" ? (event.reason ?? "") : "");
+      runOutcomes.inc({ outcome: event.outcome, reason });
       turnStart.delete(event.issueId);
       return;
     }

@@ -161,7 +161,7 @@ export function startRunLogRecorder(options: RunLogRecorderOptions): RunLogRecor
     lookup: (identifier) => latest.get(identifier) ?? null,
     async close() {
       unsubscribe();
-      for (const issueId of [...open.keys()]) end(issueId, "shutdown", null);
+      for (const issueId of [...open.keys()]) end(issueId, "cancelled", "shutdown");
       await Promise.all([...closing]);
     },
   };

@@ -1,5 +1,5 @@
 import { configError, type ProviderParser, showValue } from "../../config/provider.js";
-import { optionalString, resolveSetting, secretNames } from "../../config/provider-settings.js";
+import { optionalString, resolveSetting, secretNames, unsetVarNote } from "../../config/provider-settings.js";
 import { err, ok } from "../../domain/result.js";
 import type { WorkflowError } from "../../domain/workflow-error.js";
 import { parseApiUrl, positiveInt } from "../rest/settings.js";
@@ -47,8 +47,12 @@ export const parseAsanaProvider: ProviderParser<AsanaTrackerSettings> = (raw, ct
     );
   }
 
-  const project = resolveSetting(projectRaw, NO_FALLBACK, ctx.env).value ?? "";
-  if (project === "") errors.push(configError(`${KEY}.project_gid`, "is required for the Asana tracker"));
+  const projectSetting = resolveSetting(projectRaw, NO_FALLBACK, ctx.env);
+  const project = projectSetting.value ?? "";
+  if (project === "")
+    errors.push(
+      configError(`${KEY}.project_gid`, `is required for the Asana tracker${unsetVarNote(projectSetting)}`),
+    );
   else if (!/^\d+$/.test(project)) {
     errors.push(
       configError(`${KEY}.project_gid`, `must be a numeric project gid, got ${showValue(project)}`),

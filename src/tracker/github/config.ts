@@ -1,5 +1,5 @@
 import { configError, type ProviderParser, showValue } from "../../config/provider.js";
-import { optionalString, resolveSetting, secretNames } from "../../config/provider-settings.js";
+import { optionalString, resolveSetting, secretNames, unsetVarNote } from "../../config/provider-settings.js";
 import { err, ok } from "../../domain/result.js";
 import type { WorkflowError } from "../../domain/workflow-error.js";
 import { parseApiUrl, positiveInt } from "../rest/settings.js";
@@ -68,7 +68,10 @@ export const parseGithubProvider: ProviderParser<GithubTrackerSettings> = (raw, 
   const repoMistyped = raw.repo !== undefined && raw.repo !== null && typeof raw.repo !== "string";
   if (repo.value === undefined && !repoMistyped) {
     errors.push(
-      configError(`${KEY}.repo`, "is required for the GitHub tracker (`owner/repo`, or set GITHUB_REPO)"),
+      configError(
+        `${KEY}.repo`,
+        `is required for the GitHub tracker (\`owner/repo\`, or set GITHUB_REPO)${unsetVarNote(repo)}`,
+      ),
     );
   } else if (
     repo.value !== undefined &&

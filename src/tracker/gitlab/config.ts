@@ -1,5 +1,5 @@
 import { configError, type ProviderParser, showValue } from "../../config/provider.js";
-import { optionalString, resolveSetting, secretNames } from "../../config/provider-settings.js";
+import { optionalString, resolveSetting, secretNames, unsetVarNote } from "../../config/provider-settings.js";
 import { err, ok } from "../../domain/result.js";
 import type { WorkflowError } from "../../domain/workflow-error.js";
 import { parseApiUrl, positiveInt } from "../rest/settings.js";
@@ -61,7 +61,7 @@ export const parseGitlabProvider: ProviderParser<GitlabTrackerSettings> = (raw, 
     errors.push(
       configError(
         `${KEY}.project_path`,
-        "is required for the GitLab tracker (`group/project`, or set GITLAB_PROJECT_PATH)",
+        `is required for the GitLab tracker (\`group/project\`, or set GITLAB_PROJECT_PATH)${unsetVarNote(path)}`,
       ),
     );
   } else if (!validProjectPath(projectPath)) {

@@ -1,5 +1,5 @@
 import { configError, type ProviderParser, showValue } from "../../config/provider.js";
-import { optionalString, resolveSetting, secretNames } from "../../config/provider-settings.js";
+import { optionalString, resolveSetting, secretNames, unsetVarNote } from "../../config/provider-settings.js";
 import { err, ok } from "../../domain/result.js";
 import type { WorkflowError } from "../../domain/workflow-error.js";
 import { parseApiUrl, positiveInt } from "../rest/settings.js";
@@ -59,8 +59,12 @@ export const parseJiraProvider: ProviderParser<JiraTrackerSettings> = (raw, ctx)
     );
   }
 
-  const project = resolveSetting(projectRaw, NO_FALLBACK, ctx.env).value ?? "";
-  if (project === "") errors.push(configError(`${KEY}.project_key`, "is required for the Jira tracker"));
+  const projectSetting = resolveSetting(projectRaw, NO_FALLBACK, ctx.env);
+  const project = projectSetting.value ?? "";
+  if (project === "")
+    errors.push(
+      configError(`${KEY}.project_key`, `is required for the Jira tracker${unsetVarNote(projectSetting)}`),
+    );
   else if (!PROJECT_KEY.test(project)) {
     errors.push(
       configError(

@@ -32,7 +32,11 @@ export class LocalTracker implements TrackerAdapter {
   ): Promise<Result<Issue[], TrackerError>> {
     if (states.length === 0) return ok([]);
     const all = await this.store.readAll();
-    if (!all.ok) return err({ category: "tracker_request", message: all.error, retryable: true });
+    if (!all.ok) {
+      // a missing folder is a settings problem, not an unreachable tracker (doctor's advice follows the category)
+      const category = all.error.kind === "missing_folder" ? "invalid_tracker_config" : "tracker_request";
+      return err({ category, message: all.error.message, retryable: true });
+    }
     const seen = new Set<string>();
     for (const bad of all.value.malformed) {
       seen.add(bad.file);

@@ -11,6 +11,12 @@ export interface MalformedFile {
   readonly reason: string;
 }
 
+/** Why the issue folder could not be listed. */
+export interface FolderError {
+  readonly kind: "missing_folder" | "unreadable";
+  readonly message: string;
+}
+
 /** Files read concurrently at most. */
 const READ_CONCURRENCY = 64;
 
@@ -69,12 +75,21 @@ export class LocalIssueStore {
   }
 
   /** Every issue file in the folder; malformed ones are reported by name, never fatal. */
-  async readAll(): Promise<Result<{ records: IssueRecord[]; malformed: MalformedFile[] }, string>> {
+  async readAll(): Promise<Result<{ records: IssueRecord[]; malformed: MalformedFile[] }, FolderError>> {
     let names: string[];
     try {
       names = (await readdir(this.folder)).filter((n) => n.endsWith(".md") && !n.startsWith("."));
     } catch (cause) {
-      return err(`cannot read issue folder ${this.folder}: ${messageOf(cause)}`);
+      if ((cause as NodeJS.ErrnoException).code === "ENOENT") {
+        return err({
+          kind: "missing_folder",
+          message: `issue folder ${this.folder} does not exist: create it (mkdir -p), fix tracker.provider.path, or run \`symphony init\``,
+        });
+      }
+      return err({
+        kind: "unreadable",
+        message: `cannot read issue folder ${this.folder}: ${messageOf(cause)}`,
+      });
     }
     const records: IssueRecord[] = [];
     const malformed: MalformedFile[] = [];
@@ -147,6 +162,11 @@ export class LocalIssueStore {
       return ok(undefined);
     } catch (cause) {
       await rm(tmp, { force: true }).catch(() => {});
+      if ((cause as NodeJS.ErrnoException).code === "ENOENT") {
+        return err(
+          `cannot write ${identifier}.md: issue folder ${this.folder} does not exist (create it, or run \`symphony init\`)`,
+        );
+      }
       return err(`cannot write ${identifier}.md: ${messageOf(cause)}`);
     }
   }

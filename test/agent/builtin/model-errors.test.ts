@@ -59,7 +59,7 @@ describe("provider error mapping", () => {
   });
 
   it("an abort wins over whatever error the abort caused", () => {
-    expect(mapModelError(apiError(500), true).category).toBe("aborted");
+    expect(mapModelError(apiError(500), true).category).toBe("turn_cancelled");
   });
 
   it("the message carries the provider's own error message", () => {

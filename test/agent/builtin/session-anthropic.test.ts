@@ -169,7 +169,7 @@ describe("builtin agent on the Anthropic Messages wire format", () => {
     const turn = runTurn(h, "Hi");
     await until(() => server?.requests.length === 1, 5_000, "request");
     await h.session.stop();
-    expect(await turn).toMatchObject({ category: "aborted" });
+    expect(await turn).toMatchObject({ category: "turn_cancelled" });
     await until(() => server?.abortedResponses() === 1, 2_000, "server to see the disconnect");
   });
 
@@ -193,7 +193,7 @@ describe("builtin agent on the Anthropic Messages wire format", () => {
     const pid = Number((await readFile(pidFile, "utf8")).trim());
     expect(pidAlive(pid)).toBe(true);
     h.controller.abort();
-    expect(await turn).toMatchObject({ category: "aborted" });
+    expect(await turn).toMatchObject({ category: "turn_cancelled" });
     await until(() => !pidAlive(pid), 3_000, "sleep to die");
     expect(server.requests).toHaveLength(1);
   });

@@ -216,7 +216,7 @@ describe("builtin agent on the OpenAI Chat Completions wire format", () => {
     await until(() => server?.requests.length === 1, 5_000, "request");
     const started = Date.now();
     h.controller.abort();
-    expect(await turn).toMatchObject({ category: "aborted" });
+    expect(await turn).toMatchObject({ category: "turn_cancelled" });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(ofType(h.events, "turn_cancelled")).toHaveLength(1);
     await until(() => server?.abortedResponses() === 1, 2_000, "server to see the disconnect");

@@ -13,7 +13,12 @@ import { until } from "../../support/until.js";
 // against a real sshd on loopback, so the JSON-RPC session runs over ssh stdio.
 
 const PEER = join(dirname(fileURLToPath(import.meta.url)), "../../support/fake-app-server.mjs");
-const turnInput = { issue: { id: "issue-1" } as never, turn: 1, maxTurns: 3 };
+const turnInput = {
+  issue: { id: "issue-1" } as never,
+  turn: 1,
+  maxTurns: 3,
+  signal: new AbortController().signal,
+};
 let sshd: TestSshd;
 
 beforeAll(async () => {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AgentSession } from "../../../src/agent/backend.js";
+import { clockTimeout, systemClock } from "../../../src/util/clock.js";
 import { ofType } from "../../support/agent-events.js";
 import { openSession, recordingTools, tempRoot } from "../../support/codex-harness.js";
 import { codexCommand, createTestCodexHome } from "../../support/codex-home.js";
@@ -16,7 +17,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const turnInput = { issue: { id: "issue-1" } as never, turn: 1, maxTurns: 3 };
+const turnInput = {
+  issue: { id: "issue-1" } as never,
+  turn: 1,
+  maxTurns: 3,
+  signal: new AbortController().signal,
+};
 
 async function setup(script: ModelScript, codex: Record<string, unknown> = {}, extraFlags = "") {
   const dirs = tempRoot();
@@ -254,12 +260,14 @@ describe("codex backend against the real codex app-server", () => {
     expect(pidAlive(pid)).toBe(false);
   });
 
-  it("17.5: turn timeout is enforced as a silence timeout while the model stalls", async () => {
-    const { session, events } = await setup(() => ({ kind: "hang" }), { turnTimeoutMs: 1_500 });
-    const result = await session.runTurn("slow", turnInput);
+  it("the runner's turn timeout ends a turn while the model stalls, and codex is told turn/interrupt", async () => {
+    const { session, events, capture } = await setup(() => ({ kind: "hang" }));
+    const timeout = clockTimeout(systemClock, 1_500);
+    const result = await session.runTurn("slow", { ...turnInput, signal: timeout.signal });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.category).toBe("turn_timeout");
     expect(ofType(events, "turn_failed")[0]?.reason).toBe("turn_timeout");
+    expect(readFileSync(capture, "utf8")).toContain('"method":"turn/interrupt"');
   });
 
   it("17.5: model HTTP 500 fails the turn as model_server_error and the thread stays usable", async () => {

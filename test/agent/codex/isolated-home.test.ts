@@ -79,9 +79,16 @@ describe("codex.home: isolated", () => {
     expect(config).toContain("[model_providers.fake]");
     expect(config).not.toContain("mcp_servers");
     expect(readFileSync(join(isolated, "auth.json"), "utf8")).toContain("sk-test");
-    expect((await session.runTurn("hello", { issue: { id: "i" } as never, turn: 1, maxTurns: 1 })).ok).toBe(
-      true,
-    );
+    expect(
+      (
+        await session.runTurn("hello", {
+          issue: { id: "i" } as never,
+          turn: 1,
+          maxTurns: 1,
+          signal: new AbortController().signal,
+        })
+      ).ok,
+    ).toBe(true);
     expect(model.requests).toHaveLength(1);
     // codex wrote its rollout into the isolated home, not the operator's
     expect(existsSync(join(isolated, "sessions"))).toBe(true);

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AgentSession } from "../../../src/agent/backend.js";
+import { clockTimeout } from "../../../src/util/clock.js";
 import { ofType } from "../../support/agent-events.js";
 import { openSession, recordingTools, tempRoot } from "../../support/codex-harness.js";
 import { ManualClock } from "../../support/manual-clock.js";
@@ -12,7 +13,12 @@ import { pidAlive, until } from "../../support/until.js";
 // for what the real binary cannot be made to do.
 
 const PEER = join(dirname(fileURLToPath(import.meta.url)), "../../support/fake-app-server.mjs");
-const turnInput = { issue: { id: "issue-1" } as never, turn: 1, maxTurns: 3 };
+const turnInput = {
+  issue: { id: "issue-1" } as never,
+  turn: 1,
+  maxTurns: 3,
+  signal: new AbortController().signal,
+};
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
@@ -127,7 +133,7 @@ describe("codex session against a scripted app-server peer", () => {
     setTimeout(() => controller.abort(), 200);
     const { result } = await started;
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.category).toBe("aborted");
+    if (!result.ok) expect(result.error.category).toBe("turn_cancelled");
   });
 
   it("17.5: transport framing — garbage lines become malformed events and the turn still completes", async () => {
@@ -182,10 +188,11 @@ describe("codex session against a scripted app-server peer", () => {
     expect(ofType(events, "startup_failed")).toHaveLength(1);
   });
 
-  it("17.5: turn timeout is a silence timeout driven by the clock", async () => {
+  it("the runner's clock-driven turn signal ends a silent turn as turn_timeout", async () => {
     const clock = new ManualClock();
-    const { session, events } = await peer("silent", { clock, codex: { turnTimeoutMs: 60_000 } });
-    const running = session.runTurn("hi", turnInput);
+    const { session, events } = await peer("silent", { clock });
+    const timeout = clockTimeout(clock, 60_000);
+    const running = session.runTurn("hi", { ...turnInput, signal: timeout.signal });
     await until(() => ofType(events, "session_started").length === 1, 5_000);
     clock.advance(59_999);
     let done = false;
@@ -293,6 +300,8 @@ describe("codex session against a scripted app-server peer", () => {
     });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.category).toBe("agent_not_found");
+    // the message names the command line, so the operator knows what to fix
+    if (!result.ok) expect(result.error.message).toContain('"symphony-no-such-codex-binary app-server"');
     expect(ofType(events, "startup_failed")).toHaveLength(1);
   });
 

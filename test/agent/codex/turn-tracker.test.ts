@@ -1,25 +1,32 @@
 import { describe, expect, it } from "vitest";
 import { TurnTracker } from "../../../src/agent/codex/turn-tracker.js";
-import { ManualClock } from "../../support/manual-clock.js";
 
 describe("TurnTracker", () => {
-  it("17.5: the turn timeout restarts on every line and fires after a silence", async () => {
-    const clock = new ManualClock();
-    const t = new TurnTracker(clock, 1_000);
+  it("the runner's turn signal ends the turn: a timeout fails it as turn_timeout and asks for an interrupt", async () => {
+    const t = new TurnTracker();
     const ending = t.begin(1);
-    clock.advance(900);
-    t.touch();
-    clock.advance(900);
-    expect(t.active).toBe(true);
-    clock.advance(100);
+    t.setTurnId("x");
+    t.stop({ category: "turn_timeout", message: "turn still running after 1000ms" });
     const end = await ending;
     expect(end.result).toMatchObject({ ok: false, error: { category: "turn_timeout" } });
+    expect(end.event).toMatchObject({ type: "turn_failed", reason: "turn_timeout" });
     expect(end.interruptNeeded).toBe(true);
-    expect(clock.pendingTimers).toBe(0);
+    expect(end.turnId).toBe("x");
+  });
+
+  it("a cancellation through the turn signal is a turn_cancelled event", async () => {
+    const t = new TurnTracker();
+    const ending = t.begin(3);
+    t.stop({ category: "turn_cancelled", message: "turn cancelled (reconcile)" });
+    expect((await ending).event).toEqual({
+      type: "turn_cancelled",
+      turn: 3,
+      message: "turn cancelled (reconcile)",
+    });
   });
 
   it("a completion seen before the turn id is known is applied once the id arrives", async () => {
-    const t = new TurnTracker(new ManualClock(), 1_000);
+    const t = new TurnTracker();
     const ending = t.begin(1);
     t.complete("turn-a", { status: "completed", message: "done" });
     expect(t.active).toBe(true);
@@ -28,7 +35,7 @@ describe("TurnTracker", () => {
   });
 
   it("a completion for another turn id does not end the current turn", async () => {
-    const t = new TurnTracker(new ManualClock(), 1_000);
+    const t = new TurnTracker();
     const ending = t.begin(2);
     t.setTurnId("turn-b");
     t.complete("turn-a", { status: "completed", message: "old" });
@@ -38,7 +45,7 @@ describe("TurnTracker", () => {
   });
 
   it("a block ends the turn as approval_required or input_required and asks for an interrupt", async () => {
-    const t = new TurnTracker(new ManualClock(), 1_000);
+    const t = new TurnTracker();
     const ending = t.begin(1);
     t.setTurnId("x");
     t.block("approval", "approve command: ls");
@@ -52,7 +59,7 @@ describe("TurnTracker", () => {
   });
 
   it("only the first ending counts", async () => {
-    const t = new TurnTracker(new ManualClock(), 1_000);
+    const t = new TurnTracker();
     const ending = t.begin(1);
     expect(t.cancel("stopped")).toBeNull();
     t.fail({ category: "process_exit", message: "gone" });

@@ -9,6 +9,7 @@ import { createLocalHost } from "../../../src/hosts/local.js";
 import { bindTools, type TrackerAdapter } from "../../../src/tracker/adapter.js";
 import { LocalTracker } from "../../../src/tracker/local/adapter.js";
 import { MemoryTracker } from "../../../src/tracker/memory/adapter.js";
+import { clockTimeout, systemClock } from "../../../src/util/clock.js";
 import { makeIssue } from "../../support/orchestrator/fixtures.js";
 import { makeTempDir } from "../../support/temp-dir.js";
 import { pidAlive, until } from "../../support/until.js";
@@ -32,12 +33,11 @@ const issue = makeIssue({ identifier: "CMD-1" });
 
 async function start(
   run: string,
-  turnTimeoutMs = 10_000,
   signal = new AbortController().signal,
   tracker: TrackerAdapter = new MemoryTracker(),
 ) {
   const events: AgentEvent[] = [];
-  const backend = commandBackend({ run, turnTimeoutMs });
+  const backend = commandBackend({ run });
   const result = await backend.startSession({
     host: createLocalHost({ killGraceMs: 300 }),
     workspacePath: ws,
@@ -57,7 +57,8 @@ async function start(
   return { session: result.value, events };
 }
 
-const input = (turn: number) => ({ issue, turn, maxTurns: 3 });
+/** Turn input; `signal` is the runner's turn signal (its cancellation or turn timeout). */
+const input = (turn: number, signal = new AbortController().signal) => ({ issue, turn, maxTurns: 3, signal });
 
 describe("command backend", () => {
   it("runs the command with the prompt on stdin, cwd = workspace, issue env; output lines become events", async () => {
@@ -94,7 +95,10 @@ describe("command backend", () => {
     const result = await session.runTurn("x", input(1));
     expect(result).toMatchObject({
       ok: false,
-      error: { category: "process_exit", message: "command exited with 127" },
+      error: {
+        category: "agent_not_found",
+        message: 'command.run "definitely-not-a-command-xyz" exited 127 (a program it runs was not found)',
+      },
     });
   });
 
@@ -110,10 +114,12 @@ describe("command backend", () => {
     await until(() => !pidAlive(pid), 5_000, "orphaned child to be swept");
   });
 
-  it("a command that never answers is killed (whole group) at turn_timeout_ms", async () => {
-    const { session, events } = await start("sleep 60 & echo $! > bg.pid; sleep 60", 500);
-    const result = await session.runTurn("x", input(1));
+  it("a command that never answers is killed (whole group) when the runner's turn timeout fires", async () => {
+    const { session, events } = await start("sleep 60 & echo $! > bg.pid; sleep 60");
+    const timeout = clockTimeout(systemClock, 500);
+    const result = await session.runTurn("x", input(1, timeout.signal));
     expect(result).toMatchObject({ ok: false, error: { category: "turn_timeout" } });
+    expect(events).toContainEqual(expect.objectContaining({ type: "turn_failed", reason: "turn_timeout" }));
     const pid = Number((await readFile(join(ws, "bg.pid"), "utf8")).trim());
     const leader = Number((events[0] as { pid: string | null }).pid);
     await until(() => !pidAlive(pid) && !pidAlive(leader), 5_000, "process group to die");
@@ -121,11 +127,7 @@ describe("command backend", () => {
 
   it("aborting the run signal mid-turn cancels the turn and kills the process group", async () => {
     const controller = new AbortController();
-    const { session } = await start(
-      "echo started; sleep 60 & echo $! > bg.pid; wait",
-      10_000,
-      controller.signal,
-    );
+    const { session } = await start("echo started; sleep 60 & echo $! > bg.pid; wait", controller.signal);
     const pending = session.runTurn("x", input(1));
     await until(
       async () => (await readFile(join(ws, "bg.pid"), "utf8").catch(() => "")) !== "",
@@ -170,10 +172,10 @@ describe("command backend", () => {
     const tracker = new LocalTracker(issues, ["Done"], silentLogger);
     const line =
       'SYMPHONY_TOOL: {"name":"update_issue","arguments":{"state":"Human Review","comment":"done"}}';
-    const { session, events } = await start(`echo '${line}'`, 10_000, new AbortController().signal, tracker);
-    expect((await session.runTurn("x", { issue: { ...issue, id: "CMD-1" }, turn: 1, maxTurns: 1 })).ok).toBe(
-      true,
-    );
+    const { session, events } = await start(`echo '${line}'`, new AbortController().signal, tracker);
+    expect(
+      (await session.runTurn("x", { ...input(1), issue: { ...issue, id: "CMD-1" }, maxTurns: 1 })).ok,
+    ).toBe(true);
     expect(await readFile(join(issues, "CMD-1.md"), "utf8")).toContain("state: Human Review");
     expect(events).toContainEqual(
       expect.objectContaining({ type: "tool_call", tool: "update_issue", ok: true }),
@@ -184,7 +186,7 @@ describe("command backend", () => {
   });
 
   it("a missing command.run refuses to start a session", async () => {
-    const result = await commandBackend({ run: null, turnTimeoutMs: 1000 }).startSession({
+    const result = await commandBackend({ run: null }).startSession({
       host: createLocalHost(),
       workspacePath: ws,
       issue,

@@ -42,8 +42,16 @@ async function recorder() {
       event: { at: clock.now(), ...body } as AgentEvent,
     });
   };
-  const end = (runId: string, outcome: "normal" | "failed" = "normal", reason: string | null = null) =>
-    source.emit({ type: "run_ended", issueId: "i1", identifier: "ABC-1", runId, outcome, reason });
+  const end = (runId: string, outcome: "completed" | "failed" = "completed", reason: string | null = null) =>
+    source.emit({
+      type: "run_ended",
+      issueId: "i1",
+      identifier: "ABC-1",
+      runId,
+      outcome,
+      reason,
+      error: null,
+    });
   const files = (runId: string) => runLogFiles(tmp.path, "ABC-1", runId);
   const close = async () => {
     closed = true;
@@ -68,7 +76,7 @@ describe("symphony replay", () => {
   it("replays a run written by the real recorder: offsets, humanised summaries, token growth, summary with outcome", async () => {
     const r = await recorder();
     typicalRun(r, "run-1");
-    r.end("run-1", "normal");
+    r.end("run-1", "completed");
     await r.close();
     const io = captureIo(r.root);
     expect(await replayFile(r.files("run-1").events, io, { follow: false })).toBe(0);
@@ -83,7 +91,7 @@ describe("symphony replay", () => {
     expect(out[7]).toMatch(/\+1m05\.5s {2}turn_completed\s+turn 2 completed: done$/);
     expect(io.out()).toContain("events 7, turns 2, tool calls 2 (1 failed)\n");
     expect(io.out()).toContain("tokens 350 (in 300, out 50), duration 1m 05s\n");
-    expect(io.out()).toContain("outcome normal\n");
+    expect(io.out()).toContain("outcome completed\n");
     expect(io.err()).toBe("");
   });
 
@@ -131,7 +139,7 @@ describe("symphony replay", () => {
     );
     expect(io.out()).toMatch(/\+03\.0s {2}output\s+stdout: hello\n/);
     expect(io.out()).toContain("4 corrupt lines skipped\n");
-    expect(io.out()).toContain("outcome shutdown\n");
+    expect(io.out()).toContain("outcome cancelled (shutdown)\n");
   });
 
   it("--follow prints events as a live run appends them and ends once the run's log records its end", async () => {
@@ -148,9 +156,9 @@ describe("symphony replay", () => {
     r.event({ type: "turn_completed", turn: 1, message: "ok" }, 4_000);
     await until(() => io.out().includes("turn 1 completed: ok"), 5_000, "appended event");
     expect(io.out()).not.toContain("outcome");
-    r.end("run-4", "normal");
+    r.end("run-4", "completed");
     expect(await done).toBe(0);
-    expect(io.out()).toContain("outcome normal\n");
+    expect(io.out()).toContain("outcome completed\n");
     expect(io.out()).toContain("turns 1");
   });
 
@@ -175,7 +183,7 @@ describe("symphony replay", () => {
     r.end("run-old", "failed", "stall");
     r.start("run-new");
     r.event({ type: "session_started", sessionId: "n-1", threadId: "n", turnId: "1", pid: null });
-    r.end("run-new", "normal");
+    r.end("run-new", "completed");
     await r.close();
     const old = new Date(FIXTURE_NOW);
     await utimes(r.files("run-old").events, old, old);
@@ -185,7 +193,7 @@ describe("symphony replay", () => {
     expect(await replayCommand(dir, { follow: false, latest: false }, list)).toBe(0);
     const rows = list.out().split("\n");
     expect(rows[0]).toMatch(/^RUN\s+LAST WRITTEN\s+BYTES\s+OUTCOME$/);
-    expect(rows[1]).toMatch(/^run-new\s.*\snormal$/);
+    expect(rows[1]).toMatch(/^run-new\s.*\scompleted$/);
     expect(rows[2]).toMatch(/^run-old\s+2026-01-01T12:00:00Z\s.*\sfailed$/);
     expect(rows[3]).toBe("(2 runs; replay one with its file path, or --latest)");
 

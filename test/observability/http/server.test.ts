@@ -75,6 +75,7 @@ describe("HTTP API (spec 13.7)", () => {
       worker_host: null,
       workspace_path: "/tmp/ws/MT-650",
       kind: "failure",
+      error_detail: { code: "turn_timeout", message: "no output for 300s", retryable: true },
     });
     expect(body.codex_totals).toEqual({
       input_tokens: 50000,
@@ -155,6 +156,7 @@ describe("HTTP API (spec 13.7)", () => {
       events_log: "/logs/MT-649/r1.events.jsonl",
       last_error: null,
       tracked: {},
+      error_detail: null,
     });
     const retry = await json<IssueBody>(fetch(`${base}/api/v1/MT-650`));
     expect(retry).toMatchObject({
@@ -162,6 +164,13 @@ describe("HTTP API (spec 13.7)", () => {
       attempts: { restart_count: 2, current_retry_attempt: 3 },
     });
     expect(retry.last_error).toBe("turn_timeout: no output for 300s");
+    // the typed error travels next to the string: code, message and whether a retry can help
+    expect(retry.error_detail).toEqual({
+      code: "turn_timeout",
+      message: "no output for 300s",
+      retryable: true,
+    });
+    expect(retry.retry).toMatchObject({ error_detail: { code: "turn_timeout", retryable: true } });
     const blocked = await json<IssueBody>(fetch(`${base}/api/v1/MT-660`));
     expect(blocked).toMatchObject({
       status: "blocked",

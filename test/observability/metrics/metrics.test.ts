@@ -124,14 +124,15 @@ describe("GET /metrics (Prometheus)", () => {
       issueId: "i-1",
       identifier: "T-1",
       runId: "r",
-      outcome: "failed",
-      reason: "stall",
+      outcome: "stalled",
+      reason: "stalled: no agent activity for 300000ms",
+      error: { code: "stalled", message: "no agent activity for 300000ms", retryable: true },
     });
     const text = await metrics.render();
     expect(text).toContain('symphony_agent_turn_duration_seconds_sum{outcome="completed"} 49');
     expect(text).toContain('symphony_agent_turn_duration_seconds_bucket{le="60",outcome="completed"} 2');
     expect(text).toContain('symphony_agent_turn_duration_seconds_bucket{le="30",outcome="completed"} 1');
-    expect(text).toContain('symphony_run_outcomes_total{outcome="failed",reason="stall"} 1');
+    expect(text).toContain('symphony_run_outcomes_total{outcome="stalled",reason="stalled"} 1');
     expect(text).toContain('symphony_agent_events_total{type="turn_completed"} 2');
     detach();
     expect(source.listenerCount).toBe(0);

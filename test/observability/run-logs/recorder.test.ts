@@ -76,8 +76,9 @@ describe("per-issue run logs", () => {
         issueId: "id-MT-1",
         identifier: "MT-1",
         runId: "r-1",
-        outcome: "normal",
+        outcome: "completed",
         reason: null,
+        error: null,
       }),
     );
     const files = recorder.lookup("MT-1");
@@ -95,7 +96,7 @@ describe("per-issue run logs", () => {
       "2026-01-01T12:00:00.000Z [stdout] stdout: edited README.md",
       "2026-01-01T12:00:00.000Z [token_usage] tokens in 10 out 5 total 15",
       "2026-01-01T12:00:00.000Z [turn_completed] turn 1 completed: done",
-      "2026-01-01T12:00:00.000Z [run] ended outcome=normal",
+      "2026-01-01T12:00:00.000Z [run] ended outcome=completed",
     ]);
     const jsonl = (await readFile(join(logsRoot, "MT-1", "r-1.events.jsonl"), "utf8")).trimEnd().split("\n");
     expect(jsonl.map((l) => (JSON.parse(l) as { event: AgentEvent }).event)).toEqual(events);
@@ -179,13 +180,13 @@ describe("per-issue run logs", () => {
     expect(sinkWarnings.length).toBeLessThanOrEqual(2); // at most once per file
   });
 
-  it("close() ends open runs with outcome=shutdown and unsubscribes", async () => {
+  it("close() ends open runs with outcome=cancelled reason=shutdown and unsubscribes", async () => {
     const { logsRoot, source, recorder } = await setup();
     source.emit(lifecycle({ type: "run_started", issueId: "id-S", identifier: "S", runId: "r", attempt: 2 }));
     await recorder.close();
     expect(source.listenerCount).toBe(0);
     const text = await readFile(join(logsRoot, "S", "r.log"), "utf8");
     expect(text).toContain("attempt=2");
-    expect(text.trimEnd().endsWith("[run] ended outcome=shutdown")).toBe(true);
+    expect(text.trimEnd().endsWith("[run] ended outcome=cancelled reason=shutdown")).toBe(true);
   });
 });

@@ -29,6 +29,7 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
       maxConcurrentAgents: 10,
       maxTurns: 20,
       maxRetryBackoffMs: 300_000,
+      turnTimeoutMs: 3_600_000,
       maxConcurrentAgentsByState: {},
     },
     codex: {

@@ -1,13 +1,14 @@
-import type {
-  AgentBackend,
-  AgentSession,
-  StartSessionOptions,
-  TurnInput,
+import {
+  type AgentBackend,
+  type AgentSession,
+  type StartSessionOptions,
+  type TurnInput,
+  turnStopError,
 } from "../../../src/agent/backend.js";
 import type { AgentError } from "../../../src/domain/errors.js";
 import { err, ok, type Result } from "../../../src/domain/result.js";
 
-/** What a scripted turn does: resolve a result, or wait for the run signal ("hang"). */
+/** What a scripted turn does: resolve a result, or wait for the turn signal ("hang"). */
 export type TurnScript = (
   prompt: string,
   input: TurnInput,
@@ -40,11 +41,12 @@ export class ScriptedBackend implements AgentBackend {
         });
         const outcome = script(prompt, input, options);
         if (outcome === "hang") {
-          return new Promise((resolve) =>
-            options.signal.addEventListener("abort", () =>
-              resolve(err({ category: "turn_cancelled", message: "aborted" })),
-            ),
-          );
+          // like a real backend: the turn signal (run cancellation or the runner's turn timeout) ends it
+          return new Promise((resolve) => {
+            const end = (): void => resolve(err(turnStopError(input.signal)));
+            if (input.signal.aborted) end();
+            else input.signal.addEventListener("abort", end, { once: true });
+          });
         }
         return outcome;
       },
