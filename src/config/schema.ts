@@ -121,8 +121,19 @@ export type TrackerFrontMatter = z.output<typeof trackerSchema>;
 /** Parses just the `tracker:` section (to report tracker problems alongside other sections' errors). */
 export const trackerSectionSchema = trackerSchema;
 
-/** The JSON Schema of WORKFLOW.md front matter (what `symphony schema` prints). */
+/**
+ * The JSON Schema of WORKFLOW.md front matter (what `symphony schema` prints). Known sections are closed
+ * (`additionalProperties: false`) so editors flag a misspelled key; the top level stays open for extensions.
+ */
 export function workflowJsonSchema(kinds: ConfigKinds): Record<string, unknown> {
-  const schema = z.toJSONSchema(frontMatterSchema(kinds), { io: "input", unrepresentable: "any" });
-  return { ...schema, title: "Symphony WORKFLOW.md front matter" };
+  const schema = z.toJSONSchema(frontMatterSchema(kinds), { io: "input", unrepresentable: "any" }) as {
+    properties?: Record<string, Record<string, unknown>>;
+  };
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties ?? {}).map(([name, section]) => [
+      name,
+      section.properties === undefined ? section : { ...section, additionalProperties: false },
+    ]),
+  );
+  return { ...schema, properties, title: "Symphony WORKFLOW.md front matter" };
 }
