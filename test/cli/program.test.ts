@@ -82,7 +82,7 @@ describe("symphony validate", () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
       new RegExp(
-        `^${path} codex\\.approval_policy: warning: "on-failure" is not a value codex 0\\.169\\.0 knows`,
+        `^${path}:\\d+:\\d+ codex\\.approval_policy: warning: "on-failure" is not a value codex 0\\.169\\.0 knows`,
       ),
     );
     expect(lines[1]).toMatch(/codex\.thread_sandbox: warning: "future-sandbox" .*passed through unchanged/);
