@@ -16,3 +16,4 @@ export const createLinearTracker: TrackerFactory<"linear"> = (config, deps) => {
     logger: deps.logger,
   });
 };
+export { linearKind } from "./kind.js";
