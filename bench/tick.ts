@@ -79,7 +79,14 @@ function config(root: string, folder: string): ServiceConfig {
     },
     polling: { intervalMs: 3_600_000 },
     workspace: { root: join(root, "ws"), rootRaw: null },
-    hooks: { afterCreate: null, beforeRun: null, afterRun: null, beforeRemove: null, timeoutMs: 60_000 },
+    hooks: {
+      afterCreate: null,
+      beforeRun: null,
+      afterRun: null,
+      beforeRemove: null,
+      timeoutMs: 60_000,
+      envPassthrough: [],
+    },
     agent: {
       backend: "command",
       maxConcurrentAgents: 10,

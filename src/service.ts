@@ -123,7 +123,7 @@ export async function startOrchestratorService(
     logger,
     clock,
     config: () => source.current().config,
-    hookEnv: (issue, path, host) => issueEnv(issue, path, host, []),
+    hookEnv: (issue, path, host) => issueEnv(issue, path, host, source.current().config.hooks.envPassthrough),
   });
   const launch = createWorkerLauncher({
     hosts,

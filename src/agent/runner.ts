@@ -1,4 +1,5 @@
 import type { ServiceConfig } from "../config/types.js";
+import type { AgentEvent } from "../domain/agent-event.js";
 import type { AgentError } from "../domain/errors.js";
 import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
@@ -13,6 +14,7 @@ import { bindTools, type TrackerAdapter } from "../tracker/adapter.js";
 import { type Clock, clockTimeout, systemClock } from "../util/clock.js";
 import type { WorkspaceCall, WorkspaceManager } from "../workspace/manager.js";
 import type { AgentBackend, AgentSession } from "./backend.js";
+import { sessionLogger } from "./session-logger.js";
 
 /** What the runner is composed from. */
 export interface RunnerDeps {
@@ -51,12 +53,21 @@ export function createWorkerLauncher(deps: RunnerDeps): WorkerLauncher {
 async function runAttempt(deps: RunnerDeps, request: WorkerRequest): Promise<WorkerExit> {
   const { signal } = request;
   const issue = request.issue;
-  const log = deps.logger.child({
-    issue_id: issue.id,
-    issue_identifier: issue.identifier,
-    run_id: request.runId,
-    host: request.host,
-  });
+  // every line of the agent session (runner and backend alike) carries the current session_id
+  let sessionId: string | null = null;
+  const log = sessionLogger(
+    deps.logger.child({
+      issue_id: issue.id,
+      issue_identifier: issue.identifier,
+      run_id: request.runId,
+      host: request.host,
+    }),
+    () => sessionId,
+  );
+  const onEvent = (event: AgentEvent): void => {
+    if (event.type === "session_started") sessionId = event.sessionId;
+    request.onEvent(event);
+  };
   // every step of the attempt (workspace, hooks, agent) runs on the one host assigned at dispatch
   const host = deps.hosts(request.host);
   const call: WorkspaceCall = { issue, signal, host: request.host, onHook: request.onHook };
@@ -82,7 +93,7 @@ async function runAttempt(deps: RunnerDeps, request: WorkerRequest): Promise<Wor
   }
 
   let exit: WorkerExit;
-  const started = await startAgent(deps, request, host, path, log);
+  const started = await startAgent(deps, { ...request, onEvent }, host, path, log);
   if (!started.ok) {
     exit = started.error;
   } else {

@@ -44,6 +44,8 @@ export interface ServiceContext {
   readonly metrics: SymphonyMetrics;
   /** `--port` if given, else `server.port` from the current config. */
   serverPort(config: ServiceConfig): number | null;
+  /** The environment children are built from (the process environment; tests pass their own). */
+  readonly env: NodeJS.ProcessEnv;
 }
 
 /** A started service. `exited` settles if the service stops on its own (non-zero = abnormal). */
@@ -69,7 +71,7 @@ export const startService: ServiceStarter = async (ctx) => {
     source: ctx.source,
     logger: ctx.logger,
     clock: ctx.clock,
-    env: process.env,
+    env: ctx.env,
     wrapTracker: (adapter) => ctx.metrics.instrumentTracker(adapter),
   });
   if (!started.ok) return started;
@@ -189,6 +191,7 @@ async function runUntilShutdown(
     clock,
     metrics: createMetrics({ clock }),
     serverPort: (config) => options.port ?? config.server.port,
+    env: io.env,
   };
   const shutdown = async (code: number): Promise<number> => {
     unsubscribe();

@@ -226,6 +226,7 @@ export function buildServiceConfig(
       afterRun: fm.hooks.after_run,
       beforeRemove: fm.hooks.before_remove,
       timeoutMs: fm.hooks.timeout_ms,
+      envPassthrough: fm.hooks.env_passthrough,
     },
     agent: {
       backend: fm.agent.backend,

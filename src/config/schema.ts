@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ConfigKinds } from "./kind-settings.js";
-import { map, nonBlank, positiveInt, text, textList } from "./schema-parts.js";
+import { envNames, map, nonBlank, positiveInt, text, textList } from "./schema-parts.js";
 
 const optionalScript = text
   .nullable()
@@ -35,6 +35,9 @@ const hooksSchema = z
     after_run: optionalScript,
     before_remove: optionalScript,
     timeout_ms: positiveInt().default(60_000),
+    env_passthrough: envNames.describe(
+      "Extra environment variables hooks receive (e.g. SSH_AUTH_SOCK, GH_TOKEN, HTTPS_PROXY); tracker secrets never",
+    ),
   })
   .prefault({});
 

@@ -71,6 +71,8 @@ export interface HooksConfig {
   readonly afterRun: string | null;
   readonly beforeRemove: string | null;
   readonly timeoutMs: number;
+  /** Extra environment names hooks receive on top of the default allow-list (e.g. SSH_AUTH_SOCK, GH_TOKEN). */
+  readonly envPassthrough: readonly string[];
 }
 
 /** A registered agent backend name (`agent.backend`): the keys of {@link BackendSections}. */

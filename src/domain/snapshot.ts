@@ -64,6 +64,26 @@ export interface BlockedRow {
   readonly workspacePath: string | null;
   /** Host the blocked run (and its workspace) is on. */
   readonly host?: string;
+  /** The run's last agent event before it blocked. */
+  readonly lastEvent?: string | null;
+  readonly lastMessage?: string | null;
+  readonly lastEventAt?: number | null;
+}
+
+/** The last run of an issue this process ran (a bounded in-memory history). */
+export interface FinishedRow {
+  readonly issueId: string;
+  readonly identifier: string;
+  readonly title: string;
+  readonly url: string | null;
+  /** The tracker state when the run started. */
+  readonly state: string;
+  readonly runId: string;
+  readonly outcome: RunOutcome;
+  readonly reason: string | null;
+  readonly endedAt: number;
+  readonly workspacePath: string | null;
+  readonly host: string;
 }
 
 /** Why a candidate was not dispatched on the last tick. */
@@ -103,6 +123,8 @@ export interface OrchestratorSnapshot {
   readonly retrying: readonly RetryRow[];
   readonly blocked: readonly BlockedRow[];
   readonly skipped: readonly SkipRow[];
+  /** Issues whose last run ended in this process, newest last (absent in older snapshot sources). */
+  readonly finished?: readonly FinishedRow[];
   readonly totals: AgentTotals;
   /** Latest agent/model rate-limit payload, if any. */
   readonly rateLimits: Readonly<Record<string, unknown>> | null;
@@ -119,6 +141,8 @@ export interface OrchestratorSnapshot {
     readonly path: string;
     readonly trackerKind: string;
     readonly backend: string;
+    /** The resolved `workspace.root` (issues without a recorded path live at `<root>/<key>`). */
+    readonly workspaceRoot?: string;
     /** Last config/validation/tracker error shown to operators, null when healthy. */
     readonly lastError: string | null;
   };
@@ -173,5 +197,5 @@ export interface StatusSource {
   /** Registers an observer; returns the unsubscribe function. Listeners are never awaited. */
   subscribe(listener: (event: ObserverEvent) => void): () => void;
   /** Queues an immediate poll + reconcile; `coalesced` when one was already queued or running. */
-  requestRefresh(): { readonly coalesced: boolean };
+  requestRefresh(): { readonly coalesced: boolean; readonly stopping?: boolean };
 }

@@ -71,6 +71,7 @@ export function applyAgentEvent(entry: RunningEntry, totals: Totals, event: Agen
   entry.lastEvent = event.type;
   entry.lastMessage = message;
   entry.lastEventAt = at;
+  if (isProgress(event)) entry.lastProgressAt = at;
   entry.recent.push({ at, event: event.type, message });
   if (entry.recent.length > RECENT_EVENTS) entry.recent.splice(0, entry.recent.length - RECENT_EVENTS);
   switch (event.type) {
@@ -101,6 +102,16 @@ export function applyAgentEvent(entry: RunningEntry, totals: Totals, event: Agen
     default:
       break;
   }
+}
+
+/**
+ * Whether an event shows the agent making progress, for stall detection (spec 8.5). Protocol messages
+ * count; stderr lines and unparseable lines do not, so a hung agent that keeps writing diagnostics
+ * is still detected as stalled.
+ */
+export function isProgress(event: AgentEvent): boolean {
+  if (event.type === "malformed") return false;
+  return event.type !== "output" || event.stream === "stdout";
 }
 
 /** Logs an agent event: lifecycle, tools and questions at info; output and telemetry at debug. */

@@ -17,7 +17,13 @@ import { newRunningEntry } from "./running-entry.js";
 import { SerialQueue } from "./serial-queue.js";
 import { awaitShutdown } from "./shutdown.js";
 import { buildSnapshot } from "./snapshot.js";
-import { emptyState, type OrchestratorState, type RunningEntry, type StopReason } from "./state.js";
+import {
+  emptyState,
+  type OrchestratorState,
+  type RunningEntry,
+  recordFinished,
+  type StopReason,
+} from "./state.js";
 import { runRetry, runTick, type TickContext } from "./tick.js";
 import type { WorkerExit } from "./worker.js";
 
@@ -117,8 +123,9 @@ export class Orchestrator implements StatusSource {
   }
 
   /** {@inheritDoc StatusSource.requestRefresh} */
-  requestRefresh(): { readonly coalesced: boolean } {
-    if (this.#stopped || this.#tickQueued || this.#ticking) return { coalesced: true };
+  requestRefresh(): { readonly coalesced: boolean; readonly stopping?: boolean } {
+    if (this.#stopped) return { coalesced: false, stopping: true };
+    if (this.#tickQueued || this.#ticking) return { coalesced: true };
     if (this.#tickTimer !== null) this.#deps.clock.clearTimer(this.#tickTimer);
     this.#tickTimer = null;
     this.#enqueue({ type: "tick" });
@@ -193,6 +200,7 @@ export class Orchestrator implements StatusSource {
       issue_id: entry.issue.id,
       issue_identifier: entry.issue.identifier,
       reason: describeStop(reason),
+      session_id: entry.sessionId ?? undefined,
     });
     entry.controller.abort(reason.kind);
   }
@@ -261,8 +269,10 @@ export class Orchestrator implements StatusSource {
     const entry = this.#state.running.get(issueId);
     if (entry === undefined || entry.runId !== runId) return;
     applyAgentEvent(entry, this.#state.totals, event, this.#deps.clock.now());
+    const { identifier } = entry.issue;
+    const sessionId = entry.sessionId ?? undefined;
     logAgentEvent(
-      this.#deps.logger.child({ issue_id: issueId, issue_identifier: entry.issue.identifier }),
+      this.#deps.logger.child({ issue_id: issueId, issue_identifier: identifier, session_id: sessionId }),
       event,
     );
     if (event.type === "rate_limits") this.#state.rateLimits = event.rateLimits;
@@ -281,13 +291,23 @@ export class Orchestrator implements StatusSource {
     const ended = runEnding(entry, exit);
     const log = logger.child({ issue_id: issueId, issue_identifier: entry.issue.identifier, run_id: runId });
     // a failed attempt is retried, but an operator must see it (a missing agent program fails every time)
-    log[exit.outcome === "failed" ? "warn" : "info"]("worker exited", {
+    log[exit.outcome === "failed" || exit.outcome === "timed_out" ? "warn" : "info"]("worker exited", {
+      session_id: entry.sessionId ?? undefined,
       outcome: ended.outcome,
       reason: ended.reason,
       error_code: ended.error?.code ?? null,
       turns: entry.turnCount,
     });
     this.#notify({ type: "run_ended", issueId, identifier: entry.issue.identifier, runId, ...ended });
+    recordFinished(this.#state, {
+      issue: entry.issue,
+      runId,
+      outcome: ended.outcome,
+      reason: ended.reason,
+      endedAt: clock.now(),
+      workspacePath: entry.workspacePath,
+      host: entry.host,
+    });
     const disposition = exitDisposition(entry, exit);
     switch (disposition.kind) {
       case "release":
@@ -306,6 +326,9 @@ export class Orchestrator implements StatusSource {
           sessionId: entry.sessionId,
           workspacePath: entry.workspacePath,
           host: entry.host,
+          lastEvent: entry.lastEvent,
+          lastMessage: entry.lastMessage,
+          lastEventAt: entry.lastEventAt,
         });
         log.warn("issue blocked waiting for a person", { question: disposition.question });
         break;

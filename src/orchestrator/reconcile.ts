@@ -16,7 +16,7 @@ export function decide(issue: Issue | undefined, sets: StateSets): ReconcileDeci
   return { action: "keep", issue };
 }
 
-/** Spec 8.5 part A: running entries silent for longer than the stall timeout (≤ 0 disables). */
+/** Spec 8.5 part A: running entries without progress for longer than the stall timeout (≤ 0 disables). */
 export function stalledRuns(
   running: Iterable<RunningEntry>,
   now: number,
@@ -26,7 +26,7 @@ export function stalledRuns(
   const out: { entry: RunningEntry; elapsedMs: number }[] = [];
   for (const entry of running) {
     if (entry.stop !== null) continue;
-    const elapsedMs = now - (entry.lastEventAt ?? entry.startedAt);
+    const elapsedMs = now - (entry.lastProgressAt ?? entry.startedAt);
     if (elapsedMs > stallTimeoutMs) out.push({ entry, elapsedMs });
   }
   return out;

@@ -26,6 +26,7 @@ export function newRunningEntry(fields: {
     lastEvent: null,
     lastMessage: null,
     lastEventAt: null,
+    lastProgressAt: null,
     tokens: { input: 0, output: 0, total: 0 },
     reported: { input: 0, output: 0, total: 0 },
     input: null,

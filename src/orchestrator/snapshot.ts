@@ -71,6 +71,24 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
       sessionId: b.sessionId,
       workspacePath: b.workspacePath,
       host: b.host,
+      lastEvent: b.lastEvent,
+      lastMessage: b.lastMessage,
+      lastEventAt: b.lastEventAt,
+    }),
+  );
+  const finished = [...state.finished.values()].map((f) =>
+    Object.freeze({
+      issueId: f.issue.id,
+      identifier: f.issue.identifier,
+      title: f.issue.title,
+      url: f.issue.url,
+      state: f.issue.state,
+      runId: f.runId,
+      outcome: f.outcome,
+      reason: f.reason,
+      endedAt: f.endedAt,
+      workspacePath: f.workspacePath,
+      host: f.host,
     }),
   );
   return Object.freeze({
@@ -79,6 +97,7 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
     retrying: Object.freeze(retrying),
     blocked: Object.freeze(blocked),
     skipped: Object.freeze(state.skipped.map((s) => Object.freeze({ ...s }))),
+    finished: Object.freeze(finished),
     totals: Object.freeze({
       inputTokens: state.totals.input,
       outputTokens: state.totals.output,
@@ -101,6 +120,7 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
       path: ctx.config.workflowPath,
       trackerKind: ctx.config.tracker.kind,
       backend: ctx.config.agent.backend,
+      workspaceRoot: ctx.config.workspace.root,
       lastError: state.lastError,
     }),
   });

@@ -1,6 +1,6 @@
 import type { AgentEvent } from "../domain/agent-event.js";
 import type { Issue } from "../domain/issue.js";
-import type { RunError } from "../domain/run-error.js";
+import type { RunError, RunOutcome } from "../domain/run-error.js";
 import type { TimelineEntry } from "../domain/snapshot.js";
 import type { TimerHandle } from "../util/clock.js";
 import type { HostPreference } from "./host-slots.js";
@@ -40,6 +40,8 @@ export interface RunningEntry {
   lastEvent: AgentEvent["type"] | null;
   lastMessage: string | null;
   lastEventAt: number | null;
+  /** Receipt time of the last event that shows agent progress (stall detection; stderr is not progress). */
+  lastProgressAt: number | null;
   /** Accumulated growth counted for this run. */
   readonly tokens: Counts;
   /** High-water marks of the absolute session totals the backend reported. */
@@ -77,6 +79,35 @@ export interface BlockedEntry {
   readonly workspacePath: string | null;
   /** Host the blocked run and its workspace are on. */
   readonly host: string;
+  /** The run's last agent event before it blocked (what the operator sees beside the question). */
+  readonly lastEvent: string | null;
+  readonly lastMessage: string | null;
+  readonly lastEventAt: number | null;
+}
+
+/** The last run of an issue this process ran, kept after the issue leaves every live table. */
+export interface FinishedEntry {
+  readonly issue: Issue;
+  readonly runId: string;
+  readonly outcome: RunOutcome;
+  readonly reason: string | null;
+  readonly endedAt: number;
+  readonly workspacePath: string | null;
+  readonly host: string;
+}
+
+/** How many finished issues the in-memory history keeps (oldest dropped first). */
+export const FINISHED_LIMIT = 200;
+
+/** Records the end of an issue's run, keeping at most {@link FINISHED_LIMIT} issues (newest last). */
+export function recordFinished(state: OrchestratorState, entry: FinishedEntry): void {
+  state.finished.delete(entry.issue.id);
+  state.finished.set(entry.issue.id, entry);
+  while (state.finished.size > FINISHED_LIMIT) {
+    const oldest = state.finished.keys().next().value;
+    if (oldest === undefined) break;
+    state.finished.delete(oldest);
+  }
 }
 
 /** Aggregates over every finished and running session. */
@@ -94,6 +125,8 @@ export interface OrchestratorState {
   readonly retries: Map<string, RetryEntry>;
   readonly blocked: Map<string, BlockedEntry>;
   readonly completed: Set<string>;
+  /** Issues whose last run ended in this process (bounded; answers "finished" on the API). */
+  readonly finished: Map<string, FinishedEntry>;
   readonly totals: Totals;
   rateLimits: Readonly<Record<string, unknown>> | null;
   skipped: import("../domain/snapshot.js").SkipRow[];
@@ -111,6 +144,7 @@ export function emptyState(): OrchestratorState {
     retries: new Map(),
     blocked: new Map(),
     completed: new Set(),
+    finished: new Map(),
     totals: {
       input: 0,
       output: 0,

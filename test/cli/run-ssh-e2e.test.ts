@@ -1,22 +1,27 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { userInfo } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { readPids, sigtermWithin, TestCli } from "../support/cli-process.js";
 import { processesMentioning } from "../support/processes.js";
 import { startSshd, type TestSshd } from "../support/sshd.js";
 import { makeTempDir } from "../support/temp-dir.js";
+import { describeNeeding, SSHD } from "../support/tools.js";
 import { pidAlive, until } from "../support/until.js";
+
+const needs = describeNeeding([SSHD]);
 
 let sshd: TestSshd;
 let dir: { path: string; cleanup: () => Promise<void> };
 const cli = new TestCli();
 
 beforeAll(async () => {
+  if (needs.missing !== null) return;
   sshd = await startSshd();
 });
-afterAll(() => sshd.close());
+afterAll(async () => {
+  if (needs.missing === null) await sshd.close();
+});
 beforeEach(async () => {
   dir = await makeTempDir("symphony-ssh-e2e-");
   await mkdir(join(dir.path, "home"));
@@ -56,7 +61,7 @@ function workflow(fields: { hooks: string; run: string }): string {
   ].join("\n");
 }
 
-describe("symphony run with worker.ssh_hosts (end to end, real sshd)", { timeout: 90_000 }, () => {
+needs.describe("symphony run with worker.ssh_hosts (end to end, real sshd)", { timeout: 90_000 }, () => {
   it("A.1: the workspace, hooks and agent run on the SSH worker and the issue reaches its hand-off state", async () => {
     const project = join(dir.path, "project");
     const root = join(dir.path, "remote-ws");
@@ -84,7 +89,7 @@ describe("symphony run with worker.ssh_hosts (end to end, real sshd)", { timeout
       "SSH-1 to reach Human Review",
     );
     await until(() => cli.output().includes("hook=after_run"), 15_000, "after_run");
-    const remoteHome = userInfo().homedir;
+    const remoteHome = sshd.home;
     const ws = join(root, "SSH-1");
     // the remote login's HOME, not the CLI's; TZ (set only locally) did not cross over ssh
     expect(await readFile(join(ws, "created.txt"), "utf8")).toBe(`home=${remoteHome} tz=unset id=SSH-1\n`);

@@ -37,6 +37,7 @@ describe("config defaults (spec 6.4)", () => {
       afterRun: null,
       beforeRemove: null,
       timeoutMs: 60_000,
+      envPassthrough: [],
     });
     expect(c.agent).toEqual({
       backend: "codex",

@@ -1,21 +1,27 @@
 import { mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import type { Host } from "../../src/hosts/host.js";
 import { createSshHost, SshHostError } from "../../src/hosts/ssh.js";
 import { processesMentioning } from "../support/processes.js";
 import { startSilentServer, startSshd, type TestSshd } from "../support/sshd.js";
 import { makeTempDir } from "../support/temp-dir.js";
+import { describeNeeding, SSHD } from "../support/tools.js";
 import { pidAlive, until } from "../support/until.js";
+
+const needs = describeNeeding([SSHD]);
 
 let sshd: TestSshd;
 let root: { path: string; cleanup: () => Promise<void> };
 let env: Record<string, string>;
 
 beforeAll(async () => {
+  if (needs.missing !== null) return;
   sshd = await startSshd();
 });
-afterAll(() => sshd.close());
+afterAll(async () => {
+  if (needs.missing === null) await sshd.close();
+});
 beforeEach(async () => {
   root = await makeTempDir("symphony-ssh-test-");
   const home = join(root.path, "home");
@@ -51,7 +57,7 @@ async function remoteAlive(h: Host, pid: number): Promise<boolean> {
   return result.output.includes("alive");
 }
 
-describe("ssh host: destinations", () => {
+needs.describe("ssh host: destinations", () => {
   it("A: host:port form adds -p and reaches the server", async () => {
     const h = createSshHost(`127.0.0.1:${sshd.port}`, { sshConfigPath: sshd.configPath });
     const result = await h.runScript("echo ok", { cwd: "/", env, timeoutMs: 10_000 });
@@ -80,7 +86,7 @@ describe("ssh host: destinations", () => {
   });
 });
 
-describe("ssh host: ensureDir and remove", () => {
+needs.describe("ssh host: ensureDir and remove", () => {
   it("creates a missing directory, says so, and returns the remote pwd -P", async () => {
     const h = host();
     const real = join(root.path, "real");
@@ -110,22 +116,22 @@ describe("ssh host: ensureDir and remove", () => {
     try {
       const made = await h.ensureDir(`${name}/ws`);
       expect(made.created).toBe(true);
-      expect(made.realPath).toBe(`/root/${name.slice(2)}/ws`);
+      expect(made.realPath).toBe(`${sshd.home}/${name.slice(2)}/ws`);
     } finally {
       await h.remove(name);
     }
-    await expect(stat(`/root/${name.slice(2)}`)).rejects.toThrow();
+    await expect(stat(`${sshd.home}/${name.slice(2)}`)).rejects.toThrow();
   });
 
   it("a relative path is relative to the remote login's HOME, as with `ssh host cmd`", async () => {
     const h = host();
     const name = `.symphony-ssh-rel-${process.pid}-${Date.now()}`;
     try {
-      expect(await h.ensureDir(name)).toEqual({ created: true, realPath: `/root/${name}` });
+      expect(await h.ensureDir(name)).toEqual({ created: true, realPath: `${sshd.home}/${name}` });
     } finally {
       await h.remove(name);
     }
-    await expect(stat(`/root/${name}`)).rejects.toThrow();
+    await expect(stat(`${sshd.home}/${name}`)).rejects.toThrow();
   });
 
   it("removes recursively, and a missing path is fine", async () => {
@@ -139,7 +145,7 @@ describe("ssh host: ensureDir and remove", () => {
   });
 });
 
-describe("ssh host: secrets", () => {
+needs.describe("ssh host: secrets", () => {
   it("environment values never appear on a command line, local or remote", async () => {
     const token = `tok-${process.pid}-${Date.now()}`;
     const h = host({ killGraceMs: 200 });
@@ -158,7 +164,7 @@ describe("ssh host: secrets", () => {
   });
 });
 
-describe("ssh host: runScript", () => {
+needs.describe("ssh host: runScript", () => {
   it("runs bash -lc in cwd and reports exit code and interleaved output", async () => {
     const result = await host().runScript("pwd; echo out; echo err >&2; exit 3", {
       cwd: root.path,
@@ -296,7 +302,7 @@ describe("ssh host: runScript", () => {
   });
 });
 
-describe("ssh host: spawn", () => {
+needs.describe("ssh host: spawn", () => {
   it("A.1: a long-lived stdio child round-trips lines over ssh and exits on its own", async () => {
     const h = host();
     const child = h.spawn('while IFS= read -r line; do printf "echo:%s:%s\\n" "$line" "$PWD"; done; exit 7', {
@@ -351,7 +357,7 @@ describe("ssh host: spawn", () => {
   });
 });
 
-describe("ssh host: chatty login shells", () => {
+needs.describe("ssh host: chatty login shells", () => {
   it("what the remote login profile prints never reaches the script output or the stdio stream", async () => {
     await writeFile(join(env.HOME ?? "", ".bash_profile"), "echo profile-noise\necho profile-err >&2\n");
     const h = host();
@@ -368,7 +374,7 @@ describe("ssh host: chatty login shells", () => {
   });
 });
 
-describe("ssh host: connection loss", () => {
+needs.describe("ssh host: connection loss", () => {
   it("A.3: when the local ssh dies, the remote wrapper sees the dropped session and kills the remote group", async () => {
     const h = host({ killGraceMs: 200 });
     const pidFile = join(root.path, "orphan.pid");
@@ -400,7 +406,7 @@ describe("ssh host: connection loss", () => {
   });
 });
 
-describe("ssh host: unreachable hosts", () => {
+needs.describe("ssh host: unreachable hosts", () => {
   it("A.3: connection refused is reported as unreachable, quickly", async () => {
     const silent = await startSilentServer();
     const port = silent.port;

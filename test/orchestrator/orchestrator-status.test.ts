@@ -148,6 +148,41 @@ describe("blocked (input required)", () => {
     expect(h.orchestrator.snapshot().skipped[0]?.reason).toEqual({ kind: "blocked_on_input" });
   });
 
+  it("the blocked row keeps the run's last event, message and time (what the operator reads beside the question)", async () => {
+    h = await harness([makeIssue({ identifier: "K-9" })]);
+    await h.orchestrator.start();
+    await h.settle();
+    const at = h.clock.now();
+    h.launcher.emit("id-K-9", {
+      type: "notification",
+      method: "agent/note",
+      summary: "asking which database",
+      at,
+    });
+    await h.settle();
+    h.launcher.finish("id-K-9", { outcome: "blocked", kind: "user_input", question: "Which database?" });
+    await h.settle();
+    expect(h.orchestrator.snapshot().blocked).toMatchObject([
+      {
+        identifier: "K-9",
+        lastEvent: "notification",
+        lastMessage: expect.stringContaining("asking which database"),
+        lastEventAt: at,
+      },
+    ]);
+  });
+
+  it("a finished issue stays known to the snapshot after its claim is released; a stopped service refuses refreshes", async () => {
+    h = await harness([makeIssue({ identifier: "F-1" })]);
+    await h.orchestrator.start();
+    await h.settle();
+    h.launcher.finish("id-F-1", { outcome: "completed", turns: 1 });
+    await h.settle();
+    expect(h.orchestrator.snapshot().finished).toMatchObject([{ identifier: "F-1", outcome: "completed" }]);
+    await h.orchestrator.stop();
+    expect(h.orchestrator.requestRefresh()).toEqual({ coalesced: false, stopping: true });
+  });
+
   it("a blocked issue is released when the tracker moves it out of the active states", async () => {
     h = await harness([makeIssue({ identifier: "K-2" })]);
     await h.orchestrator.start();

@@ -206,6 +206,21 @@ describe("17.4 reconciliation", () => {
     expect(retry?.errorDetail).toMatchObject({ code: "stalled", retryable: true });
   });
 
+  it("8.5: stderr lines are not progress; a run that only writes stderr is still stalled", async () => {
+    h = await harness([makeIssue({ identifier: "S-3" })], {
+      codex: { stallTimeoutMs: 60_000 },
+      polling: { intervalMs: 10_000 },
+    });
+    await h.orchestrator.start();
+    await h.settle();
+    for (let i = 0; i < 7; i += 1) {
+      h.launcher.emit("id-S-3", { type: "output", stream: "stderr", line: "WARN retrying", at: 0 });
+      await h.advance(10_000);
+    }
+    expect(h.launcher.live()).toEqual([]);
+    expect(h.orchestrator.snapshot().retrying[0]?.errorDetail?.code).toBe("stalled");
+  });
+
   it("stall detection is disabled when stall_timeout_ms <= 0", async () => {
     h = await harness([makeIssue({ identifier: "S-2" })], { codex: { stallTimeoutMs: 0 } });
     await h.orchestrator.start();

@@ -1,8 +1,9 @@
 import { type BrowserContext, chromium } from "playwright-core";
 import { makeTempDir } from "./temp-dir.js";
+import { CHROMIUM } from "./tools.js";
 
 /** Debian's chromium (`apt-get install -y chromium`); playwright's own download cannot work here. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const CHROMIUM_PATH = CHROMIUM.path;
 
 /** A headless Chromium with a temporary user-data-dir; `close()` ends the browser and removes the dir. */
 export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {

@@ -15,19 +15,24 @@ export interface CliRun {
   exited(): Promise<number | null>;
 }
 
-/** Starts the CLI in `cwd` with only PATH, HOME and `env`. */
+/** Starts the CLI in `cwd` with only PATH, HOME and `env`; `args` follow the workflow path. */
 export function startCli(
   workflow: string,
   cwd: string,
   home: string,
   env: Record<string, string> = {},
+  args: readonly string[] = [],
 ): CliRun {
   const loader = pathToFileURL(join(repo, "node_modules/tsx/dist/loader.mjs")).href;
-  const proc = spawn(process.execPath, ["--import", loader, join(repo, "src/cli/main.ts"), workflow], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const proc = spawn(
+    process.execPath,
+    ["--import", loader, join(repo, "src/cli/main.ts"), workflow, ...args],
+    {
+      cwd,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   const collect = (b: Buffer) => {
     output += b.toString();
@@ -65,8 +70,13 @@ export class TestCli {
   private run: CliRun | null = null;
 
   /** Starts the CLI in `dir` with HOME `<dir>/home` (see `startCli`) and remembers it for `output()` and `kill()`. */
-  start(workflow: string, dir: string, env: Record<string, string> = {}): CliRun {
-    this.run = startCli(workflow, dir, join(dir, "home"), env);
+  start(
+    workflow: string,
+    dir: string,
+    env: Record<string, string> = {},
+    args: readonly string[] = [],
+  ): CliRun {
+    this.run = startCli(workflow, dir, join(dir, "home"), env, args);
     return this.run;
   }
 

@@ -57,7 +57,14 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
     },
     polling: { intervalMs: 30_000 },
     workspace: { root: "/nonexistent", rootRaw: null },
-    hooks: { afterCreate: null, beforeRun: null, afterRun: null, beforeRemove: null, timeoutMs: 60_000 },
+    hooks: {
+      afterCreate: null,
+      beforeRun: null,
+      afterRun: null,
+      beforeRemove: null,
+      timeoutMs: 60_000,
+      envPassthrough: [],
+    },
     agent: {
       backend: "codex",
       maxConcurrentAgents: 1,

@@ -83,7 +83,13 @@ function onTurn(id, turnId) {
       setTimeout(() => completeTurn(turnId), 30);
       return;
     case "silent":
-      respond(); // then nothing: the turn silence timer must end it
+      respond(); // then nothing: only the runner's turn signal ends it
+      return;
+    case "stderr-forever":
+      // a hung turn that keeps writing diagnostics: no protocol progress, so stall detection must fire
+      respond();
+      notify("turn/started", { threadId: THREAD, turn: { id: turnId } });
+      setInterval(() => process.stderr.write(`WARN still retrying ${Date.now()}\n`), 50);
       return;
     case "telemetry": {
       respond();

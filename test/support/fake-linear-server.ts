@@ -11,23 +11,14 @@ export { FAKE_STATES } from "./fake-linear-store.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/**
- * Where Linear's real public schema is: `$LINEAR_SCHEMA_PATH`, else the project's shared reference
- * folder beside the repository (`../shared/reference/linear/schema.graphql` from `/work/main`, or
- * two levels up from a worktree under `/work/wt/`).
- */
+/** Where Linear's real public schema is: `$LINEAR_SCHEMA_PATH`, else the copy vendored beside this file. */
 export function linearSchemaPath(): string {
   const fromEnv = process.env.LINEAR_SCHEMA_PATH;
   if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
-  const candidates = [
-    join(REPO_ROOT, "..", "shared", "reference", "linear", "schema.graphql"),
-    join(REPO_ROOT, "..", "..", "shared", "reference", "linear", "schema.graphql"),
-  ];
-  const found = candidates.find((path) => existsSync(path));
-  if (found === undefined) {
-    throw new Error(`Linear schema not found; set LINEAR_SCHEMA_PATH (looked in ${candidates.join(", ")})`);
-  }
-  return found;
+  const vendored = join(REPO_ROOT, "test", "support", "linear", "schema.graphql");
+  if (!existsSync(vendored))
+    throw new Error(`Linear schema not found at ${vendored}; set LINEAR_SCHEMA_PATH`);
+  return vendored;
 }
 
 let schemaCache: GraphQLSchema | null = null;

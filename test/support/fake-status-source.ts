@@ -26,8 +26,12 @@ export class FakeStatusSource implements StatusSource {
     };
   }
 
-  requestRefresh(): { readonly coalesced: boolean } {
+  /** Set to answer refreshes as a stopping service does. */
+  stopping = false;
+
+  requestRefresh(): { readonly coalesced: boolean; readonly stopping?: boolean } {
     this.refreshRequests += 1;
+    if (this.stopping) return { coalesced: false, stopping: true };
     return { coalesced: this.refreshRequests > 1 };
   }
 

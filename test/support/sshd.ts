@@ -1,9 +1,10 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createConnection, createServer, type Server } from "node:net";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { SSHD } from "./tools.js";
 
 const run = promisify(execFile);
 
@@ -14,6 +15,14 @@ export interface TestSshd {
   readonly configPath: string;
   /** A scratch directory the test may use (it is removed by `close`). */
   readonly dir: string;
+  /**
+   * The remote login's HOME: an empty directory made for this server. The machine's real login files
+   * (root's `~/.bashrc` running `pyenv init`, say) would otherwise run in every remote `bash -lc` and can
+   * stall it — a stale pyenv rehash lock once made 29 SSH tests time out at once.
+   */
+  readonly home: string;
+  /** The user the client logs in as (the user running the tests; never assumed to be root). */
+  readonly user: string;
   /** Stops the server and removes its keys and configs. */
   close(): Promise<void>;
 }
@@ -21,8 +30,11 @@ export interface TestSshd {
 /** Starts `sshd -D` on a free loopback port, accepting only a freshly generated client key. */
 export async function startSshd(): Promise<TestSshd> {
   const dir = await mkdtemp(join(tmpdir(), "symphony-sshd-"));
-  // sshd refuses to start without its privilege-separation directory
-  await mkdir("/run/sshd", { recursive: true, mode: 0o755 });
+  const home = join(dir, "home");
+  await mkdir(home, { mode: 0o755 });
+  const user = userInfo().username;
+  // as root, sshd refuses to start without its privilege-separation directory (only root may create it)
+  if (process.getuid?.() === 0) await mkdir("/run/sshd", { recursive: true, mode: 0o755 });
   await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "host_key")]);
   await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "client_key")]);
   await writeFile(join(dir, "authorized_keys"), await readFile(join(dir, "client_key.pub")), { mode: 0o600 });
@@ -43,6 +55,8 @@ export async function startSshd(): Promise<TestSshd> {
       "StrictModes no",
       "UsePAM no",
       "PrintMotd no",
+      // keep the machine's login files out of remote shells: HOME is an empty directory of the test's
+      `SetEnv HOME=${home}`,
       // the server would accept these; the host must still not let them through
       "AcceptEnv LEAKY_*",
       "",
@@ -56,7 +70,7 @@ export async function startSshd(): Promise<TestSshd> {
       "  HostName 127.0.0.1",
       `  Port ${port}`,
       "Host *",
-      "  User root",
+      `  User ${user}`,
       `  IdentityFile ${join(dir, "client_key")}`,
       "  IdentitiesOnly yes",
       "  StrictHostKeyChecking no",
@@ -66,7 +80,7 @@ export async function startSshd(): Promise<TestSshd> {
       "",
     ].join("\n"),
   );
-  const sshd = spawn("/usr/sbin/sshd", ["-D", "-e", "-f", serverConfig], {
+  const sshd = spawn(SSHD.path, ["-D", "-e", "-f", serverConfig], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let log = "";
@@ -84,6 +98,8 @@ export async function startSshd(): Promise<TestSshd> {
     port,
     configPath,
     dir,
+    home,
+    user,
     async close() {
       await stop(sshd);
       await rm(dir, { recursive: true, force: true });

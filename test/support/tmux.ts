@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
+import { TMUX } from "./tools.js";
+
 const run = promisify(execFile);
 
 /** A detached tmux session on a private server socket; the test reads its screen. */
@@ -70,6 +72,6 @@ export class TmuxSession {
   }
 
   tmux(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-    return run("tmux", ["-L", this.#socket, ...args], { env: this.#env });
+    return run(TMUX.path, ["-L", this.#socket, ...args], { env: this.#env });
   }
 }

@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
-import { userInfo } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import type { ServiceConfig } from "../../src/config/types.js";
 import { silentLogger } from "../../src/domain/logger.js";
 import type { Host } from "../../src/hosts/host.js";
@@ -13,15 +12,21 @@ import { testConfig } from "../support/orchestrator/fixtures.js";
 import { processesMentioning } from "../support/processes.js";
 import { freePort, startSshd, type TestSshd } from "../support/sshd.js";
 import { makeTempDir } from "../support/temp-dir.js";
+import { describeNeeding, SSHD } from "../support/tools.js";
 import { until } from "../support/until.js";
+
+const needs = describeNeeding([SSHD]);
 
 let sshd: TestSshd;
 let dir: { path: string; cleanup: () => Promise<void> };
 
 beforeAll(async () => {
+  if (needs.missing !== null) return;
   sshd = await startSshd();
 });
-afterAll(() => sshd.close());
+afterAll(async () => {
+  if (needs.missing === null) await sshd.close();
+});
 beforeEach(async () => {
   dir = await makeTempDir("symphony-ws-ssh-");
 });
@@ -51,7 +56,7 @@ const call = (identifier: string, host: string) => ({
   host,
 });
 
-describe("workspaces on an SSH host (real sshd)", { timeout: 60_000 }, () => {
+needs.describe("workspaces on an SSH host (real sshd)", { timeout: 60_000 }, () => {
   it("A.1: the raw workspace.root is used on the SSH host, and after_create runs there", async () => {
     const host = createSshHost(`127.0.0.1:${sshd.port}`, { sshConfigPath: sshd.configPath });
     const remoteRoot = join(dir.path, "remote-root");
@@ -65,7 +70,7 @@ describe("workspaces on an SSH host (real sshd)", { timeout: 60_000 }, () => {
     if (!prepared.ok) return;
     expect(prepared.value.path).toBe(join(remoteRoot, prepared.value.key));
     expect(prepared.value.createdNow).toBe(true);
-    expect(await readFile(join(prepared.value.path, "made.txt"), "utf8")).toBe(`${userInfo().homedir} R/1\n`);
+    expect(await readFile(join(prepared.value.path, "made.txt"), "utf8")).toBe(`${sshd.home} R/1\n`);
     expect(existsSync(join(dir.path, "local-root"))).toBe(false);
     const again = await ws.prepare(call("R/1", host.name));
     expect(again.ok && again.value.createdNow).toBe(false);

@@ -62,7 +62,8 @@ export class BuiltinSession implements AgentSession {
   constructor(options: BuiltinSessionOptions) {
     this.#o = options;
     this.#signal = AbortSignal.any([options.start.signal, this.#stopper.signal]);
-    this.#logger = options.start.logger.child({ session_id: options.threadId, backend: "builtin" });
+    // the runner's logger stamps session_id (`<thread>-turn-<n>`) on every line
+    this.#logger = options.start.logger.child({ backend: "builtin" });
     this.#tools = buildToolSet({
       root: options.root,
       host: options.start.host,

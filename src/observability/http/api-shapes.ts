@@ -1,6 +1,8 @@
+import { join } from "node:path";
 import type { AgentEvent, TokenCounts } from "../../domain/agent-event.js";
 import type {
   BlockedRow,
+  FinishedRow,
   OrchestratorSnapshot,
   RetryRow,
   RunningRow,
@@ -8,6 +10,7 @@ import type {
   SkipRow,
   TimelineEntry,
 } from "../../domain/snapshot.js";
+import { workspaceKey } from "../../workspace/key.js";
 import { describeSkip, isoSeconds, summariseAgentEvent } from "../format.js";
 
 // JSON shapes of the HTTP API. Field names follow spec 13.7.2 (and the Elixir reference) exactly;
@@ -84,6 +87,9 @@ export function blockedJson(row: BlockedRow) {
     workspace_path: row.workspacePath,
     session_id: row.sessionId,
     blocked_at: isoSeconds(row.blockedAt),
+    last_event: row.lastEvent ?? null,
+    last_message: row.lastMessage ?? "",
+    last_event_at: isoSeconds(row.lastEventAt ?? null),
     // additions
     kind: row.kind,
     question: row.question,
@@ -129,6 +135,21 @@ export function skipJson(row: SkipRow, now: number) {
   };
 }
 
+/** The last run of an issue that left every live table (bounded in-memory history of this process). */
+export function finishedJson(row: FinishedRow) {
+  return {
+    issue_id: row.issueId,
+    issue_identifier: row.identifier,
+    state: row.state,
+    run_id: row.runId,
+    outcome: row.outcome,
+    reason: row.reason,
+    ended_at: isoSeconds(row.endedAt),
+    worker_host: row.host,
+    workspace_path: row.workspacePath,
+  };
+}
+
 /** The body of `GET /api/v1/state` (and of every SSE `state` message). */
 export function stateJson(snapshot: OrchestratorSnapshot) {
   const now = snapshot.generatedAt;
@@ -155,6 +176,7 @@ export function stateJson(snapshot: OrchestratorSnapshot) {
     // additions
     blocked: snapshot.blocked.map(blockedJson),
     skipped: snapshot.skipped.map((r) => skipJson(r, now)),
+    finished: (snapshot.finished ?? []).slice(-50).map(finishedJson),
     agent_totals: {
       ...totals,
       runs_started: t.runsStarted,
@@ -188,10 +210,20 @@ export function issueJson(snapshot: OrchestratorSnapshot, identifier: string, lo
   const retry = snapshot.retrying.find((r) => r.identifier === identifier) ?? null;
   const blocked = snapshot.blocked.find((r) => r.identifier === identifier) ?? null;
   const skipped = snapshot.skipped.find((r) => r.identifier === identifier) ?? null;
-  const first = running ?? retry ?? blocked ?? skipped;
+  const finished = (snapshot.finished ?? []).find((r) => r.identifier === identifier) ?? null;
+  const first = running ?? retry ?? blocked ?? skipped ?? finished;
   if (first === null) return null;
   const status =
-    running !== null ? "running" : retry !== null ? "retrying" : blocked !== null ? "blocked" : "skipped";
+    running !== null
+      ? "running"
+      : retry !== null
+        ? "retrying"
+        : blocked !== null
+          ? "blocked"
+          : skipped !== null
+            ? "skipped"
+            : "finished";
+  const root = snapshot.workflow.workspaceRoot;
   const attempt = running?.attempt ?? retry?.attempt ?? null;
   const files = logs(identifier);
   const runLogs =
@@ -203,8 +235,14 @@ export function issueJson(snapshot: OrchestratorSnapshot, identifier: string, lo
     issue_id: first.issueId,
     status,
     workspace: {
-      path: running?.workspacePath ?? retry?.workspacePath ?? blocked?.workspacePath ?? null,
-      host: running?.host ?? retry?.host ?? blocked?.host ?? null,
+      // no run recorded a path (a skipped issue, say): where its workspace is or would be
+      path:
+        running?.workspacePath ??
+        retry?.workspacePath ??
+        blocked?.workspacePath ??
+        finished?.workspacePath ??
+        (root === undefined ? null : join(root, workspaceKey(identifier))),
+      host: running?.host ?? retry?.host ?? blocked?.host ?? finished?.host ?? null,
     },
     attempts: {
       restart_count: attempt === null ? 0 : Math.max(attempt - 1, 0),
@@ -238,8 +276,9 @@ export function issueJson(snapshot: OrchestratorSnapshot, identifier: string, lo
     // additions
     blocked: blocked === null ? null : blockedJson(blocked),
     skipped: skipped === null ? null : skipJson(skipped, now),
-    issue_title: running?.title ?? null,
-    issue_url: running?.url ?? retry?.url ?? blocked?.url ?? null,
+    finished: finished === null ? null : finishedJson(finished),
+    issue_title: running?.title ?? finished?.title ?? null,
+    issue_url: running?.url ?? retry?.url ?? blocked?.url ?? finished?.url ?? null,
     run_log: files === null ? null : files.log,
     events_log: files === null ? null : files.events,
   };

@@ -104,7 +104,11 @@ export function createApp(deps: AppDeps): Hono {
   app.all("/api/v1/state", notAllowed("GET"));
 
   app.post("/api/v1/refresh", (c) => {
-    const { coalesced } = source.requestRefresh();
+    const { coalesced, stopping } = source.requestRefresh();
+    if (stopping === true) {
+      // nothing will poll again in this process: say so instead of queueing a refresh that never runs
+      return c.json(errorJson("service_stopping", "The service is shutting down; no refresh will run"), 503);
+    }
     deps.logger.info("refresh requested", { coalesced, source: "http" });
     return c.json(
       {

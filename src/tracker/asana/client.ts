@@ -4,7 +4,7 @@ import type { Clock } from "../../util/clock.js";
 import { RestApi } from "../rest/api.js";
 import type { RestResponse } from "../rest/http.js";
 import type { RestToolCall } from "../rest/tool.js";
-import { type ProviderReply, replyOf, responseError, statusError } from "../rest-errors.js";
+import { type ProviderReply, replyOf, responseError } from "../rest-errors.js";
 import type { AsanaTrackerSettings } from "./config.js";
 /** Task fields requested on every read. */
 export const ASANA_TASK_FIELDS = [
@@ -40,19 +40,17 @@ export type AsanaRead =
  */
 export class AsanaClient {
   readonly #settings: AsanaTrackerSettings;
-  readonly #clock: Clock;
   readonly #api: RestApi;
 
   constructor(settings: AsanaTrackerSettings, clock: Clock) {
     this.#settings = settings;
-    this.#clock = clock;
     this.#api = new RestApi({
       provider: "Asana",
       apiUrl: settings.endpoint,
       headers: { Accept: "application/json", Authorization: `Bearer ${settings.apiKey}` },
       timeoutMs: settings.timeoutMs,
-      // Asana sends no remaining/reset headers; these names never match, so only 429 means "limited"
-      signals: { remainingHeader: "x-symphony-none", resetHeader: "x-symphony-none" },
+      // Asana signals limits with 429 (+ Retry-After) only; a 403 is a permission problem
+      forbidden: { kind: "auth" },
       rateHeaders: ASANA_RATE_LIMIT_HEADERS,
       clock,
     });
@@ -104,8 +102,7 @@ export class AsanaClient {
     if (!sent.ok) return sent;
     const reply = sent.value;
     if (reply.status === 404) return ok({ kind: "not_found" });
-    if (reply.status < 200 || reply.status >= 300)
-      return err(statusError(reply, "Asana", what, this.#clock.now()));
+    if (reply.status < 200 || reply.status >= 300) return err(this.#api.statusError(reply, what));
     if (!reply.json || typeof reply.body !== "object" || reply.body === null || Array.isArray(reply.body)) {
       return err(responseError("Asana", what, "the response body is not a JSON object"));
     }

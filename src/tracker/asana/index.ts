@@ -3,5 +3,5 @@ export { ASANA_TASK_FIELDS, AsanaClient } from "./client.js";
 export type { AsanaTrackerSettings } from "./config.js";
 export { parseAsanaProvider } from "./config.js";
 export { asanaKind } from "./kind.js";
-export { normaliseAsanaTask, parseAsanaTime } from "./normalise.js";
+export { normaliseAsanaTask } from "./normalise.js";
 export { ASANA_API_OPTIONS, ASANA_API_TOOL } from "./tools.js";

@@ -1,5 +1,6 @@
 import type { Issue } from "../../domain/issue.js";
 import { normaliseLabels } from "../../domain/issue.js";
+import { parseTimestamp } from "../rest/timestamp.js";
 
 /** A normalised task, a task outside the configured project, or a malformed record. */
 export type AsanaRecord =
@@ -10,14 +11,6 @@ export type AsanaRecord =
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v : null);
-
-/** Parses an Asana timestamp (RFC 3339) to epoch ms, or null. */
-export function parseAsanaTime(value: unknown): number | null {
-  if (typeof value !== "string") return null;
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value.trim())) return null;
-  const ms = Date.parse(value.trim());
-  return Number.isNaN(ms) ? null : ms;
-}
 
 /** Normalises one task; its state is the name of its section in `projectGid`. */
 export function normaliseAsanaTask(raw: unknown, projectGid: string): AsanaRecord {
@@ -55,8 +48,8 @@ export function normaliseAsanaTask(raw: unknown, projectGid: string): AsanaRecor
     blockedBy: [],
     dispatchable: raw.completed === false && raw.resource_subtype !== "section",
     nativeRef: { task_gid: gid, project_gid: projectGid, section_gid: sectionGid },
-    createdAt: parseAsanaTime(raw.created_at),
-    updatedAt: parseAsanaTime(raw.modified_at),
+    createdAt: parseTimestamp(raw.created_at),
+    updatedAt: parseTimestamp(raw.modified_at),
   };
   return { kind: "issue", issue };
 }

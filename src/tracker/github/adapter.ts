@@ -1,18 +1,11 @@
-import type { AgentToolSpec, ToolResult } from "../../domain/agent-event.js";
 import type { TrackerError } from "../../domain/errors.js";
 import { type Issue, normaliseState } from "../../domain/issue.js";
 import type { Logger } from "../../domain/logger.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Clock } from "../../util/clock.js";
-import {
-  type ToolContext,
-  type TrackerAdapter,
-  unsupportedToolResult,
-  type WebhookRequest,
-  type WebhookVerdict,
-} from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
-import { executeRestTool, type RestToolOptions } from "../rest/tool.js";
+import { mapBounded } from "../rest/bounded.js";
+import { RestTracker } from "../rest/rest-tracker.js";
 import { WarnOnce } from "../warn-once.js";
 import { GithubClient } from "./client.js";
 import type { GithubTrackerSettings } from "./config.js";
@@ -24,22 +17,29 @@ import { verifyGithubWebhook } from "./webhook.js";
 const REFRESH_CONCURRENCY = 4;
 
 /** GitHub Issues of one repository (REST v3); states `open`/`closed`, or label-derived states. */
-export class GithubTracker implements TrackerAdapter {
-  readonly kind = "github";
+export class GithubTracker extends RestTracker {
   readonly #settings: GithubTrackerSettings;
   readonly #client: GithubClient;
   readonly #mode: GithubStateMode;
-  readonly #tool: RestToolOptions;
-  readonly #spec: AgentToolSpec;
   readonly #malformed: WarnOnce;
 
   constructor(settings: GithubTrackerSettings, logger: Logger, clock: Clock) {
+    const client = new GithubClient(settings, clock);
+    super({
+      kind: "github",
+      tool: {
+        spec: githubToolSpec(settings.owner, settings.repo),
+        options: githubToolOptions(settings.owner, settings.repo),
+        send: (call, signal) => client.sendToolCall(call, signal),
+      },
+      secretEnvNames: settings.secretEnvNames,
+      client,
+      verifyWebhook: verifyGithubWebhook,
+    });
     this.#settings = settings;
-    this.#client = new GithubClient(settings, clock);
+    this.#client = client;
     this.#malformed = new WarnOnce(logger);
     this.#mode = { owner: settings.owner, repo: settings.repo, stateLabelPrefix: settings.stateLabelPrefix };
-    this.#tool = githubToolOptions(settings.owner, settings.repo);
-    this.#spec = githubToolSpec(settings.owner, settings.repo);
   }
 
   async fetchIssuesByStates(
@@ -89,54 +89,24 @@ export class GithubTracker implements TrackerAdapter {
       }
       numbers.push(n);
     }
-    const out: Issue[] = [];
-    for (let i = 0; i < numbers.length; i += REFRESH_CONCURRENCY) {
-      const batch = numbers.slice(i, i + REFRESH_CONCURRENCY);
-      const results = await Promise.all(batch.map((n) => this.#client.getIssue(n, signal)));
-      for (const [j, result] of results.entries()) {
-        if (!result.ok) return result;
-        if (result.value === null) continue; // gone or hidden: omitted
-        const issue = normaliseGithubIssue(result.value, this.#mode);
-        if (issue === null || issue.id !== String(batch[j])) {
-          return err({
-            category: "tracker_response",
-            message: `GitHub response malformed: issue ${batch[j]} lacks number, title or state`,
-            retryable: true,
-          });
-        }
-        out.push(issue);
-      }
+    const refreshed = await mapBounded(numbers, REFRESH_CONCURRENCY, (n) => this.#refreshOne(n, signal));
+    return refreshed.ok ? ok(refreshed.value.filter((issue): issue is Issue => issue !== null)) : refreshed;
+  }
+
+  /** One issue by number; null when it is gone or hidden (omitted from the refresh). */
+  async #refreshOne(n: number, signal: AbortSignal): Promise<Result<Issue | null, TrackerError>> {
+    const result = await this.#client.getIssue(n, signal);
+    if (!result.ok) return result;
+    if (result.value === null) return ok(null);
+    const issue = normaliseGithubIssue(result.value, this.#mode);
+    if (issue === null || issue.id !== String(n)) {
+      return err({
+        category: "tracker_response",
+        message: `GitHub response malformed: issue ${n} lacks number, title or state`,
+        retryable: true,
+      });
     }
-    return ok(out);
-  }
-
-  toolSpecs(): readonly AgentToolSpec[] {
-    return [this.#spec];
-  }
-
-  async executeTool(name: string, args: unknown, context: ToolContext): Promise<ToolResult> {
-    if (name !== this.#spec.name) {
-      return unsupportedToolResult(name, [this.#spec.name]);
-    }
-    return executeRestTool(args, this.#tool, context, (call, signal) =>
-      this.#client.sendToolCall(call, signal),
-    );
-  }
-
-  secretEnvNames(): readonly string[] {
-    return this.#settings.secretEnvNames;
-  }
-
-  rateLimits(): Readonly<Record<string, unknown>> | null {
-    return this.#client.rateLimits();
-  }
-
-  verifyWebhook(request: WebhookRequest, secret: string): Result<WebhookVerdict, string> {
-    return verifyGithubWebhook(request, secret);
-  }
-
-  async close(): Promise<void> {
-    this.#client.close();
+    return ok(issue);
   }
 }
 

@@ -3,7 +3,9 @@ import { err, ok, type Result } from "../../domain/result.js";
 import type { Clock } from "../../util/clock.js";
 import { RestApi } from "../rest/api.js";
 import type { RestResponse } from "../rest/http.js";
+import { paginate } from "../rest/paginate.js";
 import type { RestToolCall } from "../rest/tool.js";
+import { replyOf } from "../rest-errors.js";
 import type { GithubTrackerSettings } from "./config.js";
 
 /** The `next` target of an RFC 8288 `Link` header, if any. */
@@ -34,7 +36,9 @@ export class GithubClient {
         "User-Agent": "symphony-ts",
       },
       timeoutMs: settings.timeoutMs,
-      signals: { remainingHeader: "x-ratelimit-remaining", resetHeader: "x-ratelimit-reset" },
+      // GitHub answers a spent quota with 403 + x-ratelimit-remaining: 0 (or Retry-After)
+      forbidden: { kind: "quota_or_auth", remainingHeader: "x-ratelimit-remaining" },
+      resetHeader: "x-ratelimit-reset",
       rateHeaders: {
         limit: "x-ratelimit-limit",
         remaining: "x-ratelimit-remaining",
@@ -69,38 +73,39 @@ export class GithubClient {
       per_page: String(this.#settings.pageSize),
     }).toString();
     const items: unknown[] = [];
-    const seen = new Set<string>();
-    let url: URL | null = first;
-    for (let page = 1; url !== null; page += 1) {
-      if (page > this.#settings.maxPages) {
-        return err(pagination(`stopped after ${this.#settings.maxPages} pages (provider.max_pages)`));
-      }
-      seen.add(url.href);
-      const response = await this.#api.request("GET", url, signal);
-      if (!response.ok) return response;
-      const body = response.value.json;
-      if (!Array.isArray(body)) {
-        return err(shape(`issue list page ${page} is not a JSON array`, response.value.status));
-      }
-      items.push(...body);
-      const next = nextLink(response.value.headers.get("link"));
-      if (next === null) break;
-      let nextUrl: URL;
-      try {
-        nextUrl = new URL(next, first);
-      } catch {
-        return err(pagination(`unparseable next link ${JSON.stringify(next)}`));
-      }
-      if (nextUrl.origin !== this.#api.origin || nextUrl.pathname !== first.pathname) {
-        return err(
-          pagination(`next link leaves the repository's issue list: ${nextUrl.origin}${nextUrl.pathname}`),
-        );
-      }
-      if (seen.has(nextUrl.href))
-        return err(pagination(`next link repeats a page already read (${nextUrl.search})`));
-      url = nextUrl;
-    }
-    return ok(items);
+    const paged = await paginate<URL>(
+      {
+        provider: "GitHub",
+        what: "issue list",
+        maxPages: this.#settings.maxPages,
+        limitHint: "(provider.max_pages)",
+        first,
+        firstKey: first.href,
+      },
+      async (url, page) => {
+        const response = await this.#api.request("GET", url, signal);
+        if (!response.ok) return response;
+        const body = response.value.json;
+        if (!Array.isArray(body)) {
+          return err(shape(`issue list page ${page} is not a JSON array`, response.value.status));
+        }
+        items.push(...body);
+        const next = nextLink(response.value.headers.get("link"));
+        if (next === null) return ok({ kind: "last" });
+        let nextUrl: URL;
+        try {
+          nextUrl = new URL(next, first);
+        } catch {
+          return ok({ kind: "invalid", problem: `unparseable next link ${JSON.stringify(next)}` });
+        }
+        if (nextUrl.origin !== this.#api.origin || nextUrl.pathname !== first.pathname) {
+          const where = `${nextUrl.origin}${nextUrl.pathname}`;
+          return ok({ kind: "invalid", problem: `next link leaves the repository's issue list: ${where}` });
+        }
+        return ok({ kind: "next", cursor: nextUrl, key: nextUrl.href });
+      },
+    );
+    return paged.ok ? ok(items) : paged;
   }
 
   /** One issue by number; null when it is gone, hidden or transferred out of the repository (404/410/301). */
@@ -115,7 +120,7 @@ export class GithubClient {
     const { status, json } = response.value;
     // 301: transferred to another repository, which is outside the configured scope (the redirect is not followed)
     if (status === 404 || status === 410 || status === 301) return ok(null);
-    if (status < 200 || status >= 300) return err(this.#api.statusError(response.value));
+    if (status < 200 || status >= 300) return err(this.#api.statusError(replyOf(response.value)));
     if (typeof json !== "object" || json === null || Array.isArray(json)) {
       return err(shape(`issue ${number} is not a JSON object`, status));
     }
@@ -131,10 +136,6 @@ export class GithubClient {
   async sendToolCall(call: RestToolCall, signal: AbortSignal): Promise<Result<RestResponse, TrackerError>> {
     return this.#api.sendToolCall(call, signal);
   }
-}
-
-function pagination(message: string): TrackerError {
-  return { category: "tracker_pagination", message: `GitHub paging failed: ${message}`, retryable: true };
 }
 
 function shape(message: string, status: number): TrackerError {

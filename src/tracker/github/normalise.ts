@@ -1,6 +1,7 @@
 import type { Issue } from "../../domain/issue.js";
 import { normaliseLabels } from "../../domain/issue.js";
-import { isMap, labelNames, timestamp } from "../rest/payload.js";
+import { isMap, labelNames } from "../rest/payload.js";
+import { parseTimestamp } from "../rest/timestamp.js";
 
 /** How GitHub issue records become states. */
 export interface GithubStateMode {
@@ -62,7 +63,7 @@ export function normaliseGithubIssue(raw: unknown, mode: GithubStateMode): Issue
       repo: `${mode.owner}/${mode.repo}`,
       pull_request: isPullRequest,
     },
-    createdAt: timestamp(raw.created_at),
-    updatedAt: timestamp(raw.updated_at),
+    createdAt: parseTimestamp(raw.created_at),
+    updatedAt: parseTimestamp(raw.updated_at),
   };
 }

@@ -1,18 +1,10 @@
-import type { AgentToolSpec, ToolResult } from "../../domain/agent-event.js";
 import type { TrackerError } from "../../domain/errors.js";
 import { type Issue, normaliseState } from "../../domain/issue.js";
 import type { Logger } from "../../domain/logger.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Clock } from "../../util/clock.js";
-import {
-  type ToolContext,
-  type TrackerAdapter,
-  unsupportedToolResult,
-  type WebhookRequest,
-  type WebhookVerdict,
-} from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
-import { executeRestTool, type RestToolOptions } from "../rest/tool.js";
+import { RestTracker } from "../rest/rest-tracker.js";
 import { WarnOnce } from "../warn-once.js";
 import { GitlabClient } from "./client.js";
 import type { GitlabTrackerSettings } from "./config.js";
@@ -21,22 +13,27 @@ import { gitlabToolOptions, gitlabToolSpec } from "./tools.js";
 import { verifyGitlabWebhook } from "./webhook.js";
 
 /** GitLab Issues of one project (REST v4); states `opened`/`closed`. */
-export class GitlabTracker implements TrackerAdapter {
-  readonly kind = "gitlab";
+export class GitlabTracker extends RestTracker {
   readonly #settings: GitlabTrackerSettings;
   readonly #client: GitlabClient;
-  readonly #tool: RestToolOptions;
-  readonly #spec: AgentToolSpec;
   readonly #malformed: WarnOnce;
-  readonly #clock: Clock;
 
   constructor(settings: GitlabTrackerSettings, logger: Logger, clock: Clock) {
+    const client = new GitlabClient(settings, clock);
+    super({
+      kind: "gitlab",
+      tool: {
+        spec: gitlabToolSpec(settings.projectPath),
+        options: gitlabToolOptions(settings.projectPath),
+        send: (call, signal) => client.sendToolCall(call, signal),
+      },
+      secretEnvNames: settings.secretEnvNames,
+      client,
+      verifyWebhook: (request, secret) => verifyGitlabWebhook(request, secret, clock.now()),
+    });
     this.#settings = settings;
-    this.#client = new GitlabClient(settings, clock);
-    this.#clock = clock;
+    this.#client = client;
     this.#malformed = new WarnOnce(logger);
-    this.#tool = gitlabToolOptions(settings.projectPath);
-    this.#spec = gitlabToolSpec(settings.projectPath);
   }
 
   async fetchIssuesByStates(
@@ -105,35 +102,6 @@ export class GitlabTracker implements TrackerAdapter {
     }
     // request order; iids GitLab did not return are no longer visible and are omitted
     return ok(unique.flatMap((id) => byId.get(id) ?? []));
-  }
-
-  toolSpecs(): readonly AgentToolSpec[] {
-    return [this.#spec];
-  }
-
-  async executeTool(name: string, args: unknown, context: ToolContext): Promise<ToolResult> {
-    if (name !== this.#spec.name) {
-      return unsupportedToolResult(name, [this.#spec.name]);
-    }
-    return executeRestTool(args, this.#tool, context, (call, signal) =>
-      this.#client.sendToolCall(call, signal),
-    );
-  }
-
-  secretEnvNames(): readonly string[] {
-    return this.#settings.secretEnvNames;
-  }
-
-  rateLimits(): Readonly<Record<string, unknown>> | null {
-    return this.#client.rateLimits();
-  }
-
-  verifyWebhook(request: WebhookRequest, secret: string): Result<WebhookVerdict, string> {
-    return verifyGitlabWebhook(request, secret, this.#clock.now());
-  }
-
-  async close(): Promise<void> {
-    this.#client.close();
   }
 }
 

@@ -21,7 +21,8 @@ export class GitlabClient {
       apiUrl: settings.apiUrl,
       headers: { "PRIVATE-TOKEN": settings.apiKey, Accept: "application/json", "User-Agent": "symphony-ts" },
       timeoutMs: settings.timeoutMs,
-      signals: { remainingHeader: "ratelimit-remaining", resetHeader: "ratelimit-reset" },
+      forbidden: { kind: "quota_or_auth", remainingHeader: "ratelimit-remaining" },
+      resetHeader: "ratelimit-reset",
       rateHeaders: {
         limit: "ratelimit-limit",
         remaining: "ratelimit-remaining",

@@ -1,6 +1,7 @@
 import type { Issue } from "../../domain/issue.js";
 import { normaliseLabels } from "../../domain/issue.js";
-import { isMap, labelNames, timestamp } from "../rest/payload.js";
+import { isMap, labelNames } from "../rest/payload.js";
+import { parseTimestamp } from "../rest/timestamp.js";
 
 // The first assignee's numeric id as a string, else its username (as the Elixir reference does).
 function assigneeOf(raw: Record<string, unknown>): string | null {
@@ -36,7 +37,7 @@ export function normaliseGitlabIssue(raw: unknown, projectPath: string): Issue |
       project_path: projectPath,
       references: isMap(raw.references) ? { ...raw.references } : null,
     },
-    createdAt: timestamp(raw.created_at),
-    updatedAt: timestamp(raw.updated_at),
+    createdAt: parseTimestamp(raw.created_at),
+    updatedAt: parseTimestamp(raw.updated_at),
   };
 }

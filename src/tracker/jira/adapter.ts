@@ -1,19 +1,12 @@
-import type { AgentToolSpec, ToolResult } from "../../domain/agent-event.js";
 import type { TrackerError } from "../../domain/errors.js";
 import { type Issue, normaliseState } from "../../domain/issue.js";
 import type { Logger } from "../../domain/logger.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Clock } from "../../util/clock.js";
-import {
-  type ToolContext,
-  type TrackerAdapter,
-  unsupportedToolResult,
-  type WebhookRequest,
-  type WebhookVerdict,
-} from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
-import { executeRestTool } from "../rest/tool.js";
-import { paginationError, responseError } from "../rest-errors.js";
+import { paginate } from "../rest/paginate.js";
+import { RestTracker } from "../rest/rest-tracker.js";
+import { responseError } from "../rest-errors.js";
 import { WarnOnce } from "../warn-once.js";
 import { JiraClient } from "./client.js";
 import type { JiraTrackerSettings } from "./config.js";
@@ -31,8 +24,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Jira Cloud (REST v3): candidates by JQL search, refresh by bulk fetch, tool `jira_rest`. */
-export class JiraTracker implements TrackerAdapter {
-  readonly kind = "jira";
+export class JiraTracker extends RestTracker {
   readonly #settings: JiraTrackerSettings;
   readonly #client: JiraClient;
   readonly #context: JiraNormaliseContext;
@@ -44,8 +36,20 @@ export class JiraTracker implements TrackerAdapter {
     logger: Logger,
     clock: Clock,
   ) {
+    const client = new JiraClient(settings, clock);
+    super({
+      kind: "jira",
+      tool: {
+        spec: JIRA_REST_TOOL,
+        options: JIRA_REST_OPTIONS,
+        send: (call, signal) => client.sendCall(call, signal),
+      },
+      secretEnvNames: settings.secretEnvNames,
+      client,
+      verifyWebhook: verifyJiraWebhook,
+    });
     this.#settings = settings;
-    this.#client = new JiraClient(settings, clock);
+    this.#client = client;
     this.#context = {
       baseUrl: settings.baseUrl,
       projectKey: settings.projectKey,
@@ -63,49 +67,46 @@ export class JiraTracker implements TrackerAdapter {
     const jql = statesJql(this.#settings.projectKey, names);
     const wanted = new Set(names.map(normaliseState));
     const out: Issue[] = [];
-    const seenTokens = new Set<string>();
     const seen = new Set<string>();
-    let token: string | undefined;
-    for (let page = 0; ; page++) {
-      if (page >= JIRA_MAX_PAGES) {
-        return err(paginationError("Jira", "search/jql", `stopped after ${JIRA_MAX_PAGES} pages`));
-      }
-      const reply = await this.#client.searchJql(
-        {
-          jql,
-          fields: JIRA_FIELDS,
-          maxResults: this.#settings.pageSize,
-          ...(token === undefined ? {} : { nextPageToken: token }),
-        },
-        signal,
-      );
-      if (!reply.ok) return reply;
-      const body = reply.value as Obj;
-      if (!Array.isArray(body.issues))
-        return err(responseError("Jira", "search/jql", "`issues` is not a list"));
-      for (const raw of body.issues) {
-        const record = normaliseJiraIssue(raw, this.#context);
-        if (record.kind === "malformed") this.#reportMalformed(record.id, record.reason);
-        // an issue edited between page requests can come back on a later page: keep the first
-        else if (
-          record.kind === "issue" &&
-          wanted.has(normaliseState(record.issue.state)) &&
-          !seen.has(record.issue.id)
-        ) {
-          seen.add(record.issue.id);
-          out.push(record.issue);
+    const paged = await paginate<string | undefined>(
+      { provider: "Jira", what: "search/jql", maxPages: JIRA_MAX_PAGES, first: undefined },
+      async (token) => {
+        const reply = await this.#client.searchJql(
+          {
+            jql,
+            fields: JIRA_FIELDS,
+            maxResults: this.#settings.pageSize,
+            ...(token === undefined ? {} : { nextPageToken: token }),
+          },
+          signal,
+        );
+        if (!reply.ok) return reply;
+        const body = reply.value as Obj;
+        if (!Array.isArray(body.issues))
+          return err(responseError("Jira", "search/jql", "`issues` is not a list"));
+        for (const raw of body.issues) {
+          const record = normaliseJiraIssue(raw, this.#context);
+          if (record.kind === "malformed") this.#reportMalformed(record.id, record.reason);
+          // an issue edited between page requests can come back on a later page: keep the first
+          else if (
+            record.kind === "issue" &&
+            wanted.has(normaliseState(record.issue.state)) &&
+            !seen.has(record.issue.id)
+          ) {
+            seen.add(record.issue.id);
+            out.push(record.issue);
+          }
         }
-      }
-      const next = body.nextPageToken;
-      const hasToken = typeof next === "string" && next !== "";
-      // `isLast: true` ends the loop; without `isLast`, a missing token does too.
-      if (body.isLast === true || (body.isLast !== false && !hasToken)) return ok(out);
-      if (!hasToken)
-        return err(paginationError("Jira", "search/jql", "isLast is false but nextPageToken is missing"));
-      if (seenTokens.has(next)) return err(paginationError("Jira", "search/jql", "nextPageToken repeated"));
-      seenTokens.add(next);
-      token = next;
-    }
+        const next = body.nextPageToken;
+        const hasToken = typeof next === "string" && next !== "";
+        // `isLast: true` ends the loop; without `isLast`, a missing token does too.
+        if (body.isLast === true || (body.isLast !== false && !hasToken)) return ok({ kind: "last" });
+        if (!hasToken)
+          return ok({ kind: "invalid", problem: "isLast is false but nextPageToken is missing" });
+        return ok({ kind: "next", cursor: next, key: next });
+      },
+    );
+    return paged.ok ? ok(out) : paged;
   }
 
   async fetchIssuesByIds(
@@ -150,38 +151,6 @@ export class JiraTracker implements TrackerAdapter {
       }
     }
     return ok(out);
-  }
-
-  toolSpecs(): readonly AgentToolSpec[] {
-    return [JIRA_REST_TOOL];
-  }
-
-  async executeTool(name: string, args: unknown, context: ToolContext): Promise<ToolResult> {
-    if (name !== JIRA_REST_TOOL.name) {
-      return unsupportedToolResult(
-        name,
-        this.toolSpecs().map((s) => s.name),
-      );
-    }
-    return executeRestTool(args, JIRA_REST_OPTIONS, context, (call, signal) =>
-      this.#client.sendCall(call, signal),
-    );
-  }
-
-  secretEnvNames(): readonly string[] {
-    return this.#settings.secretEnvNames;
-  }
-
-  rateLimits(): Readonly<Record<string, unknown>> | null {
-    return this.#client.rateLimits();
-  }
-
-  verifyWebhook(request: WebhookRequest, secret: string): Result<WebhookVerdict, string> {
-    return verifyJiraWebhook(request, secret);
-  }
-
-  async close(): Promise<void> {
-    this.#client.close();
   }
 
   #reportMalformed(id: string | null, reason: string): void {

@@ -4,7 +4,7 @@ import type { Clock } from "../../util/clock.js";
 import { RestApi } from "../rest/api.js";
 import type { RestResponse } from "../rest/http.js";
 import type { RestToolCall } from "../rest/tool.js";
-import { type ProviderReply, replyOf, responseError, statusError } from "../rest-errors.js";
+import { type ProviderReply, replyOf, responseError } from "../rest-errors.js";
 import type { JiraTrackerSettings } from "./config.js";
 
 /** Rate-limit headers Jira Cloud sends (dashboard key → header); kept for the dashboard. */
@@ -30,11 +30,9 @@ export interface JqlSearchRequest {
  * configured origin, timeouts on the injected clock, 429 cooldown). Returns 2xx JSON bodies or typed errors.
  */
 export class JiraClient {
-  readonly #clock: Clock;
   readonly #api: RestApi;
 
   constructor(settings: JiraTrackerSettings, clock: Clock) {
-    this.#clock = clock;
     this.#api = new RestApi({
       provider: "Jira",
       apiUrl: settings.baseUrl,
@@ -43,7 +41,9 @@ export class JiraClient {
         Authorization: `Basic ${Buffer.from(`${settings.email}:${settings.apiToken}`).toString("base64")}`,
       },
       timeoutMs: settings.timeoutMs,
-      signals: { remainingHeader: "x-ratelimit-remaining", resetHeader: "x-ratelimit-reset" },
+      // Jira signals limits with 429 only; a 403 is a permission problem
+      forbidden: { kind: "auth" },
+      resetHeader: "x-ratelimit-reset",
       rateHeaders: JIRA_RATE_LIMIT_HEADERS,
       clock,
     });
@@ -93,7 +93,7 @@ export class JiraClient {
     if (!sent.ok) return sent;
     const reply = sent.value;
     if (reply.status < 200 || reply.status >= 300) {
-      return err(statusError(reply, "Jira", what, this.#clock.now(), "x-ratelimit-reset"));
+      return err(this.#api.statusError(reply, what));
     }
     if (!reply.json || typeof reply.body !== "object" || reply.body === null) {
       return err(responseError("Jira", what, "the response body is not a JSON object"));

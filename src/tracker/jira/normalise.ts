@@ -1,5 +1,6 @@
 import type { BlockerRef, Issue } from "../../domain/issue.js";
 import { normaliseLabels, normaliseState } from "../../domain/issue.js";
+import { parseTimestamp } from "../rest/timestamp.js";
 import { adfToText } from "./adf.js";
 
 /** Fields requested on every search and bulk fetch. */
@@ -44,15 +45,6 @@ const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !
 const str = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v : null);
 const idText = (v: unknown): string | null =>
   typeof v === "number" && Number.isSafeInteger(v) ? String(v) : str(v);
-
-/** Parses Jira timestamps (`2024-01-02T03:04:05.000+0000`: offset without a colon) to epoch ms, or null. */
-export function parseJiraTime(value: unknown): number | null {
-  if (typeof value !== "string") return null;
-  const fixed = value.trim().replace(/([+-]\d{2})(\d{2})$/, "$1:$2");
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(fixed)) return null;
-  const ms = Date.parse(fixed);
-  return Number.isNaN(ms) ? null : ms;
-}
 
 /** Blockers: `issuelinks` of type "Blocks" with an `inwardIssue` (that issue blocks this one). */
 export function jiraBlockers(links: unknown): BlockerRef[] {
@@ -120,8 +112,8 @@ export function normaliseJiraIssue(raw: unknown, ctx: JiraNormaliseContext): Jir
     blockedBy,
     dispatchable: !waiting,
     nativeRef: { issue_id: id, issue_key: key, project_key: projectKey },
-    createdAt: parseJiraTime(fields.created),
-    updatedAt: parseJiraTime(fields.updated),
+    createdAt: parseTimestamp(fields.created),
+    updatedAt: parseTimestamp(fields.updated),
   };
   return { kind: "issue", issue };
 }

@@ -3,13 +3,9 @@ import { messageOf } from "../../domain/errors.js";
 import type { Logger } from "../../domain/logger.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Clock } from "../../util/clock.js";
+import { parseRetryAfter } from "../rest/retry-after.js";
 import type { LinearTrackerSettings } from "./config.js";
-import {
-  exhaustedUntil,
-  type LinearRateLimits,
-  parseRetryAfter,
-  readRateLimitHeaders,
-} from "./rate-limit.js";
+import { exhaustedUntil, type LinearRateLimits, readRateLimitHeaders } from "./rate-limit.js";
 
 /** A JSON reply from Linear, whatever its GraphQL outcome. */
 export interface GraphqlReply {

@@ -1,6 +1,7 @@
 import type { BlockerRef, Issue } from "../../domain/issue.js";
 import { normaliseLabels, normaliseState } from "../../domain/issue.js";
 import { err, ok, type Result } from "../../domain/result.js";
+import { parseTimestamp } from "../rest/timestamp.js";
 
 /** What normalisation needs besides the node: terminal states and the resolved assignee filter. */
 export interface NormaliseContext {
@@ -33,25 +34,6 @@ function nodesOf(connection: unknown): readonly unknown[] {
 
 function truncated(connection: unknown): boolean {
   return asObject(asObject(connection)?.pageInfo)?.hasNextPage === true;
-}
-
-// RFC 3339 date-time (Linear's DateTime); anything else is unusable and becomes null.
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** Epoch ms of an RFC 3339 timestamp, or null. */
-export function parseTimestamp(value: unknown): number | null {
-  if (typeof value !== "string" || !RFC3339.test(value)) return null;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) return null;
-  // Date.parse rolls impossible days over (Feb 30 → Mar 2); RFC 3339 does not.
-  const year = Number(value.slice(0, 4));
-  const month = Number(value.slice(5, 7));
-  const day = Number(value.slice(8, 10));
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const lastDay = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-  return day <= lastDay ? ms : null;
 }
 
 /** Linear's `priority` is a Float; only an integer survives (0 means "no priority" and sorts with null). */

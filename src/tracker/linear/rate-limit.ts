@@ -49,15 +49,6 @@ export function readRateLimitHeaders(headers: Headers, now: number): LinearRateL
   return { ...figures, observedAt: now };
 }
 
-/** Milliseconds to wait from a `Retry-After` header (delta seconds or an HTTP date); undefined if absent/invalid. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 /** When a bucket is exhausted, the epoch ms it resets at (the later of the two); undefined otherwise. */
 export function exhaustedUntil(limits: LinearRateLimits | null, now: number): number | undefined {
   if (limits === null) return undefined;

@@ -1,13 +1,9 @@
 import type { TrackerError } from "../../domain/errors.js";
 import { err, type Result } from "../../domain/result.js";
 import type { Clock } from "../../util/clock.js";
-import {
-  type RateLimitSignals,
-  type RestResponse,
-  readRateLimitHeaders,
-  sendRest,
-  statusError,
-} from "./http.js";
+import { replyOf } from "../rest-errors.js";
+import { type RestResponse, readRateLimitHeaders, sendRest } from "./http.js";
+import { type ForbiddenRule, type StatusReply, statusError } from "./status-error.js";
 import type { RestToolCall } from "./tool.js";
 
 /** One provider's REST endpoint: base URL, auth headers and how it reports rate limits. */
@@ -18,7 +14,10 @@ export interface RestApiOptions {
   /** Headers sent on every request, auth included (never logged). */
   readonly headers: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
-  readonly signals: RateLimitSignals;
+  /** What a 403 means for this provider (see {@link ForbiddenRule}). */
+  readonly forbidden: ForbiddenRule;
+  /** Header with the reset time, read when `Retry-After` is absent. */
+  readonly resetHeader?: string;
   /** Dashboard key → response header, e.g. `remaining` → `x-ratelimit-remaining`. */
   readonly rateHeaders: Readonly<Record<string, string>>;
   readonly clock: Clock;
@@ -89,7 +88,7 @@ export class RestApi {
       if (limits !== null) this.#rateLimits = limits;
       const { status } = response.value;
       if (status === 429 || status === 403) {
-        const error = this.statusError(response.value);
+        const error = this.statusError(replyOf(response.value));
         // the provider asked us to wait: later calls fail fast until then instead of hammering it
         if (error.category === "tracker_rate_limited" && error.retryAfterMs !== undefined) {
           this.#cooldownUntil = Math.max(this.#cooldownUntil, this.#options.clock.now() + error.retryAfterMs);
@@ -104,7 +103,7 @@ export class RestApi {
     const response = await this.send(method, url, undefined, signal);
     if (!response.ok) return response;
     const { status } = response.value;
-    if (status < 200 || status >= 300) return err(this.statusError(response.value));
+    if (status < 200 || status >= 300) return err(this.statusError(replyOf(response.value)));
     return response;
   }
 
@@ -120,8 +119,10 @@ export class RestApi {
     this.#closing.abort();
   }
 
-  /** Maps a non-2xx response to its typed error. */
-  statusError(response: RestResponse): TrackerError {
-    return statusError(response, this.#options.provider, this.#options.signals, this.#options.clock.now());
+  /** Maps a non-2xx reply to its typed error with this provider's rules; `what` names the call. */
+  statusError(reply: StatusReply, what?: string): TrackerError {
+    const { provider, forbidden, resetHeader } = this.#options;
+    const options = { provider, forbidden, ...(resetHeader === undefined ? {} : { resetHeader }) };
+    return statusError(reply, options, this.#options.clock.now(), what);
   }
 }

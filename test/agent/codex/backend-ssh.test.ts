@@ -1,13 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
-import { userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { createSshHost } from "../../../src/hosts/ssh.js";
 import { openSession, tempRoot } from "../../support/codex-harness.js";
 import { processesMentioning } from "../../support/processes.js";
 import { startSshd, type TestSshd } from "../../support/sshd.js";
+import { describeNeeding, SSHD } from "../../support/tools.js";
 import { until } from "../../support/until.js";
+
+const needs = describeNeeding([SSHD]);
 
 // The codex backend on an SSH worker: the scripted app-server peer is spawned through the real SSH host
 // against a real sshd on loopback, so the JSON-RPC session runs over ssh stdio.
@@ -22,11 +24,14 @@ const turnInput = {
 let sshd: TestSshd;
 
 beforeAll(async () => {
+  if (needs.missing !== null) return;
   sshd = await startSshd();
 });
-afterAll(() => sshd.close());
+afterAll(async () => {
+  if (needs.missing === null) await sshd.close();
+});
 
-describe("codex backend on an SSH worker (real sshd, scripted app-server)", { timeout: 60_000 }, () => {
+needs.describe("codex backend on an SSH worker (real sshd, scripted app-server)", { timeout: 60_000 }, () => {
   it("A.1: the app-server runs over ssh stdio in the remote workspace with the remote login's HOME and CODEX_HOME; stop leaves nothing running", async () => {
     const dirs = tempRoot();
     const previous = process.env.CODEX_HOME;
@@ -56,7 +61,7 @@ describe("codex backend on an SSH worker (real sshd, scripted app-server)", { ti
         env?: Record<string, string>;
       };
       expect(first.cwd).toBe(dirs.workspace);
-      expect(first.env?.HOME).toBe(userInfo().homedir);
+      expect(first.env?.HOME).toBe(sshd.home);
       // the orchestrator's CODEX_HOME is a local path: it is not sent to a remote worker
       expect(first.env?.CODEX_HOME).toBeUndefined();
       expect(first.env?.FAKE_LOG).toBe(logFile);

@@ -1,15 +1,21 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { checkSshHosts } from "../../../src/cli/doctor/ssh-check.js";
 import { startSilentServer, startSshd, type TestSshd } from "../../support/sshd.js";
 import { makeTempDir } from "../../support/temp-dir.js";
+import { describeNeeding, SSHD } from "../../support/tools.js";
+
+const needs = describeNeeding([SSHD]);
 
 let sshd: TestSshd;
 beforeAll(async () => {
+  if (needs.missing !== null) return;
   sshd = await startSshd();
 });
-afterAll(() => sshd.close());
+afterAll(async () => {
+  if (needs.missing === null) await sshd.close();
+});
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -23,7 +29,7 @@ async function env(): Promise<Record<string, string>> {
   return { PATH: "/usr/bin:/bin", HOME: join(dir.path, "home") };
 }
 
-describe("doctor: worker.ssh_hosts answer `true`", () => {
+needs.describe("doctor: worker.ssh_hosts answer `true`", () => {
   it("a reachable host is ok; an unknown one fails as unreachable; both are checked", async () => {
     const results = await checkSshHosts(
       ["sshd-test", "nobody@127.0.0.1:1"],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SkipReason } from "../../../src/domain/snapshot.js";
-import { issueJson, skipReasonJson } from "../../../src/observability/http/api-shapes.js";
-import { busySnapshot, FIXTURE_NOW } from "../../support/snapshot-fixtures.js";
+import { blockedJson, issueJson, skipReasonJson } from "../../../src/observability/http/api-shapes.js";
+import { blockedRow, busySnapshot, FIXTURE_NOW } from "../../support/snapshot-fixtures.js";
 
 describe("API shapes", () => {
   it.each<[SkipReason, Record<string, unknown>]>([
@@ -47,6 +47,24 @@ describe("API shapes", () => {
       logs: { codex_session_logs: [] },
       run_log: null,
       skipped: { reason: { kind: "blocked_by" }, reason_text: "blocked by MT-649" },
+    });
+  });
+});
+
+describe("blocked rows", () => {
+  it("carry last_event, last_message and last_event_at like running rows", () => {
+    const row = blockedJson(
+      blockedRow({
+        identifier: "B-1",
+        lastEvent: "notification",
+        lastMessage: "asking",
+        lastEventAt: FIXTURE_NOW,
+      }),
+    );
+    expect(row).toMatchObject({
+      last_event: "notification",
+      last_message: "asking",
+      last_event_at: new Date(FIXTURE_NOW).toISOString().replace(/\.\d{3}Z$/, "Z"),
     });
   });
 });

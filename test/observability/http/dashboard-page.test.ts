@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import type { OrchestratorSnapshot } from "../../../src/domain/snapshot.js";
 import {
   describeHttpStartError,
@@ -9,11 +9,15 @@ import {
 import { launchChromium } from "../../support/chromium.js";
 import { FakeStatusSource } from "../../support/fake-status-source.js";
 import { buildSnapshot, busySnapshot, runningRow } from "../../support/snapshot-fixtures.js";
+import { CHROMIUM, describeNeeding } from "../../support/tools.js";
+
+const needs = describeNeeding([CHROMIUM]);
 
 // The live dashboard in a real headless Chromium against the real HTTP server and SSE stream.
 
 let browser: { context: BrowserContext; close: () => Promise<void> };
 beforeAll(async () => {
+  if (needs.missing !== null) return;
   browser = await launchChromium();
 }, 30_000);
 afterAll(async () => {
@@ -53,7 +57,7 @@ async function openPage(url: string): Promise<{ page: Page; errors: string[]; di
 const runningIds = (page: Page) =>
   page.$$eval("#running tr[data-issue]", (rows) => rows.map((r) => r.getAttribute("data-issue")));
 
-describe("web dashboard in Chromium", () => {
+needs.describe("web dashboard in Chromium", () => {
   it("loads and shows the running issues, totals, retry queue and blocked question", async () => {
     const server = await serve(new FakeStatusSource(busySnapshot()));
     const { page, errors } = await openPage(server.url);

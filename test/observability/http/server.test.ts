@@ -217,6 +217,14 @@ describe("HTTP API (spec 13.7)", () => {
     expect(source.refreshRequests).toBe(2);
   });
 
+  it("POST /api/v1/refresh on a stopping service answers 503 service_stopping (no refresh will run)", async () => {
+    const { base, source } = await serve();
+    source.stopping = true;
+    const res = await fetch(`${base}/api/v1/refresh`, { method: "POST" });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: { code: "service_stopping" } });
+  });
+
   it("405 with a JSON error and Allow header for unsupported methods on defined routes; 404 for unknown routes", async () => {
     const { base, source } = await serve();
     const cases: [string, string, string][] = [

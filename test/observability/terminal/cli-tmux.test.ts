@@ -1,10 +1,13 @@
 import { cp, mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { makeTempDir } from "../../support/temp-dir.js";
 import { TmuxSession } from "../../support/tmux.js";
+import { describeNeeding, TMUX } from "../../support/tools.js";
 import { pidAlive, until } from "../../support/until.js";
+
+const needs = describeNeeding([TMUX]);
 
 // The real CLI (`symphony` on examples/local: local tracker, command backend, demo agent) in a real
 // terminal: the dashboard is read back from the tmux screen and the URL it shows is queried.
@@ -22,7 +25,7 @@ function isZombie(pid: number): Promise<boolean> {
   );
 }
 
-describe("symphony run with the terminal dashboard (tmux)", () => {
+needs.describe("symphony run with the terminal dashboard (tmux)", () => {
   it("shows running issues, the dashboard URL and the next poll; the URL serves the API; Ctrl-C ends it offline", async () => {
     const tmp = await makeTempDir("symphony-cli-tui-");
     cleanups.push(tmp.cleanup);

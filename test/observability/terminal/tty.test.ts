@@ -1,9 +1,12 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { makeTempDir } from "../../support/temp-dir.js";
 import { TmuxSession } from "../../support/tmux.js";
+import { describeNeeding, TMUX } from "../../support/tools.js";
 import { pidAlive, until } from "../../support/until.js";
+
+const needs = describeNeeding([TMUX]);
 
 // The real terminal dashboard under a real pseudo-terminal (tmux), read back from the screen.
 
@@ -21,7 +24,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-describe("terminal dashboard in a real terminal (tmux)", () => {
+needs.describe("terminal dashboard in a real terminal (tmux)", () => {
   it("draws in place, updates on a state change, follows a resize and ends with an offline frame", async () => {
     const home = await makeTempDir("symphony-tmux-home-");
     cleanups.push(home.cleanup);

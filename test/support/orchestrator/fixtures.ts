@@ -23,7 +23,14 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
     },
     polling: { intervalMs: 30_000 },
     workspace: { root: `${root}/workspaces`, rootRaw: null },
-    hooks: { afterCreate: null, beforeRun: null, afterRun: null, beforeRemove: null, timeoutMs: 60_000 },
+    hooks: {
+      afterCreate: null,
+      beforeRun: null,
+      afterRun: null,
+      beforeRemove: null,
+      timeoutMs: 60_000,
+      envPassthrough: [],
+    },
     agent: {
       backend: "command",
       maxConcurrentAgents: 10,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normaliseLinearIssue, parseTimestamp } from "../../../src/tracker/linear/normalise.js";
+import { normaliseLinearIssue } from "../../../src/tracker/linear/normalise.js";
 
 const terminalStates = new Set(["done", "canceled", "cancelled", "closed", "duplicate"]);
 
@@ -52,17 +52,6 @@ describe("Linear normalisation (spec 11.3)", () => {
   ])("priority %j becomes %j (integers only)", (priority, expected) => {
     const result = normaliseLinearIssue(node({ priority }), ctx);
     expect(result.ok && result.value.priority).toBe(expected);
-  });
-
-  it.each([
-    ["2026-01-01T10:00:00Z", Date.UTC(2026, 0, 1, 10)],
-    ["2026-01-01T10:00:00.250+01:00", Date.UTC(2026, 0, 1, 9, 0, 0, 250)],
-    ["2026-01-01", null],
-    ["January 1, 2026", null],
-    ["2026-02-30T10:00:00Z", null],
-    [12345, null],
-  ])("timestamp %j parses to %j", (value, expected) => {
-    expect(parseTimestamp(value)).toBe(expected);
   });
 
   it("unusable label and relation entries are dropped; connections missing entirely give empty lists", () => {

@@ -1,9 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  exhaustedUntil,
-  parseRetryAfter,
-  readRateLimitHeaders,
-} from "../../../src/tracker/linear/rate-limit.js";
+import { exhaustedUntil, readRateLimitHeaders } from "../../../src/tracker/linear/rate-limit.js";
 
 const NOW = Date.UTC(2026, 0, 1);
 
@@ -33,17 +29,6 @@ describe("Linear rate-limit headers", () => {
   it("no rate-limit headers → null; junk values are skipped", () => {
     expect(readRateLimitHeaders(new Headers({ "content-type": "application/json" }), NOW)).toBeNull();
     expect(readRateLimitHeaders(new Headers({ "X-RateLimit-Requests-Remaining": "lots" }), NOW)).toBeNull();
-  });
-
-  it.each([
-    ["20", 20_000],
-    ["0.5", 500],
-    [new Date(NOW + 30_000).toUTCString(), 30_000],
-    [new Date(NOW - 30_000).toUTCString(), 0],
-    ["soon", undefined],
-    [null, undefined],
-  ])("Retry-After %j → %j ms", (value, expected) => {
-    expect(parseRetryAfter(value, NOW)).toBe(expected);
   });
 
   it("an exhausted bucket waits until its reset; the later of two exhausted buckets wins", () => {
