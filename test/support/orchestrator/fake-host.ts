@@ -37,7 +37,7 @@ export class FakeHost implements Host {
     return disk.realPath(path);
   }
 
-  failureOf(): HostError | null {
+  failureOf(_cause: unknown): HostError | null {
     return null;
   }
   readonly scripts: { script: string; options: RunScriptOptions }[] = [];
