@@ -43,7 +43,7 @@ function config(root: string, storePath: string): ServiceConfig {
       activeStates: ["Todo"],
       terminalStates: ["Done"],
       requiredLabels: [],
-      provider: {},
+      provider: { issues: [] },
     },
     polling: { intervalMs: 3_600_000 },
     workspace: {

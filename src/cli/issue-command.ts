@@ -1,6 +1,5 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { oneLine } from "../observability/format.js";
-import type { LocalTrackerSettings } from "../tracker/local/config.js";
 import { LocalIssueStore } from "../tracker/local/store.js";
 import { loadWorkflow, resolveWorkflowPath } from "../workflow/loader.js";
 import { formatWorkflowError, summariseErrors } from "../workflow/workflow-errors.js";
@@ -29,7 +28,7 @@ function openStore(workflow: string | undefined, io: CliIo): OpenedStore | null 
     return null;
   }
   return {
-    store: new LocalIssueStore((tracker.provider as unknown as LocalTrackerSettings).path),
+    store: new LocalIssueStore(tracker.provider.path),
     activeStates: tracker.activeStates,
     terminalStates: tracker.terminalStates,
   };

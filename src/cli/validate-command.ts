@@ -1,8 +1,10 @@
 import { agentCommandLine, firstProgram, resolveProgram } from "../agent/agent-program.js";
 import { agentConfigProblems } from "../agent/validate.js";
+import { problemError } from "../config/build-config.js";
 import { describeUnknownKey, isProblem } from "../config/unknown-keys.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
+import { BACKENDS } from "../kinds.js";
 import { maskUrlCredentials } from "../util/url-credentials.js";
 import { inspectWorkflowFile, type KeyLocator, type LocatedUnknownKey } from "../workflow/loader.js";
 import { SAMPLE_ISSUE } from "../workflow/prompt-context.js";
@@ -19,7 +21,10 @@ export interface WorkflowProblems {
   readonly locate: KeyLocator;
 }
 
-/** A validated workflow plus the unknown keys that are only notes (extension sections, ignored keys). */
+/**
+ * A validated workflow plus what is only a note: unknown keys that are allowed (extension sections,
+ * ignored keys) and warnings (e.g. a codex value newer than the pinned codex, passed through).
+ */
 export interface ValidatedWorkflow {
   readonly workflow: LoadedWorkflow;
   readonly notes: readonly WorkflowError[];
@@ -56,7 +61,9 @@ export function validateWorkflowFile(
     ...(unknown.line === undefined ? {} : { line: unknown.line, column: unknown.column }),
   });
   const problemKeys = inspection.unknownKeys.filter(isProblem).map(keyError);
-  const notes = inspection.unknownKeys.filter((unknown) => !isProblem(unknown)).map(keyError);
+  const notes: WorkflowError[] = inspection.unknownKeys
+    .filter((unknown) => !isProblem(unknown))
+    .map(keyError);
   const loadErrors = inspection.result.ok ? [] : inspection.result.error;
   const renderErrors =
     inspection.prompt === null
@@ -65,12 +72,13 @@ export function validateWorkflowFile(
           const out = inspection.prompt?.render(SAMPLE_ISSUE, attempt);
           return out === undefined || out.ok ? [] : [out.error];
         });
-  const agentErrors = inspection.result.ok
-    ? agentConfigProblems(inspection.result.value.config).map((problem): WorkflowError => {
-        const pos = inspection.locate(problem.key);
-        return { code: "invalid_workflow_config", path, ...problem, ...pos };
-      })
+  const agentProblems = inspection.result.ok
+    ? agentConfigProblems(inspection.result.value.config, BACKENDS).map(
+        (problem): WorkflowError => ({ ...problemError(problem), path, ...inspection.locate(problem.key) }),
+      )
     : [];
+  const agentErrors = agentProblems.filter((problem) => problem.severity !== "warning");
+  notes.push(...agentProblems.filter((problem) => problem.severity === "warning"));
   const stage =
     loadErrors.length > 0 || problemKeys.length > 0 ? "load" : renderErrors.length > 0 ? "render" : "agent";
   const errors = sortByPosition(unique([...loadErrors, ...problemKeys, ...renderErrors, ...agentErrors]));
@@ -87,7 +95,7 @@ async function agentProgramProblem(
   locate: KeyLocator,
 ): Promise<WorkflowError | null> {
   const { config } = workflow;
-  const command = agentCommandLine(config);
+  const command = agentCommandLine(config, BACKENDS);
   if (command === null || config.worker.sshHosts.length > 0) return null;
   const program = firstProgram(command.line);
   if (program === null) return null;

@@ -1,7 +1,9 @@
 import { spawn } from "node:child_process";
-import { lstat, mkdir, realpath, rm } from "node:fs/promises";
+import { lstat, mkdir, readdir, realpath, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { Host, HostProcess, RunScriptOptions, ScriptResult } from "./host.js";
+import { messageOf } from "../domain/errors.js";
+import { err, ok, type Result } from "../domain/result.js";
+import type { Host, HostError, HostProcess, RunScriptOptions, ScriptResult } from "./host.js";
 import { CappedOutput } from "./output-buffer.js";
 import { signalGroup, terminateGroup, trackGroup, untrackGroup } from "./process-group.js";
 import { killMarked, newMarker, PROCESS_MARKER_NAME } from "./process-marker.js";
@@ -30,11 +32,47 @@ export function createLocalHost(options: LocalHostOptions = {}): Host {
   const login = options.loginShell ?? false;
   return {
     name: "local",
+    localFilesystem: true,
+    closableStdin: true,
+    listDirs,
+    dirExists: async (path) => {
+      try {
+        return ok((await stat(path)).isDirectory());
+      } catch (cause) {
+        return isMissing(cause) ? ok(false) : err(failed(cause));
+      }
+    },
+    realPath: async (path) => {
+      try {
+        return ok(await realpath(path));
+      } catch (cause) {
+        return isMissing(cause) ? ok(null) : err(failed(cause));
+      }
+    },
+    failureOf: () => null,
     ensureDir,
     remove: (path) => rm(path, { recursive: true, force: true }),
     runScript: (script, opts) => runScript(bashArgs(script, login), opts, graceMs),
     spawn: (command, opts) => spawnProcess(bashArgs(command, login), opts.cwd, opts.env, graceMs),
   };
+}
+
+function isMissing(cause: unknown): boolean {
+  const code = (cause as NodeJS.ErrnoException).code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
+function failed(cause: unknown): HostError {
+  return { kind: "failed", host: "local", message: messageOf(cause) };
+}
+
+async function listDirs(path: string): Promise<Result<ReadonlySet<string>, HostError>> {
+  try {
+    const entries = await readdir(path, { withFileTypes: true });
+    return ok(new Set(entries.filter((e) => e.isDirectory() || e.isSymbolicLink()).map((e) => e.name)));
+  } catch (cause) {
+    return (cause as NodeJS.ErrnoException).code === "ENOENT" ? ok(new Set()) : err(failed(cause));
+  }
 }
 
 async function ensureDir(path: string): Promise<{ created: boolean; realPath: string }> {

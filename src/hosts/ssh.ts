@@ -1,5 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import type { Host, HostProcess, RunScriptOptions, ScriptResult } from "./host.js";
+import { err, ok, type Result } from "../domain/result.js";
+import type { Host, HostError, HostProcess, RunScriptOptions, ScriptResult } from "./host.js";
 import { CappedOutput } from "./output-buffer.js";
 import { terminateGroup, trackGroup, untrackGroup } from "./process-group.js";
 import { remoteInvocation, remotePathWord, type WrapperSpec } from "./ssh-command.js";
@@ -100,8 +101,46 @@ export function createSshHost(destination: string, options: SshHostOptions = {})
     return result;
   };
 
+  const probe = async (script: string, signal?: AbortSignal): Promise<Result<ScriptResult, HostError>> => {
+    const result = await ssh.runScript(script, {
+      cwd: "/",
+      env: {},
+      timeoutMs: commandTimeoutMs,
+      maxOutputBytes: 8 * 1024 * 1024,
+      ...(signal === undefined ? {} : { signal }),
+    });
+    if (result.unreachable === true) {
+      return err({
+        kind: "unreachable",
+        host: name,
+        message: `ssh to ${name} failed: ${lastLine(result.output)}`,
+      });
+    }
+    return ok(result);
+  };
+
   return {
     name,
+    localFilesystem: false,
+    closableStdin: false,
+    async listDirs(path, signal) {
+      const ran = await probe(listScript(path), signal);
+      if (!ran.ok) return ran;
+      if (ran.value.exitCode !== 0 || ran.value.truncated) {
+        return err({ kind: "failed", host: name, message: `listing ${path} on ${name} failed` });
+      }
+      return ok(new Set(ran.value.output.split("\n").filter((line) => line !== "")));
+    },
+    async dirExists(path, signal) {
+      const ran = await probe(`test -d ${remotePathWord(path)}`, signal);
+      return ran.ok ? ok(ran.value.exitCode === 0) : ran;
+    },
+    // remote paths are used as the remote login resolves them (ensureDir already returns `pwd -P`)
+    realPath: async (path) => ok(path),
+    failureOf: (cause) =>
+      cause instanceof SshHostError && cause.kind === "unreachable"
+        ? { kind: "unreachable", host: name, message: cause.message }
+        : null,
     async ensureDir(path) {
       const result = await control(ensureDirScript(path));
       const line = result.output.split("\n").find((l) => l.startsWith(`${DIR_MARKER}\t`));
@@ -120,6 +159,15 @@ export function createSshHost(destination: string, options: SshHostOptions = {})
     runScript: (script, opts) => ssh.runScript(script, opts),
     spawn: (command, opts) => ssh.spawn(command, opts.cwd, opts.env),
   };
+}
+
+// directory names under the root, one a line (workspace keys never contain a newline); no root = none
+function listScript(root: string): string {
+  return [
+    `cd -- ${remotePathWord(root)} 2>/dev/null || exit 0`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, not a template
+    'for f in ./* ./.[!.]* ./..?*; do if [ -d "$f" ]; then printf \'%s\\n\' "${f#./}"; fi; done',
+  ].join("\n");
 }
 
 function ensureDirScript(path: string): string {

@@ -1,4 +1,3 @@
-import { readdir, realpath } from "node:fs/promises";
 import { join } from "node:path";
 import type { ServiceConfig } from "../config/types.js";
 import { type HookName, messageOf, type WorkspaceError } from "../domain/errors.js";
@@ -6,11 +5,8 @@ import type { Issue } from "../domain/issue.js";
 import type { Logger } from "../domain/logger.js";
 import { err, ok, type Result } from "../domain/result.js";
 import { isDockerHostName } from "../hosts/docker/docker-host.js";
-import { DockerEngineError } from "../hosts/docker/engine-client.js";
 import type { Host } from "../hosts/host.js";
-import { type HostResolver, isLocalHost, LOCAL_HOST_NAME } from "../hosts/host-resolver.js";
-import { SshHostError } from "../hosts/ssh.js";
-import { remotePathWord, shellQuote } from "../hosts/ssh-command.js";
+import { type HostResolver, LOCAL_HOST_NAME } from "../hosts/host-resolver.js";
 import type { RescueStep } from "../rescue/step.js";
 import type { Clock } from "../util/clock.js";
 import { isStrictlyInside } from "./containment.js";
@@ -50,8 +46,11 @@ export const DEFAULT_REMOTE_WORKSPACE_ROOT = "/tmp/symphony_workspaces";
  * The root as the host sees it: the resolved local path (also on Docker engines, whose bind mounts need an
  * absolute path), or the raw configured string on SSH workers (spec A.1).
  */
-export function workspaceRootFor(config: ServiceConfig, host: Pick<Host, "name">): string {
-  if (isLocalHost(host) || isDockerHostName(host.name)) return config.workspace.root;
+export function workspaceRootFor(
+  config: ServiceConfig,
+  host: Pick<Host, "localFilesystem" | "name">,
+): string {
+  if (host.localFilesystem || isDockerHostName(host.name)) return config.workspace.root;
   return config.workspace.rootRaw ?? DEFAULT_REMOTE_WORKSPACE_ROOT;
 }
 
@@ -165,7 +164,7 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
 
     async prepare(call) {
       const host = hostOf(call);
-      if (isLocalHost(host)) {
+      if (host.localFilesystem) {
         const privateRoot = await preparePrivateRoot(workspaceRootFor(deps.config(), host));
         if (!privateRoot.ok) return refused(privateRoot.error);
       }
@@ -188,7 +187,7 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
         return err({ kind: "workspace_escape", path: realPath, root: root.value });
       }
       // a workspace someone else made (or can write) may hold a planted hook payload
-      if (isLocalHost(host)) {
+      if (host.localFilesystem) {
         const workspace = await trusted(realPath);
         if (!workspace.ok) return refused(workspace.error);
       }
@@ -209,16 +208,8 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
       const host = deps.hosts(name);
       const config = deps.config();
       const root = workspaceRootFor(config, host);
-      if (isLocalHost(host)) return listLocal(root);
-      const result = await host.runScript(listScript(root), {
-        cwd: "/",
-        env: {},
-        timeoutMs: config.hooks.timeoutMs,
-        signal,
-        maxOutputBytes: 8 * 1024 * 1024,
-      });
-      if (result.exitCode !== 0 || result.truncated) return null;
-      return new Set(result.output.split("\n").filter((line) => line !== ""));
+      const listed = await host.listDirs(root, signal);
+      return listed.ok ? listed.value : null;
     },
 
     async rescue(call, path, reason) {
@@ -237,22 +228,16 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
         return;
       }
       const candidate = recordedPath ?? join(rootResult.value, workspaceKey(call.issue.identifier));
-      let path = candidate;
-      if (isLocalHost(host)) {
-        try {
-          path = await realpath(candidate);
-        } catch {
-          return; // nothing there
-        }
-      }
+      const resolved = await host.realPath(candidate);
+      if (!resolved.ok || resolved.value === null) return; // nothing there
+      const path = resolved.value;
       if (!isStrictlyInside(rootResult.value, path)) {
         deps.logger.error("refusing to remove workspace outside root", { path, root: rootResult.value });
         return;
       }
-      // on a remote host, before_remove runs only when the directory exists (one cheap check first)
-      if (!isLocalHost(host) && !(await remoteDirExists(host, path, deps.config().hooks.timeoutMs, call))) {
-        return;
-      }
+      // before_remove runs only when the directory exists (an unreachable host counts as absent)
+      const exists = await host.dirExists(path, call.signal);
+      if (!exists.ok || !exists.value) return;
       await hook("before_remove", path, call);
       const removing = {
         host,
@@ -276,46 +261,10 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
   };
 }
 
-/** A `host_unreachable` error when `cause` says the SSH host or Docker engine could not be reached, else null. */
+/** A `host_unreachable` error when the host says `cause` means it could not be reached, else null. */
 function unreachable(host: Host, cause: unknown): WorkspaceError | null {
-  const unreached =
-    (cause instanceof SshHostError || cause instanceof DockerEngineError) && cause.kind === "unreachable";
-  if (unreached) {
-    return { kind: "host_unreachable", host: host.name, message: cause.message };
-  }
-  return null;
-}
-
-/** Whether a directory exists on a remote host; an unreachable host or a failed check counts as absent. */
-async function remoteDirExists(
-  host: Host,
-  path: string,
-  timeoutMs: number,
-  call: WorkspaceCall,
-): Promise<boolean> {
-  const result = await host.runScript(`test -d ${shellQuote(path)}`, {
-    cwd: "/",
-    env: {},
-    timeoutMs,
-    signal: call.signal,
-  });
-  return result.exitCode === 0;
-}
-
-async function listLocal(root: string): Promise<ReadonlySet<string> | null> {
-  try {
-    const entries = await readdir(root, { withFileTypes: true });
-    return new Set(entries.filter((e) => e.isDirectory() || e.isSymbolicLink()).map((e) => e.name));
-  } catch (cause) {
-    return (cause as NodeJS.ErrnoException).code === "ENOENT" ? new Set() : null;
-  }
-}
-
-// directory names under the root, one a line (workspace keys never contain a newline); no root = none
-function listScript(root: string): string {
-  return [
-    `cd -- ${remotePathWord(root)} 2>/dev/null || exit 0`,
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, not a template
-    'for f in ./* ./.[!.]* ./..?*; do if [ -d "$f" ]; then printf \'%s\\n\' "${f#./}"; fi; done',
-  ].join("\n");
+  const failure = host.failureOf(cause);
+  return failure?.kind === "unreachable"
+    ? { kind: "host_unreachable", host: host.name, message: failure.message }
+    : null;
 }

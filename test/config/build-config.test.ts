@@ -4,12 +4,13 @@ import { describe, expect, it } from "vitest";
 import { buildServiceConfig } from "../../src/config/build-config.js";
 import type { ServiceConfig } from "../../src/config/types.js";
 import type { WorkflowError } from "../../src/domain/workflow-error.js";
+import { CONFIG_KINDS } from "../../src/kinds.js";
 
 const dir = "/srv/project";
 const path = join(dir, "WORKFLOW.md");
 
 function build(raw: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) {
-  return buildServiceConfig(raw, { workflowPath: path, env });
+  return buildServiceConfig(raw, { workflowPath: path, env, kinds: CONFIG_KINDS });
 }
 function good(raw: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): ServiceConfig {
   const r = build(raw, env);

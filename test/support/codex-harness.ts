@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AgentSession } from "../../src/agent/backend.js";
 import { createCodexBackend } from "../../src/agent/codex/index.js";
-import type { CodexConfig, ServiceConfig } from "../../src/config/types.js";
+import type { CodexConfig } from "../../src/agent/codex/settings.js";
+import type { ServiceConfig } from "../../src/config/types.js";
 import type { AgentEvent, AgentToolSpec, ToolResult } from "../../src/domain/agent-event.js";
 import type { AgentError } from "../../src/domain/errors.js";
 import type { Issue } from "../../src/domain/issue.js";
@@ -54,7 +55,7 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
       activeStates: ["Todo"],
       terminalStates: ["Done"],
       requiredLabels: [],
-      provider: {},
+      provider: { issues: [] },
     },
     polling: { intervalMs: 30_000 },
     workspace: {

@@ -6,7 +6,6 @@ import type { AgentError } from "../../domain/errors.js";
 import { messageOf } from "../../domain/errors.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { HostProcess } from "../../hosts/host.js";
-import { isLocalHost } from "../../hosts/host-resolver.js";
 import { type FramedLine, LineSplitter } from "../../util/line-splitter.js";
 import type {
   AgentBackend,
@@ -106,7 +105,7 @@ class CommandSession implements AgentSession {
     if (this.#stopped || signal.aborted)
       return err({ category: "turn_cancelled", message: "session stopped" });
     if (input.signal.aborted) return err(turnStopError(input.signal));
-    const remote = !isLocalHost(host);
+    const remote = !host.closableStdin;
     let proc: HostProcess;
     try {
       proc = host.spawn(

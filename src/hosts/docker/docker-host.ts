@@ -1,5 +1,7 @@
 import { posix } from "node:path";
-import type { Host, HostProcess, RunScriptOptions, ScriptResult } from "../host.js";
+import { messageOf } from "../../domain/errors.js";
+import { err, ok, type Result } from "../../domain/result.js";
+import type { Host, HostError, HostProcess, RunScriptOptions, ScriptResult } from "../host.js";
 import { CappedOutput } from "../output-buffer.js";
 import { shellQuote } from "../ssh-command.js";
 import { startContainer } from "./container-process.js";
@@ -136,8 +138,33 @@ export function createDockerHost(options: DockerHostOptions): DockerHost {
     return result.output;
   };
 
+  const failureOf = (cause: unknown): HostError | null =>
+    cause instanceof DockerEngineError && cause.kind === "unreachable"
+      ? { kind: "unreachable", host: name, message: cause.message }
+      : null;
+  const probe = async <T>(script: string, read: (output: string) => T): Promise<Result<T, HostError>> => {
+    try {
+      return ok(read(await control(script, "/")));
+    } catch (cause) {
+      return err(failureOf(cause) ?? { kind: "failed", host: name, message: messageOf(cause) });
+    }
+  };
+
   return {
     name,
+    // paths are the engine machine's: in-process file tools cannot reach them
+    localFilesystem: false,
+    // prompts are framed with a byte count, as over ssh (the attach stream stays open)
+    closableStdin: false,
+    listDirs: (path) =>
+      probe(
+        `cd -- ${shellQuote(path)} 2>/dev/null || exit 0; for f in ./* ./.[!.]* ./..?*; do if [ -d "$f" ]; then echo "\${f#./}"; fi; done`,
+        (output) => new Set(output.split("\n").filter((line) => line !== "")),
+      ),
+    dirExists: (path) =>
+      probe(`if [ -d ${shellQuote(path)} ]; then echo yes; else echo no; fi`, (o) => o.trim() === "yes"),
+    realPath: async (path) => ok(path),
+    failureOf,
     async ensureDir(path) {
       const target = posix.normalize(path);
       const output = await control(ensureDirScript(target, options.container.user), "/");

@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { buildServiceConfig } from "../../../src/config/build-config.js";
 import { parseEngineAddress } from "../../../src/hosts/docker/engine-address.js";
+import { CONFIG_KINDS } from "../../../src/kinds.js";
 import { HostSlots } from "../../../src/orchestrator/host-slots.js";
 import { buildConfig } from "../../support/workflow-fixtures.js";
 
 function problems(raw: Record<string, unknown>): string[] {
   const built = buildServiceConfig(
     { tracker: { kind: "memory" }, ...raw },
-    { workflowPath: "/w/WORKFLOW.md", env: {} },
+    { workflowPath: "/w/WORKFLOW.md", env: {}, kinds: CONFIG_KINDS },
   );
   return built.ok ? [] : built.error.map((e) => `${e.key}: ${e.message}`);
 }

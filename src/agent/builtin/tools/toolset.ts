@@ -1,11 +1,11 @@
 import { jsonSchema, type ToolSet, tool } from "ai";
 import { z } from "zod";
-import type { BuiltinBackendConfig } from "../../../config/types.js";
 import { messageOf } from "../../../domain/errors.js";
 import type { Issue } from "../../../domain/issue.js";
 import type { Logger } from "../../../domain/logger.js";
 import type { Host } from "../../../hosts/host.js";
 import type { ToolBinding } from "../../../tracker/adapter.js";
+import type { BuiltinBackendConfig } from "../settings.js";
 import { editFileTool, listDirTool, readFileTool, writeFileTool } from "./file-tools.js";
 import { failure, firstLine, type ToolOutcome } from "./outcome.js";
 import { runCommandTool } from "./run-command.js";
