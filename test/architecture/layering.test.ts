@@ -16,7 +16,7 @@ const concreteKind = (path: string): boolean =>
   path === "kinds.ts";
 
 /** The layering of docs/architecture.md, as rules over import edges of `src/`. */
-export const LAYER_RULES: readonly LayerRule[] = [
+const LAYER_RULES: readonly LayerRule[] = [
   {
     name: "domain imports nothing outside domain",
     check: (e: ImportEdge) => (inFolder(e.from, "domain") && !inFolder(e.to, "domain") ? e.to : null),
@@ -31,6 +31,9 @@ export const LAYER_RULES: readonly LayerRule[] = [
       if (!inFolder(e.from, "config")) return null;
       // worker.ssh_hosts is config's own section; its destinations are checked with the ssh parser
       if (e.to === "hosts/ssh-destination.ts") return null;
+      // Known debt, kept visible here: the Docker host's `docker:` section is still read by config instead
+      // of arriving through a host kind's settings (docs/architecture.md, "Known exceptions")
+      if (e.to === "hosts/docker/settings.ts") return null;
       return inFolder(e.to, "tracker") ||
         inFolder(e.to, "agent") ||
         inFolder(e.to, "hosts") ||
