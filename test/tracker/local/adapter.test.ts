@@ -51,7 +51,7 @@ describe("17.3 local tracker", () => {
     expect(await missing.fetchIssuesByIds([], signal)).toEqual({ ok: true, value: [] });
     const failing = await missing.fetchIssuesByStates(["Todo"], signal);
     expect(failing.ok).toBe(false);
-    if (!failing.ok) expect(failing.error.category).toBe("tracker_request");
+    if (!failing.ok) expect(failing.error.category).toBe("invalid_tracker_config");
   });
 
   it("17.3: unusable optional metadata normalises to null/empty without hiding the issue", async () => {
