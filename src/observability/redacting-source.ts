@@ -24,5 +24,14 @@ export function redactingSource(source: StatusSource, redactor: Redactor): Statu
       return source.subscribe((event: ObserverEvent) => listener(redactor.redactDeep(event)));
     },
     requestRefresh: () => source.requestRefresh(),
+    // recorded run history leaves through the same redactor as live state
+    ...(source.history === undefined
+      ? {}
+      : {
+          history: async (identifier: string) => {
+            const runs = await source.history?.(identifier);
+            return runs === undefined ? [] : redactor.redactDeep(runs);
+          },
+        }),
   };
 }
