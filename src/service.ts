@@ -19,7 +19,7 @@ import { createRescueStep } from "./rescue/step.js";
 import { CircuitBreakers } from "./spend/breaker.js";
 import { MemoryLedger, SpendGuard, type SpendLedger, workspaceFingerprint } from "./spend/index.js";
 import { openJournal } from "./store/open.js";
-import type { TrackerAdapter, WebhookRequest } from "./tracker/adapter.js";
+import { postComment, type TrackerAdapter, type WebhookRequest } from "./tracker/adapter.js";
 import { createTracker } from "./tracker/registry.js";
 import { checkWebhook, type WebhookCheck } from "./tracker/webhook-check.js";
 import type { Clock } from "./util/clock.js";
@@ -182,20 +182,10 @@ export async function startOrchestratorService(
   const rescue = createRescueStep({
     settings: () => source.current().config.workspace.rescue,
     logger,
-    announce: (issue, body) => {
-      const comment = tracker.addComment;
-      if (comment === undefined) return;
-      void comment
-        .call(tracker, issue.id, body, AbortSignal.timeout(60_000))
-        .then((r) => {
-          if (!r.ok)
-            logger.warn("rescue comment failed", {
-              issue_identifier: issue.identifier,
-              error: r.error.message,
-            });
-        })
-        .catch(() => {});
-    },
+    announce: (issue, body) =>
+      postComment(tracker, issue.id, body, AbortSignal.timeout(60_000), (error) =>
+        logger.warn("rescue comment failed", { issue_identifier: issue.identifier, error }),
+      ),
     pushEnv: () => buildChildEnv({ parent: env, extra: {}, removeNames: tracker.secretEnvNames() }),
   });
   const rescueSettings = initial.workspace.rescue;

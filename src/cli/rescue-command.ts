@@ -2,7 +2,7 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { findRescue, listRescues, restoreRescue } from "../rescue/catalog.js";
 import type { RescueRecord } from "../rescue/rescue.js";
-import { defaultDataDir } from "../rescue/settings.js";
+import { defaultDataDir } from "../util/data-dir.js";
 import { loadWorkflow, resolveWorkflowPath } from "../workflow/loader.js";
 import type { CliIo } from "./io.js";
 

@@ -1,9 +1,8 @@
-import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
 import { describeTrip, type LimitTrip } from "../domain/limit-trip.js";
 import type { Logger } from "../domain/logger.js";
 import type { SpendGuard } from "../spend/guard.js";
-import type { TrackerAdapter } from "../tracker/adapter.js";
+import { postComment, type TrackerAdapter } from "../tracker/adapter.js";
 import type { OrchestratorState } from "./state.js";
 
 /** Where a parked issue's work is (its last run's workspace and host). */
@@ -69,14 +68,9 @@ export function parkIssue(
     max: trip.max,
     key: trip.key,
   });
-  const comment = ctx.tracker.addComment;
-  if (comment === undefined) return;
-  void comment
-    .call(ctx.tracker, issue.id, parkedComment(trip), ctx.signal)
-    .then((result) => {
-      if (!result.ok) log.warn("parked comment failed", { error: result.error.message });
-    })
-    .catch((cause: unknown) => log.warn("parked comment failed", { error: messageOf(cause) }));
+  postComment(ctx.tracker, issue.id, parkedComment(trip), ctx.signal, (error) =>
+    log.warn("parked comment failed", { error }),
+  );
 }
 
 /** Releases every parked issue whose limit allows it again (raised on reload, or the period rolled over). */

@@ -1,5 +1,3 @@
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { z } from "zod";
 
 /** `workspace.rescue:` — saving an agent's unsaved work before its workspace is removed. */
@@ -14,14 +12,6 @@ export interface RescueSettings {
   readonly maxBytes: number;
   /** Rescues older than this many days are deleted at start-up. */
   readonly retentionDays: number;
-}
-
-/** The per-user data directory: `$XDG_DATA_HOME/symphony` or `~/.local/share/symphony`. */
-export function defaultDataDir(env: NodeJS.ProcessEnv): string {
-  const xdg = env.XDG_DATA_HOME;
-  const base =
-    xdg !== undefined && xdg.startsWith("/") ? xdg : join(env.HOME ?? homedir(), ".local", "share");
-  return join(base, "symphony");
 }
 
 const positive = z

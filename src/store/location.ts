@@ -1,14 +1,5 @@
 import { createHash } from "node:crypto";
-import { homedir } from "node:os";
-import { basename, dirname, isAbsolute, join } from "node:path";
-
-/** The per-user data directory: `$XDG_DATA_HOME/symphony`, else `~/.local/share/symphony`. */
-export function defaultDataDir(env: NodeJS.ProcessEnv): string {
-  const xdg = env.XDG_DATA_HOME;
-  if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, "symphony");
-  const home = env.HOME !== undefined && env.HOME !== "" ? env.HOME : homedir();
-  return join(home, ".local", "share", "symphony");
-}
+import { basename, dirname, join } from "node:path";
 
 /** `<data dir>/<workflow folder name>-<8 hex of the workflow path>.db`: one file per workflow. */
 export function embeddedStorePath(dataDir: string, workflowPath: string): string {

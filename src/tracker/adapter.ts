@@ -73,6 +73,27 @@ export function unsupportedToolResult(name: unknown, supportedTools: readonly st
   };
 }
 
+/**
+ * Posts a comment as Symphony without waiting for it: trackers that cannot comment are skipped, and a
+ * failure (a value or a throw) goes to `onFailure` with a message, never back to the caller.
+ */
+export function postComment(
+  adapter: TrackerAdapter,
+  issueId: string,
+  body: string,
+  signal: AbortSignal,
+  onFailure: (message: string) => void,
+): void {
+  const comment = adapter.addComment;
+  if (comment === undefined) return;
+  void comment
+    .call(adapter, issueId, body, signal)
+    .then((result) => {
+      if (!result.ok) onFailure(result.error.message);
+    })
+    .catch((cause: unknown) => onFailure(cause instanceof Error ? cause.message : String(cause)));
+}
+
 /** Binds an adapter's tools for one session; unknown tool names fail with the supported list. */
 export function bindTools(adapter: TrackerAdapter): ToolBinding {
   const specs = adapter.toolSpecs();
