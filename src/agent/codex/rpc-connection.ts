@@ -2,7 +2,7 @@ import type { Readable, Writable } from "node:stream";
 import { messageOf } from "../../domain/errors.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Clock, TimerHandle } from "../../util/clock.js";
-import { LineSplitter } from "./line-splitter.js";
+import { LineSplitter } from "../../util/line-splitter.js";
 import { classify, type RequestId } from "./protocol.js";
 
 /** Why a request got no usable result. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LineSplitter } from "../../../src/agent/codex/line-splitter.js";
+import { LineSplitter } from "../../src/util/line-splitter.js";
 
 describe("LineSplitter", () => {
   it("17.5: partial lines are buffered until the newline arrives", () => {
