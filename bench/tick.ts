@@ -7,6 +7,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { defaultClaudeConfig } from "../src/agent/claude/settings.js";
 import type { ServiceConfig } from "../src/config/types.js";
 import type { Issue } from "../src/domain/issue.js";
 import { silentLogger } from "../src/domain/logger.js";
@@ -129,6 +130,7 @@ function config(root: string, folder: string): ServiceConfig {
       allowedCommands: [],
       deniedCommands: [],
     },
+    claude: defaultClaudeConfig(),
     server: { port: null, host: "127.0.0.1", authToken: null },
     worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
     limits: DEFAULT_SPEND_SETTINGS,

@@ -18,6 +18,8 @@ export function agentCommandLine(config: ServiceConfig): { key: string; line: st
       return { key: "codex.command", line: config.codex.command };
     case "command":
       return { key: "command.run", line: config.command.run ?? "" };
+    case "claude":
+      return { key: "claude.command", line: config.claude.command };
     case "builtin":
       return null;
     default: {

@@ -4,6 +4,7 @@ import type { Logger } from "../domain/logger.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { AgentBackend, BackendFactory } from "./backend.js";
 import { createBuiltinBackend } from "./builtin/index.js";
+import { createClaudeBackend } from "./claude/index.js";
 import { createCodexBackend } from "./codex/index.js";
 import { createCommandBackend } from "./command/backend.js";
 
@@ -12,6 +13,7 @@ export const backendFactories: Readonly<Record<string, BackendFactory>> = {
   builtin: createBuiltinBackend,
   codex: createCodexBackend,
   command: createCommandBackend,
+  claude: (config, deps) => createClaudeBackend(config.claude, deps),
 };
 
 /** Builds the configured backend, or `agent_not_found` when no factory is registered for it. */

@@ -25,6 +25,8 @@ export function agentConfigProblems(config: ServiceConfig): AgentConfigProblem[]
       return (config.command.run ?? "").trim() === ""
         ? [{ key: "command.run", message: "is required when agent.backend is command" }]
         : [];
+    case "claude":
+      return []; // the schema already refused a blank command and unknown permission modes
     case "builtin": {
       const problems = validateBuiltinConfig(config.builtin).map(splitBuiltinKey);
       // its file tools run in the orchestrator process, so it cannot work in a workspace on an SSH worker
@@ -67,6 +69,8 @@ export function agentEnvPassthrough(config: ServiceConfig): readonly string[] {
       return config.codex.envPassthrough;
     case "command":
       return config.command.envPassthrough;
+    case "claude":
+      return config.claude.envPassthrough;
     case "builtin":
       return [];
   }

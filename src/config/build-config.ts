@@ -1,6 +1,7 @@
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { z } from "zod";
+import { resolveClaudeSection } from "../agent/claude/settings.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
 import { parseSshDestination } from "../hosts/ssh-destination.js";
@@ -259,6 +260,7 @@ export function buildServiceConfig(
       allowedCommands: fm.builtin.allowed_commands,
       deniedCommands: fm.builtin.denied_commands,
     },
+    claude: resolveClaudeSection(fm.claude),
     server: { port: fm.server.port, host: fm.server.host, authToken },
     worker: {
       sshHosts: fm.worker.ssh_hosts,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { claudeSchema } from "../agent/claude/settings.js";
 import { rescueSchema, workspaceGcSchema } from "../rescue/settings.js";
 import { limitsSchema } from "../spend/settings.js";
 
@@ -60,7 +61,9 @@ const hooksSchema = z
 const agentSchema = z
   .object({
     backend: z
-      .enum(["codex", "builtin", "command"], { error: "must be one of codex, builtin, command" })
+      .enum(["codex", "builtin", "command", "claude"], {
+        error: "must be one of codex, builtin, command, claude",
+      })
       .default("codex"),
     max_concurrent_agents: positiveInt().default(10),
     max_turns: positiveInt().default(20),
@@ -172,6 +175,7 @@ export const frontMatterSchema = z.object({
   codex: codexSchema,
   command: commandSchema,
   builtin: builtinSchema,
+  claude: claudeSchema.describe("The Claude Code backend (agent.backend: claude)"),
   server: serverSchema,
   worker: workerSchema,
   limits: limitsSchema,

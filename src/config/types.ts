@@ -1,3 +1,4 @@
+import type { ClaudeConfig } from "../agent/claude/settings.js";
 import type { WorkspaceGcSettings } from "../rescue/gc.js";
 import type { RescueSettings } from "../rescue/settings.js";
 import type { SpendSettings } from "../spend/settings.js";
@@ -19,6 +20,8 @@ export interface ServiceConfig {
   readonly codex: CodexConfig;
   readonly command: CommandBackendConfig;
   readonly builtin: BuiltinBackendConfig;
+  /** `claude:` — the Claude Code backend. */
+  readonly claude: ClaudeConfig;
   readonly server: ServerConfig;
   readonly worker: WorkerConfig;
   /** `limits:` — caps, budgets, no-progress and prices (docs/spend-and-safety.md). */
@@ -67,7 +70,7 @@ export interface HooksConfig {
 }
 
 /** The three agent backends. */
-export type AgentBackendName = "codex" | "builtin" | "command";
+export type AgentBackendName = "codex" | "builtin" | "command" | "claude";
 
 /** `agent:` */
 export interface AgentConfig {

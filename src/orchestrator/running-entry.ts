@@ -33,6 +33,7 @@ export function newRunningEntry(fields: {
     model: null,
     costUsd: 0,
     cachedInputReported: 0,
+    costReported: 0,
     workspaceAtStart: null,
     recent: [
       {

@@ -55,6 +55,8 @@ export interface RunningEntry {
   model: string | null;
   /** High-water mark of the absolute cached-input total the backend reported. */
   cachedInputReported: number;
+  /** High-water mark of the absolute session cost the backend reported (agents that price themselves). */
+  costReported: number;
   /** Cost counted for this run in US dollars (0 when the model's price is unknown). */
   costUsd: number;
   /** Workspace fingerprint when the agent session started (for no-progress detection). */

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AgentSession } from "../../src/agent/backend.js";
+import { defaultClaudeConfig } from "../../src/agent/claude/settings.js";
 import { createCodexBackend } from "../../src/agent/codex/index.js";
 import type { CodexConfig, ServiceConfig } from "../../src/config/types.js";
 import type { AgentEvent, AgentToolSpec, ToolResult } from "../../src/domain/agent-event.js";
@@ -96,6 +97,7 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
       allowedCommands: [],
       deniedCommands: [],
     },
+    claude: defaultClaudeConfig(),
     server: { port: null, host: "127.0.0.1", authToken: null },
     worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
     limits: DEFAULT_SPEND_SETTINGS,

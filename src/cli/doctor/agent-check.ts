@@ -126,7 +126,8 @@ export async function checkAgent(
   try {
     switch (config.agent.backend) {
       case "codex":
-      case "command": {
+      case "command":
+      case "claude": {
         const { key, line } = agentCommandLine(config) ?? { key: "codex.command", line: "" };
         const resolves = await checkResolves(key, line, config, env, signal);
         if (!deep || resolves.status !== "ok") return [resolves];

@@ -1,3 +1,4 @@
+import { defaultClaudeConfig } from "../../../src/agent/claude/settings.js";
 import type { ServiceConfig } from "../../../src/config/types.js";
 import { defaultRescueSettings } from "../../../src/rescue/settings.js";
 import { DEFAULT_SPEND_SETTINGS } from "../../../src/spend/settings.js";
@@ -73,6 +74,7 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
       allowedCommands: [],
       deniedCommands: [],
     },
+    claude: defaultClaudeConfig(),
     server: { port: null, host: "127.0.0.1", authToken: null },
     worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
     limits: DEFAULT_SPEND_SETTINGS,
