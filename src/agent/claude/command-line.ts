@@ -15,7 +15,7 @@ export function mcpConfigJson(url: string): string {
       [MCP_SERVER_NAME]: {
         type: "http",
         url,
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: expanded by Claude Code, not by us
+        // `${NAME}` is expanded by Claude Code from its environment, not by us
         headers: { Authorization: `Bearer \${${MCP_TOKEN_ENV}}` },
       },
     },
