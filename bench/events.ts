@@ -5,11 +5,14 @@
  * the same lines, in the same run. The session is the real CodexSession over in-memory pipes.
  * Last line: `events: <pipeline/bare ratio>`.
  */
+
 import { PassThrough } from "node:stream";
 import { createCodexBackend } from "../src/agent/codex/index.js";
-import type { CodexConfig, ServiceConfig } from "../src/config/types.js";
+import type { CodexConfig } from "../src/agent/codex/settings.js";
+import type { ServiceConfig } from "../src/config/types.js";
 import type { AgentEvent } from "../src/domain/agent-event.js";
 import { silentLogger } from "../src/domain/logger.js";
+import { ok } from "../src/domain/result.js";
 import type { Host, HostProcess } from "../src/hosts/host.js";
 
 const CYCLES = Number(process.env.EVENTS_CYCLES ?? 8_000);
@@ -103,6 +106,12 @@ function accountant() {
 function memoryHost(payload: Buffer): Host {
   return {
     name: "memory",
+    localFilesystem: false,
+    closableStdin: true,
+    listDirs: async () => ok(new Set()),
+    dirExists: async () => ok(true),
+    realPath: async (p) => ok(p),
+    failureOf: () => null,
     ensureDir: async (p) => ({ created: false, realPath: p }),
     remove: async () => {},
     runScript: async () => ({

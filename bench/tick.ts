@@ -115,6 +115,7 @@ function config(root: string, folder: string): ServiceConfig {
       home: "inherit",
     },
     command: { run: "true", envPassthrough: [] },
+    claude: defaultClaudeConfig(),
     builtin: {
       provider: "openai-compatible",
       model: null,
@@ -130,10 +131,10 @@ function config(root: string, folder: string): ServiceConfig {
       allowedCommands: [],
       deniedCommands: [],
     },
-    claude: defaultClaudeConfig(),
-    server: { port: null, host: "127.0.0.1", authToken: null },
-    worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
+    server: { port: null, host: "127.0.0.1", authToken: null, allowedHosts: [], maxSseClients: 64 },
+    worker: { sshHosts: [], maxConcurrentAgentsPerHost: null, loginShell: false },
     limits: DEFAULT_SPEND_SETTINGS,
+    store: { kind: "embedded", path: null, url: null, leaseTtlMs: null },
     secretValues: [],
   };
 }

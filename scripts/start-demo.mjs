@@ -15,6 +15,12 @@ if (!existsSync(join(demo, "WORKFLOW.md"))) {
   });
   process.stderr.write(`demo: copied examples/local to ${demo} (delete it to start over)\n`);
 }
+const port = process.argv.indexOf("--port");
+process.stderr.write(
+  port === -1
+    ? "demo: Ctrl-C stops it; for the web dashboard run `npm start -- --port 4000` and open http://127.0.0.1:4000/\n"
+    : `demo: Ctrl-C stops it; web dashboard at http://127.0.0.1:${process.argv[port + 1]}/\n`,
+);
 const child = spawn(process.execPath, [join(root, "dist", "cli", "main.js"), join(demo, "WORKFLOW.md"), ...process.argv.slice(2)], {
   stdio: "inherit",
 });

@@ -1,20 +1,24 @@
-import { createBackend } from "./agent/registry.js";
+import { agentEnvPassthrough, createBackend } from "./agent/registry.js";
 import { createWorkerLauncher } from "./agent/runner.js";
-import { agentConfigProblems, agentEnvPassthrough } from "./agent/validate.js";
+import { agentConfigProblems } from "./agent/validate.js";
 import type { ServiceConfig } from "./config/types.js";
 import type { Logger } from "./domain/logger.js";
 import { err, ok, type Result } from "./domain/result.js";
 import type { StatusSource } from "./domain/snapshot.js";
 import { buildChildEnv } from "./hosts/child-env.js";
+import { isDockerHostName } from "./hosts/docker/docker-host.js";
+import { createDockerFleet } from "./hosts/docker/fleet.js";
 import type { Host } from "./hosts/host.js";
-import { createHostResolver, isLocalHost } from "./hosts/host-resolver.js";
-import { createLocalHost } from "./hosts/local.js";
-import { createSshHost } from "./hosts/ssh.js";
+import { createHostResolver } from "./hosts/host-resolver.js";
+import { BACKENDS, HOSTS, TRACKERS } from "./kinds.js";
+import type { Redactor } from "./observability/log/redact.js";
+import { runLogFilesIn } from "./observability/run-logs/paths.js";
 import { Orchestrator } from "./orchestrator/orchestrator.js";
 import { pruneRescues } from "./rescue/catalog.js";
 import { createRescueStep } from "./rescue/step.js";
 import { CircuitBreakers } from "./spend/breaker.js";
 import { MemoryLedger, SpendGuard, type SpendLedger, workspaceFingerprint } from "./spend/index.js";
+import { openJournal } from "./store/open.js";
 import type { TrackerAdapter, WebhookRequest } from "./tracker/adapter.js";
 import { createTracker } from "./tracker/registry.js";
 import { checkWebhook, type WebhookCheck } from "./tracker/webhook-check.js";
@@ -29,14 +33,37 @@ export interface ServiceDeps {
   readonly clock: Clock;
   /** The parent environment child environments are drawn from (allow-listed). */
   readonly env: NodeJS.ProcessEnv;
-  /** The local host (default: `createLocalHost()`). */
+  /** The local host (default: built by the `local` host kind). */
   readonly host?: Host;
-  /** Builds the host for an SSH destination of `worker.ssh_hosts` (default: `createSshHost`). */
+  /** Builds the host for a `worker.ssh_hosts` entry (default: the host kind that serves the name). */
   readonly sshHost?: (destination: string) => Host;
   /** Where spend is counted (default: in memory; the durable store keeps it across restarts). */
   readonly ledger?: SpendLedger;
+  /** Grace between SIGTERM and SIGKILL for Docker containers (default 2 s). */
+  readonly dockerKillGraceMs?: number;
   /** Wraps every tracker adapter built (e.g. `metrics.instrumentTracker` for request latency/errors). */
   readonly wrapTracker?: (adapter: TrackerAdapter) => TrackerAdapter;
+  /** `--data-dir`: where the embedded store file goes (default: the per-user data directory). */
+  readonly dataDir?: string | null;
+  /** `--logs-root`, so recorded attempts name their log and event-record files. */
+  readonly logsRoot?: string | null;
+  /** The service's redactor: text an agent asks Symphony to write to the tracker passes through it. */
+  readonly redactor?: Redactor;
+}
+
+// Tool calls write to the tracker with Symphony's credentials (comments, descriptions): a secret the
+// agent echoes (e.g. from a model error) is masked before it leaves.
+function redactingTools(adapter: TrackerAdapter, redactor: Redactor): TrackerAdapter {
+  return new Proxy(adapter, {
+    get(target, property) {
+      if (property === "executeTool") {
+        return (name: string, args: unknown, context: Parameters<TrackerAdapter["executeTool"]>[2]) =>
+          target.executeTool(name, redactor.redactDeep(args), context);
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 /** A started orchestrator service. */
@@ -47,9 +74,9 @@ export interface OrchestratorService {
   stop(): Promise<void>;
 }
 
-/** Dispatch preflight (spec 6.3): the agent backend must exist and be usable with this config. */
+/** Dispatch preflight (spec 6.3): the agent backend must exist and be usable with this config (warnings pass). */
 export function preflight(config: ServiceConfig): string | null {
-  const problems = agentConfigProblems(config);
+  const problems = agentConfigProblems(config, BACKENDS).filter((p) => p.severity === "error");
   return problems.length === 0 ? null : problems.map((p) => `${p.key}: ${p.message}`).join("; ");
 }
 
@@ -61,39 +88,78 @@ export async function startOrchestratorService(
   deps: ServiceDeps,
 ): Promise<Result<OrchestratorService, string>> {
   const { source, logger, clock, env } = deps;
-  const wrap = deps.wrapTracker ?? ((adapter: TrackerAdapter) => adapter);
+  const outer = deps.wrapTracker ?? ((adapter: TrackerAdapter) => adapter);
+  const { redactor } = deps;
+  const wrap = (adapter: TrackerAdapter): TrackerAdapter =>
+    outer(redactor === undefined ? adapter : redactingTools(adapter, redactor));
   const initial = source.current().config;
-  const firstTracker = createTracker(initial, { logger, clock });
+  const firstTracker = await createTracker(initial, { logger, clock }, TRACKERS);
   if (!firstTracker.ok) return err(firstTracker.error.message);
   // spec 16.1: a workflow that cannot launch agents fails startup (later reloads only skip dispatch)
+  for (const warning of agentConfigProblems(initial, BACKENDS).filter((p) => p.severity === "warning")) {
+    logger.warn("agent setting passed through unchecked", { key: warning.key, reason: warning.message });
+  }
   const problem = preflight(initial);
   if (problem !== null) {
     await firstTracker.value.close().catch(() => {});
     return err(`dispatch preflight failed: ${problem}`);
   }
+  const journal = await openJournal({
+    config: initial.store,
+    workflowPath: initial.workflowPath,
+    env,
+    dataDir: deps.dataDir ?? null,
+    pollIntervalMs: initial.polling.intervalMs,
+    clock,
+    logger,
+    ...(deps.logsRoot ? { logFiles: runLogFilesIn(deps.logsRoot) } : {}),
+  });
+  if (!journal.ok) {
+    await firstTracker.value.close().catch(() => {});
+    return err(`store: ${journal.error.code}: ${journal.error.message}`);
+  }
   let tracker: TrackerAdapter = wrap(firstTracker.value);
   let trackerKey = JSON.stringify(initial.tracker);
   const retired: TrackerAdapter[] = [];
+  // reloads rebuild the tracker in order: a later reload's adapter never gets replaced by an earlier one's
+  let rebuilding: Promise<void> = Promise.resolve();
   const unsubscribe = source.subscribe((result) => {
     if (!result.ok) return;
-    const key = JSON.stringify(result.value.config.tracker);
-    if (key === trackerKey) return;
-    const next = createTracker(result.value.config, { logger, clock });
-    if (!next.ok) {
-      logger.error("tracker config change rejected", { error: next.error.message });
-      return;
-    }
-    retired.push(tracker);
-    tracker = wrap(next.value);
-    trackerKey = key;
-    logger.info("tracker rebuilt after workflow reload", { tracker: result.value.config.tracker.kind });
+    const config = result.value.config;
+    rebuilding = rebuilding.then(async () => {
+      const key = JSON.stringify(config.tracker);
+      if (key === trackerKey) return;
+      const next = await createTracker(config, { logger, clock }, TRACKERS);
+      if (!next.ok) {
+        logger.error("tracker config change rejected", { error: next.error.message });
+        return;
+      }
+      retired.push(tracker);
+      tracker = wrap(next.value);
+      trackerKey = key;
+      logger.info("tracker rebuilt after workflow reload", { tracker: config.tracker.kind });
+    });
   });
 
-  // `local` runs here; any other name is an SSH destination (validated at config load)
+  // `local` runs here; `docker:<engine>` on a Docker engine; any other name is served by the host kind that
+  // handles it (validated at config load)
+  const docker = createDockerFleet({
+    docker: () => source.current().config.worker.docker,
+    workspaceRoot: () => source.current().config.workspace.root,
+    workflowPath: initial.workflowPath,
+    logger,
+    ...(deps.dockerKillGraceMs === undefined ? {} : { killGraceMs: deps.dockerKillGraceMs }),
+  });
   const hosts = createHostResolver(
-    deps.host ?? createLocalHost(),
-    deps.sshHost ?? ((destination) => createSshHost(destination, { parentEnv: env })),
+    HOSTS,
+    { parentEnv: env, loginShell: initial.worker.loginShell },
+    {
+      ...(deps.host === undefined ? {} : { local: deps.host }),
+      remote: (name) => (isDockerHostName(name) ? docker.host(name) : deps.sshHost?.(name)),
+    },
   );
+  // containers a crashed predecessor left behind go before anything new starts
+  if (initial.worker.kind === "docker") await docker.reapStale();
   const issueEnv = (
     issue: { readonly id: string; readonly identifier: string },
     workspacePath: string,
@@ -110,7 +176,7 @@ export async function startOrchestratorService(
     extra.SYMPHONY_WORKSPACE = workspacePath;
     extra.SYMPHONY_WORKFLOW_DIR = source.current().config.workflowDir;
     // a remote login sets up its own PATH/HOME/…: only SYMPHONY_* and passthrough names cross over ssh
-    const parent = isLocalHost(host) ? env : {};
+    const parent = host.localFilesystem ? env : {};
     return buildChildEnv({ parent, extra, removeNames: tracker.secretEnvNames() });
   };
   const rescue = createRescueStep({
@@ -147,9 +213,9 @@ export async function startOrchestratorService(
     hosts,
     workspaces,
     tracker: () => tracker,
-    backendFor: (config) => createBackend(config, { logger }),
+    backendFor: (config) => createBackend(config, { logger }, BACKENDS),
     agentEnv: (issue, path, host) =>
-      issueEnv(issue, path, host, agentEnvPassthrough(source.current().config)),
+      issueEnv(issue, path, host, agentEnvPassthrough(source.current().config, BACKENDS)),
     logger,
     clock,
   });
@@ -166,15 +232,24 @@ export async function startOrchestratorService(
     clock,
     logger,
     preflight: (config) => preflight(config),
+    journal: journal.value,
   });
   await orchestrator.start();
+  const status: StatusSource = {
+    snapshot: () => orchestrator.snapshot(),
+    subscribe: (listener) => orchestrator.subscribe(listener),
+    requestRefresh: () => orchestrator.requestRefresh(),
+    history: (issue) => journal.value.history(issue),
+  };
   return ok({
-    status: orchestrator,
+    status,
     verifyWebhook: (request) =>
       checkWebhook(tracker, source.current().config.tracker.webhookSecret ?? null, request),
     async stop() {
       unsubscribe();
+      await rebuilding;
       await orchestrator.stop();
+      await docker.close();
       for (const t of [...retired, tracker]) await t.close().catch(() => {});
     },
   });

@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ServiceConfig } from "../src/config/types.js";
 import { silentLogger } from "../src/domain/logger.js";
 import { preflight, startOrchestratorService } from "../src/service.js";
 import { systemClock } from "../src/util/clock.js";
@@ -73,7 +74,11 @@ describe("service composition", () => {
 
   it("an unsupported tracker kind refuses to start with a clear message", async () => {
     const base = testConfig(dir.path);
-    const config = { ...base, tracker: { ...base.tracker, kind: "carrier-pigeon" } };
+    // a kind no registry knows (only reachable by hand-built configs)
+    const config = {
+      ...base,
+      tracker: { ...base.tracker, kind: "carrier-pigeon" },
+    } as unknown as ServiceConfig;
     const started = await startOrchestratorService({
       source: staticWorkflowSource(config),
       logger: silentLogger,

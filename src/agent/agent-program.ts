@@ -1,6 +1,8 @@
 import type { ServiceConfig } from "../config/types.js";
+import type { KindRegistry } from "../domain/kind.js";
 import { buildChildEnv } from "../hosts/child-env.js";
 import { createLocalHost } from "../hosts/local.js";
+import type { BackendKind } from "./kind.js";
 
 /** The program a shell command line starts: its first word, skipping `NAME=value` assignments and quotes. */
 export function firstProgram(commandLine: string): string | null {
@@ -11,33 +13,24 @@ export function firstProgram(commandLine: string): string | null {
   return null;
 }
 
-/** The config key and shell command line that start the agent, or null for the in-process builtin agent. */
-export function agentCommandLine(config: ServiceConfig): { key: string; line: string } | null {
-  switch (config.agent.backend) {
-    case "codex":
-      return { key: "codex.command", line: config.codex.command };
-    case "command":
-      return { key: "command.run", line: config.command.run ?? "" };
-    case "claude":
-      return { key: "claude.command", line: config.claude.command };
-    case "builtin":
-      return null;
-    default: {
-      const _exhaustive: never = config.agent.backend;
-      return _exhaustive;
-    }
-  }
+/** The config key and shell command line that start the agent (from its kind), or null for in-process agents. */
+export function agentCommandLine(
+  config: ServiceConfig,
+  backends: KindRegistry<BackendKind>,
+): { key: string; line: string } | null {
+  return backends.get(config.agent.backend)?.commandLine?.(config) ?? null;
 }
 
-/** Does `program` resolve for `bash -lc` in an allow-listed environment? Returns its path or null. */
+/** Does `program` resolve for the service's shell (see `worker.login_shell`) in an allow-listed environment? Returns its path or null. */
 export async function resolveProgram(
   program: string,
   cwd: string,
   env: NodeJS.ProcessEnv,
   signal: AbortSignal,
+  loginShell = false,
 ): Promise<string | null> {
   const quoted = `'${program.replace(/'/g, `'\\''`)}'`;
-  const ran = await createLocalHost().runScript(`command -v -- ${quoted}`, {
+  const ran = await createLocalHost({ loginShell }).runScript(`command -v -- ${quoted}`, {
     cwd,
     timeoutMs: 10_000,
     env: buildChildEnv({ parent: env }),

@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from "commander";
-import type { LocalTrackerSettings } from "../tracker/local/config.js";
+import { oneLine } from "../observability/format.js";
 import { LocalIssueStore } from "../tracker/local/store.js";
 import { loadWorkflow, resolveWorkflowPath } from "../workflow/loader.js";
 import { formatWorkflowError, summariseErrors } from "../workflow/workflow-errors.js";
@@ -28,7 +28,7 @@ function openStore(workflow: string | undefined, io: CliIo): OpenedStore | null 
     return null;
   }
   return {
-    store: new LocalIssueStore((tracker.provider as unknown as LocalTrackerSettings).path),
+    store: new LocalIssueStore(tracker.provider.path),
     activeStates: tracker.activeStates,
     terminalStates: tracker.terminalStates,
   };
@@ -77,12 +77,15 @@ export async function issueList(
     .filter((r) => wanted === undefined || r.state.trim().toLowerCase() === wanted)
     .sort((a, b) => a.identifier.localeCompare(b.identifier, "en", { numeric: true }));
   io.stdout.write(`${pad("ID", 14)}${pad("STATE", 16)}${pad("PRI", 5)}TITLE\n`);
+  // titles and states are written by anyone who can edit the folder: no escape sequence reaches the terminal
   for (const r of rows) {
     io.stdout.write(
-      `${pad(r.identifier, 14)}${pad(r.state, 16)}${pad(String(r.priority ?? "-"), 5)}${r.title}\n`,
+      `${pad(oneLine(r.identifier), 14)}${pad(oneLine(r.state), 16)}${pad(String(r.priority ?? "-"), 5)}${oneLine(r.title)}\n`,
     );
   }
-  for (const bad of all.value.malformed) io.stderr.write(`skipped ${bad.file}: ${bad.reason}\n`);
+  for (const bad of all.value.malformed) {
+    io.stderr.write(`skipped ${JSON.stringify(bad.file)}: ${oneLine(bad.reason)}\n`);
+  }
   return 0;
 }
 

@@ -6,14 +6,12 @@ import { messageOf } from "../domain/errors.js";
 import type { LogFormat } from "../observability/log/index.js";
 import { resolveWorkflowPath } from "../workflow/loader.js";
 import { registerDoctorCommand } from "./doctor/register.js";
-import { initCommand } from "./init-command.js";
 import type { CliIo } from "./io.js";
 import { registerIssueCommands } from "./issue-command.js";
 import { registerReplayCommand } from "./replay/register.js";
 import { registerRescueCommands } from "./rescue-command.js";
-import { type RunDeps, runCommand } from "./run-command.js";
-import { schemaCommand } from "./schema-command.js";
-import { validateCommand } from "./validate-command.js";
+import type { RunDeps } from "./run-command.js";
+import { registerStoreCommands } from "./store-command.js";
 
 /** The package version, read from package.json (two levels up from both `src/cli` and `dist/cli`). */
 export function packageVersion(): string {
@@ -38,6 +36,7 @@ interface RunFlags {
   tui: boolean;
   port?: number;
   logsRoot?: string;
+  dataDir?: string;
   logFormat: LogFormat;
   debug?: boolean;
 }
@@ -47,6 +46,11 @@ function withRunOptions(command: Command): Command {
     .argument("[path]", "path to WORKFLOW.md (default ./WORKFLOW.md)")
     .option("--port <n>", "serve the HTTP API and dashboard on this port (overrides server.port)", parsePort)
     .option("--logs-root <dir>", "also write a size-rotated symphony.log in this directory", parseLogsRoot)
+    .option(
+      "--data-dir <dir>",
+      "directory of the embedded store (default ~/.local/share/symphony)",
+      parseLogsRoot,
+    )
     .addOption(
       new Option("--log-format <format>", "log line format").choices(["text", "json"]).default("text"),
     )
@@ -79,19 +83,25 @@ function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> 
     // `--debug` is a program-level flag; read it from the root whichever form was used.
     const debug = flags.debug === true || command.optsWithGlobals().debug === true;
     setCode(
-      runCommand(
-        {
-          workflowPath: resolveWorkflowPath(path, io.cwd),
-          ...(flags.port !== undefined ? { port: flags.port } : {}),
-          ...(flags.logsRoot !== undefined
-            ? { logsRoot: resolve(io.cwd, expandHome(flags.logsRoot, io.env)) }
-            : {}),
-          logFormat: flags.logFormat,
-          debug,
-          tui: flags.tui,
-        },
-        io,
-        deps,
+      // each command's module is imported when it runs, so `--version`/`validate` load no service code
+      import("./run-command.js").then(({ runCommand }) =>
+        runCommand(
+          {
+            workflowPath: resolveWorkflowPath(path, io.cwd),
+            ...(flags.port !== undefined ? { port: flags.port } : {}),
+            ...(flags.logsRoot !== undefined
+              ? { logsRoot: resolve(io.cwd, expandHome(flags.logsRoot, io.env)) }
+              : {}),
+            ...(flags.dataDir !== undefined
+              ? { dataDir: resolve(io.cwd, expandHome(flags.dataDir, io.env)) }
+              : {}),
+            logFormat: flags.logFormat,
+            debug,
+            tui: flags.tui,
+          },
+          io,
+          deps,
+        ),
       ),
     );
   };
@@ -104,23 +114,36 @@ function buildProgram(io: CliIo, deps: RunDeps, setCode: (code: Promise<number> 
     .command("validate")
     .description("load and validate a workflow and render its prompt for a sample issue")
     .argument("[path]", "path to WORKFLOW.md (default ./WORKFLOW.md)")
-    .action((path: string | undefined) => setCode(validateCommand(resolveWorkflowPath(path, io.cwd), io)));
+    .action((path: string | undefined) =>
+      setCode(
+        import("./validate-command.js").then(({ validateCommand }) =>
+          validateCommand(resolveWorkflowPath(path, io.cwd), io),
+        ),
+      ),
+    );
 
   program
     .command("init")
     .description("write a commented starter WORKFLOW.md (never overwrites)")
     .argument("[path]", "where to write it (default ./WORKFLOW.md)")
-    .action((path: string | undefined) => setCode(initCommand(resolveWorkflowPath(path, io.cwd), io)));
+    .action((path: string | undefined) =>
+      setCode(
+        import("./init-command.js").then(({ initCommand }) =>
+          initCommand(resolveWorkflowPath(path, io.cwd), io),
+        ),
+      ),
+    );
 
   program
     .command("schema")
     .description("print the JSON Schema of the WORKFLOW.md front matter")
-    .action(() => setCode(schemaCommand(io)));
+    .action(() => setCode(import("./schema-command.js").then(({ schemaCommand }) => schemaCommand(io))));
 
   registerIssueCommands(program, io, setCode);
   registerDoctorCommand(program, io, setCode);
   registerReplayCommand(program, io, setCode);
   registerRescueCommands(program, io, setCode);
+  registerStoreCommands(program, io, setCode);
   acceptDebugEverywhere(program);
 
   return program;

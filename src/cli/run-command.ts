@@ -12,9 +12,11 @@ import {
   type SymphonyMetrics,
   type WebhookVerifier,
 } from "../observability/index.js";
-import { createLogger, type LogFormat, type ServiceLogger } from "../observability/log/index.js";
+
+import { createLogger, type LogFormat, Redactor, type ServiceLogger } from "../observability/log/index.js";
 import { startOrchestratorService } from "../service.js";
 import { type Clock, systemClock } from "../util/clock.js";
+import { maskUrlCredentials } from "../util/url-credentials.js";
 import { type FileWorkflowSource, openWorkflowSource } from "../workflow/file-source.js";
 import type { LoadedWorkflow } from "../workflow/types.js";
 import { formatWorkflowError, summariseErrors } from "../workflow/workflow-errors.js";
@@ -27,6 +29,8 @@ export interface RunOptions {
   /** `--port`: overrides `server.port` (and enables the HTTP server). */
   readonly port?: number;
   readonly logsRoot?: string;
+  /** `--data-dir`: directory of the embedded store file. */
+  readonly dataDir?: string;
   readonly logFormat: LogFormat;
   readonly debug: boolean;
   /** False with `--no-tui` (the terminal dashboard also needs a TTY stdout and no CI). */
@@ -44,6 +48,8 @@ export interface ServiceContext {
   readonly metrics: SymphonyMetrics;
   /** `--port` if given, else `server.port` from the current config. */
   serverPort(config: ServiceConfig): number | null;
+  /** The one redactor of this process (logs, status surfaces, tracker writes); follows reloads. */
+  readonly redactor: Redactor;
   /** The environment children are built from (the process environment; tests pass their own). */
   readonly env: NodeJS.ProcessEnv;
 }
@@ -73,6 +79,9 @@ export const startService: ServiceStarter = async (ctx) => {
     clock: ctx.clock,
     env: ctx.env,
     wrapTracker: (adapter) => ctx.metrics.instrumentTracker(adapter),
+    dataDir: ctx.options.dataDir ?? null,
+    logsRoot: ctx.options.logsRoot ?? null,
+    redactor: ctx.redactor,
   });
   if (!started.ok) return started;
   return ok({
@@ -150,7 +159,10 @@ async function runUntilShutdown(
 ): Promise<number> {
   // the terminal dashboard takes over console log lines while it is drawn
   const logRouter = createLogRouter(io.stderr);
+  // one redactor for every way text leaves this process; its secrets follow each workflow reload
+  const redactor = new Redactor();
   const logger = createLogger({
+    redactor,
     format: options.logFormat,
     level: options.debug ? "debug" : "info",
     stderr: logRouter.stream,
@@ -160,7 +172,7 @@ async function runUntilShutdown(
   const opened = openWorkflowSource(options.workflowPath, { env: io.env, logger, clock });
   if (!opened.ok) {
     const error = summariseErrors(opened.error);
-    io.stderr.write(`symphony: cannot start: ${formatWorkflowError(error)}\n`);
+    io.stderr.write(`symphony: cannot start: ${maskUrlCredentials(formatWorkflowError(error))}\n`);
     if (error.code === "missing_workflow_file" && !existsSync(options.workflowPath)) {
       // the first thing a new user sees in an empty folder: say what to do next, not just ENOENT
       io.stderr.write(
@@ -171,7 +183,7 @@ async function runUntilShutdown(
     return 1;
   }
   const source = opened.value;
-  logger.setSecrets(source.current().config.secretValues);
+  redactor.setSecrets(source.current().config.secretValues);
   warnUnknownKeys(source.current(), logger);
   logger.debug("workflow loaded", {
     workflow: source.path,
@@ -179,7 +191,7 @@ async function runUntilShutdown(
   });
   const unsubscribe = source.subscribe((result) => {
     if (!result.ok) return;
-    logger.setSecrets(result.value.config.secretValues);
+    redactor.setSecrets(result.value.config.secretValues);
     warnUnknownKeys(result.value, logger);
   });
   await source.ready();
@@ -191,6 +203,7 @@ async function runUntilShutdown(
     clock,
     metrics: createMetrics({ clock }),
     serverPort: (config) => options.port ?? config.server.port,
+    redactor,
     env: io.env,
   };
   const shutdown = async (code: number): Promise<number> => {
@@ -207,7 +220,7 @@ async function runUntilShutdown(
     started = err(messageOf(cause));
   }
   if (!started.ok) {
-    io.stderr.write(`symphony: cannot start: ${started.error} (${source.path})\n`);
+    io.stderr.write(`symphony: cannot start: ${redactor.redact(started.error)} (${source.path})\n`);
     return shutdown(1);
   }
   const config = source.current().config;
@@ -220,13 +233,14 @@ async function runUntilShutdown(
       logger,
       logRouter,
       metrics: ctx.metrics,
+      redactor,
       port: options.port,
       logsRoot: options.logsRoot,
       tui: options.tui !== false,
       ...(started.value.verifyWebhook === undefined ? {} : { verifyWebhook: started.value.verifyWebhook }),
     });
     if (!status.ok) {
-      io.stderr.write(`symphony: cannot start: ${status.error} (${source.path})\n`);
+      io.stderr.write(`symphony: cannot start: ${redactor.redact(status.error)} (${source.path})\n`);
       await started.value.stop("startup_failed").catch(() => {});
       return shutdown(1);
     }

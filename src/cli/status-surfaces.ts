@@ -11,6 +11,7 @@ import {
   type TerminalStream,
   type WebhookVerifier,
 } from "../observability/index.js";
+import type { Redactor } from "../observability/log/redact.js";
 import type { CliIo } from "./io.js";
 
 /** True when the environment says we run under CI (`CI` set to anything but empty/`0`/`false`). */
@@ -34,6 +35,8 @@ export interface StatusSurfaceArgs {
   readonly tui: boolean;
   /** Verifies tracker webhooks (the service's current adapter); absent → the webhook route is disabled. */
   readonly verifyWebhook?: WebhookVerifier;
+  /** The process's redactor; every surface reads through it. */
+  readonly redactor?: Redactor;
 }
 
 /**
@@ -54,6 +57,7 @@ export async function startStatusSurfaces(args: StatusSurfaceArgs): Promise<Resu
     stdout,
     logRouter: args.logRouter,
     metrics: args.metrics,
+    ...(args.redactor === undefined ? {} : { redactor: args.redactor }),
     ...(args.verifyWebhook === undefined ? {} : { verifyWebhook: args.verifyWebhook }),
   });
   return started.ok ? started : { ok: false, error: describeHttpStartError(started.error) };

@@ -1,8 +1,11 @@
 import { agentCommandLine, firstProgram, resolveProgram } from "../agent/agent-program.js";
 import { agentConfigProblems } from "../agent/validate.js";
+import { problemError } from "../config/build-config.js";
 import { describeUnknownKey, isProblem } from "../config/unknown-keys.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
+import { BACKENDS } from "../kinds.js";
+import { maskUrlCredentials } from "../util/url-credentials.js";
 import { inspectWorkflowFile, type KeyLocator, type LocatedUnknownKey } from "../workflow/loader.js";
 import { SAMPLE_ISSUE } from "../workflow/prompt-context.js";
 import type { LoadedWorkflow } from "../workflow/types.js";
@@ -18,7 +21,10 @@ export interface WorkflowProblems {
   readonly locate: KeyLocator;
 }
 
-/** A validated workflow plus the unknown keys that are only notes (extension sections, ignored keys). */
+/**
+ * A validated workflow plus what is only a note: unknown keys that are allowed (extension sections,
+ * ignored keys) and warnings (e.g. a codex value newer than the pinned codex, passed through).
+ */
 export interface ValidatedWorkflow {
   readonly workflow: LoadedWorkflow;
   readonly notes: readonly WorkflowError[];
@@ -55,7 +61,9 @@ export function validateWorkflowFile(
     ...(unknown.line === undefined ? {} : { line: unknown.line, column: unknown.column }),
   });
   const problemKeys = inspection.unknownKeys.filter(isProblem).map(keyError);
-  const notes = inspection.unknownKeys.filter((unknown) => !isProblem(unknown)).map(keyError);
+  const notes: WorkflowError[] = inspection.unknownKeys
+    .filter((unknown) => !isProblem(unknown))
+    .map(keyError);
   const loadErrors = inspection.result.ok ? [] : inspection.result.error;
   const renderErrors =
     inspection.prompt === null
@@ -64,12 +72,13 @@ export function validateWorkflowFile(
           const out = inspection.prompt?.render(SAMPLE_ISSUE, attempt);
           return out === undefined || out.ok ? [] : [out.error];
         });
-  const agentErrors = inspection.result.ok
-    ? agentConfigProblems(inspection.result.value.config).map((problem): WorkflowError => {
-        const pos = inspection.locate(problem.key);
-        return { code: "invalid_workflow_config", path, ...problem, ...pos };
-      })
+  const agentProblems = inspection.result.ok
+    ? agentConfigProblems(inspection.result.value.config, BACKENDS).map(
+        (problem): WorkflowError => ({ ...problemError(problem), path, ...inspection.locate(problem.key) }),
+      )
     : [];
+  const agentErrors = agentProblems.filter((problem) => problem.severity !== "warning");
+  notes.push(...agentProblems.filter((problem) => problem.severity === "warning"));
   const stage =
     loadErrors.length > 0 || problemKeys.length > 0 ? "load" : renderErrors.length > 0 ? "render" : "agent";
   const errors = sortByPosition(unique([...loadErrors, ...problemKeys, ...renderErrors, ...agentErrors]));
@@ -79,22 +88,28 @@ export function validateWorkflowFile(
   return ok({ workflow, notes: sortByPosition(notes), locate: inspection.locate });
 }
 
-/** The agent program must resolve for `bash -lc` on this machine (skipped when agents run on SSH workers). */
+/** The agent program must resolve for the service's shell on this machine (skipped when agents run on SSH workers). */
 async function agentProgramProblem(
   workflow: LoadedWorkflow,
   env: NodeJS.ProcessEnv,
   locate: KeyLocator,
 ): Promise<WorkflowError | null> {
   const { config } = workflow;
-  const command = agentCommandLine(config);
+  const command = agentCommandLine(config, BACKENDS);
   if (command === null || config.worker.sshHosts.length > 0) return null;
   const program = firstProgram(command.line);
   if (program === null) return null;
-  const found = await resolveProgram(program, config.workflowDir, env, AbortSignal.timeout(15_000));
+  const found = await resolveProgram(
+    program,
+    config.workflowDir,
+    env,
+    AbortSignal.timeout(15_000),
+    config.worker.loginShell,
+  );
   if (found !== null) return null;
   return {
     code: "agent_command_not_found",
-    message: `${program} is not found by bash -lc on this user's PATH; install it or fix the command`,
+    message: `${program} is not found by bash on this user's PATH; install it or fix the command`,
     path: config.workflowPath,
     key: command.key,
     ...locate(command.key),
@@ -115,14 +130,17 @@ export async function validateCommand(workflowPath: string, io: CliIo): Promise<
     ...(missing === null ? [] : [missing]),
   ]);
   if (!validated.ok || errors.length > 0) {
-    for (const error of errors) io.stderr.write(`${formatWorkflowError(error)}\n`);
+    // a value echoed back may be an endpoint with credentials in it
+    for (const error of errors) io.stderr.write(`${maskUrlCredentials(formatWorkflowError(error))}\n`);
     io.stderr.write(`${plural(errors.length)}\n`);
     return 1;
   }
-  for (const note of validated.value.notes) io.stderr.write(`${formatWorkflowError(note)} [note]\n`);
+  for (const note of validated.value.notes) {
+    io.stderr.write(`${maskUrlCredentials(formatWorkflowError(note))} [note]\n`);
+  }
   const { config } = validated.value.workflow;
   io.stdout.write(
-    `${config.workflowPath}: ok (tracker ${config.tracker.kind}, agent ${config.agent.backend}, prompt renders)\n`,
+    `${maskUrlCredentials(config.workflowPath)}: ok (tracker ${config.tracker.kind}, agent ${config.agent.backend}, prompt renders)\n`,
   );
   return 0;
 }

@@ -1,18 +1,19 @@
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { z } from "zod";
-import { resolveClaudeSection } from "../agent/claude/settings.js";
+import type { ConfigProblem } from "../domain/config-problem.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
+import { buildDockerConfig, type DockerConfig } from "../hosts/docker/settings.js";
 import { parseSshDestination } from "../hosts/ssh-destination.js";
 import { defaultDataDir } from "../rescue/settings.js";
 import { toSpendSettings } from "../spend/settings.js";
+import { urlCredentials } from "../util/url-credentials.js";
 import { normaliseByState } from "./by-state.js";
-import { validateCodexSettings } from "./codex-settings.js";
-import { resolveConfigPath, resolveVarValue } from "./env-values.js";
+import { resolveConfigPath, resolveOptionalSecret, resolveVarValue } from "./env-values.js";
+import type { ConfigKinds, TrackerSettingsKind } from "./kind-settings.js";
 import { configError, showValue } from "./provider.js";
-import { type FrontMatter, frontMatterSchema } from "./schema.js";
-import { trackerKind } from "./tracker-kinds.js";
+import { frontMatterSchema, type TrackerFrontMatter, trackerSectionSchema } from "./schema.js";
 import type { ServiceConfig, TrackerConfig } from "./types.js";
 
 /** Inputs to {@link buildServiceConfig} besides the front matter itself. */
@@ -20,6 +21,8 @@ export interface BuildConfigOptions {
   /** The WORKFLOW.md the front matter came from; relative paths resolve against its directory. */
   readonly workflowPath: string;
   readonly env: NodeJS.ProcessEnv;
+  /** The tracker and backend kinds (`CONFIG_KINDS` from `src/kinds.ts`); config itself names none. */
+  readonly kinds: ConfigKinds;
 }
 
 /** Flat tracker keys of the Elixir reference that fold into `tracker.provider` (provider values win). */
@@ -63,27 +66,77 @@ function zodErrors(raw: unknown, issues: readonly z.core.$ZodIssue[]): WorkflowE
   });
 }
 
-// A secret given literally or via `$VAR`; an unset or empty variable counts as missing (null).
-function resolveOptionalSecret(
-  value: string | null,
-  env: NodeJS.ProcessEnv,
-  secrets: string[],
-): string | null {
-  if (value === null) return null;
-  const resolved = resolveVarValue(value, env);
-  if (resolved.kind === "env_unset" || resolved.kind === "env_empty") return null;
-  if (resolved.value.trim() === "") return null;
-  secrets.push(resolved.value);
-  return resolved.value;
+/** A kind's typed problem as a workflow error (the loader adds the file path and position). */
+export function problemError(p: ConfigProblem): WorkflowError {
+  const base = configError(p.key, p.message);
+  return p.severity === "warning" ? { ...base, severity: "warning" } : base;
+}
+
+// Looks up a tracker kind; unknown or missing → `unsupported_tracker_kind`.
+function trackerKind(
+  kinds: ConfigKinds,
+  kind: string | undefined,
+): Result<TrackerSettingsKind, WorkflowError> {
+  const supported = `supported kinds: ${kinds.trackers.names.join(", ")}`;
+  if (kind === undefined || kind.trim() === "") {
+    return err(configError("tracker.kind", `is required; ${supported}`, "unsupported_tracker_kind"));
+  }
+  const found = kinds.trackers.get(kind.trim().toLowerCase());
+  if (found === undefined) {
+    return err(
+      configError(
+        "tracker.kind",
+        `unsupported tracker kind ${showValue(kind)}; ${supported}`,
+        "unsupported_tracker_kind",
+      ),
+    );
+  }
+  return ok(found);
+}
+
+/**
+ * The default local workspace root: a per-user state directory (`$XDG_STATE_HOME/symphony/workspaces`,
+ * else `~/.local/state/symphony/workspaces`), never the shared temp directory where another local user
+ * could pre-create a workspace.
+ */
+export function defaultWorkspaceRoot(env: NodeJS.ProcessEnv): string {
+  const state = env.XDG_STATE_HOME?.trim();
+  if (state !== undefined && state !== "" && isAbsolute(state)) return join(state, "symphony", "workspaces");
+  const home = env.HOME?.trim() || homedir();
+  return join(home, ".local", "state", "symphony", "workspaces");
 }
 
 function resolveWorkspaceRoot(root: string | undefined, workflowDir: string, env: NodeJS.ProcessEnv): string {
-  const fallback = join(tmpdir(), "symphony_workspaces");
+  const fallback = defaultWorkspaceRoot(env);
   if (root === undefined) return fallback;
   const resolved = resolveVarValue(root, env);
   // An unset or empty `$VAR` root means "use the default" (as the Elixir reference does).
   if (resolved.kind === "env_unset" || resolved.kind === "env_empty") return fallback;
   return resolveConfigPath(resolved.value, workflowDir, env);
+}
+
+/** Names of environment variables that hold credentials by convention (`OPENAI_API_KEY`, `GH_TOKEN`, …). */
+const SECRET_ENV_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|PAT)(_|$)/i;
+
+// Values of passthrough variables whose names mark them as credentials: agents receive them, so they
+// must be redacted from everything Symphony shows or writes.
+function passthroughSecrets(names: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const values: string[] = [];
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== "" && SECRET_ENV_NAME.test(name)) values.push(value);
+  }
+  return values;
+}
+
+// Every backend section's `envPassthrough` names (the resolved sections keep them camelCase).
+function passthroughNames(sections: Readonly<Record<string, unknown>>): string[] {
+  const names: string[] = [];
+  for (const section of Object.values(sections)) {
+    const list = (section as { envPassthrough?: unknown } | null)?.envPassthrough;
+    if (Array.isArray(list)) names.push(...list.filter((n): n is string => typeof n === "string"));
+  }
+  return names;
 }
 
 // The root as written, for SSH workers: `$VAR` resolved, `~` and relative paths kept for the remote side.
@@ -107,13 +160,14 @@ function sshHostErrors(hosts: readonly string[]): WorkflowError[] {
 }
 
 function buildTracker(
-  fm: FrontMatter["tracker"],
+  kinds: ConfigKinds,
+  fm: TrackerFrontMatter,
   workflowDir: string,
   env: NodeJS.ProcessEnv,
   errors: WorkflowError[],
   secrets: string[],
 ): TrackerConfig | null {
-  const kind = trackerKind(fm.kind);
+  const kind = trackerKind(kinds, fm.kind);
   if (!kind.ok) {
     errors.push(kind.error);
     return null;
@@ -128,6 +182,8 @@ function buildTracker(
     return null;
   }
   secrets.push(...kind.value.secretValues(parsed.value));
+  // credentials written into an endpoint URL (`https://user:token@host`) are secrets too
+  secrets.push(...urlCredentials(JSON.stringify(parsed.value)));
   const labels = new Set(fm.required_labels.map((label) => label.trim().toLowerCase()));
   const activeStates = fm.active_states ?? kind.value.defaultActiveStates;
   const terminalStates = fm.terminal_states ?? kind.value.defaultTerminalStates;
@@ -136,14 +192,15 @@ function buildTracker(
     errors.push(...stateErrors);
     return null;
   }
+  // the provider was parsed by the kind named `kind`, which is what ties the two together
   return {
-    kind: (fm.kind as string).trim().toLowerCase(),
+    kind: kind.value.name,
     activeStates,
     terminalStates,
     requiredLabels: [...labels],
-    provider: parsed.value as Readonly<Record<string, unknown>>,
+    provider: parsed.value,
     webhookSecret: resolveOptionalSecret(fm.webhook_secret, env, secrets),
-  };
+  } as TrackerConfig;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -161,47 +218,54 @@ export function buildServiceConfig(
 ): Result<ServiceConfig, WorkflowError[]> {
   const workflowPath = resolve(options.workflowPath);
   const workflowDir = dirname(workflowPath);
-  const { env } = options;
+  const { env, kinds } = options;
   const cleaned = dropNulls(raw);
-  const parsed = frontMatterSchema.safeParse(cleaned);
+  const schema = frontMatterSchema(kinds);
+  const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     const errors = zodErrors(cleaned, parsed.error.issues);
     // Report tracker problems too when the tracker section itself is well-formed, so one pass shows all.
-    const tracker = frontMatterSchema.shape.tracker.safeParse(cleaned.tracker);
+    const tracker = trackerSectionSchema.safeParse(cleaned.tracker);
     if (tracker.success && !parsed.error.issues.some((issue) => issue.path[0] === "tracker")) {
-      buildTracker(tracker.data, workflowDir, env, errors, []);
+      buildTracker(kinds, tracker.data, workflowDir, env, errors, []);
     }
     return err(withPath(errors, workflowPath));
   }
-  const fm = parsed.data;
+  const fm = parsed.data as Record<string, unknown> & typeof parsed.data;
   const errors: WorkflowError[] = [];
   const secrets: string[] = [];
 
-  const tracker = buildTracker(fm.tracker, workflowDir, env, errors, secrets);
-  const codex = {
-    command: fm.codex.command,
-    approvalPolicy: fm.codex.approval_policy,
-    threadSandbox: fm.codex.thread_sandbox,
-    turnSandboxPolicy: fm.codex.turn_sandbox_policy,
-    turnTimeoutMs: fm.codex.turn_timeout_ms,
-    readTimeoutMs: fm.codex.read_timeout_ms,
-    stallTimeoutMs: fm.codex.stall_timeout_ms,
-    home: fm.codex.home,
-    envPassthrough: fm.codex.env_passthrough,
-  };
-  errors.push(...validateCodexSettings(codex));
+  const tracker = buildTracker(kinds, fm.tracker, workflowDir, env, errors, secrets);
+  // every backend's section is resolved (defaults apply); load-time checks only for the selected one
+  const sections: Record<string, unknown> = {};
+  for (const name of kinds.backends.names) {
+    const kind = kinds.backends.get(name);
+    if (kind === undefined) continue;
+    const resolved = kind.resolve(fm[kind.section], { workflowDir, env }, name === fm.agent.backend);
+    sections[kind.section] = resolved.settings;
+    secrets.push(...resolved.secrets);
+    errors.push(...resolved.problems.map(problemError));
+  }
   errors.push(...sshHostErrors(fm.worker.ssh_hosts));
-  if (fm.agent.backend === "command" && (fm.command.run === null || fm.command.run.trim() === "")) {
-    errors.push(configError("command.run", "is required when agent.backend is command"));
+  const workerKind = fm.worker.kind ?? (fm.worker.ssh_hosts.length > 0 ? "ssh" : "local");
+  let docker: DockerConfig | null = null;
+  if (workerKind === "docker") {
+    docker = buildDockerConfig(fm.docker, errors, (p) => resolveConfigPath(p, workflowDir, env));
+  } else if (workerKind === "ssh" && fm.worker.ssh_hosts.length === 0) {
+    errors.push(configError("worker.ssh_hosts", "must name at least one host when worker.kind is ssh"));
   }
-  if (fm.agent.backend === "builtin" && fm.builtin.model === null) {
-    errors.push(configError("builtin.model", "is required when agent.backend is builtin"));
-  }
-  const builtinKey = resolveOptionalSecret(fm.builtin.api_key, env, secrets);
+  secrets.push(...passthroughSecrets(passthroughNames(sections), env));
   const authToken = resolveOptionalSecret(fm.server.auth_token, env, secrets);
-  if (errors.length > 0 || tracker === null) return err(withPath(errors, workflowPath));
+  const storeUrl = resolveOptionalSecret(fm.store.url, env, secrets);
+  if (fm.store.kind === "postgres" && (storeUrl === null || storeUrl === "")) {
+    errors.push(configError("store.url", "is required when store.kind is postgres"));
+  }
+  if (errors.some((e) => e.severity !== "warning") || tracker === null) {
+    return err(withPath(errors, workflowPath));
+  }
 
-  const config: ServiceConfig = {
+  const config = {
+    ...sections,
     workflowPath,
     workflowDir,
     tracker,
@@ -240,36 +304,41 @@ export function buildServiceConfig(
       maxConcurrentAgents: fm.agent.max_concurrent_agents,
       maxTurns: fm.agent.max_turns,
       maxRetryBackoffMs: fm.agent.max_retry_backoff_ms,
-      turnTimeoutMs: fm.agent.turn_timeout_ms ?? fm.codex.turn_timeout_ms,
+      turnTimeoutMs: fm.agent.turn_timeout_ms ?? specTurnTimeoutMs(sections),
       maxConcurrentAgentsByState: normaliseByState(fm.agent.max_concurrent_agents_by_state),
     },
-    codex,
-    command: { run: fm.command.run, envPassthrough: fm.command.env_passthrough },
-    builtin: {
-      provider: fm.builtin.provider,
-      model: fm.builtin.model,
-      apiKey: builtinKey,
-      baseUrl: fm.builtin.base_url,
-      maxSteps: fm.builtin.max_steps,
-      temperature: fm.builtin.temperature,
-      maxOutputTokens: fm.builtin.max_output_tokens,
-      contextWindowTokens: fm.builtin.context_window_tokens,
-      systemPrompt: fm.builtin.system_prompt,
-      tools: fm.builtin.tools,
-      commandTimeoutMs: fm.builtin.command_timeout_ms,
-      allowedCommands: fm.builtin.allowed_commands,
-      deniedCommands: fm.builtin.denied_commands,
+    server: {
+      port: fm.server.port,
+      host: fm.server.host,
+      authToken,
+      allowedHosts: fm.server.allowed_hosts,
+      maxSseClients: fm.server.max_sse_clients,
     },
-    claude: resolveClaudeSection(fm.claude),
-    server: { port: fm.server.port, host: fm.server.host, authToken },
     worker: {
       sshHosts: fm.worker.ssh_hosts,
       maxConcurrentAgentsPerHost: fm.worker.max_concurrent_agents_per_host,
+      loginShell: fm.worker.login_shell,
+      ...(fm.worker.kind === null ? {} : { kind: workerKind }),
+      ...(docker === null ? {} : { docker }),
     },
     limits: toSpendSettings(fm.limits),
+    store: {
+      kind: fm.store.kind,
+      path: fm.store.path === null ? null : resolveConfigPath(fm.store.path, workflowDir, env),
+      url: storeUrl,
+      leaseTtlMs: fm.store.lease_ttl_ms,
+    },
     secretValues: [...new Set(secrets.filter((s) => s !== ""))],
-  };
+  } as unknown as ServiceConfig; // `sections` carries each backend's section (BackendSections)
   return ok(deepFreeze(config));
+}
+
+// The spec names `codex.turn_timeout_ms` as the turn timeout (spec 5.3.6); it is read by key, as data, so
+// config imports nothing from the codex backend.
+const DEFAULT_TURN_TIMEOUT_MS = 3_600_000;
+function specTurnTimeoutMs(sections: Readonly<Record<string, unknown>>): number {
+  const codex = sections.codex as { readonly turnTimeoutMs?: unknown } | undefined;
+  return typeof codex?.turnTimeoutMs === "number" ? codex.turnTimeoutMs : DEFAULT_TURN_TIMEOUT_MS;
 }
 
 function withPath(errors: readonly WorkflowError[], path: string): WorkflowError[] {

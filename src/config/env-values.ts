@@ -39,3 +39,17 @@ export function resolveConfigPath(path: string, baseDir: string, env: NodeJS.Pro
   const expanded = expandHome(path.trim(), env);
   return isAbsolute(expanded) ? resolve(expanded) : resolve(baseDir, expanded);
 }
+
+/** A secret given literally or via `$VAR` (recorded in `secrets`); an unset/empty variable or blank → null. */
+export function resolveOptionalSecret(
+  value: string | null,
+  env: NodeJS.ProcessEnv,
+  secrets: string[],
+): string | null {
+  if (value === null) return null;
+  const resolved = resolveVarValue(value, env);
+  if (resolved.kind === "env_unset" || resolved.kind === "env_empty") return null;
+  if (resolved.value.trim() === "") return null;
+  secrets.push(resolved.value);
+  return resolved.value;
+}

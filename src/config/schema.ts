@@ -1,27 +1,19 @@
 import { z } from "zod";
-import { claudeSchema } from "../agent/claude/settings.js";
+import { dockerSchema } from "../hosts/docker/settings.js";
 import { rescueSchema, workspaceGcSchema } from "../rescue/settings.js";
 import { limitsSchema } from "../spend/settings.js";
+import type { ConfigKinds } from "./kind-settings.js";
+import { envNames, map, nonBlank, positiveInt, text, textList } from "./schema-parts.js";
 
-const positiveInt = (what = "a positive integer") =>
-  z
-    .number({ error: `must be ${what}` })
-    .int({ error: `must be ${what}` })
-    .positive({ error: `must be ${what}` });
-const integer = z.number({ error: "must be an integer" }).int({ error: "must be an integer" });
-const text = z.string({ error: "must be a string" });
-const nonBlank = text.trim().min(1, { error: "must not be blank" });
-const textList = z.array(text, { error: "must be a list of strings" });
 const optionalScript = text
   .nullable()
   .default(null)
-  .describe("Shell script run with `bash -lc` in the workspace");
-const map = z.record(z.string(), z.unknown(), { error: "must be a map" });
+  .describe("Shell script run with bash in the workspace (see worker.login_shell)");
 
 /** `tracker:` — scheduling keys plus adapter-owned `provider` settings (and Elixir's flat Linear keys). */
 const trackerSchema = z
   .object({
-    kind: text.optional().describe("Tracker adapter: memory, local, linear, github, gitlab, jira or asana"),
+    kind: text.optional().describe("Tracker adapter (see docs/trackers.md)"),
     provider: map.nullable().default({}).describe("Adapter-owned settings (see the tracker's PROFILE.md)"),
     active_states: textList.optional().describe("Provider-native states that are eligible for work"),
     terminal_states: textList.optional().describe("Provider-native states that end work"),
@@ -39,12 +31,6 @@ const trackerSchema = z
   })
   .prefault({});
 
-const envNames = z
-  .array(text.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be an environment variable name" }), {
-    error: "must be a list of environment variable names",
-  })
-  .default([]);
-
 const hooksSchema = z
   .object({
     after_create: optionalScript,
@@ -58,82 +44,25 @@ const hooksSchema = z
   })
   .prefault({});
 
-const agentSchema = z
-  .object({
-    backend: z
-      .enum(["codex", "builtin", "command", "claude"], {
-        error: "must be one of codex, builtin, command, claude",
-      })
-      .default("codex"),
-    max_concurrent_agents: positiveInt().default(10),
-    max_turns: positiveInt().default(20),
-    max_retry_backoff_ms: positiveInt().default(300_000),
-    turn_timeout_ms: positiveInt()
-      .optional()
-      .describe("Wall-clock limit of one agent turn on every backend; unset: codex.turn_timeout_ms"),
-    max_concurrent_agents_by_state: map
-      .default({})
-      .meta({ additionalProperties: { type: "integer", minimum: 1 } })
-      .describe("State name → positive integer; keys are trimmed and lower-cased, invalid entries ignored"),
-  })
-  .prefault({});
-
-const codexSchema = z
-  .object({
-    command: text.default("codex app-server").describe("Launched with `bash -lc` in the workspace"),
-    approval_policy: z
-      .union([text, map], { error: "must be a string or a map" })
-      .default({ granular: { sandbox_approval: false, rules: false, mcp_elicitations: false } })
-      .describe("Codex AskForApproval value; the Elixir `reject` map is translated to `granular`"),
-    thread_sandbox: text.default("workspace-write").describe("Codex SandboxMode value, passed through"),
-    turn_sandbox_policy: map
-      .nullable()
-      .default(null)
-      .describe("Codex SandboxPolicy value; null builds a workspace-write policy"),
-    turn_timeout_ms: positiveInt().default(3_600_000),
-    read_timeout_ms: positiveInt().default(5_000),
-    stall_timeout_ms: integer.default(300_000).describe("≤ 0 disables stall detection"),
-    home: z
-      .enum(["inherit", "isolated"], { error: "must be inherit or isolated" })
-      .default("inherit")
-      .describe("isolated: a fresh CODEX_HOME per attempt"),
-    env_passthrough: envNames.describe("Extra environment variables passed to codex (e.g. OPENAI_API_KEY)"),
-  })
-  .prefault({});
-
-const commandSchema = z
-  .object({
-    run: text.nullable().default(null).describe("Shell command run per turn with the prompt on stdin"),
-    env_passthrough: envNames,
-  })
-  .prefault({});
-
-const builtinSchema = z
-  .object({
-    provider: z
-      .enum(["openai", "anthropic", "google", "openai-compatible"], {
-        error: "must be one of openai, anthropic, google, openai-compatible",
-      })
-      .default("openai-compatible"),
-    model: nonBlank.nullable().default(null),
-    api_key: text.nullable().default(null).describe("Secret; use $VAR to read it from the environment"),
-    base_url: text.url({ error: "must be a URL" }).nullable().default(null),
-    max_steps: positiveInt().default(50),
-    temperature: z
-      .number({ error: "must be a number between 0 and 2" })
-      .min(0, { error: "must be a number between 0 and 2" })
-      .max(2, { error: "must be a number between 0 and 2" })
-      .nullable()
-      .default(null),
-    max_output_tokens: positiveInt().nullable().default(null),
-    context_window_tokens: positiveInt().default(128_000),
-    system_prompt: text.nullable().default(null),
-    tools: textList.nullable().default(null).describe("Allow-list of tool names; null → all"),
-    command_timeout_ms: positiveInt().default(120_000),
-    allowed_commands: textList.default([]),
-    denied_commands: textList.default([]),
-  })
-  .prefault({});
+// `agent.backend` must name a registered backend kind; the first registered one is the default
+function agentSchema(backends: readonly string[]) {
+  const names = backends as [string, ...string[]];
+  return z
+    .object({
+      backend: z.enum(names, { error: `must be one of ${backends.join(", ")}` }).default(names[0]),
+      max_concurrent_agents: positiveInt().default(10),
+      max_turns: positiveInt().default(20),
+      max_retry_backoff_ms: positiveInt().default(300_000),
+      turn_timeout_ms: positiveInt()
+        .optional()
+        .describe("Wall-clock limit of one agent turn on every backend; unset: codex.turn_timeout_ms"),
+      max_concurrent_agents_by_state: map
+        .default({})
+        .meta({ additionalProperties: { type: "integer", minimum: 1 } })
+        .describe("State name → positive integer; keys are trimmed and lower-cased, invalid entries ignored"),
+    })
+    .prefault({});
+}
 
 const serverSchema = z
   .object({
@@ -146,19 +75,55 @@ const serverSchema = z
       .default(null)
       .describe("HTTP API and dashboard port; null disables it unless --port is given"),
     host: nonBlank.default("127.0.0.1"),
-    auth_token: text.nullable().default(null).describe("Secret; required off loopback; $VAR allowed"),
+    auth_token: text
+      .nullable()
+      .default(null)
+      .describe("Secret; required off loopback (then at least 16 characters); $VAR allowed"),
+    allowed_hosts: textList
+      .default([])
+      .describe("Host names the server answers besides loopback names and server.host"),
+    max_sse_clients: positiveInt().default(64).describe("Most concurrent live dashboards (SSE clients)"),
   })
   .prefault({});
 
 const workerSchema = z
   .object({
+    kind: z
+      .enum(["local", "ssh", "docker"], { error: "must be one of local, ssh, docker" })
+      .nullable()
+      .default(null)
+      .describe("Where runs execute; null → ssh when ssh_hosts is set, else local"),
     ssh_hosts: z.array(nonBlank, { error: "must be a list of host names" }).default([]),
     max_concurrent_agents_per_host: positiveInt().nullable().default(null),
+    login_shell: z
+      .boolean({ error: "must be true or false" })
+      .default(false)
+      .describe(
+        "Run hooks and agents in a login shell (bash -lc, reads ~/.profile); default: bash --noprofile --norc -c. Read at startup",
+      ),
   })
   .prefault({});
 
-/** The WORKFLOW.md front matter (snake_case, defaults applied); unknown top-level keys are ignored. */
-export const frontMatterSchema = z.object({
+const storeSchema = z
+  .object({
+    kind: z
+      .enum(["embedded", "postgres"], { error: "must be one of embedded, postgres" })
+      .default("embedded")
+      .describe("embedded: a file under the data directory; postgres: a server shared by instances"),
+    path: nonBlank
+      .nullable()
+      .default(null)
+      .describe("Embedded store file; default <data dir>/<workflow name>-<hash>.db; `~`, $VAR allowed"),
+    url: text.nullable().default(null).describe("Secret; postgres://user:pass@host/db; $VAR allowed"),
+    lease_ttl_ms: positiveInt()
+      .nullable()
+      .default(null)
+      .describe("Claim lease lifetime; default and minimum max(60 s, 3 poll intervals)"),
+  })
+  .prefault({});
+
+// the sections config owns itself; each backend kind adds its own (`codex:`, `builtin:`, …)
+const coreShape = {
   tracker: trackerSchema,
   polling: z.object({ interval_ms: positiveInt().default(30_000) }).prefault({}),
   workspace: z
@@ -171,25 +136,44 @@ export const frontMatterSchema = z.object({
     })
     .prefault({}),
   hooks: hooksSchema,
-  agent: agentSchema,
-  codex: codexSchema,
-  command: commandSchema,
-  builtin: builtinSchema,
-  claude: claudeSchema.describe("The Claude Code backend (agent.backend: claude)"),
-  server: serverSchema,
-  worker: workerSchema,
-  limits: limitsSchema,
-});
+};
 
-/** The parsed front matter, before paths, `$VAR`s and the tracker provider are resolved. */
-export type FrontMatter = z.output<typeof frontMatterSchema>;
+/** The WORKFLOW.md front matter (snake_case, defaults applied) for these kinds; unknown top-level keys are ignored. */
+export function frontMatterSchema(kinds: ConfigKinds) {
+  const sections: Record<string, z.ZodType> = {};
+  for (const name of kinds.backends.names) {
+    const kind = kinds.backends.get(name);
+    if (kind !== undefined) sections[kind.section] = kind.schema;
+  }
+  return z.object({
+    ...coreShape,
+    agent: agentSchema(kinds.backends.names),
+    ...sections,
+    server: serverSchema,
+    worker: workerSchema,
+    limits: limitsSchema,
+    docker: dockerSchema,
+    store: storeSchema,
+  });
+}
+
+/** The parsed front matter, before paths, `$VAR`s, kind sections and the tracker provider are resolved. */
+export type FrontMatter = z.output<ReturnType<typeof frontMatterSchema>> & {
+  readonly [section: string]: unknown;
+};
+
+/** The parsed `tracker:` section. */
+export type TrackerFrontMatter = z.output<typeof trackerSchema>;
+
+/** Parses just the `tracker:` section (to report tracker problems alongside other sections' errors). */
+export const trackerSectionSchema = trackerSchema;
 
 /**
  * The JSON Schema of WORKFLOW.md front matter (what `symphony schema` prints). Known sections are closed
  * (`additionalProperties: false`) so editors flag a misspelled key; the top level stays open for extensions.
  */
-export function workflowJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(frontMatterSchema, { io: "input", unrepresentable: "any" }) as {
+export function workflowJsonSchema(kinds: ConfigKinds): Record<string, unknown> {
+  const schema = z.toJSONSchema(frontMatterSchema(kinds), { io: "input", unrepresentable: "any" }) as {
     properties?: Record<string, Record<string, unknown>>;
   };
   const properties = Object.fromEntries(

@@ -1,4 +1,4 @@
-import type { ClaudeConfig } from "../agent/claude/settings.js";
+import type { DockerConfig } from "../hosts/docker/settings.js";
 import type { WorkspaceGcSettings } from "../rescue/gc.js";
 import type { RescueSettings } from "../rescue/settings.js";
 import type { SpendSettings } from "../spend/settings.js";
@@ -7,7 +7,7 @@ import type { SpendSettings } from "../spend/settings.js";
  * The typed, frozen view of WORKFLOW.md front matter that everything past `config/` reads.
  * Field names are camelCase here; WORKFLOW.md uses snake_case (see docs/configuration.md).
  */
-export interface ServiceConfig {
+export interface ServiceConfig extends BackendSections {
   /** Absolute path of the WORKFLOW.md this config came from. */
   readonly workflowPath: string;
   /** Its directory; relative paths in the file resolve against it. */
@@ -17,28 +17,46 @@ export interface ServiceConfig {
   readonly workspace: WorkspaceConfig;
   readonly hooks: HooksConfig;
   readonly agent: AgentConfig;
-  readonly codex: CodexConfig;
-  readonly command: CommandBackendConfig;
-  readonly builtin: BuiltinBackendConfig;
-  /** `claude:` — the Claude Code backend. */
-  readonly claude: ClaudeConfig;
   readonly server: ServerConfig;
   readonly worker: WorkerConfig;
   /** `limits:` — caps, budgets, no-progress and prices (docs/spend-and-safety.md). */
   readonly limits: SpendSettings;
+  readonly store: StoreConfig;
   /** Every secret value resolved while loading (API keys, `$VAR` secrets), for log redaction. */
   readonly secretValues: readonly string[];
 }
 
-/** `tracker:` — common scheduling keys plus the adapter-owned, adapter-validated provider settings. */
-export interface TrackerConfig {
-  readonly kind: string;
+/**
+ * Each agent backend's settings section, keyed by its `agent.backend` name (`codex:`, `builtin:`, …).
+ * Empty here: every backend adds its entry from its own folder (`declare module` in its `kind.ts`), so
+ * config names no backend and {@link ServiceConfig} still carries each section typed by its kind.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging from each backend's folder
+export interface BackendSections {}
+
+/** Each tracker's typed `tracker.provider`, keyed by `tracker.kind`; filled from each tracker's folder. */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging from each tracker's folder
+export interface TrackerProviders {}
+
+/** A registered `tracker.kind`. */
+export type TrackerKindName = keyof TrackerProviders & string;
+
+/** `tracker:` for one kind: scheduling keys plus that kind's parsed provider settings. */
+export type TrackerConfigOf<K extends TrackerKindName> = TrackerConfigBase & {
+  readonly kind: K;
+  /** The kind's settings, parsed by its provider parser (flat Elixir keys folded in). */
+  readonly provider: TrackerProviders[K];
+};
+
+/** `tracker:` — one of the registered kinds, discriminated by `kind`. */
+export type TrackerConfig = { [K in TrackerKindName]: TrackerConfigOf<K> }[TrackerKindName];
+
+/** `tracker:` keys common to every kind. */
+export interface TrackerConfigBase {
   readonly activeStates: readonly string[];
   readonly terminalStates: readonly string[];
   /** Normalised (trim + lowercase); a blank entry stays and matches no issue. */
   readonly requiredLabels: readonly string[];
-  /** Adapter-owned settings, already parsed by the kind's provider schema (flat Elixir keys folded in). */
-  readonly provider: Readonly<Record<string, unknown>>;
   /** `tracker.webhook_secret` (resolved, a secret); null/absent → the webhook route is disabled. */
   readonly webhookSecret?: string | null;
 }
@@ -69,8 +87,8 @@ export interface HooksConfig {
   readonly envPassthrough: readonly string[];
 }
 
-/** The three agent backends. */
-export type AgentBackendName = "codex" | "builtin" | "command" | "claude";
+/** A registered agent backend name (`agent.backend`): the keys of {@link BackendSections}. */
+export type AgentBackendName = keyof BackendSections & string;
 
 /** `agent:` */
 export interface AgentConfig {
@@ -87,58 +105,6 @@ export interface AgentConfig {
   readonly maxConcurrentAgentsByState: Readonly<Record<string, number>>;
 }
 
-/** `codex:` — approval/sandbox values are passed to codex (after translating legacy forms). */
-export interface CodexConfig {
-  readonly command: string;
-  /** A valid `AskForApproval` for the pinned codex: a string or `{ granular: {...} }`. */
-  readonly approvalPolicy: string | Readonly<Record<string, unknown>>;
-  readonly threadSandbox: string;
-  /** Null → the backend builds a workspace-write policy rooted at the workspace. */
-  readonly turnSandboxPolicy: Readonly<Record<string, unknown>> | null;
-  /** The spec's key; governs every backend unless `agent.turn_timeout_ms` is set (see {@link AgentConfig}). */
-  readonly turnTimeoutMs: number;
-  readonly readTimeoutMs: number;
-  /** ≤ 0 disables stall detection. */
-  readonly stallTimeoutMs: number;
-  /** `isolated`: a fresh CODEX_HOME per attempt; `inherit`: the operator's. */
-  readonly home: "inherit" | "isolated";
-  /** Extra environment variable names passed to codex (never tracker secrets). */
-  readonly envPassthrough: readonly string[];
-}
-
-/** `command:` — the command backend (`agent.backend: command`). */
-export interface CommandBackendConfig {
-  /** Shell command run per turn with the prompt on stdin; null when unset. */
-  readonly run: string | null;
-  /** Extra environment variable names passed through to the command (never tracker secrets). */
-  readonly envPassthrough: readonly string[];
-}
-
-/** Providers the built-in agent speaks. */
-export type BuiltinProvider = "openai" | "anthropic" | "google" | "openai-compatible";
-
-/** `builtin:` — the built-in LLM-agnostic agent (`agent.backend: builtin`). */
-export interface BuiltinBackendConfig {
-  readonly provider: BuiltinProvider;
-  readonly model: string | null;
-  /** Resolved secret (from `$VAR`), or null. */
-  readonly apiKey: string | null;
-  readonly baseUrl: string | null;
-  readonly maxSteps: number;
-  readonly temperature: number | null;
-  readonly maxOutputTokens: number | null;
-  /** Tokens of context the model accepts; history is trimmed to fit. */
-  readonly contextWindowTokens: number;
-  /** Appended to the built-in coding-agent system prompt. */
-  readonly systemPrompt: string | null;
-  /** Allow-list of tool names; null → all. */
-  readonly tools: readonly string[] | null;
-  readonly commandTimeoutMs: number;
-  /** Glob-like patterns; empty allow-list → all commands allowed unless denied. */
-  readonly allowedCommands: readonly string[];
-  readonly deniedCommands: readonly string[];
-}
-
 /** `server:` — HTTP API + dashboard extension. */
 export interface ServerConfig {
   /** Null → disabled unless `--port` is given. */
@@ -146,10 +112,31 @@ export interface ServerConfig {
   readonly host: string;
   /** Required when bound to a non-loopback host. */
   readonly authToken: string | null;
+  /** `Host` names answered besides loopback names and `host` (DNS-rebinding guard). */
+  readonly allowedHosts: readonly string[];
+  /** Most concurrent SSE clients. */
+  readonly maxSseClients: number;
 }
 
-/** `worker:` — SSH worker extension. */
+/** `worker:` — where runs execute: this machine, SSH workers or Docker engines. */
 export interface WorkerConfig {
   readonly sshHosts: readonly string[];
   readonly maxConcurrentAgentsPerHost: number | null;
+  /** `docker` when runs go to Docker engines (absent means the `ssh_hosts`/local behaviour). */
+  readonly kind?: "local" | "ssh" | "docker";
+  /** The `docker:` section, present exactly when `kind` is `docker`. */
+  readonly docker?: DockerConfig;
+  /** Hooks and agents run in a login shell (`bash -lc`); false: `bash --noprofile --norc -c`. */
+  readonly loginShell: boolean;
+}
+
+/** `store:` — where durable state (run history, retries, blocked issues, leases) is kept. */
+export interface StoreConfig {
+  readonly kind: "embedded" | "postgres";
+  /** Embedded store file (absolute), null → the default under the data directory. */
+  readonly path: string | null;
+  /** PostgreSQL connection URL (resolved, a secret). */
+  readonly url: string | null;
+  /** Null → max(60 s, 3 poll intervals). */
+  readonly leaseTtlMs: number | null;
 }

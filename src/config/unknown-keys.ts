@@ -1,3 +1,4 @@
+import type { ConfigKinds } from "./kind-settings.js";
 import { workflowJsonSchema } from "./schema.js";
 
 /**
@@ -32,7 +33,7 @@ interface ObjectSchema {
 }
 
 /** Known keys per dotted section path (`""` = top level), from the JSON Schema of the front matter. */
-function knownKeys(): ReadonlyMap<string, readonly string[]> {
+function knownKeys(kinds: ConfigKinds): ReadonlyMap<string, readonly string[]> {
   const known = new Map<string, readonly string[]>();
   const walk = (schema: ObjectSchema, path: string): void => {
     if (schema.properties === undefined) return;
@@ -41,11 +42,12 @@ function knownKeys(): ReadonlyMap<string, readonly string[]> {
       walk(child, path === "" ? key : `${path}.${key}`);
     }
   };
-  walk(workflowJsonSchema() as ObjectSchema, "");
+  walk(workflowJsonSchema(kinds) as ObjectSchema, "");
   return known;
 }
 
-let cachedKnown: ReadonlyMap<string, readonly string[]> | null = null;
+// the known keys depend only on the kinds (one registry object in practice), so they are built once per kinds
+const knownByKinds = new WeakMap<ConfigKinds, ReadonlyMap<string, readonly string[]>>();
 
 /** Optimal-string-alignment distance (Levenshtein plus adjacent swaps), for "did you mean". */
 export function editDistance(a: string, b: string): number {
@@ -91,9 +93,12 @@ function isMap(value: unknown): value is Record<string, unknown> {
  * Every key of the raw front matter that the front-matter schema does not know, in file order. Maps whose
  * keys are data (`tracker.provider`, `agent.max_concurrent_agents_by_state`, codex policies) are not walked.
  */
-export function findUnknownKeys(raw: Readonly<Record<string, unknown>>): UnknownKey[] {
-  cachedKnown ??= knownKeys();
-  const known = cachedKnown;
+export function findUnknownKeys(raw: Readonly<Record<string, unknown>>, kinds: ConfigKinds): UnknownKey[] {
+  let known = knownByKinds.get(kinds);
+  if (known === undefined) {
+    known = knownKeys(kinds);
+    knownByKinds.set(kinds, known);
+  }
   const found: UnknownKey[] = [];
   const topLevel = known.get("") ?? [];
   for (const [section, value] of Object.entries(raw)) {

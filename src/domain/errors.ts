@@ -58,6 +58,15 @@ export type WorkspaceError =
   | { readonly kind: "workspace_equals_root"; readonly path: string }
   | { readonly kind: "workspace_root_invalid"; readonly root: string; readonly message: string }
   | { readonly kind: "workspace_create_failed"; readonly path: string; readonly message: string }
+  /** The root or workspace is owned by another user or writable by others (planted-script risk). */
+  | {
+      readonly kind: "workspace_untrusted";
+      readonly path: string;
+      readonly reason: "foreign_owner" | "group_writable" | "world_writable" | "not_a_directory";
+      readonly owner: number;
+      readonly serviceUid: number;
+      readonly mode: number;
+    }
   /** The worker host could not be reached (SSH connect/auth failure) before anything ran there. */
   | { readonly kind: "host_unreachable"; readonly host: string; readonly message: string }
   | {

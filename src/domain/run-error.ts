@@ -49,6 +49,12 @@ export function workspaceRunError(error: WorkspaceError): RunError {
       return { code: error.kind, message: `${error.path}: ${error.message}`, retryable: true };
     case "host_unreachable":
       return { code: error.kind, message: `${error.host}: ${error.message}`, retryable: true };
+    case "workspace_untrusted":
+      return {
+        code: error.kind,
+        message: `${error.path} is ${error.reason.replace("_", " ")} (owner uid ${error.owner}, service uid ${error.serviceUid}, mode 0${error.mode.toString(8)})`,
+        retryable: false,
+      };
     case "hook_failed":
       return {
         code: error.kind,

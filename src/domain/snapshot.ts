@@ -1,6 +1,7 @@
 import type { AgentEvent, TokenCounts } from "./agent-event.js";
 import type { LimitTrip } from "./limit-trip.js";
 import type { PublicRunError, RunError, RunOutcome } from "./run-error.js";
+import type { AttemptRecord, DurableView } from "./run-record.js";
 
 /** One line of an issue's recent event timeline. */
 export interface TimelineEntry {
@@ -104,7 +105,16 @@ export type SkipReason =
   | { readonly kind: "no_global_slot"; readonly limit: number }
   | { readonly kind: "state_cap"; readonly state: string; readonly limit: number }
   | { readonly kind: "no_host_capacity" }
-  | { readonly kind: "circuit_open"; readonly scope: string; readonly retryAt: number | null };
+  | { readonly kind: "circuit_open"; readonly scope: string; readonly retryAt: number | null }
+  | /** Another instance holds the lease on this issue. */ {
+      readonly kind: "leased_elsewhere";
+      readonly holder: string;
+      readonly expiresAt: number;
+    }
+  | /** Leases are shared through a store that cannot be reached: dispatching could run an issue twice. */ {
+      readonly kind: "store_unavailable";
+      readonly message: string;
+    };
 
 /** A circuit breaker (per agent backend, per tracker) as dashboards see it. */
 export interface CircuitRow {
@@ -156,6 +166,8 @@ export interface OrchestratorSnapshot {
     readonly lastTickAt: number | null;
     readonly nextTickAt: number | null;
   };
+  /** Durable state: store health, lifetime token usage, recent runs, leases; null/absent without a store. */
+  readonly durable?: DurableView | null;
   readonly limits: { readonly maxConcurrentAgents: number };
   /** Circuit breakers that counted a failure (an open one pauses dispatch or polling). */
   readonly circuits: readonly CircuitRow[];
@@ -220,4 +232,6 @@ export interface StatusSource {
   subscribe(listener: (event: ObserverEvent) => void): () => void;
   /** Queues an immediate poll + reconcile; `coalesced` when one was already queued or running. */
   requestRefresh(): { readonly coalesced: boolean; readonly stopping?: boolean };
+  /** Recorded attempts of an issue (id or identifier), newest first; absent without a store. */
+  history?(issue: string): Promise<readonly AttemptRecord[]>;
 }

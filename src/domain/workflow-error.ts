@@ -19,4 +19,6 @@ export interface WorkflowError {
   readonly line?: number;
   readonly column?: number;
   readonly key?: string;
+  /** `warning`: reported but not fatal (e.g. a codex value newer than the pinned codex); absent = error. */
+  readonly severity?: "warning";
 }

@@ -18,6 +18,8 @@ export interface HostChoiceInput {
   readonly perHostCap: number | null;
   /** The host the issue's previous attempt used (retry affinity), if any. */
   readonly preferred?: string | null;
+  /** Per-host caps that override `perHostCap` (e.g. a Docker engine's `max_concurrent_agents`). */
+  readonly caps?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -28,7 +30,11 @@ export interface HostChoiceInput {
 export function chooseHost(input: HostChoiceInput): Result<string, NoHostCapacity> {
   const hosts = [...new Set(input.hosts)];
   const load = (host: string) => input.running.get(host) ?? 0;
-  const available = hosts.filter((host) => input.perHostCap === null || load(host) < input.perHostCap);
+  const capOf = (host: string) => input.caps?.get(host) ?? input.perHostCap;
+  const available = hosts.filter((host) => {
+    const cap = capOf(host);
+    return cap === null || load(host) < cap;
+  });
   const preferred = input.preferred ?? null;
   if (preferred !== null && available.includes(preferred)) return ok(preferred);
   let best: string | undefined;

@@ -1,4 +1,6 @@
+import type { KindRegistry } from "../domain/kind.js";
 import type { Host } from "./host.js";
+import { type HostDeps, type HostKind, hostKindFor } from "./kind.js";
 
 /** The name runs on the orchestrator's own machine carry (and the local host's `name`). */
 export const LOCAL_HOST_NAME = "local";
@@ -7,23 +9,29 @@ export const LOCAL_HOST_NAME = "local";
 export type HostResolver = (name: string) => Host;
 
 /**
- * A resolver over one local host and SSH hosts made on first use, one per destination, so every run on a
- * destination shares its settings. The factory may throw on an invalid destination (config load refuses those).
+ * A resolver over the host kinds: each name is built by the first kind that handles it, on first use,
+ * and kept, so every run on a host shares it. `overrides` replace the kind for a name (tests inject hosts;
+ * the service serves Docker engines); a `remote` override that returns undefined leaves the name to the kinds.
+ * An unhandled name throws (config load refuses invalid `worker.ssh_hosts`).
  */
-export function createHostResolver(local: Host, ssh: (destination: string) => Host): HostResolver {
-  const remote = new Map<string, Host>();
+export function createHostResolver(
+  hosts: KindRegistry<HostKind>,
+  deps: HostDeps,
+  overrides: { readonly local?: Host; readonly remote?: (name: string) => Host | undefined } = {},
+): HostResolver {
+  const built = new Map<string, Host>();
+  if (overrides.local !== undefined) built.set(LOCAL_HOST_NAME, overrides.local);
   return (name) => {
-    if (name === LOCAL_HOST_NAME) return local;
-    let host = remote.get(name);
+    let host = built.get(name);
     if (host === undefined) {
-      host = ssh(name);
-      remote.set(name, host);
+      if (name !== LOCAL_HOST_NAME) host = overrides.remote?.(name);
+      if (host === undefined) {
+        const kind = hostKindFor(hosts, name);
+        if (kind === undefined) throw new TypeError(`no host kind serves ${JSON.stringify(name)}`);
+        host = kind.create(name, deps);
+      }
+      built.set(name, host);
     }
     return host;
   };
-}
-
-/** True for the local host (paths are local and can be resolved with `realpath`). */
-export function isLocalHost(host: Pick<Host, "name">): boolean {
-  return host.name === LOCAL_HOST_NAME;
 }

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from "node:stream";
+import type { Result } from "../domain/result.js";
 
 /** Options for running a hook-style script to completion. */
 export interface RunScriptOptions {
@@ -35,17 +36,45 @@ export interface HostProcess {
   kill(graceMs?: number): Promise<void>;
 }
 
+/** Why a host operation failed, as data: the host could not be reached, or the operation failed there. */
+export interface HostError {
+  readonly kind: "unreachable" | "failed";
+  readonly host: string;
+  readonly message: string;
+}
+
 /** Where commands run: the local machine or an SSH worker. Workspaces and backends use only this. */
 export interface Host {
   /** `local`, or the SSH destination. */
   readonly name: string;
+  /**
+   * True when the host's paths are this process's paths (the local machine): in-process file tools work
+   * there and a child inherits this process's environment allow-list.
+   */
+  readonly localFilesystem: boolean;
+  /**
+   * True when closing a spawned child's stdin gives it end-of-file (locally); false over ssh, where stdin
+   * must stay open (closing it ends the remote group), so a prompt is fed with a byte count instead.
+   */
+  readonly closableStdin: boolean;
+  /** Names of the directories (and symlinks to them) directly under `path`; a missing `path` has none. */
+  listDirs(path: string, signal?: AbortSignal): Promise<Result<ReadonlySet<string>, HostError>>;
+  /** Whether `path` is an existing directory on the host. */
+  dirExists(path: string, signal?: AbortSignal): Promise<Result<boolean, HostError>>;
+  /**
+   * The canonical path (symlinks resolved) of an existing `path`, or null when it does not exist; hosts that
+   * cannot resolve remotely cheaply return `path` unchanged.
+   */
+  realPath(path: string): Promise<Result<string | null, HostError>>;
+  /** Classifies a failure thrown by {@link Host.ensureDir}/{@link Host.remove} (null: not a host failure). */
+  failureOf(cause: unknown): HostError | null;
   /** Creates the directory if missing; `created` says whether this call created it. */
   ensureDir(path: string): Promise<{ readonly created: boolean; readonly realPath: string }>;
   /** Removes a path recursively; missing is fine. */
   remove(path: string): Promise<void>;
-  /** Runs `bash -lc <script>` in `cwd` in its own process group, killing the group on timeout/abort. */
+  /** Runs `<script>` with bash (no start-up files unless the host was built with a login shell) in `cwd` in its own process group, killing the group on timeout/abort. */
   runScript(script: string, options: RunScriptOptions): Promise<ScriptResult>;
-  /** Starts `bash -lc <command>` in `cwd` in its own process group with exactly `env`. */
+  /** Starts `<command>` with bash (as for `runScript`) in `cwd` in its own process group with exactly `env`. */
   spawn(
     command: string,
     options: { readonly cwd: string; readonly env: Readonly<Record<string, string>> },

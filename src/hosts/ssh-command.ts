@@ -1,3 +1,4 @@
+import { PROCESS_MARKER_NAME } from "./process-marker.js";
 import { STARTED_MARKER } from "./ssh-marker.js";
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -25,6 +26,8 @@ export interface WrapperSpec {
   readonly env: Readonly<Record<string, string>>;
   /** Seconds between SIGTERM and SIGKILL for the remote group. */
   readonly graceMs: number;
+  /** `bash -lc` (reads the login profile) instead of `bash --noprofile --norc -c`. */
+  readonly loginShell?: boolean;
 }
 
 /** What to hand to `ssh`: the remote command line, and the bytes to write to its stdin first. */
@@ -37,11 +40,12 @@ export interface RemoteInvocation {
 
 /**
  * Builds the remote side: `bash --norc -c '<wrapper>'` (no `.bashrc` for the wrapper itself; the
- * command's own `bash -lc` reads the login profile). The wrapper reads the environment from stdin (so values never appear in a
- * command line, local or remote), then starts `bash -lc` under `setsid` (own session and process
+ * command's own bash reads no start-up files either, unless `loginShell` asks for `bash -lc`). The wrapper reads the environment from stdin (so values never appear in a
+ * command line, local or remote), then starts bash under `setsid` (own session and process
  * group) with the remote login's identity variables plus exactly `env`, in `cwd`. End-of-file on its
  * stdin (the local side closing it, or the connection dropping) means "stop": SIGTERM to the group,
- * SIGKILL after the grace. When the script ends by itself, whatever it left in its group is killed too.
+ * SIGKILL after the grace. When the script ends by itself, whatever it left in its group is killed too,
+ * and in both cases so is every process still carrying the call's `SYMPHONY_PROCESS_MARKER` (setsid escapes).
  * The wrapper exits with the script's status.
  */
 export function remoteInvocation(spec: WrapperSpec): RemoteInvocation {
@@ -61,13 +65,17 @@ export function remoteInvocation(spec: WrapperSpec): RemoteInvocation {
     '  for v in $(compgen -e 2>/dev/null); do unset "$v" 2>/dev/null; done',
     '  export HOME="$h" USER="$u" LOGNAME="$l" SHELL="$s" PATH="$x"',
     '  eval "$e"',
-    `  exec setsid "$b" -lc ${shellQuote(inner)} bash "$w" )`,
+    `  export ${PROCESS_MARKER_NAME}="$m"`,
+    `  exec setsid "$b" ${spec.loginShell === true ? "-lc" : "--noprofile --norc -c"} ${shellQuote(inner)} bash "$w" )`,
   ].join("\n");
   const grace = (Math.max(0, spec.graceMs) / 1000).toFixed(3);
   const lines = [
     "stop=0",
     "trap 'stop=1' HUP INT TERM",
     "b=$(command -v bash) || exit 127",
+    // a per-call marker in the command's environment: what escapes the group (setsid) is found by it
+    'm=$(cat /proc/sys/kernel/random/uuid 2>/dev/null) || m="$$-$RANDOM-$RANDOM"',
+    `sweep() { grep -lzxF "${PROCESS_MARKER_NAME}=$m" /proc/[0-9]*/environ 2>/dev/null | while IFS=/ read -r _ _ q _; do kill -KILL "$q" 2>/dev/null; done; }`,
     `w=${remotePathWord(spec.cwd)}`,
     // bash reads a pipe byte by byte here, so nothing after the NUL is consumed
     "IFS= read -r -d '' e || exit 125",
@@ -94,6 +102,7 @@ export function remoteInvocation(spec: WrapperSpec): RemoteInvocation {
     'if [ "$stop" = 0 ] && kill -0 "$c" 2>/dev/null; then',
     '  kill "$c" 2>/dev/null',
     '  kill -KILL -- "-$p" 2>/dev/null',
+    "  sweep",
     '  exit "$s"',
     "fi",
     // stdin closed or we were signalled: stop the group in two phases
@@ -107,6 +116,7 @@ export function remoteInvocation(spec: WrapperSpec): RemoteInvocation {
     'if kill -0 "$k" 2>/dev/null; then kill "$k" 2>/dev/null; wait "$k" 2>/dev/null',
     'else kill -KILL -- "-$p" 2>/dev/null; wait "$p"; s=$?; fi',
     'kill -KILL -- "-$p" 2>/dev/null',
+    "sweep",
     'exit "$s"',
   );
   return { command: `bash --norc -c ${shellQuote(lines.join("\n"))}`, preamble: `${exports.join("\n")}\0` };

@@ -1,5 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import type { Host, HostProcess, RunScriptOptions, ScriptResult } from "./host.js";
+import { err, ok, type Result } from "../domain/result.js";
+import type { Host, HostError, HostProcess, RunScriptOptions, ScriptResult } from "./host.js";
 import { CappedOutput } from "./output-buffer.js";
 import { terminateGroup, trackGroup, untrackGroup } from "./process-group.js";
 import { remoteInvocation, remotePathWord, type WrapperSpec } from "./ssh-command.js";
@@ -31,6 +32,8 @@ export interface SshHostOptions {
   readonly sshBinary?: string;
   /** Where the local `ssh` process's allow-listed variables come from (default `process.env`). */
   readonly parentEnv?: NodeJS.ProcessEnv;
+  /** Run remote commands in a login shell (`bash -lc`); default false: `bash --noprofile --norc -c`. */
+  readonly loginShell?: boolean;
 }
 
 /** An SSH host operation that failed; carries data, not just a sentence. */
@@ -60,8 +63,8 @@ export class SshHostError extends Error {
 const LOCAL_ENV_NAMES = ["PATH", "HOME", "USER", "LOGNAME", "SSH_AUTH_SOCK", "TMPDIR", "KRB5CCNAME"];
 
 /**
- * A worker host reached with the system `ssh -T` (no JS SSH library). Every command runs remotely as
- * `bash -lc` under `setsid` in its own process group with exactly the given environment; timeouts,
+ * A worker host reached with the system `ssh -T` (no JS SSH library). Every command runs remotely with
+ * bash (no start-up files unless `loginShell`) under `setsid` in its own process group with exactly the given environment; timeouts,
  * aborts and `kill()` end both the local ssh session and the remote group. Throws on an invalid destination.
  */
 export function createSshHost(destination: string, options: SshHostOptions = {}): Host {
@@ -75,6 +78,7 @@ export function createSshHost(destination: string, options: SshHostOptions = {})
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_SSH_CONNECT_TIMEOUT_MS,
     graceMs: options.killGraceMs ?? DEFAULT_SSH_KILL_GRACE_MS,
     env: localEnv(parentEnv),
+    loginShell: options.loginShell ?? false,
   });
   const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_SSH_COMMAND_TIMEOUT_MS;
   const name = destination;
@@ -97,8 +101,46 @@ export function createSshHost(destination: string, options: SshHostOptions = {})
     return result;
   };
 
+  const probe = async (script: string, signal?: AbortSignal): Promise<Result<ScriptResult, HostError>> => {
+    const result = await ssh.runScript(script, {
+      cwd: "/",
+      env: {},
+      timeoutMs: commandTimeoutMs,
+      maxOutputBytes: 8 * 1024 * 1024,
+      ...(signal === undefined ? {} : { signal }),
+    });
+    if (result.unreachable === true) {
+      return err({
+        kind: "unreachable",
+        host: name,
+        message: `ssh to ${name} failed: ${lastLine(result.output)}`,
+      });
+    }
+    return ok(result);
+  };
+
   return {
     name,
+    localFilesystem: false,
+    closableStdin: false,
+    async listDirs(path, signal) {
+      const ran = await probe(listScript(path), signal);
+      if (!ran.ok) return ran;
+      if (ran.value.exitCode !== 0 || ran.value.truncated) {
+        return err({ kind: "failed", host: name, message: `listing ${path} on ${name} failed` });
+      }
+      return ok(new Set(ran.value.output.split("\n").filter((line) => line !== "")));
+    },
+    async dirExists(path, signal) {
+      const ran = await probe(`test -d ${remotePathWord(path)}`, signal);
+      return ran.ok ? ok(ran.value.exitCode === 0) : ran;
+    },
+    // remote paths are used as the remote login resolves them (ensureDir already returns `pwd -P`)
+    realPath: async (path) => ok(path),
+    failureOf: (cause) =>
+      cause instanceof SshHostError && cause.kind === "unreachable"
+        ? { kind: "unreachable", host: name, message: cause.message }
+        : null,
     async ensureDir(path) {
       const result = await control(ensureDirScript(path));
       const line = result.output.split("\n").find((l) => l.startsWith(`${DIR_MARKER}\t`));
@@ -119,6 +161,15 @@ export function createSshHost(destination: string, options: SshHostOptions = {})
   };
 }
 
+// directory names under the root, one a line (workspace keys never contain a newline); no root = none
+function listScript(root: string): string {
+  return [
+    `cd -- ${remotePathWord(root)} 2>/dev/null || exit 0`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, not a template
+    'for f in ./* ./.[!.]* ./..?*; do if [ -d "$f" ]; then printf \'%s\\n\' "${f#./}"; fi; done',
+  ].join("\n");
+}
+
 function ensureDirScript(path: string): string {
   return [
     "set -eu",
@@ -137,6 +188,7 @@ interface RunnerConfig {
   readonly connectTimeoutMs: number;
   readonly graceMs: number;
   readonly env: Record<string, string>;
+  readonly loginShell: boolean;
 }
 
 /** Starts `ssh` processes for one destination and supervises them. */
@@ -213,8 +265,8 @@ class SshRunner {
   }
 
   #start(spec: Omit<WrapperSpec, "graceMs">): ChildProcessWithoutNullStreams {
-    const { configPath, connectTimeoutMs, graceMs } = this.#config;
-    const remote = remoteInvocation({ ...spec, graceMs });
+    const { configPath, connectTimeoutMs, graceMs, loginShell } = this.#config;
+    const remote = remoteInvocation({ ...spec, graceMs, loginShell });
     const args = [
       ...(configPath === undefined ? [] : ["-F", configPath]),
       "-T",

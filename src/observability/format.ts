@@ -128,6 +128,10 @@ export function describeSkip(reason: SkipReason, now: number): string {
       return "no worker host capacity";
     case "circuit_open":
       return `circuit open for ${reason.scope} (repeated provider failures)`;
+    case "leased_elsewhere":
+      return `leased by ${oneLine(reason.holder)} until ${formatDuration(reason.expiresAt - now)} from now`;
+    case "store_unavailable":
+      return `store unavailable, not dispatching: ${oneLine(reason.message)}`;
     default: {
       const _exhaustive: never = reason;
       return String(_exhaustive);

@@ -10,7 +10,9 @@ import {
   startHttpServer,
 } from "./http/server.js";
 import type { WebhookVerifier } from "./http/webhook-route.js";
+import type { Redactor } from "./log/redact.js";
 import { createMetrics, type SymphonyMetrics } from "./metrics/metrics.js";
+import { redactingSource } from "./redacting-source.js";
 import { type RunLogRecorder, startRunLogRecorder } from "./run-logs/recorder.js";
 import { startTerminalDashboard, type TerminalDashboard, type TerminalStream } from "./terminal/driver.js";
 import type { LogRouter } from "./terminal/log-router.js";
@@ -21,6 +23,7 @@ export { describeHttpStartError, displayUrl, startHttpServer } from "./http/serv
 export type { WebhookVerifier } from "./http/webhook-route.js";
 export type { SymphonyMetrics } from "./metrics/metrics.js";
 export { createMetrics } from "./metrics/metrics.js";
+export { redactingSource } from "./redacting-source.js";
 export type { RunLogRecorder } from "./run-logs/recorder.js";
 export { startRunLogRecorder } from "./run-logs/recorder.js";
 export type { TerminalDashboard, TerminalMode, TerminalStream } from "./terminal/driver.js";
@@ -50,6 +53,8 @@ export interface ObservabilityOptions {
   readonly logRouter?: LogRouter;
   /** Verifies tracker webhooks with the service's current adapter; absent → the webhook route is disabled. */
   readonly verifyWebhook?: WebhookVerifier;
+  /** The service's redactor; every surface reads snapshots and events through it. */
+  readonly redactor?: Redactor;
 }
 
 /** The running status surfaces. */
@@ -69,7 +74,10 @@ export interface Observability {
 export async function startObservability(
   options: ObservabilityOptions,
 ): Promise<Result<Observability, HttpStartError>> {
-  const { source, config, logger } = options;
+  const { config, logger } = options;
+  // every view below reads through the one redactor: no surface can show a secret the logs would hide
+  const source =
+    options.redactor === undefined ? options.source : redactingSource(options.source, options.redactor);
   const clock = options.clock ?? systemClock;
   const runLogs: RunLogRecorder | null =
     options.logsRoot === null
@@ -92,6 +100,8 @@ export async function startObservability(
       host: config.server.host,
       port,
       authToken: config.server.authToken,
+      allowedHosts: config.server.allowedHosts,
+      maxSseClients: config.server.maxSseClients,
       logger: logger.child({ component: "http" }),
       clock,
       metrics,

@@ -6,6 +6,7 @@ import type { TrackerAdapter } from "../tracker/adapter.js";
 import type { Clock } from "../util/clock.js";
 import type { WorkflowSource } from "../workflow/types.js";
 import type { WorkspaceManager } from "../workspace/manager.js";
+import type { Journal } from "./journal.js";
 import type { WorkerLauncher } from "./worker.js";
 
 /** What the orchestrator is composed from. */
@@ -27,4 +28,6 @@ export interface OrchestratorDeps {
   readonly probeWorkspace?: (host: string, path: string) => Promise<string | null>;
   /** How long `stop()` lets runs finish `after_run` before aborting cleanup too. */
   readonly shutdownGraceMs?: number;
+  /** Durable state: records attempts, retries and blocked issues; restores them; leases claims. */
+  readonly journal?: Journal;
 }

@@ -1,5 +1,6 @@
 import type { WorkerConfig } from "../config/types.js";
 import { ok, type Result } from "../domain/result.js";
+import { dockerHostName } from "../hosts/docker/docker-host.js";
 import { chooseHost, countRunsByHost, type NoHostCapacity } from "../hosts/host-pool.js";
 import { LOCAL_HOST_NAME } from "../hosts/host-resolver.js";
 
@@ -15,9 +16,9 @@ export interface HostPreference {
 export const ANY_HOST: HostPreference = { preferred: null, avoid: null };
 
 /**
- * Per-host capacity for one dispatch pass (spec A.2). Without `worker.ssh_hosts` every run is local
- * and there is no host limit; with them every run goes to an SSH host below
- * `max_concurrent_agents_per_host`, and never falls back to local.
+ * Per-host capacity for one dispatch pass (spec A.2). Without `worker.ssh_hosts` (or Docker engines with
+ * `worker.kind: docker`) every run is local and there is no host limit; with them every run goes to a
+ * configured host below its cap, and never falls back to local.
  */
 export class HostSlots {
   readonly #worker: WorkerConfig;
@@ -31,13 +32,14 @@ export class HostSlots {
 
   /** The host the next dispatch would get, or `no_host_capacity`; does not take the slot. */
   choose(preference: HostPreference = ANY_HOST): Result<string, NoHostCapacity> {
-    const configured = this.#worker.sshHosts;
+    const { configured, caps } = configuredHosts(this.#worker);
     if (configured.length === 0) return ok(LOCAL_HOST_NAME);
     const pick = (hosts: readonly string[]) =>
       chooseHost({
         hosts,
         running: this.#running,
         perHostCap: this.#worker.maxConcurrentAgentsPerHost,
+        caps,
         preferred: preference.preferred === preference.avoid ? null : preference.preferred,
       });
     const others = configured.filter((h) => h !== preference.avoid);
@@ -51,4 +53,20 @@ export class HostSlots {
   take(host: string): void {
     this.#running.set(host, (this.#running.get(host) ?? 0) + 1);
   }
+}
+
+/** The configured worker hosts: SSH destinations, or `docker:<engine>` names with per-engine caps; none = local. */
+export function configuredHosts(worker: WorkerConfig): {
+  configured: readonly string[];
+  caps: Map<string, number>;
+} {
+  const caps = new Map<string, number>();
+  if (worker.kind === "local") return { configured: [], caps };
+  if (worker.kind !== "docker" || worker.docker === undefined) return { configured: worker.sshHosts, caps };
+  const configured = worker.docker.engines.map((engine) => {
+    const name = dockerHostName(engine.name);
+    if (engine.maxConcurrentAgents !== null) caps.set(name, engine.maxConcurrentAgents);
+    return name;
+  });
+  return { configured, caps };
 }

@@ -3,18 +3,21 @@ import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
 import type { LimitTrip } from "../domain/limit-trip.js";
 import { describeRunError, type RunError } from "../domain/run-error.js";
+import type { RestoredState } from "../domain/run-record.js";
 import type { ObserverEvent, OrchestratorSnapshot, StatusSource } from "../domain/snapshot.js";
 import type { TimerHandle } from "../util/clock.js";
 import { workspaceKey } from "../workspace/key.js";
+import { adoptRecorded } from "./adopt.js";
 import { agentScope, countRun, countTrackerFetch, trackerScope } from "./circuits.js";
 import type { OrchestratorDeps } from "./deps.js";
 import { applyAgentEvent, logAgentEvent } from "./events.js";
 import { crashedExit, exitDisposition, runEnding } from "./exit.js";
-import type { HostPreference } from "./host-slots.js";
+import { configuredHosts, type HostPreference } from "./host-slots.js";
 import { WorkspaceJanitor } from "./janitor.js";
 import { ObserverHub } from "./observers.js";
 import { type ParkedPlace, parkIssue, releaseParked } from "./parking.js";
 import { describeStop } from "./reconcile.js";
+import { attemptUpdate, schedulingView } from "./records.js";
 import { RetryQueue } from "./retry-queue.js";
 import { newRunningEntry } from "./running-entry.js";
 import { SerialQueue } from "./serial-queue.js";
@@ -79,7 +82,7 @@ export class Orchestrator implements StatusSource {
     this.#retries = new RetryQueue(this.#state.retries, deps.clock, (issueId, token) =>
       this.#enqueue({ type: "retry", issueId, token }),
     );
-    const hosts = () => deps.workflow.current().config.worker.sshHosts;
+    const hosts = () => configuredHosts(deps.workflow.current().config.worker).configured;
     const cleanup = this.#cleanupController.signal;
     this.#janitor = new WorkspaceJanitor(deps.workspaces, deps.logger, cleanup, hosts);
   }
@@ -88,6 +91,8 @@ export class Orchestrator implements StatusSource {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
+    const journal = this.#deps.journal;
+    if (journal !== undefined) this.#adopt(await journal.open(() => schedulingView(this.#state)));
     await this.#janitor.startupCleanup(this.#deps.tracker(), this.#deps.workflow.current().config);
     if (!this.#stopped) this.#enqueue({ type: "tick" });
   }
@@ -106,6 +111,8 @@ export class Orchestrator implements StatusSource {
         await Promise.allSettled([...this.#workers.values()]);
         await this.idle();
         await this.#janitor.settled();
+        this.#deps.journal?.changed();
+        await this.#deps.journal?.close();
       },
       {
         clock: this.#deps.clock,
@@ -130,6 +137,7 @@ export class Orchestrator implements StatusSource {
       config: this.#deps.workflow.current().config,
       trackerRateLimits: this.#safeTrackerRateLimits(),
       circuits: this.#deps.breakers?.views(this.#deps.clock.now()) ?? [],
+      durable: this.#deps.journal?.durable() ?? null,
     });
   }
 
@@ -159,6 +167,15 @@ export class Orchestrator implements StatusSource {
   }
 
   async #handle(message: Message): Promise<void> {
+    try {
+      await this.#process(message);
+    } finally {
+      // every handled message may have changed retries, blocked issues or claims
+      this.#deps.journal?.changed();
+    }
+  }
+
+  async #process(message: Message): Promise<void> {
     switch (message.type) {
       case "tick":
         this.#tickQueued = false;
@@ -264,6 +281,7 @@ export class Orchestrator implements StatusSource {
     this.#state.running.set(issue.id, entry);
     this.#state.claimed.add(issue.id);
     this.#state.totals.runsStarted += 1;
+    this.#deps.journal?.attemptStarted(attemptUpdate(entry));
     logger.info("dispatching issue", {
       issue_id: issue.id,
       issue_identifier: issue.identifier,
@@ -335,6 +353,7 @@ export class Orchestrator implements StatusSource {
     if (this.#deps.breakers !== undefined)
       countRun(this.#deps.breakers, agentScope(entry.backend), exit, clock.now(), logger);
     this.#deps.spend?.onExit(entry.issue, wallTimeMs, workspaceChanged, clock.now());
+    this.#deps.journal?.attemptEnded(attemptUpdate(entry, { at: clock.now(), exit }));
     this.#state.totals.secondsEnded += Math.max(clock.now() - entry.startedAt, 0) / 1000;
     if (exit.outcome === "completed") this.#state.totals.runsSucceeded += 1;
     else this.#state.totals.runsFailed += 1;
@@ -363,9 +382,7 @@ export class Orchestrator implements StatusSource {
       case "release":
         // every exit path releases the claim unless the run is parked or retried
         this.#state.claimed.delete(issueId);
-        if (disposition.cleanup !== null) {
-          this.#janitor.clean(disposition.cleanup, entry.workspacePath, entry.host);
-        }
+        if (disposition.cleanup !== null) this.#clean(disposition.cleanup, entry.workspacePath, entry.host);
         break;
       case "parked":
         this.#park(entry.issue, disposition.trip, entry);
@@ -403,6 +420,13 @@ export class Orchestrator implements StatusSource {
       }
     }
     this.#notify({ type: "snapshot_changed" });
+  }
+
+  /** Every workspace removal goes through the janitor; the finished record then stops pointing at it. */
+  #clean(issue: Pick<Issue, "id" | "identifier">, path: string | null, host: string | null): void {
+    this.#janitor.clean(issue, path, host);
+    const finished = this.#state.finished.get(issue.id);
+    if (finished !== undefined) this.#state.finished.set(issue.id, { ...finished, workspacePath: null });
   }
 
   // ---- retries ------------------------------------------------------------------------------
@@ -443,6 +467,12 @@ export class Orchestrator implements StatusSource {
     this.#notify({ type: "snapshot_changed" });
   }
 
+  #adopt(restored: RestoredState): void {
+    const maxBackoffMs = this.#deps.workflow.current().config.agent.maxRetryBackoffMs;
+    const ctx = { state: this.#state, retries: this.#retries, logger: this.#deps.logger, maxBackoffMs };
+    adoptRecorded(ctx, restored);
+  }
+
   // ---- observers ----------------------------------------------------------------------------
 
   #context(): TickContext {
@@ -462,8 +492,12 @@ export class Orchestrator implements StatusSource {
         countTrackerFetch(breakers, scope, error, this.#deps.clock.now(), this.#deps.logger);
       },
       dispatch: (issue, attempt, host, workspacePath) => this.#dispatch(issue, attempt, host, workspacePath),
+      claim: (claim) =>
+        this.#deps.journal?.claim(claim) ?? Promise.resolve({ kind: "granted", adopted: null }),
+      adopt: (restored) => this.#adopt(restored),
+      unclaim: (issueId) => this.#deps.journal?.release(issueId),
       stopRun: (entry, reason) => this.#stopRun(entry, reason),
-      cleanWorkspace: (issue, path, host) => this.#janitor.clean(issue, path, host),
+      cleanWorkspace: (issue, path, host) => this.#clean(issue, path, host),
       scheduleRetry: (issue, attempt, kind, error, path, placement) =>
         this.#scheduleRetry(issue, attempt, kind, error, path, placement),
     };

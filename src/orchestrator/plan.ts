@@ -20,6 +20,10 @@ export function claimRefusal(issueId: string, state: OrchestratorState): SkipRea
   const retry = state.retries.get(issueId);
   if (retry !== undefined) return { kind: "in_backoff", dueAt: retry.dueAt };
   if (state.claimed.has(issueId)) return { kind: "claimed" };
+  const elsewhere = state.leasedElsewhere.get(issueId);
+  if (elsewhere !== undefined) {
+    return { kind: "leased_elsewhere", holder: elsewhere.holder, expiresAt: elsewhere.expiresAt };
+  }
   return null;
 }
 

@@ -15,6 +15,8 @@ export interface RetryRequest {
   readonly maxBackoffMs: number;
   /** Host affinity of the next attempt; default: any host. */
   readonly placement?: HostPreference;
+  /** A recorded due time to keep (a restored retry); default: now plus the backoff. */
+  readonly dueAt?: number;
 }
 
 /**
@@ -40,10 +42,11 @@ export class RetryQueue {
   /** Schedules (or replaces) the retry of an issue; returns the entry. */
   schedule(request: RetryRequest): RetryEntry {
     this.cancel(request.issue.id);
-    const delay =
+    const backoff =
       request.kind === "continuation"
         ? CONTINUATION_DELAY_MS
         : failureDelayMs(request.attempt, request.maxBackoffMs);
+    const delay = request.dueAt === undefined ? backoff : Math.max(request.dueAt - this.#clock.now(), 0);
     this.#token += 1;
     const token = this.#token;
     const issueId = request.issue.id;

@@ -1,5 +1,6 @@
 import type { ServiceConfig } from "../config/types.js";
 import { describeRunError, publicRunError } from "../domain/run-error.js";
+import type { DurableView } from "../domain/run-record.js";
 import type { CircuitRow, OrchestratorSnapshot, RunningRow } from "../domain/snapshot.js";
 import type { OrchestratorState, RunningEntry } from "./state.js";
 
@@ -10,6 +11,8 @@ export interface SnapshotContext {
   readonly trackerRateLimits: Readonly<Record<string, unknown>> | null;
   /** Circuit breakers that counted a failure. */
   readonly circuits: readonly CircuitRow[];
+  /** Store health, lifetime totals, recent runs and leases (null without a store). */
+  readonly durable?: DurableView | null;
 }
 
 function runningRow(entry: RunningEntry): RunningRow {
@@ -120,6 +123,7 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
       lastTickAt: state.lastTickAt,
       nextTickAt: state.nextTickAt,
     }),
+    durable: ctx.durable ?? null,
     limits: Object.freeze({ maxConcurrentAgents: ctx.config.agent.maxConcurrentAgents }),
     circuits: Object.freeze(ctx.circuits.map((c) => Object.freeze({ ...c }))),
     workflow: Object.freeze({

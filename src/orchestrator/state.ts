@@ -140,6 +140,11 @@ export interface OrchestratorState {
   readonly retries: Map<string, RetryEntry>;
   readonly blocked: Map<string, BlockedEntry>;
   readonly completed: Set<string>;
+  /** Issues another instance held the lease on when we tried, until when we leave them alone. */
+  readonly leasedElsewhere: Map<
+    string,
+    { readonly holder: string; readonly expiresAt: number; readonly until: number }
+  >;
   /** Issues whose last run ended in this process (bounded; answers "finished" on the API). */
   readonly finished: Map<string, FinishedEntry>;
   readonly totals: Totals;
@@ -159,6 +164,7 @@ export function emptyState(): OrchestratorState {
     retries: new Map(),
     blocked: new Map(),
     completed: new Set(),
+    leasedElsewhere: new Map(),
     finished: new Map(),
     totals: {
       input: 0,

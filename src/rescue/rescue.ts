@@ -111,7 +111,8 @@ export async function rescueWorkspace(
     cwd: workspacePath,
     env: { PATH: "/usr/local/bin:/usr/bin:/bin", LC_ALL: "C", HOME: "/nonexistent" },
   });
-  proc.stdin.end();
+  // over ssh closing stdin ends the remote command; the script reads nothing, so leave it open there
+  if (host.closableStdin) proc.stdin.end();
   let stderr = "";
   proc.stderr.on("data", (chunk: Buffer) => {
     if (stderr.length < 4096) stderr += chunk.toString("utf8");

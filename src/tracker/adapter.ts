@@ -13,6 +13,8 @@ export interface ToolContext {
 export interface WebhookRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Uint8Array;
+  /** Query parameters of the target URL (a provider that cannot sign a request may carry a token there). */
+  readonly query?: Readonly<Record<string, string>>;
 }
 
 /** A verified webhook delivery: its provider delivery id (for de-duplication) and whether it concerns issues. */

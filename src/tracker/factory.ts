@@ -1,4 +1,4 @@
-import type { ServiceConfig } from "../config/types.js";
+import type { ServiceConfig, TrackerConfigOf, TrackerKindName } from "../config/types.js";
 import type { Logger } from "../domain/logger.js";
 import type { Clock } from "../util/clock.js";
 import type { TrackerAdapter } from "./adapter.js";
@@ -9,5 +9,8 @@ export interface TrackerFactoryDeps {
   readonly clock: Clock;
 }
 
-/** Builds an adapter from one config snapshot (its `tracker.provider` already parsed for this kind). */
-export type TrackerFactory = (config: ServiceConfig, deps: TrackerFactoryDeps) => TrackerAdapter;
+/** Builds an adapter of kind `K` from one config snapshot (its `tracker.provider` parsed for `K`). */
+export type TrackerFactory<K extends TrackerKindName> = (
+  config: ServiceConfig & { readonly tracker: TrackerConfigOf<K> },
+  deps: TrackerFactoryDeps,
+) => TrackerAdapter;

@@ -2,11 +2,13 @@ import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { resolve } from "node:path";
 import { buildServiceConfig } from "../config/build-config.js";
+import type { ConfigKinds } from "../config/kind-settings.js";
 import type { ServiceConfig } from "../config/types.js";
 import { findUnknownKeys, type UnknownKey } from "../config/unknown-keys.js";
 import { messageOf } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
+import { CONFIG_KINDS } from "../kinds.js";
 import { splitFrontMatter } from "./front-matter.js";
 import { type CompiledPrompt, compilePrompt, type TemplateOrigin } from "./prompt.js";
 import type { LoadedWorkflow } from "./types.js";
@@ -19,6 +21,8 @@ export const MAX_WORKFLOW_BYTES = 1024 * 1024;
 export interface LoadOptions {
   /** Environment used for `$VAR` and `~` resolution (default `process.env`). */
   readonly env?: NodeJS.ProcessEnv;
+  /** The tracker/backend kinds to validate against (default: every registered kind, `src/kinds.ts`). */
+  readonly kinds?: ConfigKinds;
 }
 
 /** Spec 5.1: an explicit path wins, else `WORKFLOW.md` in `cwd`; the result is absolute. */
@@ -163,9 +167,13 @@ export function inspectWorkflowText(
       return best === undefined ? undefined : { line: best.line, column: best.column };
     };
   }
-  const unknownKeys = findUnknownKeys(raw).map((unknown) => ({ ...unknown, ...locateKey(unknown.key) }));
+  const kinds = options.kinds ?? CONFIG_KINDS;
+  const unknownKeys = findUnknownKeys(raw, kinds).map((unknown) => ({
+    ...unknown,
+    ...locateKey(unknown.key),
+  }));
   const origin = { path: absolute, line: split.bodyLine, column: split.bodyColumn };
-  const config = buildServiceConfig(raw, { workflowPath: absolute, env: options.env ?? process.env });
+  const config = buildServiceConfig(raw, { workflowPath: absolute, env: options.env ?? process.env, kinds });
   const prompt = compilePrompt(split.body, origin);
   const compiled = prompt.ok ? prompt.value : null;
   const errors: WorkflowError[] = [];

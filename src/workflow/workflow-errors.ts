@@ -6,7 +6,8 @@ export function formatWorkflowError(error: WorkflowError): string {
   if (error.line !== undefined) where += `:${error.line}`;
   if (error.line !== undefined && error.column !== undefined) where += `:${error.column}`;
   const key = error.key !== undefined && error.key !== "" ? ` ${error.key}:` : ":";
-  return `${where}${key} ${error.message} (${error.code})`;
+  const level = error.severity === "warning" ? " warning:" : "";
+  return `${where}${key}${level} ${error.message} (${error.code})`;
 }
 
 /** Folds several problems into one (the first, noting how many more) for single-error APIs. */

@@ -40,7 +40,7 @@ export function excerpt(text: string, max = LOG_EXCERPT): string {
 }
 
 /**
- * Runs one hook through the host (`bash -lc`, own process group, killed on timeout/abort).
+ * Runs one hook through the host (bash, own process group, killed on timeout/abort).
  * A non-zero exit, timeout or abort is a typed `WorkspaceError`; callers decide whether it is fatal.
  */
 export async function runHook(run: HookRun): Promise<Result<void, WorkspaceError>> {

@@ -1,19 +1,18 @@
-import { readdir, realpath } from "node:fs/promises";
 import { join } from "node:path";
 import type { ServiceConfig } from "../config/types.js";
 import { type HookName, messageOf, type WorkspaceError } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
 import type { Logger } from "../domain/logger.js";
 import { err, ok, type Result } from "../domain/result.js";
+import { isDockerHostName } from "../hosts/docker/docker-host.js";
 import type { Host } from "../hosts/host.js";
-import { type HostResolver, isLocalHost, LOCAL_HOST_NAME } from "../hosts/host-resolver.js";
-import { SshHostError } from "../hosts/ssh.js";
-import { remotePathWord, shellQuote } from "../hosts/ssh-command.js";
+import { type HostResolver, LOCAL_HOST_NAME } from "../hosts/host-resolver.js";
 import type { RescueStep } from "../rescue/step.js";
 import type { Clock } from "../util/clock.js";
 import { isStrictlyInside } from "./containment.js";
 import { type HookReport, runHook } from "./hooks.js";
 import { workspaceKey } from "./key.js";
+import { describeUntrusted, preparePrivateRoot, trusted } from "./ownership.js";
 
 /** A workspace ready for an attempt. */
 export interface PreparedWorkspace {
@@ -43,9 +42,15 @@ export type HookEnvBuilder = (
 /** Workspace root on SSH workers when `workspace.root` is unset (a path on the remote host). */
 export const DEFAULT_REMOTE_WORKSPACE_ROOT = "/tmp/symphony_workspaces";
 
-/** The root as the host sees it: the resolved local path, or the raw configured string on SSH workers (spec A.1). */
-export function workspaceRootFor(config: ServiceConfig, host: Pick<Host, "name">): string {
-  if (isLocalHost(host)) return config.workspace.root;
+/**
+ * The root as the host sees it: the resolved local path (also on Docker engines, whose bind mounts need an
+ * absolute path), or the raw configured string on SSH workers (spec A.1).
+ */
+export function workspaceRootFor(
+  config: ServiceConfig,
+  host: Pick<Host, "localFilesystem" | "name">,
+): string {
+  if (host.localFilesystem || isDockerHostName(host.name)) return config.workspace.root;
   return config.workspace.rootRaw ?? DEFAULT_REMOTE_WORKSPACE_ROOT;
 }
 
@@ -107,6 +112,16 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
     }
   };
 
+  const refused = (error: WorkspaceError): Result<never, WorkspaceError> => {
+    if (error.kind === "workspace_untrusted") {
+      deps.logger.error("workspace refused: untrusted directory", {
+        ...error,
+        reason_text: describeUntrusted(error),
+      });
+    }
+    return err(error);
+  };
+
   const hostOf = (call: WorkspaceCall): Host => deps.hosts(call.host ?? LOCAL_HOST_NAME);
 
   const hook = async (
@@ -149,6 +164,10 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
 
     async prepare(call) {
       const host = hostOf(call);
+      if (host.localFilesystem) {
+        const privateRoot = await preparePrivateRoot(workspaceRootFor(deps.config(), host));
+        if (!privateRoot.ok) return refused(privateRoot.error);
+      }
       const root = await resolveRoot(host);
       if (!root.ok) return root;
       const key = workspaceKey(call.issue.identifier);
@@ -167,6 +186,11 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
         deps.logger.error("workspace escapes root", { path: realPath, root: root.value });
         return err({ kind: "workspace_escape", path: realPath, root: root.value });
       }
+      // a workspace someone else made (or can write) may hold a planted hook payload
+      if (host.localFilesystem) {
+        const workspace = await trusted(realPath);
+        if (!workspace.ok) return refused(workspace.error);
+      }
       if (created) {
         const result = await hook("after_create", realPath, call);
         if (!result.ok) {
@@ -184,16 +208,8 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
       const host = deps.hosts(name);
       const config = deps.config();
       const root = workspaceRootFor(config, host);
-      if (isLocalHost(host)) return listLocal(root);
-      const result = await host.runScript(listScript(root), {
-        cwd: "/",
-        env: {},
-        timeoutMs: config.hooks.timeoutMs,
-        signal,
-        maxOutputBytes: 8 * 1024 * 1024,
-      });
-      if (result.exitCode !== 0 || result.truncated) return null;
-      return new Set(result.output.split("\n").filter((line) => line !== ""));
+      const listed = await host.listDirs(root, signal);
+      return listed.ok ? listed.value : null;
     },
 
     async rescue(call, path, reason) {
@@ -212,22 +228,16 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
         return;
       }
       const candidate = recordedPath ?? join(rootResult.value, workspaceKey(call.issue.identifier));
-      let path = candidate;
-      if (isLocalHost(host)) {
-        try {
-          path = await realpath(candidate);
-        } catch {
-          return; // nothing there
-        }
-      }
+      const resolved = await host.realPath(candidate);
+      if (!resolved.ok || resolved.value === null) return; // nothing there
+      const path = resolved.value;
       if (!isStrictlyInside(rootResult.value, path)) {
         deps.logger.error("refusing to remove workspace outside root", { path, root: rootResult.value });
         return;
       }
-      // on a remote host, before_remove runs only when the directory exists (one cheap check first)
-      if (!isLocalHost(host) && !(await remoteDirExists(host, path, deps.config().hooks.timeoutMs, call))) {
-        return;
-      }
+      // before_remove runs only when the directory exists (an unreachable host counts as absent)
+      const exists = await host.dirExists(path, call.signal);
+      if (!exists.ok || !exists.value) return;
       await hook("before_remove", path, call);
       const removing = {
         host,
@@ -251,44 +261,10 @@ export function createWorkspaceManager(deps: WorkspaceManagerDeps): WorkspaceMan
   };
 }
 
-/** A `host_unreachable` error when `cause` says the SSH host could not be reached, else null. */
+/** A `host_unreachable` error when the host says `cause` means it could not be reached, else null. */
 function unreachable(host: Host, cause: unknown): WorkspaceError | null {
-  if (cause instanceof SshHostError && cause.kind === "unreachable") {
-    return { kind: "host_unreachable", host: host.name, message: cause.message };
-  }
-  return null;
-}
-
-/** Whether a directory exists on a remote host; an unreachable host or a failed check counts as absent. */
-async function remoteDirExists(
-  host: Host,
-  path: string,
-  timeoutMs: number,
-  call: WorkspaceCall,
-): Promise<boolean> {
-  const result = await host.runScript(`test -d ${shellQuote(path)}`, {
-    cwd: "/",
-    env: {},
-    timeoutMs,
-    signal: call.signal,
-  });
-  return result.exitCode === 0;
-}
-
-async function listLocal(root: string): Promise<ReadonlySet<string> | null> {
-  try {
-    const entries = await readdir(root, { withFileTypes: true });
-    return new Set(entries.filter((e) => e.isDirectory() || e.isSymbolicLink()).map((e) => e.name));
-  } catch (cause) {
-    return (cause as NodeJS.ErrnoException).code === "ENOENT" ? new Set() : null;
-  }
-}
-
-// directory names under the root, one a line (workspace keys never contain a newline); no root = none
-function listScript(root: string): string {
-  return [
-    `cd -- ${remotePathWord(root)} 2>/dev/null || exit 0`,
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, not a template
-    'for f in ./* ./.[!.]* ./..?*; do if [ -d "$f" ]; then printf \'%s\\n\' "${f#./}"; fi; done',
-  ].join("\n");
+  const failure = host.failureOf(cause);
+  return failure?.kind === "unreachable"
+    ? { kind: "host_unreachable", host: host.name, message: failure.message }
+    : null;
 }

@@ -244,6 +244,9 @@ describe("16.5 worker attempt", () => {
     t.host.ensureDir = async () => {
       throw new SshHostError("unreachable", "w1", { exitCode: 255, output: "" }, "ssh to w1 failed");
     };
+    // the host classifies its own failures (an SSH host does so for SshHostError "unreachable")
+    t.host.failureOf = (cause) =>
+      cause instanceof SshHostError ? { kind: "unreachable", host: "w1", message: cause.message } : null;
     expect(await t.run()).toEqual({
       outcome: "failed",
       error: { code: "host_unreachable", message: expect.stringContaining("w1"), retryable: true },

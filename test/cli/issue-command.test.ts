@@ -100,3 +100,30 @@ describe("symphony issue (local tracker)", () => {
     expect(io3.err()).toContain("need kind local");
   });
 });
+
+describe("symphony issue: hostile issue text", () => {
+  it("issue list strips ANSI/OSC escapes and control characters from titles and states", async () => {
+    const { writeFile } = await import("node:fs/promises");
+    // a title that would clear the screen, set the window title (OSC 0) and forge a second row
+    const title = "\u001b[2J\u001b]0;pwned\u0007Evil\nFAKE-9        Done            -    forged";
+    await writeFile(
+      join(dir.path, "issues", "EVIL-1.md"),
+      `---\ntitle: ${JSON.stringify(title)}\nstate: "Todo\\u001b[31m"\n---\n`,
+    );
+    const io = captureIo(dir.path);
+    expect(await runCli(["issue", "list"], io)).toBe(0);
+    const out = io.out();
+    expect(out.includes("\u001b")).toBe(false);
+    expect(out.includes("\u0007")).toBe(false);
+    expect(out.split("\n").filter((l) => l !== "")).toHaveLength(2);
+    expect(out).toContain("EVIL-1        Todo            -    Evil FAKE-9 Done - forged");
+  });
+
+  it("issue add refuses identifiers with a newline or a Unicode lookalike", async () => {
+    for (const id of ["A\nB", "DEMO\u20101"]) {
+      const io = captureIo(dir.path);
+      expect(await runCli(["issue", "add", "t", "--id", id], io)).toBe(1);
+      expect(io.err()).toContain("invalid identifier");
+    }
+  });
+});

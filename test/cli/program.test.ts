@@ -53,17 +53,39 @@ describe("symphony validate", () => {
     expect(io.err()).toMatch(/WORKFLOW\.md:6:\d+: .*\(template_render_error\)/);
   });
 
-  it("checks the agent backend's settings: a codex approval policy the pinned codex rejects is named", async () => {
+  it("checks the agent backend's settings: a malformed codex approval policy map fails, naming its key", async () => {
     const path = writeWorkflow(
       tmp.path,
-      "tracker:\n  kind: memory\ncodex:\n  approval_policy: on-failure\n",
+      "tracker:\n  kind: memory\ncodex:\n  approval_policy:\n    granular: { rules: true }\n",
       "hi",
     );
     const io = ioWithCodex(tmp.path);
     expect(await runCli(["validate", path], io)).toBe(1);
     expect(io.err()).toMatch(
-      new RegExp(`^${path}:5:20 codex\\.approval_policy: .*\\(invalid_workflow_config\\)`, "m"),
+      new RegExp(
+        `^${path}(:\\d+:\\d+)? codex\\.approval_policy\\.granular\\.sandbox_approval: is required.*\\(invalid_workflow_config\\)`,
+        "m",
+      ),
     );
+  });
+
+  it("#19: a codex value the pinned codex does not list is a warning: printed, passed through, exit 0", async () => {
+    const path = writeWorkflow(
+      tmp.path,
+      "tracker:\n  kind: memory\ncodex:\n  approval_policy: on-failure\n  thread_sandbox: future-sandbox\n",
+      "hi",
+    );
+    const io = ioWithCodex(tmp.path);
+    expect(await runCli(["validate", path], io)).toBe(0);
+    expect(io.out()).toContain(`${path}: ok`);
+    const lines = io.err().trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^${path}:\\d+:\\d+ codex\\.approval_policy: warning: "on-failure" is not a value codex 0\\.169\\.0 knows`,
+      ),
+    );
+    expect(lines[1]).toMatch(/codex\.thread_sandbox: warning: "future-sandbox" .*passed through unchanged/);
   });
 
   it("accepts an Elixir-style reject map (translated for the pinned codex)", async () => {
@@ -144,7 +166,7 @@ describe("symphony validate", () => {
     const io = ioWithCodex(tmp.path);
     expect(await runCli(["validate", path], io)).toBe(1);
     expect(io.err()).toMatch(
-      /:5:\d+ codex\.command: \/nowhere\/codex is not found by bash -lc .*\(agent_command_not_found\)/,
+      /:5:\d+ codex\.command: \/nowhere\/codex is not found by bash .*\(agent_command_not_found\)/,
     );
     expect(io.err().trim().split("\n").at(-1)).toBe("1 problem found");
   });

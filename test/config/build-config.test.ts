@@ -1,15 +1,16 @@
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildServiceConfig } from "../../src/config/build-config.js";
 import type { ServiceConfig } from "../../src/config/types.js";
 import type { WorkflowError } from "../../src/domain/workflow-error.js";
+import { CONFIG_KINDS } from "../../src/kinds.js";
 
 const dir = "/srv/project";
 const path = join(dir, "WORKFLOW.md");
 
 function build(raw: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) {
-  return buildServiceConfig(raw, { workflowPath: path, env });
+  return buildServiceConfig(raw, { workflowPath: path, env, kinds: CONFIG_KINDS });
 }
 function good(raw: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): ServiceConfig {
   const r = build(raw, env);
@@ -29,7 +30,9 @@ describe("config defaults (spec 6.4)", () => {
     expect(c.workflowPath).toBe(path);
     expect(c.workflowDir).toBe(dir);
     expect(c.polling.intervalMs).toBe(30_000);
-    expect(c.workspace.root).toBe(join(tmpdir(), "symphony_workspaces"));
+    // a per-user state directory, never the shared temp directory
+    expect(c.workspace.root).toBe(join(homedir(), ".local", "state", "symphony", "workspaces"));
+    expect(c.workspace.root.startsWith(tmpdir())).toBe(false);
     expect(c.hooks).toEqual({
       afterCreate: null,
       beforeRun: null,
@@ -61,8 +64,14 @@ describe("config defaults (spec 6.4)", () => {
     expect(c.tracker.terminalStates).toEqual(["Closed", "Cancelled", "Canceled", "Duplicate", "Done"]);
     expect(c.tracker.requiredLabels).toEqual([]);
     expect(c.command).toEqual({ run: null, envPassthrough: [] });
-    expect(c.server).toEqual({ port: null, host: "127.0.0.1", authToken: null });
-    expect(c.worker).toEqual({ sshHosts: [], maxConcurrentAgentsPerHost: null });
+    expect(c.server).toEqual({
+      port: null,
+      host: "127.0.0.1",
+      authToken: null,
+      allowedHosts: [],
+      maxSseClients: 64,
+    });
+    expect(c.worker).toEqual({ sshHosts: [], maxConcurrentAgentsPerHost: null, loginShell: false });
     expect(c.builtin).toMatchObject({
       provider: "openai-compatible",
       model: null,
@@ -116,7 +125,7 @@ describe("config defaults (spec 6.4)", () => {
     expect(c.codex.approvalPolicy).toEqual({ granular: { rules: true } });
     expect(c.codex.turnSandboxPolicy).toEqual({ type: "workspaceWrite" });
     expect(c.server.port).toBe(0);
-    expect(c.worker).toEqual({ sshHosts: ["a", "b:22"], maxConcurrentAgentsPerHost: 2 });
+    expect(c.worker).toEqual({ sshHosts: ["a", "b:22"], maxConcurrentAgentsPerHost: 2, loginShell: false });
   });
 });
 
@@ -300,8 +309,19 @@ describe("paths and $VAR", () => {
     ).toBe("/h/w");
   });
 
+  it("the default root follows $XDG_STATE_HOME, else $HOME/.local/state", () => {
+    expect(good(memory, { XDG_STATE_HOME: "/state", HOME: "/h" }).workspace.root).toBe(
+      "/state/symphony/workspaces",
+    );
+    expect(good(memory, { HOME: "/h" }).workspace.root).toBe("/h/.local/state/symphony/workspaces");
+    // a relative XDG_STATE_HOME is invalid per the XDG spec and ignored
+    expect(good(memory, { XDG_STATE_HOME: "rel", HOME: "/h" }).workspace.root).toBe(
+      "/h/.local/state/symphony/workspaces",
+    );
+  });
+
   it("an unset or empty $VAR workspace root falls back to the default", () => {
-    const fallback = join(tmpdir(), "symphony_workspaces");
+    const fallback = join(homedir(), ".local", "state", "symphony", "workspaces");
     expect(good({ ...memory, workspace: { root: "$NOPE" } }).workspace.root).toBe(fallback);
     expect(good({ ...memory, workspace: { root: "$EMPTY" } }, { EMPTY: "" }).workspace.root).toBe(fallback);
   });
@@ -338,6 +358,19 @@ describe("paths and $VAR", () => {
     const empty = good({ ...memory, server: { auth_token: "$TOKEN" } }, { TOKEN: "" });
     expect(empty.server.authToken).toBeNull();
     expect(empty.secretValues).toEqual([]);
+  });
+
+  it("values of credential-named env_passthrough variables are collected for redaction; others are not", () => {
+    const c = good(
+      {
+        ...memory,
+        codex: { env_passthrough: ["OPENAI_API_KEY", "LANG"] },
+        command: { env_passthrough: ["GH_TOKEN", "DB_PASSWORD"] },
+      },
+      { OPENAI_API_KEY: "sk-pass-1234", LANG: "en_US.UTF-8", GH_TOKEN: "ghp_pass", DB_PASSWORD: "hunter22" },
+    );
+    expect(c.secretValues).toEqual(expect.arrayContaining(["sk-pass-1234", "ghp_pass", "hunter22"]));
+    expect(c.secretValues).not.toContain("en_US.UTF-8");
   });
 
   it("tracker.webhook_secret resolves $VAR, is collected for redaction, and is null when absent or unset", () => {

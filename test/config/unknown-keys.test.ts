@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { editDistance, findUnknownKeys, nearestKey } from "../../src/config/unknown-keys.js";
+import { CONFIG_KINDS } from "../../src/kinds.js";
 
 describe("unknown front-matter keys", () => {
   it.each([
@@ -17,14 +18,17 @@ describe("unknown front-matter keys", () => {
   });
 
   it("walks known sections, leaves data maps alone, and sorts out top-level sections", () => {
-    const found = findUnknownKeys({
-      tracker: { kind: "linear", provider: { anything: 1 }, activ_states: ["x"] },
-      agent: { max_concurrent_agents_by_state: { todo: 1 }, max_concurent_agents: 2 },
-      codex: { approval_policy: { granular: { rules: true } } },
-      pollling: { interval_ms: 1 },
-      my_extension: { x: 1 },
-      observability: { refresh_ms: 1000 },
-    });
+    const found = findUnknownKeys(
+      {
+        tracker: { kind: "linear", provider: { anything: 1 }, activ_states: ["x"] },
+        agent: { max_concurrent_agents_by_state: { todo: 1 }, max_concurent_agents: 2 },
+        codex: { approval_policy: { granular: { rules: true } } },
+        pollling: { interval_ms: 1 },
+        my_extension: { x: 1 },
+        observability: { refresh_ms: 1000 },
+      },
+      CONFIG_KINDS,
+    );
     expect(found.map((u) => [u.kind, u.key, u.suggestion])).toEqual([
       ["unknown_key", "tracker.activ_states", "active_states"],
       ["unknown_key", "agent.max_concurent_agents", "max_concurrent_agents"],

@@ -1,8 +1,11 @@
+import { spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildChildEnv } from "../../src/hosts/child-env.js";
 import { createLocalHost } from "../../src/hosts/local.js";
+import { processesWithEnv } from "../support/processes.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import { pidAlive, until } from "../support/until.js";
 
@@ -23,7 +26,7 @@ async function readPid(file: string): Promise<number> {
 }
 
 describe("local host: runScript", () => {
-  it("runs bash -lc in the given cwd with exactly the given env and reports the exit code", async () => {
+  it("runs bash in the given cwd with exactly the given env and reports the exit code", async () => {
     const host = createLocalHost();
     const result = await host.runScript('pwd; echo "v=$ONLY_THIS"; echo err >&2; exit 3', {
       cwd: root.path,
@@ -162,4 +165,119 @@ describe("child environment", () => {
     });
     expect(child).toEqual({ PATH: "/bin", HOME: "/h", LC_ALL: "C", SYMPHONY_ISSUE_ID: "1" });
   });
+});
+
+describe("local host: shell start-up files", () => {
+  const profiles = async () => {
+    for (const file of [".profile", ".bash_profile", ".bashrc", ".bash_login"]) {
+      await writeFile(join(env.HOME as string, file), "export FAKE_PROFILE_TOKEN=tok-from-profile\n");
+    }
+  };
+
+  it("by default neither a hook script nor a spawned agent reads ~/.profile or ~/.bashrc", async () => {
+    await profiles();
+    const host = createLocalHost();
+    const script = await host.runScript('echo "token=$FAKE_PROFILE_TOKEN"', {
+      cwd: root.path,
+      env,
+      timeoutMs: 10_000,
+    });
+    expect(script.output).toBe("token=\n");
+    const proc = host.spawn('echo "token=$FAKE_PROFILE_TOKEN"', { cwd: root.path, env });
+    let out = "";
+    proc.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+    });
+    await proc.exited;
+    await until(() => out.endsWith("\n"), 5_000, "spawned output");
+    expect(out).toBe("token=\n");
+  });
+
+  it("with loginShell: true the login profile is read (the explicit opt-in)", async () => {
+    await profiles();
+    const host = createLocalHost({ loginShell: true });
+    const script = await host.runScript('echo "token=$FAKE_PROFILE_TOKEN"', {
+      cwd: root.path,
+      env,
+      timeoutMs: 10_000,
+    });
+    expect(script.output).toBe("token=tok-from-profile\n");
+  });
+});
+
+describe("local host: processes that escape their group", () => {
+  const tagged = () => {
+    const tag = `escape-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    return {
+      tag,
+      env: { ...env, ESCAPE_TEST_TAG: tag },
+      left: () => processesWithEnv("ESCAPE_TEST_TAG", tag),
+    };
+  };
+
+  it("a setsid daemon a script started is killed when the script ends", async () => {
+    const t = tagged();
+    const result = await createLocalHost().runScript(
+      "setsid sleep 1000 >/dev/null 2>&1 < /dev/null &\nsleep 0.5; echo started",
+      {
+        cwd: root.path,
+        env: t.env,
+        timeoutMs: 30_000,
+      },
+    );
+    expect(result.output).toBe("started\n");
+    await until(async () => (await t.left()).length === 0, 3_000, "escaped daemon to die");
+  });
+
+  it("a daemon that keeps stdout open does not wedge the script: it resolves after the grace", async () => {
+    const t = tagged();
+    const started = Date.now();
+    const result = await createLocalHost({ killGraceMs: 300 }).runScript(
+      "setsid sleep 1000 &\nsleep 0.5; echo started",
+      {
+        cwd: root.path,
+        env: t.env,
+        timeoutMs: 30_000,
+      },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.timedOut).toBe(false);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await until(async () => (await t.left()).length === 0, 3_000, "escaped daemon to die");
+  });
+
+  it("a setsid daemon a spawned agent started is killed when the agent exits", async () => {
+    const t = tagged();
+    const proc = createLocalHost().spawn("setsid sleep 1000 &\nsleep 0.5; echo started", {
+      cwd: root.path,
+      env: t.env,
+    });
+    proc.stdout.resume();
+    await proc.exited;
+    expect(await t.left()).toEqual([]);
+  });
+
+  it("when the service process exits, an agent's escaped daemon dies with it", async () => {
+    const t = tagged();
+    const script = join(root.path, "service.ts");
+    const localHost = join(process.cwd(), "src/hosts/local.ts");
+    await writeFile(
+      script,
+      [
+        `import { existsSync } from "node:fs";`,
+        `import { createLocalHost } from ${JSON.stringify(localHost)};`,
+        `const proc = createLocalHost().spawn("setsid sleep 1000 >/dev/null 2>&1 < /dev/null & sleep 1000", { cwd: ${JSON.stringify(root.path)}, env: ${JSON.stringify(t.env)} });`,
+        // the service exits (without stopping its agent) once the test has seen the daemon
+        `setInterval(() => { if (existsSync(${JSON.stringify(join(root.path, "go"))})) process.exit(0); }, 50);`,
+      ].join("\n"),
+    );
+    const loader = pathToFileURL(join(process.cwd(), "node_modules/tsx/dist/loader.mjs")).href;
+    const child = spawn(process.execPath, ["--import", loader, script], { stdio: "ignore" });
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    await until(async () => (await t.left()).length >= 2, 40_000, "agent and the daemon");
+    await writeFile(join(root.path, "go"), "");
+    const code = await exited;
+    expect(code).toBe(0);
+    await until(async () => (await t.left()).length === 0, 5_000, "every tagged process to die");
+  }, 60_000);
 });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import type { Host } from "../../src/hosts/host.js";
 import { createSshHost, SshHostError } from "../../src/hosts/ssh.js";
-import { processesMentioning } from "../support/processes.js";
+import { processesMentioning, processesWithEnv } from "../support/processes.js";
 import { startSilentServer, startSshd, type TestSshd } from "../support/sshd.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import { describeNeeding, SSHD } from "../support/tools.js";
@@ -165,7 +165,7 @@ needs.describe("ssh host: secrets", () => {
 });
 
 needs.describe("ssh host: runScript", () => {
-  it("runs bash -lc in cwd and reports exit code and interleaved output", async () => {
+  it("runs bash in cwd and reports exit code and interleaved output", async () => {
     const result = await host().runScript("pwd; echo out; echo err >&2; exit 3", {
       cwd: root.path,
       env,
@@ -443,5 +443,22 @@ needs.describe("ssh host: unreachable hosts", () => {
     const result = await h.runScript("echo never", { cwd: "/", env, timeoutMs: 10_000 });
     expect(result.unreachable).toBe(true);
     expect(result.output).toContain("ENOENT");
+  });
+});
+
+needs.describe("ssh host: processes that escape their group", () => {
+  it("a setsid daemon the remote script started is killed when the script ends", async () => {
+    const tag = `ssh-escape-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    const result = await host().runScript(
+      "setsid sleep 1000 >/dev/null 2>&1 < /dev/null &\nsleep 0.5; echo started",
+      { cwd: "/", env: { ...env, ESCAPE_TEST_TAG: tag }, timeoutMs: 30_000 },
+    );
+    expect(result.output).toBe("started\n");
+    // the test sshd runs on this machine, so the remote processes are visible here
+    await until(
+      async () => (await processesWithEnv("ESCAPE_TEST_TAG", tag)).length === 0,
+      3_000,
+      "daemon to die",
+    );
   });
 });

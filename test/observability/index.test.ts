@@ -50,7 +50,13 @@ describe("startObservability", () => {
     const source = new FakeStatusSource();
     const started = await startObservability({
       source,
-      config: configWith({ port: null, host: "127.0.0.1", authToken: null }),
+      config: configWith({
+        port: null,
+        host: "127.0.0.1",
+        authToken: null,
+        allowedHosts: [],
+        maxSseClients: 64,
+      }),
       logsRoot: null,
       port: null,
       tui: false,
@@ -69,7 +75,13 @@ describe("startObservability", () => {
     const stdout = new FakeTty();
     const started = await startObservability({
       source,
-      config: configWith({ port: 1, host: "127.0.0.1", authToken: null }), // port 1 would fail: not used
+      config: configWith({
+        port: 1,
+        host: "127.0.0.1",
+        authToken: null,
+        allowedHosts: [],
+        maxSseClients: 64,
+      }), // port 1 would fail: not used
       logsRoot: null,
       port: 0,
       tui: true,
@@ -99,7 +111,7 @@ describe("startObservability", () => {
     const source = new FakeStatusSource();
     const started = await startObservability({
       source,
-      config: configWith({ port: 0, host: "0.0.0.0", authToken: null }),
+      config: configWith({ port: 0, host: "0.0.0.0", authToken: null, allowedHosts: [], maxSseClients: 64 }),
       logsRoot: tmp.path,
       port: null,
       tui: false,
@@ -121,7 +133,13 @@ describe("startObservability", () => {
     );
     const started = await startObservability({
       source,
-      config: configWith({ port: 0, host: "127.0.0.1", authToken: null }),
+      config: configWith({
+        port: 0,
+        host: "127.0.0.1",
+        authToken: null,
+        allowedHosts: [],
+        maxSseClients: 64,
+      }),
       logsRoot: tmp.path,
       port: null,
       tui: false,
@@ -159,7 +177,13 @@ describe("startObservability", () => {
     const before = JSON.stringify(source.snapshot());
     const started = await startObservability({
       source,
-      config: configWith({ port: 0, host: "127.0.0.1", authToken: null }),
+      config: configWith({
+        port: 0,
+        host: "127.0.0.1",
+        authToken: null,
+        allowedHosts: [],
+        maxSseClients: 64,
+      }),
       logsRoot: tmp.path,
       port: null,
       tui: true,

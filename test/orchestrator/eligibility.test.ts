@@ -14,7 +14,7 @@ const sets = stateSets({
   activeStates: ["Todo", "In Progress"],
   terminalStates: ["Done", "Cancelled"],
   requiredLabels: ["symphony"],
-  provider: {},
+  provider: { issues: [] },
 });
 
 describe("eligibility (spec 8.2)", () => {
@@ -48,12 +48,11 @@ describe("eligibility (spec 8.2)", () => {
     expect(isRoutable(makeIssue({ labels: ["symphony"] }), sets)).toBe(true);
     expect(isRoutable(makeIssue({ labels: ["symphony"], dispatchable: false }), sets)).toBe(false);
     const blank = stateSets({
-      ...sets,
-      kind: "x",
+      kind: "memory",
+      provider: { issues: [] },
       activeStates: [],
       terminalStates: [],
       requiredLabels: [""],
-      provider: {},
     });
     expect(isRoutable(makeIssue({ labels: ["anything"] }), blank)).toBe(false);
   });

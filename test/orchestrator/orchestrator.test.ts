@@ -155,6 +155,27 @@ describe("17.4 reconciliation", () => {
     expect(h.host.scripts.map((s) => s.script)).toContain("echo bye");
   });
 
+  it("a handed-off issue a person later moves to a terminal state loses its workspace on the next reconciliation", async () => {
+    h = await harness([makeIssue({ identifier: "R-9" })], { hooks: { beforeRemove: "echo bye" } });
+    const ws = join(h.dir, "workspaces", "R-9");
+    await mkdir(ws, { recursive: true });
+    await h.orchestrator.start();
+    await h.settle();
+    // the agent hands off; the continuation check releases the claim and keeps the workspace
+    h.tracker.update("id-R-9", { state: "Human Review" });
+    h.launcher.finish("id-R-9", { outcome: "completed", turns: 1 });
+    await h.settle();
+    await h.advance(1_000);
+    expect(h.orchestrator.snapshot().retrying).toEqual([]);
+    expect(existsSync(ws)).toBe(true);
+    // a person closes it: no restart needed for the workspace to go (through the one removal path)
+    h.tracker.update("id-R-9", { state: "Done" });
+    await h.advance(30_000);
+    await h.orchestrator.stop();
+    expect(existsSync(ws)).toBe(false);
+    expect(h.host.scripts.map((s) => s.script)).toContain("echo bye");
+  });
+
   it("an issue that disappears from the tracker stops without cleanup", async () => {
     h = await harness([makeIssue({ identifier: "R-4" })]);
     const ws = join(h.dir, "workspaces", "R-4");

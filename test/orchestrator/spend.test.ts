@@ -74,10 +74,10 @@ describe("spend control in the orchestrator", () => {
 
   it("an agent that keeps changing its workspace is not no-progress, but the attempts cap stops it", async () => {
     let n = 0;
-    const { h: hx, issue } = await start(
-      { issue: { ...DEFAULT_SPEND_SETTINGS.issue, attempts: 4 } },
-      () => `fp-${(n += 1)}`,
-    );
+    const { h: hx, issue } = await start({ issue: { ...DEFAULT_SPEND_SETTINGS.issue, attempts: 4 } }, () => {
+      n += 1;
+      return `fp-${n}`;
+    });
     for (let i = 0; i < 4; i += 1) await normalAttempt(hx, issue.id);
     expect(hx.launcher.requests).toHaveLength(4);
     expect(hx.launcher.live()).toEqual([]);

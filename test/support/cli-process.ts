@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect } from "vitest";
+import { until } from "./until.js";
 
 const repo = resolve(import.meta.dirname, "../..");
 
@@ -96,4 +97,17 @@ export class TestCli {
     if (this.run !== null && this.run.proc.exitCode === null) this.run.proc.kill("SIGKILL");
     this.run = null;
   }
+}
+
+/** The dashboard URL a CLI run logged (`msg="http server listening" url=…`), once it is there. */
+export function listeningUrl(output: string): string | null {
+  const match = /msg="http server listening" url=(http:\/\/\S+?)\/? /.exec(output);
+  return match?.[1] ?? null;
+}
+
+/** GETs `path` from the HTTP API of a CLI run (waiting for it to listen); status and parsed JSON body. */
+export async function cliApi<T = unknown>(run: CliRun, path: string): Promise<{ status: number; body: T }> {
+  await until(() => listeningUrl(run.output()) !== null, 30_000, "http server");
+  const response = await fetch(`${listeningUrl(run.output())}${path}`);
+  return { status: response.status, body: (await response.json()) as T };
 }

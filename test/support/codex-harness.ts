@@ -4,7 +4,8 @@ import { join } from "node:path";
 import type { AgentSession } from "../../src/agent/backend.js";
 import { defaultClaudeConfig } from "../../src/agent/claude/settings.js";
 import { createCodexBackend } from "../../src/agent/codex/index.js";
-import type { CodexConfig, ServiceConfig } from "../../src/config/types.js";
+import type { CodexConfig } from "../../src/agent/codex/settings.js";
+import type { ServiceConfig } from "../../src/config/types.js";
 import type { AgentEvent, AgentToolSpec, ToolResult } from "../../src/domain/agent-event.js";
 import type { AgentError } from "../../src/domain/errors.js";
 import type { Issue } from "../../src/domain/issue.js";
@@ -55,7 +56,7 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
       activeStates: ["Todo"],
       terminalStates: ["Done"],
       requiredLabels: [],
-      provider: {},
+      provider: { issues: [] },
     },
     polling: { intervalMs: 30_000 },
     workspace: {
@@ -82,6 +83,7 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
     },
     codex,
     command: { run: null, envPassthrough: [] },
+    claude: defaultClaudeConfig(),
     builtin: {
       provider: "openai",
       model: null,
@@ -97,10 +99,10 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
       allowedCommands: [],
       deniedCommands: [],
     },
-    claude: defaultClaudeConfig(),
-    server: { port: null, host: "127.0.0.1", authToken: null },
-    worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
+    server: { port: null, host: "127.0.0.1", authToken: null, allowedHosts: [], maxSseClients: 64 },
+    worker: { sshHosts: [], maxConcurrentAgentsPerHost: null, loginShell: false },
     limits: DEFAULT_SPEND_SETTINGS,
+    store: { kind: "embedded", path: null, url: null, leaseTtlMs: null },
     secretValues: [],
   };
 }

@@ -20,6 +20,19 @@ function tool(name: string, envVar: string, fallback: string, install: string): 
 export const CHROMIUM = tool("chromium", "CHROMIUM_PATH", "/usr/bin/chromium", "apt-get install -y chromium");
 /** OpenSSH's server, for the SSH worker tests (`$SSHD_PATH` overrides the path). */
 export const SSHD = tool("sshd", "SSHD_PATH", "/usr/sbin/sshd", "apt-get install -y openssh-server");
+/** Debian's dockerd, for the Docker host tests, which start their own daemons (`$DOCKERD_PATH`). */
+export const DOCKERD = tool("dockerd", "DOCKERD_PATH", "/usr/sbin/dockerd", "apt-get install -y docker.io");
+/** The docker CLI, which the Docker tests build images with (`$DOCKER_PATH`). */
+export const DOCKER_CLI = tool("docker", "DOCKER_PATH", "docker", "apt-get install -y docker.io");
+/** A static busybox, the shell tools of the images the Docker tests build FROM scratch (`$BUSYBOX_PATH`). */
+export const BUSYBOX = tool("busybox", "BUSYBOX_PATH", "/bin/busybox", "apt-get install -y busybox-static");
+/** Debian's PostgreSQL server (its cluster wrapper marks the install), for the store tests. */
+export const POSTGRES = tool(
+  "postgresql",
+  "PG_CTLCLUSTER_PATH",
+  "/usr/bin/pg_ctlcluster",
+  "apt-get install -y postgresql",
+);
 /** tmux, for the real-terminal dashboard tests (`$TMUX_PATH` overrides the lookup). */
 export const TMUX = tool("tmux", "TMUX_PATH", "tmux", "apt-get install -y tmux");
 

@@ -5,6 +5,7 @@ import { buildServiceConfig } from "../../src/config/build-config.js";
 import type { ServiceConfig } from "../../src/config/types.js";
 import { err, ok, type Result } from "../../src/domain/result.js";
 import type { WorkflowError } from "../../src/domain/workflow-error.js";
+import { CONFIG_KINDS } from "../../src/kinds.js";
 import { contentHash, createLoadedWorkflow } from "../../src/workflow/loader.js";
 import type { LoadedWorkflow, WorkflowSource } from "../../src/workflow/types.js";
 
@@ -30,7 +31,11 @@ export function buildConfig(
 ): ServiceConfig {
   const tracker = (partialYamlObject.tracker ?? {}) as Record<string, unknown>;
   const raw = { ...partialYamlObject, tracker: { kind: "memory", ...tracker } };
-  const built = buildServiceConfig(raw, { workflowPath: join(workflowDir, "WORKFLOW.md"), env });
+  const built = buildServiceConfig(raw, {
+    workflowPath: join(workflowDir, "WORKFLOW.md"),
+    env,
+    kinds: CONFIG_KINDS,
+  });
   if (!built.ok) {
     throw new Error(
       `buildConfig: invalid config: ${built.error.map((e) => `${e.key}: ${e.message}`).join("; ")}`,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { hasTrackerKind } from "../../src/config/tracker-of-kind.js";
 import { silentLogger } from "../../src/domain/logger.js";
 import { err, ok } from "../../src/domain/result.js";
 import type { TrackerAdapter } from "../../src/tracker/adapter.js";
@@ -32,7 +33,9 @@ describe("checkWebhook", () => {
   });
 
   it("a tracker without verifyWebhook → unsupported, naming the kind", () => {
-    const memory = createMemoryTracker(buildConfig({}, "/tmp"), {
+    const memoryConfig = buildConfig({}, "/tmp");
+    if (!hasTrackerKind(memoryConfig, "memory")) throw new Error("expected a memory config");
+    const memory = createMemoryTracker(memoryConfig, {
       logger: silentLogger,
       clock: new ManualClock(0),
     });

@@ -19,6 +19,18 @@ describe("prompt rendering (spec 5.4, 12)", () => {
     });
   });
 
+  it("Liquid in issue text is rendered literally, never evaluated (a title cannot run template code)", () => {
+    const hostile = {
+      ...SAMPLE_ISSUE,
+      title: "{{ attempt }}{% for i in (1..99999999) %}x{% endfor %}",
+      description: "{% raw %}{{ issue.id }}{% endraw %} {{ 'a' | upcase }}",
+    };
+    expect(render("T={{ issue.title }} D={{ issue.description }}", hostile, 7)).toEqual({
+      ok: true,
+      value: `T=${hostile.title} D=${hostile.description}`,
+    });
+  });
+
   it("12.3: attempt is null on a first run", () => {
     expect(render("{% if attempt %}retry {{ attempt }}{% else %}first{% endif %}")).toEqual({
       ok: true,

@@ -5,7 +5,7 @@ import { err, ok } from "../../domain/result.js";
 import type { BackendFactory } from "../backend.js";
 import { buildLanguageModel } from "./provider.js";
 import { BuiltinSession } from "./session.js";
-import { validateBuiltinConfig } from "./validate.js";
+import { showBuiltinProblem, validateBuiltinConfig } from "./validate.js";
 
 /**
  * The built-in LLM-agnostic agent (`agent.backend: builtin`): an in-process tool-calling loop on
@@ -20,8 +20,10 @@ export const createBuiltinBackend: BackendFactory = (config, deps) => {
     name: "builtin",
     async startSession(options) {
       const problems = validateBuiltinConfig(builtin);
-      if (problems.length > 0) return err({ category: "startup_failed", message: problems.join("; ") });
-      if (options.host.name !== "local") {
+      if (problems.length > 0) {
+        return err({ category: "startup_failed", message: problems.map(showBuiltinProblem).join("; ") });
+      }
+      if (!options.host.localFilesystem) {
         return err({
           category: "startup_failed",
           message: `the builtin backend runs its file tools in-process and needs the local host, got host ${options.host.name}`,

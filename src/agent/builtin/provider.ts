@@ -3,7 +3,7 @@ import { createGoogleGenerativeAI } from "@ai-sdk/google";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
-import type { BuiltinBackendConfig } from "../../config/types.js";
+import type { BuiltinBackendConfig } from "./settings.js";
 
 /**
  * Builds the language model named by `builtin.provider` / `builtin.model`.

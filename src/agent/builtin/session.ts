@@ -6,7 +6,6 @@ import {
   streamText,
   type ToolSet,
 } from "ai";
-import type { BuiltinBackendConfig } from "../../config/types.js";
 import type { AgentEvent, TokenCounts } from "../../domain/agent-event.js";
 import type { AgentError } from "../../domain/errors.js";
 import { messageOf } from "../../domain/errors.js";
@@ -22,6 +21,7 @@ import {
 import { estimateTokens, trimHistory } from "./history.js";
 import { mapModelError } from "./model-errors.js";
 import { rateLimitsFromHeaders } from "./rate-limits.js";
+import type { BuiltinBackendConfig } from "./settings.js";
 import { buildSystemPrompt } from "./system-prompt.js";
 import { firstLine, type ToolOutcome } from "./tools/outcome.js";
 import { buildToolSet } from "./tools/toolset.js";

@@ -1,27 +1,40 @@
-import type { BuiltinBackendConfig, BuiltinProvider } from "../../config/types.js";
+import { type ConfigProblem, problem } from "../../domain/config-problem.js";
+import {
+  type BuiltinBackendConfig,
+  type BuiltinProvider,
+  builtinModelProblems,
+  BUILTIN_PROVIDERS as PROVIDERS,
+} from "./settings.js";
 
-const PROVIDERS: readonly BuiltinProvider[] = ["openai", "anthropic", "google", "openai-compatible"];
 /** Providers whose hosted API always needs a key. */
 const KEYED: readonly BuiltinProvider[] = ["openai", "anthropic", "google"];
 
 /**
- * Checks a `builtin:` section for `symphony validate`; returns one message per problem (empty = valid).
- * Messages name the WORKFLOW.md key and echo the offending value.
+ * Checks a `builtin:` section (for `symphony validate`, preflight and session start); empty = valid.
+ * Each problem names the WORKFLOW.md key and echoes the offending value (`got`, also in the message).
  */
-export function validateBuiltinConfig(config: BuiltinBackendConfig): string[] {
-  const problems: string[] = [];
-  const bad = (key: string, rule: string, value: unknown) =>
-    problems.push(`\`builtin.${key}\` ${rule}, got \`${JSON.stringify(value)}\``);
+export function validateBuiltinConfig(config: BuiltinBackendConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const bad = (key: string, rule: string, value: unknown) => {
+    const got = JSON.stringify(value);
+    problems.push(problem(`builtin.${key}`, ruleName(rule), `${rule}, got \`${got}\``, got));
+  };
   if (!PROVIDERS.includes(config.provider))
     bad("provider", `must be one of ${PROVIDERS.join(", ")}`, config.provider);
-  if (config.model === null || config.model.trim() === "") bad("model", "is required", config.model);
+  problems.push(...builtinModelProblems(config));
   if (KEYED.includes(config.provider) && (config.apiKey === null || config.apiKey.trim() === "")) {
     problems.push(
-      `\`builtin.api_key\` is required for provider ${config.provider} (use \`$VAR\`), got nothing`,
+      problem(
+        "builtin.api_key",
+        "required",
+        `is required for provider ${config.provider} (use \`$VAR\`), got nothing`,
+      ),
     );
   }
   if (config.provider === "openai-compatible" && config.baseUrl === null) {
-    problems.push("`builtin.base_url` is required for provider openai-compatible, got nothing");
+    problems.push(
+      problem("builtin.base_url", "required", "is required for provider openai-compatible, got nothing"),
+    );
   }
   if (config.baseUrl !== null && !isHttpUrl(config.baseUrl))
     bad("base_url", "must be an http(s) URL", config.baseUrl);
@@ -69,4 +82,20 @@ function isHttpUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+// "must be a positive integer" → "positive_integer": a stable rule word from the rule text
+function ruleName(rule: string): string {
+  return rule
+    .replace(/^(must be|must|entries must be)\s+/, "")
+    .split(/[\s,]+/)
+    .slice(0, 3)
+    .join("_")
+    .replace(/[^a-z0-9_]/gi, "")
+    .toLowerCase();
+}
+
+/** A problem as one line: "`builtin.x` must …" (for errors raised at session start). */
+export function showBuiltinProblem(p: ConfigProblem): string {
+  return `\`${p.key}\` ${p.message}`;
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { ResolvedSection } from "../../config/kind-settings.js";
+import { envNames, nonBlank, positiveInt, text, textList } from "../../config/schema-parts.js";
 
 /** Claude Code's permission modes (`--permission-mode`). */
 export const PERMISSION_MODES = ["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"] as const;
@@ -30,19 +32,10 @@ export interface ClaudeConfig {
   readonly envPassthrough: readonly string[];
 }
 
-const text = z.string({ error: "must be a string" });
-const textList = z.array(text, { error: "must be a list of strings" });
-const positiveInt = z
-  .number({ error: "must be a positive integer" })
-  .int({ error: "must be a positive integer" })
-  .positive({ error: "must be a positive integer" });
-
 /** The `claude:` section as written (snake_case), with defaults. */
 export const claudeSchema = z
   .object({
-    command: text
-      .trim()
-      .min(1, { error: "must not be blank" })
+    command: nonBlank
       .default("claude")
       .describe("Launched with `bash -lc` in the workspace; stream-json flags are appended"),
     model: text.nullable().default(null).describe("--model; null keeps the CLI default"),
@@ -52,24 +45,25 @@ export const claudeSchema = z
       .describe("--permission-mode; only bypassPermissions runs unlisted tools without blocking the issue"),
     allowed_tools: textList.default([]).describe("--allowedTools rules granted without asking"),
     disallowed_tools: textList.default([]).describe("--disallowedTools rules"),
-    max_turns: positiveInt.nullable().default(null).describe("--max-turns per Symphony turn"),
+    max_turns: positiveInt().nullable().default(null).describe("--max-turns per Symphony turn"),
     extra_args: textList.default([]).describe("Extra CLI arguments, appended verbatim"),
     home: z
       .enum(["inherit", "isolated"], { error: "must be inherit or isolated" })
       .default("isolated")
       .describe("isolated: a fresh CLAUDE_CONFIG_DIR per attempt with only the operator's login"),
-    read_timeout_ms: positiveInt.default(30_000).describe("Startup limit: spawn until the CLI answers"),
-    env_passthrough: z
-      .array(text.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be an environment variable name" }), {
-        error: "must be a list of environment variable names",
-      })
-      .default([])
-      .describe("Extra environment variables passed to claude (e.g. ANTHROPIC_API_KEY)"),
+    read_timeout_ms: positiveInt().default(30_000).describe("Startup limit: spawn until the CLI answers"),
+    env_passthrough: envNames.describe(
+      "Extra environment variables passed to claude (e.g. ANTHROPIC_API_KEY)",
+    ),
   })
   .prefault({});
 
-/** The parsed `claude:` section → {@link ClaudeConfig}. */
-export function resolveClaudeSection(parsed: z.output<typeof claudeSchema>): ClaudeConfig {
+/** The parsed `claude:` section → {@link ClaudeConfig} (the schema already refused what cannot work). */
+export function resolveClaudeSection(parsed: unknown): ResolvedSection<ClaudeConfig> {
+  return { settings: claudeSettings(parsed as z.output<typeof claudeSchema>), secrets: [], problems: [] };
+}
+
+function claudeSettings(parsed: z.output<typeof claudeSchema>): ClaudeConfig {
   return {
     command: parsed.command,
     model: parsed.model,
@@ -86,5 +80,5 @@ export function resolveClaudeSection(parsed: z.output<typeof claudeSchema>): Cla
 
 /** The defaults of an empty `claude:` section. */
 export function defaultClaudeConfig(): ClaudeConfig {
-  return resolveClaudeSection(claudeSchema.parse(undefined));
+  return claudeSettings(claudeSchema.parse(undefined));
 }

@@ -1,36 +1,40 @@
-import type { CodexConfig } from "../../config/types.js";
+import { type ConfigProblem, problem, warning } from "../../domain/config-problem.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { AskForApproval } from "./protocol.js";
+import type { CodexConfig } from "./settings.js";
 
+// The values codex 0.169.0 documents; newer codex versions may add more, which pass through with a warning
+// (spec 5.3.6: codex option values are the targeted codex's, not ours to close).
 const PRESETS = ["untrusted", "on-request", "never"] as const;
 const SANDBOXES = ["read-only", "workspace-write", "danger-full-access"] as const;
+const TURN_SANDBOX_TYPES = ["dangerFullAccess", "readOnly", "externalSandbox", "workspaceWrite"] as const;
 const REQUIRED_FLAGS = ["sandbox_approval", "rules", "mcp_elicitations"] as const;
 const OPTIONAL_FLAGS = ["request_permissions", "skill_approval"] as const;
 const ALL_FLAGS: readonly string[] = [...REQUIRED_FLAGS, ...OPTIONAL_FLAGS];
+const KEY = "codex.approval_policy";
 
 /**
- * Turns a configured `codex.approval_policy` into an `AskForApproval` valid for codex 0.169.0.
+ * Turns a configured `codex.approval_policy` into the `AskForApproval` sent to codex.
+ * A string passes through unchanged (unknown strings are warned about by {@link validateCodexConfig}).
  * The Elixir-era `{reject: {flag: true}}` ("auto-reject this prompt category") is translated to
  * `{granular: {flag: false}}`: in granular form `true` means codex may ask, `false` means it auto-rejects
  * (verified against the binary: `sandbox_approval: false` made codex refuse an escalation without asking).
- * `on-failure` (removed from codex) and anything else are refused with what to write instead.
+ * Maps of the wrong shape are refused with what to write instead.
  */
-export function normaliseApprovalPolicy(value: unknown): Result<AskForApproval, string> {
-  if (typeof value === "string") {
-    if ((PRESETS as readonly string[]).includes(value)) return ok(value as (typeof PRESETS)[number]);
-    return err(
-      `codex.approval_policy ${JSON.stringify(value)} is not accepted by codex 0.169.0; ` +
-        `write one of "untrusted", "on-request", "never", or {granular: {sandbox_approval, rules, mcp_elicitations}}`,
-    );
-  }
+export function normaliseApprovalPolicy(value: unknown): Result<AskForApproval, ConfigProblem> {
+  if (typeof value === "string") return ok(value as AskForApproval);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return err(`codex.approval_policy must be a string or a map, got ${JSON.stringify(value)}`);
+    return err(problem(KEY, "type", `must be a string or a map, got ${JSON.stringify(value)}`));
   }
   const map = value as Record<string, unknown>;
   const keys = Object.keys(map);
   if (keys.length !== 1 || (keys[0] !== "reject" && keys[0] !== "granular")) {
     return err(
-      `codex.approval_policy map must have exactly one key, "granular" (or the legacy "reject"), got ${JSON.stringify(keys)}`,
+      problem(
+        KEY,
+        "one_key",
+        `map must have exactly one key, "granular" (or the legacy "reject"), got ${JSON.stringify(keys)}`,
+      ),
     );
   }
   const kind = keys[0] as "reject" | "granular";
@@ -40,7 +44,11 @@ export function normaliseApprovalPolicy(value: unknown): Result<AskForApproval, 
     for (const f of REQUIRED_FLAGS) {
       if (flags.value[f] === undefined) {
         return err(
-          `codex.approval_policy.granular.${f} is required (true = codex may ask, false = auto-reject)`,
+          problem(
+            `${KEY}.granular.${f}`,
+            "required",
+            "is required (true = codex may ask, false = auto-reject)",
+          ),
         );
       }
     }
@@ -59,17 +67,19 @@ export function normaliseApprovalPolicy(value: unknown): Result<AskForApproval, 
 
 type AskForApprovalGranular = Extract<AskForApproval, { granular: unknown }>["granular"];
 
-function flagsOf(raw: unknown, kind: string): Result<Record<string, boolean>, string> {
+function flagsOf(raw: unknown, kind: string): Result<Record<string, boolean>, ConfigProblem> {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    return err(`codex.approval_policy.${kind} must be a map of booleans, got ${JSON.stringify(raw)}`);
+    return err(problem(`${KEY}.${kind}`, "type", `must be a map of booleans, got ${JSON.stringify(raw)}`));
   }
   const out: Record<string, boolean> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (!ALL_FLAGS.includes(k)) {
-      return err(`codex.approval_policy.${kind}.${k} is not a known flag; known: ${ALL_FLAGS.join(", ")}`);
+      return err(
+        problem(`${KEY}.${kind}.${k}`, "known_flag", `is not a known flag; known: ${ALL_FLAGS.join(", ")}`),
+      );
     }
     if (typeof v !== "boolean") {
-      return err(`codex.approval_policy.${kind}.${k} must be true or false, got ${JSON.stringify(v)}`);
+      return err(problem(`${KEY}.${kind}.${k}`, "type", `must be true or false, got ${JSON.stringify(v)}`));
     }
     out[k] = v;
   }
@@ -81,32 +91,44 @@ export function autoApproves(policy: AskForApproval): boolean {
   return policy === "never";
 }
 
-/** Problems in a `codex:` config for the pinned codex (empty when valid); for `symphony validate`. */
-export function validateCodexConfig(config: CodexConfig): string[] {
-  const problems: string[] = [];
-  if (config.command.trim() === "") problems.push("codex.command must not be blank");
+function unknownValue(key: string, value: string, known: readonly string[]): ConfigProblem {
+  return warning(
+    key,
+    "known_value",
+    `${JSON.stringify(value)} is not a value codex 0.169.0 knows (${known.join(", ")}); passed through unchanged`,
+    JSON.stringify(value),
+  );
+}
+
+/**
+ * Problems in a `codex:` section (empty when valid): shapes are errors; string values the pinned codex
+ * does not list are warnings and pass through, so a newer codex's values do not stop startup.
+ */
+export function validateCodexConfig(config: CodexConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
   const policy = normaliseApprovalPolicy(config.approvalPolicy);
   if (!policy.ok) problems.push(policy.error);
+  else if (
+    typeof config.approvalPolicy === "string" &&
+    !(PRESETS as readonly string[]).includes(config.approvalPolicy)
+  ) {
+    problems.push(unknownValue(KEY, config.approvalPolicy, PRESETS));
+  }
   if (!(SANDBOXES as readonly string[]).includes(config.threadSandbox)) {
-    problems.push(
-      `codex.thread_sandbox must be one of ${SANDBOXES.join(", ")}, got ${JSON.stringify(config.threadSandbox)}`,
-    );
+    problems.push(unknownValue("codex.thread_sandbox", config.threadSandbox, SANDBOXES));
   }
   const turn = config.turnSandboxPolicy;
   if (turn !== null) {
-    const types = ["dangerFullAccess", "readOnly", "externalSandbox", "workspaceWrite"];
-    if (typeof turn.type !== "string" || !types.includes(turn.type)) {
+    if (typeof turn.type !== "string") {
       problems.push(
-        `codex.turn_sandbox_policy.type must be one of ${types.join(", ")}, got ${JSON.stringify(turn.type)}`,
+        problem(
+          "codex.turn_sandbox_policy.type",
+          "type",
+          `must be a string, got ${JSON.stringify(turn.type)}`,
+        ),
       );
-    }
-  }
-  for (const [key, value] of [
-    ["turn_timeout_ms", config.turnTimeoutMs],
-    ["read_timeout_ms", config.readTimeoutMs],
-  ] as const) {
-    if (!Number.isInteger(value) || value <= 0) {
-      problems.push(`codex.${key} must be a positive integer, got ${JSON.stringify(value)}`);
+    } else if (!(TURN_SANDBOX_TYPES as readonly string[]).includes(turn.type)) {
+      problems.push(unknownValue("codex.turn_sandbox_policy.type", turn.type, TURN_SANDBOX_TYPES));
     }
   }
   return problems;

@@ -1,5 +1,5 @@
 import { isAbsolute } from "node:path";
-import type { CodexConfig, ServiceConfig } from "../../config/types.js";
+import type { ServiceConfig } from "../../config/types.js";
 import type { AgentError } from "../../domain/errors.js";
 import type { Logger } from "../../domain/logger.js";
 import { err, type Result } from "../../domain/result.js";
@@ -8,6 +8,7 @@ import type { AgentBackend, AgentSession, StartSessionOptions } from "../backend
 import { autoApproves, normaliseApprovalPolicy } from "./approval-policy.js";
 import { createIsolatedHome } from "./isolated-home.js";
 import { CodexSession } from "./session.js";
+import type { CodexConfig } from "./settings.js";
 
 /** Spec 10.1: protocol lines up to 10 MB are buffered; longer ones become `malformed` events. */
 export const MAX_LINE_BYTES = 10 * 1024 * 1024;
@@ -50,7 +51,9 @@ async function startCodexSession(
     });
   }
   const policy = normaliseApprovalPolicy(codex.approvalPolicy);
-  if (!policy.ok) return err({ category: "startup_failed", message: policy.error });
+  if (!policy.ok) {
+    return err({ category: "startup_failed", message: `${policy.error.key} ${policy.error.message}` });
+  }
   // the operator's CODEX_HOME is not on the child-env allow-list; on the local host it is what `inherit`
   // means and where an isolated home copies its login from
   const operatorHome =

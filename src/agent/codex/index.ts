@@ -2,3 +2,5 @@ export { autoApproves, normaliseApprovalPolicy, validateCodexConfig } from "./ap
 export type { CodexBackendDeps } from "./backend.js";
 export { createCodexBackend, defaultTurnSandboxPolicy, MAX_LINE_BYTES } from "./backend.js";
 export { filterProviderConfig } from "./isolated-home.js";
+export { codexKind } from "./kind.js";
+export type { CodexConfig } from "./settings.js";

@@ -163,7 +163,7 @@ export class CodexSession implements AgentSession {
     return ok(undefined);
   }
 
-  /** `bash -lc` exits 127 when codex.command is not found; that is `agent_not_found`, not a protocol error. */
+  /** bash exits 127 when codex.command is not found; that is `agent_not_found`, not a protocol error. */
   async #startupError(error: AgentError): Promise<AgentError> {
     if (error.category !== "process_exit") {
       return { ...error, category: error.category === "response_error" ? "startup_failed" : error.category };

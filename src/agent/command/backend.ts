@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import type { ServiceConfig } from "../../config/types.js";
 import type { AgentEvent } from "../../domain/agent-event.js";
@@ -7,7 +6,7 @@ import type { AgentError } from "../../domain/errors.js";
 import { messageOf } from "../../domain/errors.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { HostProcess } from "../../hosts/host.js";
-import { isLocalHost } from "../../hosts/host-resolver.js";
+import { type FramedLine, LineSplitter } from "../../util/line-splitter.js";
 import type {
   AgentBackend,
   AgentSession,
@@ -23,6 +22,8 @@ export const INPUT_REQUIRED_MARKER = "SYMPHONY_INPUT_REQUIRED:";
 export const TOOL_CALL_MARKER = "SYMPHONY_TOOL:";
 /** Longest output line forwarded as an event (characters). */
 const MAX_LINE = 4096;
+/** Longest line held while framing (a tool call line may be long); beyond it the line is `malformed`. */
+const MAX_FRAMED_LINE_BYTES = 1024 * 1024;
 /** Grace between SIGTERM and SIGKILL when a turn is stopped. */
 const KILL_GRACE_MS = 2000;
 
@@ -38,8 +39,19 @@ function forwardLines(
   onQuestion: (q: string) => void,
   onTool: (json: string) => void,
 ): Promise<void> {
-  const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-  rl.on("line", (raw) => {
+  // bounded framing: an endless line is discarded as it streams in and reported once
+  const splitter = new LineSplitter(MAX_FRAMED_LINE_BYTES);
+  const handle = (item: FramedLine): void => {
+    if (item.type === "overflow") {
+      emit({
+        type: "malformed",
+        line: item.head,
+        reason: `${name} line of ${item.bytes} bytes exceeds ${MAX_FRAMED_LINE_BYTES}`,
+        at: Date.now(),
+      });
+      return;
+    }
+    const raw = item.text;
     if (name === "stdout" && raw.startsWith(TOOL_CALL_MARKER)) {
       onTool(raw.slice(TOOL_CALL_MARKER.length));
       return;
@@ -52,8 +64,21 @@ function forwardLines(
       return;
     }
     emit({ type: "output", stream: name, line, at: Date.now() });
+  };
+  stream.on("data", (chunk: Buffer) => {
+    for (const item of splitter.push(chunk)) handle(item);
   });
-  return new Promise((resolve) => rl.once("close", () => resolve()));
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      for (const item of splitter.end()) handle(item);
+      resolve();
+    };
+    stream.once("end", finish);
+    stream.once("close", finish);
+  });
 }
 
 class CommandSession implements AgentSession {
@@ -80,7 +105,7 @@ class CommandSession implements AgentSession {
     if (this.#stopped || signal.aborted)
       return err({ category: "turn_cancelled", message: "session stopped" });
     if (input.signal.aborted) return err(turnStopError(input.signal));
-    const remote = !isLocalHost(host);
+    const remote = !host.closableStdin;
     let proc: HostProcess;
     try {
       proc = host.spawn(
@@ -211,7 +236,7 @@ export function promptFedCommand(run: string, prompt: string): string {
 }
 
 /**
- * The command backend: each turn runs `command.run` through the host (`bash -lc`, own process group)
+ * The command backend: each turn runs `command.run` through the host (bash, own process group)
  * with the prompt on stdin and cwd = workspace; output lines become events; exit 0 = turn done.
  */
 export function commandBackend(settings: CommandSettings): AgentBackend {

@@ -1,16 +1,16 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { streamText } from "ai";
-import { agentCommandLine, firstProgram, resolveProgram } from "../../agent/agent-program.js";
-import { mapModelError } from "../../agent/builtin/model-errors.js";
-import { buildLanguageModel } from "../../agent/builtin/provider.js";
+import { firstProgram, resolveProgram } from "../../agent/agent-program.js";
+import type { BackendKind, BackendProbeTools } from "../../agent/kind.js";
 import { createBackend } from "../../agent/registry.js";
 import type { ServiceConfig } from "../../config/types.js";
 import { messageOf } from "../../domain/errors.js";
+import type { KindRegistry } from "../../domain/kind.js";
 import { silentLogger } from "../../domain/logger.js";
 import { buildChildEnv } from "../../hosts/child-env.js";
 import { createLocalHost } from "../../hosts/local.js";
+import { BACKENDS } from "../../kinds.js";
 import { SAMPLE_ISSUE } from "../../workflow/prompt-context.js";
 import { type CheckResult, result } from "./check.js";
 
@@ -26,13 +26,15 @@ async function checkResolves(
 ): Promise<CheckResult> {
   const program = firstProgram(commandLine);
   if (program === null) return result("agent", "fail", `${key} is blank`, `set ${key}`);
-  const found = await resolveProgram(program, config.workflowDir, env, signal);
+  const found = await resolveProgram(program, config.workflowDir, env, signal, config.worker.loginShell);
   return found === null
     ? result(
         "agent",
         "fail",
-        `${program} (from ${key}) is not found by bash -lc on PATH=${env.PATH ?? ""}`,
-        `install ${program}, or put it on the PATH of the service user (login shell files count)`,
+        `${program} (from ${key}) is not found by bash on PATH=${env.PATH ?? ""}`,
+        config.worker.loginShell
+          ? `install ${program}, or put it on the PATH of the service user (login shell files count)`
+          : `install ${program}, or put it on the PATH the service starts with (~/.profile is not read unless worker.login_shell: true)`,
       )
     : result("agent", "ok", `${config.agent.backend}: ${program} resolves to ${found}`);
 }
@@ -42,13 +44,14 @@ async function startOneSession(
   config: ServiceConfig,
   env: NodeJS.ProcessEnv,
   signal: AbortSignal,
+  backends: KindRegistry<BackendKind>,
 ): Promise<CheckResult> {
-  const backend = createBackend(config, { logger: silentLogger });
+  const backend = createBackend(config, { logger: silentLogger }, backends);
   if (!backend.ok) return result("agent session", "fail", backend.error.message);
   const workspace = await mkdtemp(join(tmpdir(), "symphony-doctor-"));
   try {
     const started = await backend.value.startSession({
-      host: createLocalHost(),
+      host: createLocalHost({ loginShell: config.worker.loginShell }),
       workspacePath: workspace,
       issue: SAMPLE_ISSUE,
       tools: { specs: [], execute: async () => ({ success: false, output: "doctor: no tools" }) },
@@ -72,76 +75,25 @@ async function startOneSession(
   }
 }
 
-const MODEL_FIX: Readonly<Record<string, string>> = {
-  model_auth: "the model provider rejected the key: check builtin.api_key and its variable",
-  model_rate_limited: "the model provider is rate limiting this key: wait or raise the quota",
-  model_server_error: "the model endpoint failed or is unreachable: check builtin.base_url and the network",
-};
-
-/** One tiny request to the configured model (builtin `--deep`); errors reported by category. */
-async function askModel(config: ServiceConfig, signal: AbortSignal): Promise<CheckResult> {
-  let failure: unknown = null;
-  try {
-    const stream = streamText({
-      model: buildLanguageModel(config.builtin),
-      prompt: "Reply with the single word OK.",
-      maxOutputTokens: 16,
-      maxRetries: 0,
-      abortSignal: signal,
-      onError: ({ error }) => {
-        failure ??= error;
-      },
-    });
-    await stream.consumeStream();
-    if (failure === null) await stream.text;
-  } catch (cause) {
-    failure ??= cause;
-  }
-  if (failure !== null) {
-    const error = mapModelError(failure, signal.aborted);
-    const message =
-      config.builtin.apiKey === null
-        ? error.message
-        : error.message.split(config.builtin.apiKey).join("[redacted]");
-    return result("agent model", "fail", `${error.category}: ${message}`, MODEL_FIX[error.category]);
-  }
-  return result(
-    "agent model",
-    "ok",
-    `${config.builtin.provider} model ${config.builtin.model ?? ""} answered`,
-  );
-}
-
 /**
- * The agent backend can start: codex/command → the program resolves on PATH (and with `deep`, a real
- * session starts and stops); builtin → the config is valid (checked by the workflow check) and with
- * `deep`, one tiny model request succeeds.
+ * The agent backend can start: runs the backend kind's doctor probe (codex/command → the program resolves
+ * on PATH, and with `deep` a real session starts and stops; builtin → with `deep`, one tiny model request).
  */
 export async function checkAgent(
   config: ServiceConfig,
   env: NodeJS.ProcessEnv,
   deep: boolean,
   signal: AbortSignal,
+  backends: KindRegistry<BackendKind> = BACKENDS,
 ): Promise<readonly CheckResult[]> {
   try {
-    switch (config.agent.backend) {
-      case "codex":
-      case "command":
-      case "claude": {
-        const { key, line } = agentCommandLine(config) ?? { key: "codex.command", line: "" };
-        const resolves = await checkResolves(key, line, config, env, signal);
-        if (!deep || resolves.status !== "ok") return [resolves];
-        return [resolves, await startOneSession(config, env, signal)];
-      }
-      case "builtin": {
-        const valid = result("agent", "ok", `builtin ${config.builtin.provider} settings are valid`);
-        return deep ? [valid, await askModel(config, signal)] : [valid];
-      }
-      default: {
-        const _exhaustive: never = config.agent.backend;
-        return [result("agent", "fail", `unknown backend ${String(_exhaustive)}`)];
-      }
-    }
+    const kind = backends.get(config.agent.backend);
+    if (kind === undefined) return [result("agent", "fail", `unknown backend ${config.agent.backend}`)];
+    const tools: BackendProbeTools = {
+      programResolves: (key, line) => checkResolves(key, line, config, env, signal),
+      startSession: () => startOneSession(config, env, signal, backends),
+    };
+    return await kind.doctor(config, tools, deep, signal);
   } catch (cause) {
     return [result("agent", "fail", messageOf(cause))];
   }

@@ -1,24 +1,12 @@
+import { type CheckResult, result } from "../../domain/doctor-finding.js";
 import { messageOf } from "../../domain/errors.js";
 import { type Clock, systemClock, type TimerHandle } from "../../util/clock.js";
 
-/** How one doctor check came out. */
-export type CheckStatus = "ok" | "warn" | "fail";
-
-/** One doctor finding: what was checked, how it went, and (for warn/fail) a concrete fix. */
-export interface CheckResult {
-  readonly name: string;
-  readonly status: CheckStatus;
-  readonly detail: string;
-  readonly fix?: string;
-}
+export type { CheckResult, CheckStatus } from "../../domain/doctor-finding.js";
+export { result };
 
 /** A check body: gets a signal that aborts at the check's timeout and must reach any child or request. */
 export type CheckBody = (signal: AbortSignal) => Promise<CheckResult | readonly CheckResult[]>;
-
-/** Builds a result; `fix` only when given. */
-export function result(name: string, status: CheckStatus, detail: string, fix?: string): CheckResult {
-  return fix === undefined ? { name, status, detail } : { name, status, detail, fix };
-}
 
 /**
  * Runs a check with a deadline: on timeout the signal aborts (reaching its child/request) and the check

@@ -1,3 +1,4 @@
+import { maskUrlCredentials } from "../../util/url-credentials.js";
 import type { CliIo } from "../io.js";
 import { exitCodeOf, formatResults, runDoctor } from "./doctor.js";
 
@@ -22,9 +23,10 @@ export async function doctorCommand(workflowPath: string, flags: DoctorFlags, io
   });
   const code = exitCodeOf(results);
   if (flags.json) {
-    io.stdout.write(`${JSON.stringify({ ok: code === 0, checks: results }, null, 2)}\n`);
+    io.stdout.write(`${maskUrlCredentials(JSON.stringify({ ok: code === 0, checks: results }, null, 2))}\n`);
   } else {
-    io.stdout.write(formatResults(results));
+    // a tracker or agent error may quote an endpoint with credentials in it
+    io.stdout.write(maskUrlCredentials(formatResults(results)));
     const fails = results.filter((r) => r.status === "fail").length;
     const warns = results.filter((r) => r.status === "warn").length;
     io.stdout.write(`${fails} failed, ${warns} warning${warns === 1 ? "" : "s"}, ${results.length} checks\n`);

@@ -1,7 +1,10 @@
+import type { DockerConfig } from "../../hosts/docker/settings.js";
 import { checkAgent } from "./agent-check.js";
 import { type CheckResult, runWithTimeout } from "./check.js";
 import { checkWritableDir } from "./directory-check.js";
+import { checkDockerEngines } from "./docker-check.js";
 import { checkHooks } from "./hooks-check.js";
+import { checkWorkspaceOwnership } from "./ownership-check.js";
 import { checkServer } from "./server-check.js";
 import { checkSshHosts } from "./ssh-check.js";
 import { checkTracker } from "./tracker-check.js";
@@ -43,11 +46,19 @@ export async function runDoctor(options: DoctorOptions): Promise<readonly CheckR
     runWithTimeout("workspace root", timeout, () =>
       checkWritableDir("workspace root", "workspace.root", config.workspace.root, { diskSpace: true }),
     ),
+    ...(config.worker.sshHosts.length > 0
+      ? []
+      : [
+          runWithTimeout("workspace ownership", timeout, () =>
+            checkWorkspaceOwnership(config.workspace.root),
+          ),
+        ]),
     ...(logsRoot === undefined
       ? []
       : [runWithTimeout("logs root", timeout, () => checkWritableDir("logs root", "--logs-root", logsRoot))]),
     runWithTimeout("hooks", timeout, (signal) => checkHooks(config, env, signal)),
     runWithTimeout("server", timeout, () => checkServer(config.server, options.port ?? null)),
+    ...dockerChecks(config.worker.docker, timeout),
     ...(config.worker.sshHosts.length === 0
       ? []
       : [
@@ -73,4 +84,12 @@ export function formatResults(results: readonly CheckResult[]): string {
 /** Exit code: 1 when any check failed, else 0 (warnings do not fail). */
 export function exitCodeOf(results: readonly CheckResult[]): number {
   return results.some((r) => r.status === "fail") ? 1 : 0;
+}
+
+function dockerChecks(
+  docker: DockerConfig | undefined,
+  timeout: number,
+): Array<Promise<readonly CheckResult[]>> {
+  if (docker === undefined) return [];
+  return [runWithTimeout("docker", timeout + 5_000, () => checkDockerEngines(docker, timeout))];
 }

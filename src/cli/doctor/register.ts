@@ -3,7 +3,6 @@ import { type Command, InvalidArgumentError } from "commander";
 import { expandHome } from "../../config/env-values.js";
 import { resolveWorkflowPath } from "../../workflow/loader.js";
 import type { CliIo } from "../io.js";
-import { doctorCommand } from "./command.js";
 
 function integer(min: number, max: number) {
   return (value: string): number => {
@@ -46,18 +45,21 @@ export function registerDoctorCommand(
       // `--logs-root`/`--port` also exist on the root command (for `symphony [path]`), which may claim them
       const flags = command.optsWithGlobals<Flags>();
       setCode(
-        doctorCommand(
-          resolveWorkflowPath(path, io.cwd),
-          {
-            json: local.json === true,
-            deep: flags.deep === true,
-            ...(flags.logsRoot === undefined
-              ? {}
-              : { logsRoot: resolve(io.cwd, expandHome(flags.logsRoot.trim(), io.env)) }),
-            ...(flags.port === undefined ? {} : { port: flags.port }),
-            ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout }),
-          },
-          io,
+        // the checks (and what they load) are imported only when doctor runs
+        import("./command.js").then(({ doctorCommand }) =>
+          doctorCommand(
+            resolveWorkflowPath(path, io.cwd),
+            {
+              json: local.json === true,
+              deep: flags.deep === true,
+              ...(flags.logsRoot === undefined
+                ? {}
+                : { logsRoot: resolve(io.cwd, expandHome(flags.logsRoot.trim(), io.env)) }),
+              ...(flags.port === undefined ? {} : { port: flags.port }),
+              ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout }),
+            },
+            io,
+          ),
         ),
       );
     });

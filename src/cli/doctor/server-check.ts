@@ -1,6 +1,7 @@
 import { createServer } from "node:net";
 import type { ServerConfig } from "../../config/types.js";
 import { messageOf } from "../../domain/errors.js";
+import { MIN_REMOTE_TOKEN_LENGTH } from "../../observability/http/auth.js";
 import { type CheckResult, result } from "./check.js";
 
 /** True for hosts only this machine can reach. */
@@ -36,6 +37,19 @@ export async function checkServer(server: ServerConfig, portOverride: number | n
         "fail",
         `server.host ${server.host} is reachable from other machines and server.auth_token is not set`,
         "set server.auth_token: $SYMPHONY_API_TOKEN, or bind server.host to 127.0.0.1",
+      ),
+    );
+  } else if (
+    !isLoopbackHost(server.host) &&
+    server.authToken !== null &&
+    server.authToken.length < MIN_REMOTE_TOKEN_LENGTH
+  ) {
+    out.push(
+      result(
+        "server auth",
+        "fail",
+        `server.auth_token has ${server.authToken.length} characters; at least ${MIN_REMOTE_TOKEN_LENGTH} are required off loopback`,
+        "generate one: openssl rand -hex 32",
       ),
     );
   }

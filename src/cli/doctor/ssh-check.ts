@@ -38,7 +38,7 @@ export async function checkSshHosts(
           name,
           "warn",
           `\`true\` exited ${String(ran.exitCode)}: ${ran.output.trim().slice(0, 200)}`,
-          "check the remote login shell files (bash -lc runs them)",
+          "check the remote shell files (ssh runs the remote login shell, which may read ~/.bashrc)",
         );
       } catch (cause) {
         return result(name, "fail", messageOf(cause), "fix the destination in worker.ssh_hosts");

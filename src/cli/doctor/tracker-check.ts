@@ -1,6 +1,7 @@
 import type { ServiceConfig } from "../../config/types.js";
 import type { TrackerErrorCategory } from "../../domain/errors.js";
 import { silentLogger } from "../../domain/logger.js";
+import { TRACKERS } from "../../kinds.js";
 import { createTracker } from "../../tracker/registry.js";
 import { systemClock } from "../../util/clock.js";
 import { type CheckResult, result } from "./check.js";
@@ -23,7 +24,7 @@ const FIX: Readonly<Record<TrackerErrorCategory, string>> = {
  * known secret values are masked as well).
  */
 export async function checkTracker(config: ServiceConfig, signal: AbortSignal): Promise<CheckResult> {
-  const built = createTracker(config, { logger: silentLogger, clock: systemClock });
+  const built = await createTracker(config, { logger: silentLogger, clock: systemClock }, TRACKERS);
   if (!built.ok)
     return result(
       "tracker",

@@ -20,7 +20,9 @@ export function checkWorkflow(
     const detail = errors.map(formatWorkflowError).join("; ");
     return { results: [result("workflow", "fail", detail, FIX[stage])], workflow: null };
   }
-  const { config } = validated.value.workflow;
+  const { workflow } = validated.value;
+  const warnings = validated.value.notes.filter((note) => note.severity === "warning");
+  const { config } = workflow;
   return {
     results: [
       result(
@@ -28,7 +30,8 @@ export function checkWorkflow(
         "ok",
         `${config.workflowPath} loads (tracker ${config.tracker.kind}, agent ${config.agent.backend}), prompt renders`,
       ),
+      ...warnings.map((w) => result("workflow", "warn", formatWorkflowError(w))),
     ],
-    workflow: validated.value.workflow,
+    workflow,
   };
 }

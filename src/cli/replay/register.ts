@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { CliIo } from "../io.js";
-import { replayCommand } from "./command.js";
 
 /** Registers `symphony replay <path>`; `--follow` ends on SIGINT/SIGTERM or when the run ends. */
 export function registerReplayCommand(
@@ -23,13 +22,17 @@ export function registerReplayCommand(
       if (flags.follow === true)
         for (const name of ["SIGINT", "SIGTERM"] as const) process.once(name, onSignal);
       setCode(
-        replayCommand(
-          resolve(io.cwd, path),
-          { follow: flags.follow === true, latest: flags.latest === true, signal: stop.signal },
-          io,
-        ).finally(() => {
-          for (const name of ["SIGINT", "SIGTERM"] as const) process.off(name, onSignal);
-        }),
+        import("./command.js")
+          .then(({ replayCommand }) =>
+            replayCommand(
+              resolve(io.cwd, path),
+              { follow: flags.follow === true, latest: flags.latest === true, signal: stop.signal },
+              io,
+            ),
+          )
+          .finally(() => {
+            for (const name of ["SIGINT", "SIGTERM"] as const) process.off(name, onSignal);
+          }),
       );
     });
 }

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { AgentEvent, TokenCounts } from "../../domain/agent-event.js";
 import type { LimitTrip } from "../../domain/limit-trip.js";
+import type { AttemptRecord } from "../../domain/run-record.js";
 import type {
   BlockedRow,
   FinishedRow,
@@ -13,6 +14,7 @@ import type {
 } from "../../domain/snapshot.js";
 import { workspaceKey } from "../../workspace/key.js";
 import { describeSkip, isoSeconds, summariseAgentEvent } from "../format.js";
+import { attemptJson, durableJson } from "./history-shapes.js";
 
 // JSON shapes of the HTTP API. Field names follow spec 13.7.2 (and the Elixir reference) exactly;
 // everything we add is an extra field, never a renamed one.
@@ -129,6 +131,10 @@ export function skipReasonJson(reason: SkipReason) {
       return { kind: reason.kind, limit: reason.limit };
     case "state_cap":
       return { kind: reason.kind, state: reason.state, limit: reason.limit };
+    case "leased_elsewhere":
+      return { kind: reason.kind, holder: reason.holder, expires_at: isoSeconds(reason.expiresAt) };
+    case "store_unavailable":
+      return { kind: reason.kind, message: reason.message };
     case "not_dispatchable":
     case "running":
     case "claimed":
@@ -157,6 +163,16 @@ export function skipJson(row: SkipRow, now: number) {
     reason: skipReasonJson(row.reason),
     reason_text: describeSkip(row.reason, now),
   };
+}
+
+/** How many `skipped[]` rows the state body lists; `counts.skipped` and `skipped_by_reason` count them all. */
+export const MAX_SKIPPED_ROWS = 200;
+
+// Every skip reason with its number of candidates.
+function skipCounts(rows: readonly SkipRow[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const row of rows) counts[row.reason.kind] = (counts[row.reason.kind] ?? 0) + 1;
+  return counts;
 }
 
 /** The last run of an issue that left every live table (bounded in-memory history of this process). */
@@ -200,7 +216,9 @@ export function stateJson(snapshot: OrchestratorSnapshot) {
     rate_limits: snapshot.rateLimits,
     // additions
     blocked: snapshot.blocked.map(blockedJson),
-    skipped: snapshot.skipped.map((r) => skipJson(r, now)),
+    // a huge backlog would otherwise make this body (and every SSE message) grow with the tracker
+    skipped: snapshot.skipped.slice(0, MAX_SKIPPED_ROWS).map((r) => skipJson(r, now)),
+    skipped_by_reason: skipCounts(snapshot.skipped),
     circuits: snapshot.circuits.map((c) => ({
       scope: c.scope,
       state: c.state,
@@ -221,6 +239,7 @@ export function stateJson(snapshot: OrchestratorSnapshot) {
     workflow_path: snapshot.workflow.path,
     last_error: snapshot.workflow.lastError,
     max_concurrent_agents: snapshot.limits.maxConcurrentAgents,
+    ...durableJson(snapshot, snapshot.durable ?? null),
     polling: {
       interval_ms: snapshot.polling.intervalMs,
       checking: snapshot.polling.checking,
@@ -330,4 +349,36 @@ export function agentEventJson(issueId: string, identifier: string, event: Agent
 /** The JSON error envelope every API error uses. */
 export function errorJson(code: string, message: string) {
   return { error: { code, message } };
+}
+
+/** `GET /api/v1/<identifier>` for an issue that is not active here but has recorded runs. */
+export function inactiveIssueJson(identifier: string, runs: readonly AttemptRecord[]) {
+  const latest = runs[0];
+  if (latest === undefined) return null;
+  const finished = latest.outcome === "completed";
+  return {
+    issue_identifier: identifier,
+    issue_id: latest.issueId,
+    status: finished ? "finished" : "inactive",
+    workspace: { path: latest.workspacePath, host: latest.host },
+    attempts: { restart_count: Math.max(runs.length - 1, 0), current_retry_attempt: null },
+    running: null,
+    retry: null,
+    logs: {
+      codex_session_logs: runs
+        .filter((r) => r.logPath !== null)
+        .map((r) => ({
+          label: r.runId,
+          path: r.logPath,
+          url: null,
+          events_path: r.eventsPath,
+          run_id: r.runId,
+        })),
+    },
+    recent_events: [],
+    last_error: latest.error?.message ?? null,
+    tracked: {},
+    // additions
+    run_history: runs.map(attemptJson),
+  };
 }

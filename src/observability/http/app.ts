@@ -1,11 +1,16 @@
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { type Context, Hono } from "hono";
 import { messageOf } from "../../domain/errors.js";
 import type { Logger } from "../../domain/logger.js";
 import type { StatusSource } from "../../domain/snapshot.js";
 import type { SymphonyMetrics } from "../metrics/metrics.js";
-import { errorJson, issueJson, type RunLogLookup } from "./api-shapes.js";
+import { errorJson, inactiveIssueJson, issueJson, type RunLogLookup } from "./api-shapes.js";
 import { tokenMatches } from "./auth.js";
+import type { AuthThrottle } from "./auth-throttle.js";
 import { DASHBOARD_CSP, DASHBOARD_HTML } from "./dashboard-page.js";
+import { attemptJson } from "./history-shapes.js";
+import type { RefreshGate } from "./refresh-gate.js";
+import type { RequestGuard } from "./request-guard.js";
 import type { SseHub } from "./sse-hub.js";
 import type { StateCache } from "./state-cache.js";
 import { registerWebhookRoute, WEBHOOK_PATH, type WebhookVerifier } from "./webhook-route.js";
@@ -24,6 +29,12 @@ export interface AppDeps {
   readonly now: () => number;
   /** Verifies tracker webhooks with the current adapter; absent → the webhook route is disabled. */
   readonly verifyWebhook?: WebhookVerifier;
+  /** Allowed `Host` names and same-origin writes (DNS rebinding, CSRF). */
+  readonly guard: RequestGuard;
+  /** Rate limit for `POST /api/v1/refresh`. */
+  readonly refresh: RefreshGate;
+  /** Slows down repeated failed authentications per client address. */
+  readonly throttle: AuthThrottle;
 }
 
 /** True when an `Accept-Encoding` header allows gzip (and does not refuse it with `q=0`). */
@@ -34,6 +45,15 @@ export function acceptsGzip(header: string | undefined): boolean {
     if (name !== "gzip" && name !== "*") return false;
     return !params.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p));
   });
+}
+
+// The peer address; requests without a socket (none in production) share one bucket.
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown";
+  }
 }
 
 /** 405 with the JSON envelope and the `Allow` header. */
@@ -49,16 +69,40 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const { source } = deps;
 
+  app.use("*", async (c, next) => {
+    // webhooks come from providers (server to server) through proxies and carry their own signature
+    if (c.req.path === WEBHOOK_PATH) return next();
+    const refusal = deps.guard.check(c.req.method, c.req.raw.headers);
+    if (refusal === null) return next();
+    deps.logger.warn("http request refused", { reason: refusal.kind, path: c.req.path });
+    if (refusal.kind === "host_not_allowed") {
+      return c.json(
+        errorJson("host_not_allowed", "This Host name is not served here; see server.allowed_hosts"),
+        421,
+      );
+    }
+    return c.json(errorJson("cross_origin", "Cross-origin requests may not change anything"), 403);
+  });
+
   if (deps.authToken !== null) {
     const token = deps.authToken;
     app.use("*", async (c, next) => {
       // webhooks carry a provider signature instead of our bearer token
       if (c.req.path === WEBHOOK_PATH) return next();
+      const client = clientAddress(c);
+      const wait = deps.throttle.retryAfterMs(client);
+      if (wait > 0) {
+        return c.json(errorJson("too_many_failures", "Too many failed authentications; try later"), 429, {
+          "retry-after": String(Math.ceil(wait / 1000)),
+        });
+      }
       if (!tokenMatches(token, c.req.header("authorization"), c.req.query("token"))) {
+        deps.throttle.fail(client);
         return c.json(errorJson("unauthorized", "A valid bearer token is required"), 401, {
           "www-authenticate": 'Bearer realm="symphony"',
         });
       }
+      deps.throttle.succeed(client);
       await next();
     });
   }
@@ -104,7 +148,7 @@ export function createApp(deps: AppDeps): Hono {
   app.all("/api/v1/state", notAllowed("GET"));
 
   app.post("/api/v1/refresh", (c) => {
-    const { coalesced, stopping } = source.requestRefresh();
+    const { coalesced, stopping } = deps.refresh.request();
     if (stopping === true) {
       // nothing will poll again in this process: say so instead of queueing a refresh that never runs
       return c.json(errorJson("service_stopping", "The service is shutting down; no refresh will run"), 503);
@@ -123,7 +167,7 @@ export function createApp(deps: AppDeps): Hono {
   app.all("/api/v1/refresh", notAllowed("POST"));
 
   registerWebhookRoute(app, {
-    source,
+    requestRefresh: () => deps.refresh.request(),
     verify: deps.verifyWebhook ?? null,
     metrics: deps.metrics,
     logger: deps.logger,
@@ -137,9 +181,14 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.all("/metrics", notAllowed("GET"));
 
-  app.get("/api/v1/:identifier", (c) => {
+  app.get("/api/v1/:identifier", async (c) => {
     const identifier = c.req.param("identifier");
-    const body = issueJson(source.snapshot(), identifier, deps.runLogs);
+    const active = issueJson(source.snapshot(), identifier, deps.runLogs);
+    const runs = (await source.history?.(identifier)) ?? [];
+    const body =
+      active === null
+        ? inactiveIssueJson(identifier, runs)
+        : { ...active, run_history: runs.map(attemptJson) };
     if (body === null) {
       return c.json(
         errorJson("issue_not_found", `Issue ${JSON.stringify(identifier)} is not known to the orchestrator`),

@@ -13,6 +13,9 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
+/** Shortest `server.auth_token` accepted when the server is reachable from other machines. */
+export const MIN_REMOTE_TOKEN_LENGTH = 16;
+
 const digest = (s: string): Buffer => createHash("sha256").update(s).digest();
 
 /**

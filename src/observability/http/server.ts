@@ -8,7 +8,10 @@ import { type Clock, systemClock } from "../../util/clock.js";
 import { createMetrics, type SymphonyMetrics } from "../metrics/metrics.js";
 import type { RunLogLookup } from "./api-shapes.js";
 import { createApp } from "./app.js";
-import { isLoopbackHost } from "./auth.js";
+import { isLoopbackHost, MIN_REMOTE_TOKEN_LENGTH } from "./auth.js";
+import { AuthThrottle } from "./auth-throttle.js";
+import { RefreshGate } from "./refresh-gate.js";
+import { RequestGuard } from "./request-guard.js";
 import { SseHub } from "./sse-hub.js";
 import { StateCache } from "./state-cache.js";
 import type { WebhookVerifier } from "./webhook-route.js";
@@ -28,6 +31,12 @@ export interface HttpServerOptions {
   readonly sseFlushMs?: number;
   /** Verifies tracker webhooks (`POST /api/v1/webhooks/tracker`); absent → that route is disabled. */
   readonly verifyWebhook?: WebhookVerifier;
+  /** Extra `Host` names served besides loopback names and `host` (`server.allowed_hosts`). */
+  readonly allowedHosts?: readonly string[];
+  /** Minimum time between two refreshes `POST /api/v1/refresh` may cause. Default 1,000 ms. */
+  readonly refreshMinIntervalMs?: number;
+  /** Most concurrent SSE clients; further ones get 503. Default 64. */
+  readonly maxSseClients?: number;
 }
 
 /** A listening HTTP server. */
@@ -44,6 +53,12 @@ export interface HttpServer {
 export type HttpStartError =
   | { readonly kind: "auth_token_required"; readonly host: string }
   | {
+      readonly kind: "auth_token_weak";
+      readonly host: string;
+      readonly length: number;
+      readonly minLength: number;
+    }
+  | {
       readonly kind: "listen_failed";
       readonly host: string;
       readonly port: number;
@@ -55,6 +70,8 @@ export function describeHttpStartError(error: HttpStartError): string {
   switch (error.kind) {
     case "auth_token_required":
       return `server.host ${JSON.stringify(error.host)} is not a loopback address, so server.auth_token is required (set it, or bind 127.0.0.1)`;
+    case "auth_token_weak":
+      return `server.host ${JSON.stringify(error.host)} is not a loopback address, so server.auth_token must be at least ${error.minLength} characters, got ${error.length}`;
     case "listen_failed":
       return `cannot listen on ${error.host}:${error.port}: ${error.message}`;
     default: {
@@ -83,6 +100,12 @@ export async function startHttpServer(
   if (!isLoopbackHost(host) && authToken === null) {
     return { ok: false, error: { kind: "auth_token_required", host } };
   }
+  if (!isLoopbackHost(host) && authToken !== null && authToken.length < MIN_REMOTE_TOKEN_LENGTH) {
+    return {
+      ok: false,
+      error: { kind: "auth_token_weak", host, length: authToken.length, minLength: MIN_REMOTE_TOKEN_LENGTH },
+    };
+  }
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const metrics = options.metrics ?? createMetrics({ clock });
@@ -94,7 +117,9 @@ export async function startHttpServer(
     clock,
     logger,
     ...(options.sseFlushMs === undefined ? {} : { flushMs: options.sseFlushMs }),
+    ...(options.maxSseClients === undefined ? {} : { maxClients: options.maxSseClients }),
   });
+  const refresh = new RefreshGate(options.source, clock, options.refreshMinIntervalMs ?? 1000);
   const app = createApp({
     source: options.source,
     hub,
@@ -104,6 +129,9 @@ export async function startHttpServer(
     authToken,
     logger,
     now: () => clock.now(),
+    guard: new RequestGuard(host, options.allowedHosts ?? []),
+    refresh,
+    throttle: new AuthThrottle(clock),
     ...(options.verifyWebhook === undefined ? {} : { verifyWebhook: options.verifyWebhook }),
   });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
@@ -118,6 +146,7 @@ export async function startHttpServer(
   if (!listening.ok) {
     hub.close();
     state.close();
+    refresh.close();
     detachMetrics();
     return {
       ok: false,
@@ -137,6 +166,7 @@ export async function startHttpServer(
         closing ??= new Promise<void>((resolve) => {
           hub.close();
           state.close();
+          refresh.close();
           detachMetrics();
           server.close(() => resolve());
           server.closeAllConnections();

@@ -19,6 +19,8 @@ export interface SseHubOptions {
   readonly maxQueuedBytes?: number;
   /** Agent events kept per flush; older ones in a burst are dropped (the state message still arrives). */
   readonly maxEventsPerFlush?: number;
+  /** Most concurrent clients; a further one gets 503 with `Retry-After`. Default 64. */
+  readonly maxClients?: number;
 }
 
 interface Client {
@@ -26,6 +28,9 @@ interface Client {
 }
 
 const encoder = new TextEncoder();
+const STATE_PREFIX = encoder.encode("retry: 1000\n\nevent: state\ndata: ");
+const MESSAGE_END = encoder.encode("\n\n");
+const STATE_EVENT = encoder.encode("event: state\ndata: ");
 
 /**
  * Server-Sent Events fan-out for `GET /api/v1/events`. It subscribes once to the status source,
@@ -42,6 +47,7 @@ export class SseHub {
   readonly #heartbeatMs: number;
   readonly #maxQueuedBytes: number;
   readonly #maxEvents: number;
+  readonly #maxClients: number;
   readonly #clients = new Set<Client>();
   readonly #unsubscribe: () => void;
   #events: string[] = [];
@@ -60,6 +66,7 @@ export class SseHub {
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
     this.#maxQueuedBytes = options.maxQueuedBytes ?? 4 * 1024 * 1024;
     this.#maxEvents = options.maxEventsPerFlush ?? 200;
+    this.#maxClients = options.maxClients ?? 64;
     this.#unsubscribe = this.#source.subscribe((event) => this.#onEvent(event));
   }
 
@@ -71,14 +78,23 @@ export class SseHub {
   /** A streaming `text/event-stream` response for one new client. */
   connect(): Response {
     if (this.#closed) return new Response("closed", { status: 503 });
+    if (this.#clients.size >= this.#maxClients) {
+      this.#logger.warn("sse client refused", { reason: "too_many_clients", max: this.#maxClients });
+      return Response.json(
+        { error: { code: "too_many_clients", message: `At most ${this.#maxClients} live dashboards` } },
+        { status: 503, headers: { "retry-after": "10" } },
+      );
+    }
     let client: Client | null = null;
     const body = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
           client = { controller };
           this.#clients.add(client);
-          const state = this.#state.body();
-          controller.enqueue(encoder.encode(`retry: 1000\n\nevent: state\ndata: ${state}\n\n`));
+          // the state bytes are the shared cached body: no per-client copy of a large state
+          controller.enqueue(STATE_PREFIX);
+          controller.enqueue(this.#state.bodyBytes());
+          controller.enqueue(MESSAGE_END);
           this.#ensureHeartbeat();
         },
         cancel: () => {
@@ -153,20 +169,23 @@ export class SseHub {
 
   #flush(): void {
     if (this.#closed) return;
-    let text = this.#events.join("");
+    const text = this.#events.join("");
     this.#events = [];
     if (this.#droppedEvents > 0) {
       this.#logger.debug("sse agent events dropped", { dropped: this.#droppedEvents });
       this.#droppedEvents = 0;
     }
+    const chunks: Uint8Array[] = [];
+    if (text !== "") chunks.push(encoder.encode(text));
     if (this.#stateDirty) {
       this.#stateDirty = false;
-      text += `event: state\ndata: ${this.#state.body()}\n\n`;
+      // one encoded body per change, the same bytes for every client
+      chunks.push(STATE_EVENT, this.#state.bodyBytes(), MESSAGE_END);
     }
-    if (text !== "") this.#broadcast(encoder.encode(text));
+    if (chunks.length > 0) this.#broadcast(...chunks);
   }
 
-  #broadcast(chunk: Uint8Array): void {
+  #broadcast(...chunks: Uint8Array[]): void {
     for (const client of this.#clients) {
       const desired = client.controller.desiredSize;
       if (desired !== null && desired < 0) {
@@ -181,7 +200,7 @@ export class SseHub {
         continue;
       }
       try {
-        client.controller.enqueue(chunk);
+        for (const chunk of chunks) client.controller.enqueue(chunk);
       } catch {
         this.#clients.delete(client);
       }

@@ -1,11 +1,11 @@
 import type { Context, Hono } from "hono";
 import type { Logger } from "../../domain/logger.js";
-import type { StatusSource } from "../../domain/snapshot.js";
 import type { WebhookRequest } from "../../tracker/adapter.js";
 import type { WebhookCheck } from "../../tracker/webhook-check.js";
 import type { SymphonyMetrics } from "../metrics/metrics.js";
 import { errorJson } from "./api-shapes.js";
 import { DeliveryIds } from "./delivery-ids.js";
+import type { RefreshOutcome } from "./refresh-gate.js";
 
 /** Where trackers POST their webhooks. */
 export const WEBHOOK_PATH = "/api/v1/webhooks/tracker";
@@ -18,7 +18,8 @@ export type WebhookVerifier = (request: WebhookRequest) => WebhookCheck;
 
 /** What the webhook route needs. */
 export interface WebhookRouteDeps {
-  readonly source: StatusSource;
+  /** Asks for a refresh through the same rate limit as `POST /api/v1/refresh`. */
+  readonly requestRefresh: () => RefreshOutcome;
   /** Null when the service did not wire webhooks (the route answers `webhooks_disabled`). */
   readonly verify: WebhookVerifier | null;
   readonly metrics: SymphonyMetrics;
@@ -79,7 +80,7 @@ export function registerWebhookRoute(app: Hono, deps: WebhookRouteDeps): void {
         { connection: "close" },
       );
     }
-    const check = deps.verify({ headers: c.req.header(), body });
+    const check = deps.verify({ headers: c.req.header(), body, query: c.req.query() });
     switch (check.kind) {
       case "disabled":
         deps.metrics.countWebhook("disabled");
@@ -111,7 +112,7 @@ export function registerWebhookRoute(app: Hono, deps: WebhookRouteDeps): void {
       return accepted(c, "duplicate");
     }
     if (!verdict.relevant) return accepted(c, "ignored");
-    const { coalesced } = deps.source.requestRefresh();
+    const { coalesced } = deps.requestRefresh();
     deps.logger.info("refresh requested", {
       coalesced,
       source: "webhook",

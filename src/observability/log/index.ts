@@ -21,6 +21,8 @@ export interface LoggerOptions {
   readonly file?: FileSinkOptions;
   /** Secret values to redact (e.g. `ServiceConfig.secretValues`). */
   readonly secrets?: readonly string[];
+  /** The service's shared redactor (then `setSecrets` updates every surface that uses it). */
+  readonly redactor?: Redactor;
   readonly clock?: Clock;
 }
 
@@ -39,8 +41,9 @@ export function createLogger(options: LoggerOptions = {}): ServiceLogger {
   const format = options.format ?? "text";
   const minimum = RANK[options.level ?? "info"];
   const clock = options.clock ?? systemClock;
-  const redactor = new Redactor();
-  redactor.setSecrets(options.secrets ?? []);
+  const redactor = options.redactor ?? new Redactor();
+  if (options.secrets !== undefined || options.redactor === undefined)
+    redactor.setSecrets(options.secrets ?? []);
   const sinks: LogSink[] = [];
   const failed = new Set<string>();
 
@@ -54,20 +57,25 @@ export function createLogger(options: LoggerOptions = {}): ServiceLogger {
       { at: clock.now(), level, message: redactor.redact(message), fields: clean },
       format,
     );
-    for (const sink of sinks) if (sink.name !== except && !failed.has(sink.name)) sink.write(line);
+    // a failed sink still sees lines: dropping them is its own business, and the file sink retries
+    for (const sink of sinks) if (sink.name !== except) sink.write(line);
   };
 
-  // A failing sink never stops the service: it is dropped and the others say so.
+  // A failing sink never stops the service: it drops lines and the others say so.
   const onFailure = (sink: string, reason: string): void => {
     if (failed.has(sink)) return;
     failed.add(sink);
     emit("warn", "log sink failed", { sink, reason }, sink);
   };
+  const onRecovery = (sink: string): void => {
+    failed.delete(sink);
+    emit("info", "log sink recovered", { sink });
+  };
 
   const stderr = options.stderr === undefined ? process.stderr : options.stderr;
   if (stderr !== null) sinks.push(streamSink("stderr", stderr, onFailure));
   if (options.logsRoot !== undefined)
-    sinks.push(rotatingFileSink(options.logsRoot, options.file ?? {}, onFailure));
+    sinks.push(rotatingFileSink(options.logsRoot, options.file ?? {}, onFailure, onRecovery, clock));
 
   const make = (bound: LogFields): Logger => ({
     debug: (message, fields = {}) => emit("debug", message, { ...bound, ...fields }),

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
-import { createStream } from "rotating-file-stream";
+import { createStream, type RotatingFileStream } from "rotating-file-stream";
 import { messageOf } from "../../domain/errors.js";
+import { type Clock, systemClock } from "../../util/clock.js";
 
 /** Somewhere log lines go. A sink reports its failure once through `onFailure` and then drops lines. */
 export interface LogSink {
@@ -47,53 +48,87 @@ export interface FileSinkOptions {
   readonly maxBytes?: number;
   /** Rotated files kept: `symphony.log.1` … `symphony.log.N` (default 5). */
   readonly maxFiles?: number;
+  /** After a failure, the next line at least this long after it reopens the file (default 30,000 ms). */
+  readonly retryMs?: number;
 }
 
-/** A size-rotated `symphony.log` under `dir`; a failure to create or write it disables the sink. */
+/** Called when a failed sink works again. */
+export type SinkRecoveryHandler = (sink: string) => void;
+
+/**
+ * A size-rotated `symphony.log` under `dir`. A failure to create or write it (a full disk, a removed
+ * directory) disables the sink and is reported once; the first line logged `retryMs` later reopens
+ * the file, and if that works the sink reports its recovery — no restart needed.
+ */
 export function rotatingFileSink(
   dir: string,
   options: FileSinkOptions,
   onFailure: SinkFailureHandler,
+  onRecovery: SinkRecoveryHandler = () => {},
+  clock: Clock = systemClock,
 ): LogSink {
   const name = "file";
-  let failed = false;
-  const fail = (cause: unknown): void => {
-    if (failed) return;
-    failed = true;
+  const retryMs = options.retryMs ?? 30_000;
+  let stream: RotatingFileStream | null = null;
+  let failedAt: number | null = null;
+  let reported = false;
+
+  const fail = (cause: unknown, from: RotatingFileStream | null): void => {
+    if (from !== stream) return; // a late error from a stream already given up
+    failedAt = clock.now();
+    stream = null;
+    from?.destroy();
+    if (reported) return;
+    reported = true;
     onFailure(name, messageOf(cause));
   };
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (cause) {
-    fail(cause);
-    return { name, write: () => {}, close: async () => {} };
-  }
-  const stream = createStream(
-    (index: number | Date | null) => (index ? `symphony.log.${String(index)}` : "symphony.log"),
-    {
-      path: dir,
-      size: `${options.maxBytes ?? 10 * 1024 * 1024}B`,
-      rotate: options.maxFiles ?? 5,
-    },
-  );
-  stream.on("error", fail);
-  stream.on("warning", (cause: unknown) => fail(cause));
+
+  const open = (): boolean => {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (cause) {
+      fail(cause, null);
+      return false;
+    }
+    const opened = createStream(
+      (index: number | Date | null) => (index ? `symphony.log.${String(index)}` : "symphony.log"),
+      {
+        path: dir,
+        size: `${options.maxBytes ?? 10 * 1024 * 1024}B`,
+        rotate: options.maxFiles ?? 5,
+      },
+    );
+    opened.on("error", (cause: unknown) => fail(cause, opened));
+    opened.on("warning", (cause: unknown) => fail(cause, opened));
+    stream = opened;
+    return true;
+  };
+  open();
+
   return {
     name,
     write(line) {
-      if (failed) return;
+      if (stream === null) {
+        if (failedAt === null || clock.now() - failedAt < retryMs) return;
+        if (!open()) return;
+        reported = false;
+        onRecovery(name);
+      }
+      const current = stream;
+      if (current === null) return;
       try {
-        stream.write(`${line}\n`);
+        current.write(`${line}\n`);
       } catch (cause) {
-        fail(cause);
+        fail(cause, current);
       }
     },
     close() {
+      const current = stream;
       return new Promise<void>((done) => {
-        if (stream.destroyed || stream.writableFinished) return done();
-        stream.end(() => done());
+        if (current === null || current.destroyed || current.writableFinished) return done();
+        current.end(() => done());
         // A failed stream may never finish; do not hang shutdown on it.
-        stream.once("error", () => done());
+        current.once("error", () => done());
       });
     },
   };

@@ -24,3 +24,8 @@ export function runLogFiles(logsRoot: string, identifier: string, runId: string)
   const base = safeSegment(runId);
   return { runId, log: join(dir, `${base}.log`), events: join(dir, `${base}.events.jsonl`) };
 }
+
+/** Log file paths of runs under one logs root (what recorded attempts point at). */
+export function runLogFilesIn(logsRoot: string): (identifier: string, runId: string) => RunLogFiles {
+  return (identifier, runId) => runLogFiles(logsRoot, identifier, runId);
+}

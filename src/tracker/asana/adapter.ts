@@ -138,9 +138,5 @@ export class AsanaTracker extends RestTracker {
 }
 
 /** Builds the Asana tracker from a parsed `tracker.provider`. */
-export const createAsanaTracker: TrackerFactory = (config, deps) =>
-  new AsanaTracker(
-    config.tracker.provider as unknown as AsanaTrackerSettings,
-    deps.logger.child({ tracker: "asana" }),
-    deps.clock,
-  );
+export const createAsanaTracker: TrackerFactory<"asana"> = (config, deps) =>
+  new AsanaTracker(config.tracker.provider, deps.logger.child({ tracker: "asana" }), deps.clock);

@@ -2,13 +2,18 @@ import type { Result } from "../../domain/result.js";
 import type { WebhookRequest, WebhookVerdict } from "../adapter.js";
 import { headerOf, hmacSha256Hex, jsonBody, safeEqual } from "../webhook-signature.js";
 
+/** The target-URL query parameter that proves a handshake was set up by the operator. */
+export const ASANA_HOOK_TOKEN_PARAM = "hook_token";
+
 /**
  * Asana webhook verification with its handshake. Asana opens a subscription by POSTing `X-Hook-Secret`,
  * which must be echoed; later deliveries carry `X-Hook-Signature`, the hex HMAC-SHA256 of the raw body
- * keyed with that handshake secret. The handshake secret is kept in memory (the newest wins); the
- * configured `tracker.webhook_secret` is accepted as a key too, so an operator who stored the handshake
- * secret can keep verifying across restarts. Deliveries with at least one task event are relevant
- * (empty heartbeats are not). Asana sends no delivery id and no timestamp.
+ * keyed with that handshake secret. The handshake itself is unsigned, so anyone could send one: it is
+ * accepted only when the target URL carries `?hook_token=<tracker.webhook_secret>` (the operator
+ * registers that URL with Asana) and only while no handshake secret is known — a known secret is never
+ * replaced. Deliveries signed with the configured `tracker.webhook_secret` verify too, so an operator
+ * who stored the handshake secret there keeps verifying across restarts. Deliveries with at least one
+ * task event are relevant (empty heartbeats are not). Asana sends no delivery id and no timestamp.
  */
 export class AsanaWebhookVerifier {
   #handshakeSecret: string | null = null;
@@ -17,13 +22,7 @@ export class AsanaWebhookVerifier {
   verify(request: WebhookRequest, secret: string): Result<WebhookVerdict, string> {
     const handshake = headerOf(request, "x-hook-secret");
     const signature = headerOf(request, "x-hook-signature");
-    if (handshake !== null && signature === null) {
-      this.#handshakeSecret = handshake;
-      return {
-        ok: true,
-        value: { deliveryId: null, relevant: false, handshake: { "x-hook-secret": handshake } },
-      };
-    }
+    if (handshake !== null && signature === null) return this.#handshake(request, handshake, secret);
     if (signature === null) return { ok: false, error: "missing X-Hook-Signature header" };
     const given = signature.toLowerCase();
     const keys = this.#handshakeSecret === null ? [secret] : [secret, this.#handshakeSecret];
@@ -44,5 +43,21 @@ export class AsanaWebhookVerifier {
         );
       });
     return { ok: true, value: { deliveryId: null, relevant } };
+  }
+
+  #handshake(request: WebhookRequest, handshake: string, secret: string): Result<WebhookVerdict, string> {
+    const token = request.query?.[ASANA_HOOK_TOKEN_PARAM];
+    if (token === undefined || !safeEqual(token, secret)) {
+      return { ok: false, error: `handshake without a valid ?${ASANA_HOOK_TOKEN_PARAM}= in the target URL` };
+    }
+    if (this.#handshakeSecret !== null) {
+      return { ok: false, error: "handshake refused: a subscription secret is already known" };
+    }
+    if (handshake.trim() === "") return { ok: false, error: "empty X-Hook-Secret" };
+    this.#handshakeSecret = handshake;
+    return {
+      ok: true,
+      value: { deliveryId: null, relevant: false, handshake: { "x-hook-secret": handshake } },
+    };
   }
 }

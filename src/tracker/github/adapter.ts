@@ -118,9 +118,5 @@ function numberOf(raw: unknown): number | null {
 }
 
 /** Builds the GitHub tracker from the parsed `tracker.provider` settings. */
-export const createGithubTracker: TrackerFactory = (config, deps) =>
-  new GithubTracker(
-    config.tracker.provider as unknown as GithubTrackerSettings,
-    deps.logger.child({ tracker: "github" }),
-    deps.clock,
-  );
+export const createGithubTracker: TrackerFactory<"github"> = (config, deps) =>
+  new GithubTracker(config.tracker.provider, deps.logger.child({ tracker: "github" }), deps.clock);

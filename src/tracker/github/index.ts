@@ -1,2 +1,3 @@
 export { createGithubTracker, GithubTracker } from "./adapter.js";
 export { type GithubTrackerSettings, parseGithubProvider } from "./config.js";
+export { githubKind } from "./kind.js";

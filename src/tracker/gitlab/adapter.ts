@@ -113,9 +113,5 @@ function iidOf(raw: unknown): number | null {
 }
 
 /** Builds the GitLab tracker from the parsed `tracker.provider` settings. */
-export const createGitlabTracker: TrackerFactory = (config, deps) =>
-  new GitlabTracker(
-    config.tracker.provider as unknown as GitlabTrackerSettings,
-    deps.logger.child({ tracker: "gitlab" }),
-    deps.clock,
-  );
+export const createGitlabTracker: TrackerFactory<"gitlab"> = (config, deps) =>
+  new GitlabTracker(config.tracker.provider, deps.logger.child({ tracker: "gitlab" }), deps.clock);

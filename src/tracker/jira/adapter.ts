@@ -179,9 +179,9 @@ function failedLookup(issueErrors: unknown): TrackerError | null {
 }
 
 /** Builds the Jira tracker from a parsed `tracker.provider`. */
-export const createJiraTracker: TrackerFactory = (config, deps) =>
+export const createJiraTracker: TrackerFactory<"jira"> = (config, deps) =>
   new JiraTracker(
-    config.tracker.provider as unknown as JiraTrackerSettings,
+    config.tracker.provider,
     config.tracker.terminalStates,
     deps.logger.child({ tracker: "jira" }),
     deps.clock,

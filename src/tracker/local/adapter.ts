@@ -6,7 +6,6 @@ import { err, ok, type Result } from "../../domain/result.js";
 import { type ToolContext, type TrackerAdapter, unsupportedToolResult } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
 import { WarnOnce } from "../warn-once.js";
-import type { LocalTrackerSettings } from "./config.js";
 import type { IssueRecord } from "./issue-file.js";
 import { LocalIssueStore } from "./store.js";
 import { executeUpdateIssue, UPDATE_ISSUE_TOOL } from "./tools.js";
@@ -140,8 +139,8 @@ export class LocalTracker implements TrackerAdapter {
 }
 
 /** Builds the local tracker from `tracker.provider.path` (already resolved to an absolute folder). */
-export const createLocalTracker: TrackerFactory = (config, deps) => {
-  const settings = config.tracker.provider as unknown as LocalTrackerSettings;
+export const createLocalTracker: TrackerFactory<"local"> = (config, deps) => {
+  const settings = config.tracker.provider;
   return new LocalTracker(
     settings.path,
     config.tracker.terminalStates,

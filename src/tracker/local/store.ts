@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { messageOf } from "../../domain/errors.js";
 import { err, ok, type Result } from "../../domain/result.js";
+import { type FileLockOptions, withFileLock } from "./file-lock.js";
 import { type IssueRecord, parseIssueFile, renderIssueFile, withComment, withState } from "./issue-file.js";
 
 /** A file that could not be read as an issue. */
@@ -20,9 +21,18 @@ export interface FolderError {
 /** Files read concurrently at most. */
 const READ_CONCURRENCY = 64;
 
-/** True for identifiers usable as `<IDENTIFIER>.md` file names (no separators, NUL or leading dot). */
+/** Longest identifier accepted (bytes = characters, since only ASCII is allowed). */
+export const MAX_IDENTIFIER_LENGTH = 200;
+
+const INVALID_NAME_REASON = `file name is not a valid identifier (ASCII letters, digits, ".", "_", "-"; at most ${MAX_IDENTIFIER_LENGTH} characters)`;
+
+/**
+ * True for identifiers usable as `<IDENTIFIER>.md` file names and as workspace keys: ASCII letters and
+ * digits, then also `.`, `_`, `-`; at most 200 characters. No separators, backslashes, spaces, control
+ * characters (a newline would forge log lines) or non-ASCII lookalikes (`DEMO‐1` with a Unicode hyphen).
+ */
 export function isValidIdentifier(identifier: string): boolean {
-  return /^[^/\\\0.][^/\\\0]*$/.test(identifier) && identifier.length <= 200;
+  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(identifier) && identifier.length <= MAX_IDENTIFIER_LENGTH;
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -44,8 +54,18 @@ export class LocalIssueStore {
     { readonly fingerprint: string; readonly result: Result<IssueRecord, string> }
   >();
 
-  constructor(folder: string) {
+  readonly #lock: FileLockOptions;
+
+  constructor(folder: string, lock: FileLockOptions = {}) {
     this.folder = folder;
+    this.#lock = lock;
+  }
+
+  // Every read-modify-write of one file holds `.<ID>.md.lock`, so writers in other processes (the
+  // CLI while the service runs, a second service) cannot lose each other's updates.
+  async #locked(identifier: string, fn: () => Promise<Result<void, string>>): Promise<Result<void, string>> {
+    const held = await withFileLock(join(this.folder, `.${identifier}.md.lock`), fn, this.#lock);
+    return held.ok ? held.value : err(`cannot lock ${identifier}.md: ${held.error.message}`);
   }
 
   /**
@@ -91,9 +111,13 @@ export class LocalIssueStore {
         message: `cannot read issue folder ${this.folder}: ${messageOf(cause)}`,
       });
     }
+    // a name that is no valid identifier could never be dispatched (nor looked up by id): say so once,
+    // instead of listing it and then losing it every poll
+    const invalid = names.filter((n) => !isValidIdentifier(n.slice(0, -3)));
+    const valid = names.filter((n) => isValidIdentifier(n.slice(0, -3)));
     const records: IssueRecord[] = [];
     const malformed: MalformedFile[] = [];
-    const parsed = await mapLimit(names, READ_CONCURRENCY, async (name) => ({
+    const parsed = await mapLimit(valid, READ_CONCURRENCY, async (name) => ({
       name,
       result: await this.#readCached(name),
     }));
@@ -104,6 +128,7 @@ export class LocalIssueStore {
       if (result.ok) records.push(result.value);
       else malformed.push({ file: name, reason: result.error });
     }
+    for (const name of invalid) malformed.push({ file: name, reason: INVALID_NAME_REASON });
     return ok({ records, malformed });
   }
 
@@ -127,20 +152,22 @@ export class LocalIssueStore {
     change: { readonly state?: string; readonly comment?: string },
   ): Promise<Result<void, string>> {
     if (!isValidIdentifier(identifier)) return err(`invalid identifier ${JSON.stringify(identifier)}`);
-    let text: string;
-    try {
-      text = await readFile(this.fileFor(identifier), "utf8");
-    } catch (cause) {
-      return err(`cannot read ${identifier}.md: ${messageOf(cause)}`);
-    }
-    if (change.state !== undefined) {
-      const next = withState(text, change.state);
-      if (!next.ok) return err(`${identifier}.md: ${next.error}`);
-      text = next.value;
-    }
-    if (change.comment !== undefined && change.comment.trim() !== "")
-      text = withComment(text, change.comment, new Date());
-    return this.#write(identifier, text);
+    return this.#locked(identifier, async () => {
+      let text: string;
+      try {
+        text = await readFile(this.fileFor(identifier), "utf8");
+      } catch (cause) {
+        return err(`cannot read ${identifier}.md: ${messageOf(cause)}`);
+      }
+      if (change.state !== undefined) {
+        const next = withState(text, change.state);
+        if (!next.ok) return err(`${identifier}.md: ${next.error}`);
+        text = next.value;
+      }
+      if (change.comment !== undefined && change.comment.trim() !== "")
+        text = withComment(text, change.comment, new Date());
+      return this.#write(identifier, text);
+    });
   }
 
   /** Creates a new issue file; refuses to overwrite. */
@@ -149,15 +176,26 @@ export class LocalIssueStore {
     fields: Parameters<typeof renderIssueFile>[0],
   ): Promise<Result<void, string>> {
     if (!isValidIdentifier(identifier)) return err(`invalid identifier ${JSON.stringify(identifier)}`);
-    const existing = await this.read(identifier);
-    if (!existing.ok || existing.value !== null) return err(`${identifier}.md already exists`);
-    return this.#write(identifier, renderIssueFile(fields));
+    return this.#locked(identifier, async () => {
+      const existing = await this.read(identifier);
+      // only an existing file is "already exists"; any other failure (ENAMETOOLONG, EACCES…) is itself
+      if (!existing.ok) return err(`cannot create ${identifier}.md: ${existing.error}`);
+      if (existing.value !== null) return err(`${identifier}.md already exists`);
+      return this.#write(identifier, renderIssueFile(fields));
+    });
   }
 
   async #write(identifier: string, text: string): Promise<Result<void, string>> {
     const tmp = join(this.folder, `.${identifier}.${randomBytes(6).toString("hex")}.tmp`);
     try {
-      await writeFile(tmp, text, "utf8");
+      const handle = await open(tmp, "wx", 0o644);
+      try {
+        await handle.writeFile(text, "utf8");
+        // the data is on disk before the rename makes it the issue: a crash leaves old or new, never empty
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       await rename(tmp, this.fileFor(identifier));
       return ok(undefined);
     } catch (cause) {

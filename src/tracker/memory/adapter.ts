@@ -4,7 +4,6 @@ import { type Issue, normaliseState } from "../../domain/issue.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import { type TrackerAdapter, unsupportedToolResult } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
-import type { MemoryTrackerSettings } from "./config.js";
 
 /**
  * An in-process tracker for tests and demos: issues live in a map, edits apply on the next read.
@@ -133,7 +132,7 @@ export class MemoryTracker implements TrackerAdapter {
 }
 
 /** Builds a memory tracker from `tracker.provider.issues`. */
-export const createMemoryTracker: TrackerFactory = (config) => {
-  const settings = config.tracker.provider as unknown as MemoryTrackerSettings;
+export const createMemoryTracker: TrackerFactory<"memory"> = (config) => {
+  const settings = config.tracker.provider;
   return new MemoryTracker(settings.issues ?? [], config.tracker.terminalStates);
 };

@@ -1,1 +1,2 @@
 export { createMemoryTracker, MemoryTracker } from "./adapter.js";
+export { memoryKind } from "./kind.js";

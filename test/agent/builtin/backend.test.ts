@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StartSessionOptions } from "../../../src/agent/backend.js";
 import { createBuiltinBackend } from "../../../src/agent/builtin/index.js";
-import type { BuiltinBackendConfig } from "../../../src/config/types.js";
+import type { BuiltinBackendConfig } from "../../../src/agent/builtin/settings.js";
 import { silentLogger } from "../../../src/domain/logger.js";
 import type { Host } from "../../../src/hosts/host.js";
 import { createLocalHost } from "../../../src/hosts/local.js";
@@ -63,7 +63,7 @@ describe("builtin backend startup", () => {
   });
 
   it("refuses a remote host: its file tools run in this process", async () => {
-    const remote: Host = { ...createLocalHost(), name: "worker-1" };
+    const remote: Host = { ...createLocalHost(), name: "worker-1", localFilesystem: false };
     const result = await start(builtinConfig({ baseUrl: "http://127.0.0.1:9/v1" }), { host: remote });
     expect(!result.ok && result.error).toMatchObject({ category: "startup_failed" });
   });

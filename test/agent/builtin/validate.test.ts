@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { validateBuiltinConfig } from "../../../src/agent/builtin/validate.js";
+import type { BuiltinBackendConfig } from "../../../src/agent/builtin/settings.js";
+import { showBuiltinProblem, validateBuiltinConfig } from "../../../src/agent/builtin/validate.js";
 import { runCli } from "../../../src/cli/program.js";
-import type { BuiltinBackendConfig } from "../../../src/config/types.js";
 import { builtinConfig } from "../../support/builtin-harness.js";
 import { captureIo } from "../../support/cli-io.js";
 import { makeTempDir } from "../../support/temp-dir.js";
@@ -20,7 +20,7 @@ describe("validateBuiltinConfig", () => {
   });
 
   it.each<[string, Partial<BuiltinBackendConfig>, string]>([
-    ["model missing", { model: null }, "`builtin.model` is required, got `null`"],
+    ["model missing", { model: null }, "`builtin.model` is required when agent.backend is builtin"],
     ["bad provider", { provider: "mistral" as never }, "`builtin.provider` must be one of"],
     [
       "hosted without key",
@@ -59,7 +59,10 @@ describe("validateBuiltinConfig", () => {
     ],
   ])("%s", (_name, overrides, message) => {
     const problems = validateBuiltinConfig(builtinConfig({ baseUrl: "http://127.0.0.1:1/v1", ...overrides }));
-    expect(problems.join("\n")).toContain(message);
+    expect(problems.map(showBuiltinProblem).join("\n")).toContain(message);
+    expect(
+      problems.every((p) => p.key.startsWith("builtin.") && p.rule !== "" && p.severity === "error"),
+    ).toBe(true);
   });
 });
 

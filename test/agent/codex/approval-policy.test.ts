@@ -43,17 +43,28 @@ describe("normaliseApprovalPolicy", () => {
     expect(normaliseApprovalPolicy({ granular })).toEqual({ ok: true, value: { granular } });
   });
 
+  it("passes a string codex 0.169.0 does not list through unchanged (spec 5.3.6)", () => {
+    expect(normaliseApprovalPolicy("on-failure")).toEqual({ ok: true, value: "on-failure" });
+  });
+
   it.each([
-    ["on-failure", /not accepted by codex 0\.169\.0; write one of "untrusted", "on-request", "never"/],
-    [42, /must be a string or a map, got 42/],
-    [{ granular: { rules: true } }, /granular\.sandbox_approval is required/],
-    [{ reject: { sandbox_approval: "yes" } }, /reject\.sandbox_approval must be true or false, got "yes"/],
-    [{ reject: { bogus: true } }, /reject\.bogus is not a known flag/],
-    [{ reject: {}, granular: {} }, /exactly one key/],
-  ])("refuses %j with a message that says what to write", (input, message) => {
+    [42, "codex.approval_policy", /must be a string or a map, got 42/],
+    [{ granular: { rules: true } }, "codex.approval_policy.granular.sandbox_approval", /is required/],
+    [
+      { reject: { sandbox_approval: "yes" } },
+      "codex.approval_policy.reject.sandbox_approval",
+      /must be true or false, got "yes"/,
+    ],
+    [{ reject: { bogus: true } }, "codex.approval_policy.reject.bogus", /is not a known flag/],
+    [{ reject: {}, granular: {} }, "codex.approval_policy", /exactly one key/],
+  ])("refuses the malformed shape %j, keyed by the offending key", (input, key, message) => {
     const result = normaliseApprovalPolicy(input);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toMatch(message);
+    if (!result.ok) {
+      expect(result.error.key).toBe(key);
+      expect(result.error.severity).toBe("error");
+      expect(result.error.message).toMatch(message);
+    }
   });
 
   it("auto-approves only under never", () => {
@@ -70,22 +81,31 @@ describe("validateCodexConfig", () => {
     expect(validateCodexConfig(testCodexConfig())).toEqual([]);
   });
 
-  it("reports each problem with the offending value", () => {
+  it("values the pinned codex does not list are warnings that pass through, not errors (#19)", () => {
     const problems = validateCodexConfig(
       testCodexConfig({
-        command: " ",
         approvalPolicy: "on-failure",
         threadSandbox: "workspace",
         turnSandboxPolicy: { type: "workspace_write" },
-        readTimeoutMs: 0,
       }),
     );
-    expect(problems).toEqual([
-      "codex.command must not be blank",
-      expect.stringMatching(/approval_policy "on-failure"/),
-      'codex.thread_sandbox must be one of read-only, workspace-write, danger-full-access, got "workspace"',
-      expect.stringMatching(/turn_sandbox_policy.type must be one of .*got "workspace_write"/),
-      "codex.read_timeout_ms must be a positive integer, got 0",
+    expect(problems.map((p) => [p.key, p.severity, p.got])).toEqual([
+      ["codex.approval_policy", "warning", '"on-failure"'],
+      ["codex.thread_sandbox", "warning", '"workspace"'],
+      ["codex.turn_sandbox_policy.type", "warning", '"workspace_write"'],
+    ]);
+    expect(problems[1]?.message).toMatch(
+      /not a value codex 0\.169\.0 knows \(read-only, workspace-write, danger-full-access\); passed through/,
+    );
+  });
+
+  it("shapes are still errors: a malformed policy map or a non-string sandbox type", () => {
+    const problems = validateCodexConfig(
+      testCodexConfig({ approvalPolicy: { granular: {} }, turnSandboxPolicy: { type: 7 } }),
+    );
+    expect(problems.map((p) => [p.key, p.severity])).toEqual([
+      ["codex.approval_policy.granular.sandbox_approval", "error"],
+      ["codex.turn_sandbox_policy.type", "error"],
     ]);
   });
 });

@@ -62,7 +62,7 @@ async function peer(
 }
 
 describe("codex session against a scripted app-server peer", () => {
-  it("17.5: launch uses the workspace cwd via bash -lc, and tracker credentials never reach the child env", async () => {
+  it("17.5: launch uses the workspace cwd via bash, and tracker credentials never reach the child env", async () => {
     process.env.LINEAR_API_KEY = "lin_secret_value";
     try {
       const { session, log, dirs } = await peer("plain");

@@ -219,3 +219,31 @@ describe("command backend", () => {
     proc.stdin.destroy();
   });
 });
+
+describe("command backend and hostile output", () => {
+  it("a 200 MB line without a newline is one malformed event; memory stays bounded and later lines still arrive", async () => {
+    const { session, events } = await start(
+      "head -c 200000000 /dev/zero | tr '\\0' a; printf '\\nafter the flood\\n'",
+    );
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 20);
+    try {
+      const result = await session.runTurn("go", input(1));
+      expect(result.ok).toBe(true);
+    } finally {
+      clearInterval(sampler);
+    }
+    // the line itself would be 200 MB (400 MB as a JS string); allow generous slack for the test runner
+    expect(peak - before).toBeLessThan(100 * 1024 * 1024);
+    const malformed = events.filter((e) => e.type === "malformed");
+    expect(malformed).toHaveLength(1);
+    expect(malformed[0]).toMatchObject({ reason: expect.stringContaining("200000000 bytes") });
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: "output", stream: "stdout", line: "after the flood" }),
+    );
+  }, 60_000);
+});

@@ -46,7 +46,7 @@ describe("doctor: the agent backend can start", () => {
     expect(firstProgram(line)).toBe(expected);
   });
 
-  it("codex: a fake `codex` on PATH resolves through bash -lc with an allow-listed env", async () => {
+  it("codex: a fake `codex` on PATH resolves through bash with an allow-listed env", async () => {
     const s = await sandbox();
     const codex = await s.script("codex", "exit 0");
     const config = buildConfig({ agent: { backend: "codex" } }, s.dir);

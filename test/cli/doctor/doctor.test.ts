@@ -65,6 +65,7 @@ describe("symphony doctor", () => {
       "ok tracker",
       "ok agent",
       "ok workspace",
+      "ok workspace",
       "ok logs",
       "ok hook",
       "ok server",

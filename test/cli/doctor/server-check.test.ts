@@ -24,22 +24,44 @@ describe("doctor: server settings", () => {
   });
 
   it("a non-loopback server.host without server.auth_token is a fail", async () => {
-    const results = await checkServer({ host: "0.0.0.0", port: 0, authToken: null }, null);
+    const results = await checkServer(
+      { host: "0.0.0.0", port: 0, authToken: null, allowedHosts: [], maxSseClients: 64 },
+      null,
+    );
     expect(results[0]?.name).toBe("server auth");
     expect(results[0]?.status).toBe("fail");
     expect(results[0]?.fix).toContain("server.auth_token");
-    const withToken = await checkServer({ host: "0.0.0.0", port: 0, authToken: "t" }, null);
+    const strong = "s".repeat(16);
+    const withToken = await checkServer(
+      { host: "0.0.0.0", port: 0, authToken: strong, allowedHosts: [], maxSseClients: 64 },
+      null,
+    );
     expect(withToken.map((r) => r.status)).toEqual(["ok"]);
+  });
+
+  it("a non-loopback server.host with a short server.auth_token is a fail naming the length", async () => {
+    const results = await checkServer(
+      { host: "0.0.0.0", port: 0, authToken: "a", allowedHosts: [], maxSseClients: 64 },
+      null,
+    );
+    expect(results[0]).toMatchObject({ name: "server auth", status: "fail" });
+    expect(results[0]?.detail).toContain("1 characters");
   });
 
   it("a free port is ok; a taken port is a warning with a fix", async () => {
     const port = await freePort();
-    const free = await checkServer({ host: "127.0.0.1", port, authToken: null }, null);
+    const free = await checkServer(
+      { host: "127.0.0.1", port, authToken: null, allowedHosts: [], maxSseClients: 64 },
+      null,
+    );
     expect(free).toEqual([{ name: "server port", status: "ok", detail: `127.0.0.1:${port} is free` }]);
     const server = createServer();
     held = server;
     await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-    const taken = await checkServer({ host: "127.0.0.1", port, authToken: null }, null);
+    const taken = await checkServer(
+      { host: "127.0.0.1", port, authToken: null, allowedHosts: [], maxSseClients: 64 },
+      null,
+    );
     expect(taken[0]?.status).toBe("warn");
     expect(taken[0]?.detail).toContain("EADDRINUSE");
     expect(taken[0]?.fix).toContain(`stop whatever listens on ${port}`);
@@ -47,9 +69,15 @@ describe("doctor: server settings", () => {
 
   it("--port overrides server.port; no port at all means the server is disabled", async () => {
     const port = await freePort();
-    const override = await checkServer({ host: "127.0.0.1", port: null, authToken: null }, port);
+    const override = await checkServer(
+      { host: "127.0.0.1", port: null, authToken: null, allowedHosts: [], maxSseClients: 64 },
+      port,
+    );
     expect(override[0]?.detail).toBe(`127.0.0.1:${port} is free`);
-    const off = await checkServer({ host: "127.0.0.1", port: null, authToken: null }, null);
+    const off = await checkServer(
+      { host: "127.0.0.1", port: null, authToken: null, allowedHosts: [], maxSseClients: 64 },
+      null,
+    );
     expect(off).toEqual([
       { name: "server", status: "ok", detail: "HTTP server disabled (no server.port, no --port)" },
     ]);

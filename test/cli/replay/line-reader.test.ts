@@ -25,3 +25,17 @@ describe("replay: reading a growing file", () => {
     expect(reader.flush()).toEqual([]);
   });
 });
+
+describe("replay: a hostile file", () => {
+  it("a line longer than the cap comes out as one short marked line and the next line is intact", async () => {
+    const dir = await makeTempDir("symphony-line-reader-");
+    cleanups.push(dir.cleanup);
+    const path = join(dir.path, "r.events.jsonl");
+    await writeFile(path, Buffer.concat([Buffer.alloc(20 * 1024 * 1024, 0x61), Buffer.from("\n{}\n")]));
+    const lines = await new LineReader(path).readAvailable();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]?.text.length).toBeLessThan(1_000);
+    expect(lines[0]?.text).toContain("line of 20971520 bytes not read");
+    expect(lines[1]).toEqual({ line: 2, text: "{}" });
+  });
+});

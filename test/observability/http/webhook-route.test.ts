@@ -51,7 +51,7 @@ async function serve(extra: Partial<HttpServerOptions> = {}) {
   if (!started.ok) throw new Error(describeHttpStartError(started.error));
   cleanups.push(() => started.value.close());
   const url = `${started.value.url.replace(/\/$/, "")}${WEBHOOK_PATH}`;
-  return { source, logger, metrics, url };
+  return { source, logger, metrics, url, clock };
 }
 
 function linearDelivery(delivery: string, fields: Record<string, unknown> = {}, secret = SECRET) {
@@ -80,11 +80,13 @@ describe("POST /api/v1/webhooks/tracker", () => {
     expect(source.refreshRequests).toBe(1);
   });
 
-  it("a second delivery while a refresh is pending reports coalesced", async () => {
-    const { source, url } = await serve();
+  it("a second delivery inside the refresh interval reports coalesced and joins one trailing refresh", async () => {
+    const { source, url, clock } = await serve();
     await fetch(url, linearDelivery("d-1"));
     const res = await fetch(url, linearDelivery("d-2"));
     expect(((await res.json()) as Accepted).refresh).toBe("coalesced");
+    expect(source.refreshRequests).toBe(1);
+    clock.advance(1_000);
     expect(source.refreshRequests).toBe(2);
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
@@ -106,6 +106,29 @@ describe("structured logger (spec 13.1)", () => {
     const lines = out.lines();
     expect(lines[0]).toMatch(/level=warn msg="log sink failed" sink=file reason=/);
     expect(lines[1]).toContain('msg="still running"');
+  });
+
+  it("a failed file sink is retried after retryMs (injected clock) and logs again once the disk is usable", async () => {
+    const blocker = join(tmp.path, "full");
+    writeFileSync(blocker, "stands in for a full or missing disk");
+    const root = join(blocker, "logs");
+    const out = capture();
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const log = createLogger({ stderr: out.stream, logsRoot: root, clock, file: { retryMs: 30_000 } });
+    log.info("lost while broken");
+    rmSync(blocker);
+    clock.advance(29_999);
+    log.info("still too early");
+    expect(existsSync(root)).toBe(false);
+    clock.advance(1);
+    log.info("after the retry interval");
+    await log.close();
+    const text = readFileSync(join(root, "symphony.log"), "utf8");
+    expect(text).toContain('msg="log sink recovered" sink=file');
+    expect(text).toContain('msg="after the retry interval"');
+    expect(text).not.toContain("lost while broken");
+    expect(out.lines().filter((l) => l.includes("log sink failed"))).toHaveLength(1);
+    expect(out.lines().some((l) => l.includes('msg="log sink recovered"'))).toBe(true);
   });
 
   it("13.2: a failing stderr sink is reported on the file sink and the file keeps logging", async () => {

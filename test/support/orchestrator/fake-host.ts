@@ -1,5 +1,15 @@
 import { mkdir, realpath, rm, stat } from "node:fs/promises";
-import type { Host, HostProcess, RunScriptOptions, ScriptResult } from "../../../src/hosts/host.js";
+import type { Result } from "../../../src/domain/result.js";
+import type {
+  Host,
+  HostError,
+  HostProcess,
+  RunScriptOptions,
+  ScriptResult,
+} from "../../../src/hosts/host.js";
+import { createLocalHost } from "../../../src/hosts/local.js";
+
+const disk = createLocalHost();
 
 /** A scripted outcome for a hook script (matched by exact script text). */
 export type ScriptBehaviour =
@@ -12,6 +22,24 @@ export type ScriptBehaviour =
  */
 export class FakeHost implements Host {
   readonly name = "local";
+  readonly localFilesystem = true;
+  readonly closableStdin = true;
+
+  listDirs(path: string): Promise<Result<ReadonlySet<string>, HostError>> {
+    return disk.listDirs(path);
+  }
+
+  dirExists(path: string): Promise<Result<boolean, HostError>> {
+    return disk.dirExists(path);
+  }
+
+  realPath(path: string): Promise<Result<string | null, HostError>> {
+    return disk.realPath(path);
+  }
+
+  failureOf(_cause: unknown): HostError | null {
+    return null;
+  }
   readonly scripts: { script: string; options: RunScriptOptions }[] = [];
   readonly behaviours = new Map<string, ScriptBehaviour>();
 

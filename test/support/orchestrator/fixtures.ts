@@ -59,6 +59,7 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
       home: "inherit",
     },
     command: { run: null, envPassthrough: [] },
+    claude: defaultClaudeConfig(),
     builtin: {
       provider: "openai-compatible",
       model: null,
@@ -74,10 +75,10 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
       allowedCommands: [],
       deniedCommands: [],
     },
-    claude: defaultClaudeConfig(),
-    server: { port: null, host: "127.0.0.1", authToken: null },
-    worker: { sshHosts: [], maxConcurrentAgentsPerHost: null },
+    server: { port: null, host: "127.0.0.1", authToken: null, allowedHosts: [], maxSseClients: 64 },
+    worker: { sshHosts: [], maxConcurrentAgentsPerHost: null, loginShell: false },
     limits: DEFAULT_SPEND_SETTINGS,
+    store: { kind: "embedded", path: null, url: null, leaseTtlMs: null },
     secretValues: [],
   };
   const merged: Record<string, unknown> = { ...base };

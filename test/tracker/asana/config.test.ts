@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildServiceConfig } from "../../../src/config/build-config.js";
 import { silentLogger } from "../../../src/domain/logger.js";
 import { buildChildEnv } from "../../../src/hosts/child-env.js";
+import { CONFIG_KINDS, TRACKERS } from "../../../src/kinds.js";
 import { parseAsanaProvider } from "../../../src/tracker/asana/config.js";
 import { createTracker } from "../../../src/tracker/registry.js";
 import { systemClock } from "../../../src/util/clock.js";
@@ -93,7 +94,7 @@ describe("parseAsanaProvider", () => {
 });
 
 describe("asana through the config loader and registry", () => {
-  it("Elixir-style flat keys fold in; the adapter's secret env names keep the token out of children", () => {
+  it("Elixir-style flat keys fold in; the adapter's secret env names keep the token out of children", async () => {
     const env = { ASANA_PAT: "asana-secret-1", PATH: "/usr/bin", HOME: "/h" };
     const built = buildServiceConfig(
       {
@@ -104,13 +105,13 @@ describe("asana through the config loader and registry", () => {
           active_states: ["Ready"],
         },
       },
-      { workflowPath: "/w/WORKFLOW.md", env },
+      { workflowPath: "/w/WORKFLOW.md", env, kinds: CONFIG_KINDS },
     );
     if (!built.ok) throw new Error(JSON.stringify(built.error));
     expect(built.value.tracker.activeStates).toEqual(["Ready"]);
     expect(built.value.tracker.terminalStates).toEqual(["Done"]);
     expect(built.value.secretValues).toContain("asana-secret-1");
-    const adapter = createTracker(built.value, { logger: silentLogger, clock: systemClock });
+    const adapter = await createTracker(built.value, { logger: silentLogger, clock: systemClock }, TRACKERS);
     if (!adapter.ok) throw new Error(adapter.error.message);
     expect(adapter.value.kind).toBe("asana");
     expect(adapter.value.toolSpecs().map((t) => t.name)).toEqual(["asana_api"]);

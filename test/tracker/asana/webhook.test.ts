@@ -13,12 +13,15 @@ const sign = (b: Uint8Array, key: string) => ({
 });
 
 describe("Asana webhook verification", () => {
-  it("a handshake is answered by echoing X-Hook-Secret, with no refresh", () => {
+  const handshake = (secret: string, token: string | null = CONFIGURED) => ({
+    headers: { "x-hook-secret": secret },
+    body: new Uint8Array(),
+    ...(token === null ? {} : { query: { hook_token: token } }),
+  });
+
+  it("a handshake with ?hook_token=<webhook_secret> is answered by echoing X-Hook-Secret, with no refresh", () => {
     const verifier = new AsanaWebhookVerifier();
-    const result = verifier.verify(
-      { headers: { "x-hook-secret": HANDSHAKE }, body: new Uint8Array() },
-      CONFIGURED,
-    );
+    const result = verifier.verify(handshake(HANDSHAKE), CONFIGURED);
     expect(result).toEqual({
       ok: true,
       value: { deliveryId: null, relevant: false, handshake: { "x-hook-secret": HANDSHAKE } },
@@ -27,11 +30,36 @@ describe("Asana webhook verification", () => {
 
   it("after the handshake, deliveries signed with the handshake secret verify; a task event is relevant", () => {
     const verifier = new AsanaWebhookVerifier();
-    verifier.verify({ headers: { "x-hook-secret": HANDSHAKE }, body: new Uint8Array() }, CONFIGURED);
+    verifier.verify(handshake(HANDSHAKE), CONFIGURED);
     expect(verifier.verify({ headers: sign(taskEvent, HANDSHAKE), body: taskEvent }, CONFIGURED)).toEqual({
       ok: true,
       value: { deliveryId: null, relevant: true },
     });
+  });
+
+  it("a handshake without the hook token, or with a wrong one, is refused and its secret never trusted", () => {
+    const verifier = new AsanaWebhookVerifier();
+    expect(verifier.verify(handshake("attacker", null), CONFIGURED).ok).toBe(false);
+    expect(verifier.verify(handshake("attacker", "guess"), CONFIGURED).ok).toBe(false);
+    expect(verifier.verify({ headers: sign(taskEvent, "attacker"), body: taskEvent }, CONFIGURED)).toEqual({
+      ok: false,
+      error: "signature mismatch",
+    });
+  });
+
+  it("a known handshake secret is never replaced, even by a handshake with the token", () => {
+    const verifier = new AsanaWebhookVerifier();
+    expect(verifier.verify(handshake(HANDSHAKE), CONFIGURED).ok).toBe(true);
+    expect(verifier.verify(handshake("attacker"), CONFIGURED)).toEqual({
+      ok: false,
+      error: "handshake refused: a subscription secret is already known",
+    });
+    expect(verifier.verify({ headers: sign(taskEvent, "attacker"), body: taskEvent }, CONFIGURED).ok).toBe(
+      false,
+    );
+    expect(verifier.verify({ headers: sign(taskEvent, HANDSHAKE), body: taskEvent }, CONFIGURED).ok).toBe(
+      true,
+    );
   });
 
   it("deliveries signed with the configured webhook_secret verify without a handshake (restart case)", () => {

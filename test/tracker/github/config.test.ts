@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildServiceConfig } from "../../../src/config/build-config.js";
+import { CONFIG_KINDS } from "../../../src/kinds.js";
 import { parseGithubProvider } from "../../../src/tracker/github/config.js";
 
 const ctx = (env: NodeJS.ProcessEnv = {}) => ({ workflowDir: "/w", env });
@@ -115,7 +116,7 @@ describe("github kind in WORKFLOW.md config", () => {
   it("defaults to active [open] / terminal [closed] and registers the token for redaction", () => {
     const r = buildServiceConfig(
       { tracker: { kind: "github", provider: { repo: "acme/app", token: "$GH" } } },
-      { workflowPath: "/w/WORKFLOW.md", env: { GH: "ghp_secret" } },
+      { workflowPath: "/w/WORKFLOW.md", env: { GH: "ghp_secret" }, kinds: CONFIG_KINDS },
     );
     expect(r.ok && r.value.tracker.activeStates).toEqual(["open"]);
     expect(r.ok && r.value.tracker.terminalStates).toEqual(["closed"]);
@@ -125,7 +126,7 @@ describe("github kind in WORKFLOW.md config", () => {
   const load = (tracker: Record<string, unknown>) =>
     buildServiceConfig(
       { tracker: { kind: "github", provider: { repo: "a/b" }, ...tracker } },
-      { workflowPath: "/w/WORKFLOW.md", env: { GITHUB_TOKEN: "t" } },
+      { workflowPath: "/w/WORKFLOW.md", env: { GITHUB_TOKEN: "t" }, kinds: CONFIG_KINDS },
     );
 
   it("states GitHub can never report are config errors (Todo, opened, closed as active)", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildServiceConfig } from "../../../src/config/build-config.js";
+import { CONFIG_KINDS } from "../../../src/kinds.js";
 import { parseGitlabProvider } from "../../../src/tracker/gitlab/config.js";
 
 const ctx = (env: NodeJS.ProcessEnv = {}) => ({ workflowDir: "/w", env });
@@ -94,7 +95,7 @@ describe("gitlab kind in WORKFLOW.md config", () => {
   it("defaults to active [opened] / terminal [closed], folds flat api_key, and registers the token for redaction", () => {
     const r = buildServiceConfig(
       { tracker: { kind: "gitlab", api_key: "$GL", provider: { project_path: "g/app" } } },
-      { workflowPath: "/w/WORKFLOW.md", env: { GL: "glpat-secret" } },
+      { workflowPath: "/w/WORKFLOW.md", env: { GL: "glpat-secret" }, kinds: CONFIG_KINDS },
     );
     expect(r.ok && r.value.tracker.activeStates).toEqual(["opened"]);
     expect(r.ok && r.value.tracker.terminalStates).toEqual(["closed"]);
@@ -105,7 +106,7 @@ describe("gitlab kind in WORKFLOW.md config", () => {
     const load = (tracker: Record<string, unknown>) =>
       buildServiceConfig(
         { tracker: { kind: "gitlab", provider: { project_path: "g/p", api_key: "k" }, ...tracker } },
-        { workflowPath: "/w/WORKFLOW.md", env: {} },
+        { workflowPath: "/w/WORKFLOW.md", env: {}, kinds: CONFIG_KINDS },
       );
     const r = load({ active_states: ["open"], terminal_states: ["Todo"] });
     expect(!r.ok && r.error.map((e) => e.key)).toEqual(["tracker.active_states", "tracker.terminal_states"]);

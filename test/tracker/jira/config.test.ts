@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildServiceConfig } from "../../../src/config/build-config.js";
 import { silentLogger } from "../../../src/domain/logger.js";
 import { buildChildEnv } from "../../../src/hosts/child-env.js";
+import { CONFIG_KINDS, TRACKERS } from "../../../src/kinds.js";
 import { parseJiraProvider } from "../../../src/tracker/jira/config.js";
 import { createTracker } from "../../../src/tracker/registry.js";
 import { systemClock } from "../../../src/util/clock.js";
@@ -104,7 +105,7 @@ describe("parseJiraProvider", () => {
 describe("jira through the config loader and registry", () => {
   const env = { JIRA_API_TOKEN: "jira-secret-123", JIRA_EMAIL: "e@x", PATH: "/usr/bin", HOME: "/h" };
 
-  it("builds a jira adapter whose secret env names keep the token out of child environments", () => {
+  it("builds a jira adapter whose secret env names keep the token out of child environments", async () => {
     const built = buildServiceConfig(
       {
         tracker: {
@@ -112,13 +113,13 @@ describe("jira through the config loader and registry", () => {
           provider: { base_url: "https://a.atlassian.net", project_key: "PROJ", api_token: "$ALT" },
         },
       },
-      { workflowPath: "/w/WORKFLOW.md", env: { ...env, ALT: "alt-secret-456" } },
+      { workflowPath: "/w/WORKFLOW.md", env: { ...env, ALT: "alt-secret-456" }, kinds: CONFIG_KINDS },
     );
     if (!built.ok) throw new Error(JSON.stringify(built.error));
     expect(built.value.tracker.activeStates).toEqual(["To Do", "In Progress"]);
     expect(built.value.tracker.terminalStates).toEqual(["Done"]);
     expect(built.value.secretValues).toContain("alt-secret-456");
-    const adapter = createTracker(built.value, { logger: silentLogger, clock: systemClock });
+    const adapter = await createTracker(built.value, { logger: silentLogger, clock: systemClock }, TRACKERS);
     if (!adapter.ok) throw new Error(adapter.error.message);
     expect(adapter.value.kind).toBe("jira");
     expect(adapter.value.toolSpecs().map((t) => t.name)).toEqual(["jira_rest"]);

@@ -51,7 +51,7 @@ describe("17.3 local tracker", () => {
     expect(await missing.fetchIssuesByIds([], signal)).toEqual({ ok: true, value: [] });
     const failing = await missing.fetchIssuesByStates(["Todo"], signal);
     expect(failing.ok).toBe(false);
-    if (!failing.ok) expect(failing.error.category).toBe("tracker_request");
+    if (!failing.ok) expect(failing.error.category).toBe("invalid_tracker_config");
   });
 
   it("17.3: unusable optional metadata normalises to null/empty without hiding the issue", async () => {
@@ -181,5 +181,22 @@ describe("local tracker tool update_issue", () => {
   it("an unknown tool name fails without throwing", async () => {
     const result = await tracker().executeTool("delete_everything", {}, { issue: makeIssue(), signal });
     expect(result.success).toBe(false);
+  });
+});
+
+describe("local tracker: hostile file names", () => {
+  it("names with a backslash, a newline, a Unicode lookalike or over 200 characters are refused with one warning each, not listed every poll", async () => {
+    const good = "---\ntitle: ok\nstate: Todo\n---\n";
+    await file("OK-1", good);
+    const hostile = ["A\\B", "NL\nFAKE", "DEMO\u20101", `L${"x".repeat(200)}`];
+    for (const name of hostile) await file(name, good);
+    const t = tracker();
+    for (let poll = 0; poll < 3; poll++) {
+      const list = await t.fetchIssuesByStates(["Todo"], signal);
+      expect(list.ok && list.value.map((i) => i.identifier)).toEqual(["OK-1"]);
+    }
+    // warned once per file, across three polls
+    expect(warnings.map((w) => w.fields?.file).sort()).toEqual(hostile.map((n) => `${n}.md`).sort());
+    expect(String(warnings[0]?.fields?.reason)).toContain("not a valid identifier");
   });
 });

@@ -1,6 +1,6 @@
-import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { readdir, stat } from "node:fs/promises";
 import { messageOf } from "../../../domain/errors.js";
+import { readConfined, writeConfined } from "./confined-fs.js";
 import { failure, firstLine, success, type ToolOutcome } from "./outcome.js";
 import { confinePath, describeRefusal } from "./workspace-path.js";
 
@@ -58,8 +58,9 @@ export async function writeFileTool(root: string, input: WriteFileInput): Promis
   const target = await confinePath(root, input.path);
   if (!target.ok) return failure(label, describeRefusal(target.error));
   try {
-    await mkdir(dirname(target.value.real), { recursive: true });
-    await writeFile(target.value.real, input.content, "utf8");
+    // temp file + rename inside a directory opened without following symlinks (no escape by a race)
+    const wrote = await writeConfined(root, target.value.real, input.content);
+    if (!wrote.ok) return failure(label, describeRefusal(wrote.error));
   } catch (cause) {
     return failure(label, messageOf(cause));
   }
@@ -103,7 +104,8 @@ export async function editFileTool(root: string, input: EditFileInput): Promise<
       ? loaded.text.split(input.old_string).join(input.new_string)
       : loaded.text.replace(input.old_string, () => input.new_string);
   try {
-    await writeFile(loaded.real, updated, "utf8");
+    const wrote = await writeConfined(root, loaded.real, updated);
+    if (!wrote.ok) return failure(label, describeRefusal(wrote.error));
   } catch (cause) {
     return failure(label, messageOf(cause));
   }
@@ -151,16 +153,18 @@ async function loadText(root: string, requested: string, label: string): Promise
     const info = await stat(target.value.real);
     if (info.isDirectory())
       return { ok: false, outcome: failure(label, `${requested} is a directory; use list_dir`) };
-    if (info.size > MAX_FILE_BYTES) {
-      return {
-        ok: false,
-        outcome: failure(
-          label,
-          `${requested} is ${info.size} bytes, over the ${MAX_FILE_BYTES}-byte limit; use grep`,
-        ),
-      };
+    const read = await readConfined(root, target.value.real, MAX_FILE_BYTES);
+    if (!read.ok) {
+      const error = read.error;
+      const why =
+        error.kind === "too_large"
+          ? `${requested} is ${error.size} bytes, over the ${MAX_FILE_BYTES}-byte limit; use grep`
+          : error.kind === "not_a_file"
+            ? `${requested} is not a regular file`
+            : describeRefusal(error);
+      return { ok: false, outcome: failure(label, why) };
     }
-    const buffer = await readFile(target.value.real);
+    const buffer = read.value;
     if (buffer.subarray(0, 8_192).includes(0)) {
       return { ok: false, outcome: failure(label, `${requested} looks like a binary file`) };
     }

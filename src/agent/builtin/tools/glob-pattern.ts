@@ -1,8 +1,26 @@
+import type { Result } from "../../../domain/result.js";
+import { compileLinear, type LinearMatcher, type PatternError } from "./linear-pattern.js";
+
 /**
- * Compiles a file glob to a RegExp over `/`-separated relative paths:
+ * Compiles a file glob to a linear-time matcher over `/`-separated relative paths:
  * `**` any number of directories, `*` and `?` within one segment, `{a,b}` alternatives, `[...]` classes.
+ * Repeated `**` segments are collapsed first (`**\/**\/x` is `**\/x`): they mean the same and only cost time.
  */
-export function globToRegExp(glob: string): RegExp {
+export function compileGlob(glob: string): Result<LinearMatcher, PatternError> {
+  return compileLinear(globToSource(collapseGlobstars(glob)), { full: true });
+}
+
+/** `a/**\/**\/b` → `a/**\/b`, `**\/**` → `**`. */
+export function collapseGlobstars(glob: string): string {
+  let out = glob;
+  for (;;) {
+    const next = out.replaceAll("**/**/", "**/").replace(/(^|\/)\*\*\/\*\*$/, "$1**");
+    if (next === out) return out;
+    out = next;
+  }
+}
+
+function globToSource(glob: string): string {
   let out = "";
   let braceDepth = 0;
   for (let i = 0; i < glob.length; i++) {
@@ -43,8 +61,8 @@ export function globToRegExp(glob: string): RegExp {
         i = close;
       }
     } else {
-      out += c.replace(/[.+^$()|\\\]]/g, "\\$&");
+      out += c.replace(/[.+^$()|\\\]{}*?[]/g, "\\$&");
     }
   }
-  return new RegExp(`^${out}$`);
+  return out;
 }

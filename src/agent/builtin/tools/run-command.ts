@@ -23,7 +23,7 @@ export interface RunCommandContext {
   readonly signal: AbortSignal;
 }
 
-/** Runs `bash -lc <command>` in the workspace through the Host: timeout, group kill, capped output. */
+/** Runs `<command>` with bash in the workspace through the Host: timeout, group kill, capped output. */
 export async function runCommandTool(
   context: RunCommandContext,
   input: RunCommandInput,

@@ -2,7 +2,8 @@ import type { Dirent } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { messageOf } from "../../../domain/errors.js";
-import { globToRegExp } from "./glob-pattern.js";
+import { compileGlob } from "./glob-pattern.js";
+import { compileLinear } from "./linear-pattern.js";
 import { failure, success, type ToolOutcome } from "./outcome.js";
 import { confinePath, describeRefusal } from "./workspace-path.js";
 
@@ -26,7 +27,9 @@ export async function globTool(root: string, input: GlobInput): Promise<ToolOutc
   const label = `glob ${input.pattern}${input.path === undefined ? "" : ` in ${input.path}`}`;
   const target = await confinePath(root, base);
   if (!target.ok) return failure(label, describeRefusal(target.error));
-  const matcher = globToRegExp(input.pattern);
+  const compiled = compileGlob(input.pattern);
+  if (!compiled.ok) return failure(label, `invalid glob: ${compiled.error.message}`);
+  const matcher = compiled.value;
   const found: string[] = [];
   let truncated = false;
   try {
@@ -60,15 +63,16 @@ export interface GrepInput {
 export async function grepTool(root: string, input: GrepInput): Promise<ToolOutcome> {
   const base = input.path ?? ".";
   const label = `grep ${JSON.stringify(input.pattern)}${input.path === undefined ? "" : ` in ${input.path}`}`;
-  let regex: RegExp;
-  try {
-    regex = new RegExp(input.pattern, input.ignore_case === true ? "i" : "");
-  } catch (cause) {
-    return failure(label, `invalid regular expression: ${messageOf(cause)}`);
-  }
+  // RE2 semantics: linear time in the text, so a hostile pattern cannot freeze the service
+  const compiled = compileLinear(input.pattern, { ignoreCase: input.ignore_case === true });
+  if (!compiled.ok) return failure(label, `invalid regular expression: ${compiled.error.message}`);
+  const regex = compiled.value;
   const target = await confinePath(root, base);
   if (!target.ok) return failure(label, describeRefusal(target.error));
-  const include = input.include === undefined ? null : globToRegExp(input.include);
+  const includeGlob = input.include === undefined ? null : compileGlob(input.include);
+  if (includeGlob !== null && !includeGlob.ok)
+    return failure(label, `invalid glob: ${includeGlob.error.message}`);
+  const include = includeGlob === null ? null : includeGlob.value;
   const matches: string[] = [];
   let truncated = false;
   try {

@@ -1,11 +1,11 @@
 import { jsonSchema, type ToolSet, tool } from "ai";
 import { z } from "zod";
-import type { BuiltinBackendConfig } from "../../../config/types.js";
 import { messageOf } from "../../../domain/errors.js";
 import type { Issue } from "../../../domain/issue.js";
 import type { Logger } from "../../../domain/logger.js";
 import type { Host } from "../../../hosts/host.js";
 import type { ToolBinding } from "../../../tracker/adapter.js";
+import type { BuiltinBackendConfig } from "../settings.js";
 import { editFileTool, listDirTool, readFileTool, writeFileTool } from "./file-tools.js";
 import { failure, firstLine, type ToolOutcome } from "./outcome.js";
 import { runCommandTool } from "./run-command.js";
@@ -88,7 +88,7 @@ export function buildToolSet(context: ToolsetContext): ToolSet {
     }),
     grep: tool({
       description:
-        "Search text files for a JavaScript regular expression; returns file:line: text. Optional path, include glob and ignore_case.",
+        "Search text files for a regular expression (RE2 syntax: no backreferences or lookaround); returns file:line: text. Optional path, include glob and ignore_case.",
       inputSchema: z.object({
         pattern: z.string().min(1),
         path: z.string().optional(),
@@ -99,7 +99,7 @@ export function buildToolSet(context: ToolsetContext): ToolSet {
     }),
     run_command: tool({
       description:
-        "Run a shell command with bash -lc in the workspace. Returns the exit status and combined output (capped). Commands are killed at the timeout.",
+        "Run a shell command with bash in the workspace. Returns the exit status and combined output (capped). Commands are killed at the timeout.",
       inputSchema: z.object({
         command: z.string().min(1),
         timeout_ms: z.number().int().positive().optional(),

@@ -5,7 +5,9 @@ import { err, ok, type Result } from "../../../domain/result.js";
 /** Why a path the model asked for was refused; carries data, not a sentence. */
 export type PathRefusal =
   | { readonly kind: "workspace_escape"; readonly path: string; readonly root: string }
-  | { readonly kind: "dangling_symlink"; readonly path: string };
+  | { readonly kind: "dangling_symlink"; readonly path: string }
+  | { readonly kind: "hard_link"; readonly path: string }
+  | { readonly kind: "path_changed"; readonly path: string };
 
 /** A path resolved inside the workspace: `real` is what to open, `display` is workspace-relative. */
 export interface ConfinedPath {
@@ -20,6 +22,10 @@ export function describeRefusal(refusal: PathRefusal): string {
       return `path ${JSON.stringify(refusal.path)} is outside the workspace; only paths inside the workspace are allowed`;
     case "dangling_symlink":
       return `path ${JSON.stringify(refusal.path)} is a symlink whose target does not exist`;
+    case "hard_link":
+      return `path ${JSON.stringify(refusal.path)} is a hard link (the file has other names, maybe outside the workspace); refused`;
+    case "path_changed":
+      return `path ${JSON.stringify(refusal.path)} changed while it was being opened (a directory was replaced by a symlink?); refused`;
     default: {
       const _exhaustive: never = refusal;
       return String(_exhaustive);

@@ -33,4 +33,66 @@ describe("command policy", () => {
       segment: "whoami",
     });
   });
+
+  it.each([
+    // the bypasses from issue #17, each with the policy it used to slip past
+    ["ls <(touch x)", ["ls *"], [], "command_not_allowed"],
+    ["ls > ~/.bashrc", ["ls *"], [], "command_not_allowed"],
+    ["ls >> /etc/profile", ["ls *"], [], "command_not_allowed"],
+    ["ls > ../outside", ["ls *"], [], "command_not_allowed"],
+    ["git -c alias.x='!touch pwned' x", ["git *"], [], "command_unsafe"],
+    ["git -c core.pager='touch pwned' log", ["git *"], [], "command_unsafe"],
+    ["git config alias.y '!sh -c id'", ["git *"], [], "command_unsafe"],
+    ["(rm -rf x)", [], ["rm *"], "command_denied"],
+    ["{ rm -rf x; }", [], ["rm *"], "command_denied"],
+    ["if true; then rm -rf x; fi", [], ["rm *"], "command_denied"],
+    ["for f in a; do rm -rf $f; done", [], ["rm *"], "command_denied"],
+    ["time rm -rf x", [], ["rm *"], "command_denied"],
+    ["rm\t-rf x", [], ["rm -rf*"], "command_denied"],
+    ["/bin/rm -rf x", [], ["rm *"], "command_denied"],
+    ["env rm -rf x", [], ["rm *"], "command_denied"],
+    ["env -i FOO=1 rm -rf x", [], ["rm *"], "command_denied"],
+    ["nice -n 5 rm -rf x", [], ["rm *"], "command_denied"],
+    ["sudo -u root rm -rf x", [], ["rm *"], "command_denied"],
+    ["command rm -rf x", [], ["rm *"], "command_denied"],
+    ["exec rm -rf x", [], ["rm *"], "command_denied"],
+    ["timeout 5 rm -rf x", [], ["rm *"], "command_denied"],
+    ["echo x | xargs rm -rf", [], ["rm *"], "command_denied"],
+    ["bash -c 'rm -rf x'", [], ["rm *"], "command_denied"],
+    ['sh -ec "ls; rm -rf x"', [], ["rm *"], "command_denied"],
+    ["eval 'rm -rf x'", [], ["rm *"], "command_denied"],
+    ["find . -name y -exec rm -rf {} \\;", [], ["rm *"], "command_denied"],
+    ["\\rm -rf x", [], ["rm *"], "command_denied"],
+    ["r\\m -rf x", [], ["rm *"], "command_denied"],
+    ["'rm' -rf x", [], ["rm *"], "command_denied"],
+    ["x=$(rm -rf y)", [], ["rm *"], "command_denied"],
+    ["ls `rm -rf y`", [], ["rm *"], "command_denied"],
+    ["ls & rm -rf y", [], ["rm *"], "command_denied"],
+    ["{rm,-rf,x}", [], ["rm *"], "command_unparsable"],
+    ["$CMD -rf x", [], ["rm *"], "command_unparsable"],
+    ["echo 'unterminated", [], ["rm *"], "command_unparsable"],
+    ["ls <(touch x)", ["ls *", "touch *"], [], null],
+    ["ls -la > out.txt 2>&1", ["ls *"], [], null],
+    ["npm test > /dev/null 2>&1", ["npm *"], [], null],
+    ["git -c user.name=bot commit -m 'x'", ["git *"], [], null],
+    ["echo 'unterminated", [], [], null],
+  ] as const)("bypass %j (allowed %j, denied %j) → %s", (command, allowed, denied, expected) => {
+    const refusal = checkCommand(command, { allowed, denied });
+    expect(refusal?.kind ?? null).toBe(expected);
+  });
+
+  it("segments are judged by the program's basename with arguments re-joined by single spaces", () => {
+    expect(checkCommand("/usr/bin/git\tpush   --force", { allowed: [], denied: ["git push *"] })).toEqual({
+      kind: "command_denied",
+      command: "/usr/bin/git\tpush   --force",
+      pattern: "git push *",
+    });
+  });
+
+  it("loading the shell parser leaves process-wide state as it was", () => {
+    const limit = Error.stackTraceLimit;
+    expect(checkCommand("ls", { allowed: ["ls"], denied: [] })).toBeNull();
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect("require" in globalThis).toBe(false);
+  });
 });

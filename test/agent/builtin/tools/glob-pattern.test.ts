@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { globToRegExp } from "../../../../src/agent/builtin/tools/glob-pattern.js";
+import { collapseGlobstars, compileGlob } from "../../../../src/agent/builtin/tools/glob-pattern.js";
 
 describe("glob patterns", () => {
   it.each([
@@ -13,6 +13,21 @@ describe("glob patterns", () => {
     ["[!ab].ts", "b.ts", false],
     ["file.ts", "fileXts", false],
   ])("%s against %s → %s", (glob, path, expected) => {
-    expect(globToRegExp(glob).test(path)).toBe(expected);
+    const matcher = compileGlob(glob);
+    if (!matcher.ok) throw new Error(matcher.error.message);
+    expect(matcher.value.test(path)).toBe(expected);
+  });
+
+  it.each([
+    ["**/**/**/*.ts", "**/*.ts"],
+    ["a/**/**", "a/**"],
+    ["**/**", "**"],
+    ["a/**/b/**/c", "a/**/b/**/c"],
+  ])("repeated globstars collapse: %s → %s", (glob, collapsed) => {
+    expect(collapseGlobstars(glob)).toBe(collapsed);
+  });
+
+  it("an unbalanced brace is an invalid glob, not a throw", () => {
+    expect(compileGlob("{a,b").ok).toBe(false);
   });
 });

@@ -32,7 +32,7 @@ function context(overrides: Partial<Parameters<typeof runCommandTool>[0]> = {}) 
 }
 
 describe("run_command", () => {
-  it("runs bash -lc in the workspace with exactly the session env (no parent secrets)", async () => {
+  it("runs bash in the workspace with exactly the session env (no parent secrets)", async () => {
     process.env.SYMPHONY_TEST_SECRET = "leak-me";
     try {
       const out = await runCommandTool(context(), { command: 'pwd; echo "s=$SYMPHONY_TEST_SECRET"' });
@@ -81,5 +81,26 @@ describe("run_command", () => {
     const out = await run;
     expect(out).toMatchObject({ ok: false });
     expect(out.output).toMatch(/^cancelled/);
+  });
+});
+
+describe("run_command guard-rail against bypasses (real bash)", () => {
+  const exists = (path: string) =>
+    readFile(path).then(
+      () => true,
+      () => false,
+    );
+
+  it.each([
+    ["ls <(touch ../pwned)", { allowed: ["ls *"], denied: [] }],
+    ["ls -a > ../pwned", { allowed: ["ls *"], denied: [] }],
+    ["(touch ../pwned)", { allowed: [], denied: ["touch *"] }],
+    ["env /usr/bin/touch ../pwned", { allowed: [], denied: ["touch *"] }],
+    ["git -c alias.x='!touch ../pwned' x", { allowed: ["git *"], denied: [] }],
+  ])("%s is refused before bash runs it", async (command, policy) => {
+    const out = await runCommandTool(context({ policy }), { command });
+    expect(out.ok).toBe(false);
+    expect(out.output).toMatch(/command refused/);
+    expect(await exists(join(workspace, "..", "pwned"))).toBe(false);
   });
 });

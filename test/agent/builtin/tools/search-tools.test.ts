@@ -72,3 +72,47 @@ describe("grep tool", () => {
     expect(out.output).toMatch(/invalid regular expression/);
   });
 });
+
+/** Runs `work` while a 10 ms interval measures how long the event loop was blocked at most. */
+async function maxEventLoopLag<T>(work: () => Promise<T>): Promise<{ value: T; lagMs: number }> {
+  let last = performance.now();
+  let lagMs = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    lagMs = Math.max(lagMs, now - last - 10);
+    last = now;
+  }, 10);
+  try {
+    const value = await work();
+    lagMs = Math.max(lagMs, performance.now() - last - 10);
+    return { value, lagMs };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+describe("search tools and hostile patterns (ReDoS)", () => {
+  it("grep with a catastrophic-backtracking pattern keeps the event loop responsive", async () => {
+    // a backtracking engine needs ~2^27 steps here (seconds, with the whole service frozen)
+    await writeFile(join(root, "evil.txt"), `${"a".repeat(27)}!\n`.repeat(4));
+    const { value, lagMs } = await maxEventLoopLag(() => grepTool(root, { pattern: "^(a+)+$" }));
+    expect(value.output).toBe("(no matches)");
+    expect(lagMs).toBeLessThan(500);
+  });
+
+  it("grep refuses what a linear-time engine cannot run, as an error result", async () => {
+    const out = await grepTool(root, { pattern: "(a)\\1" });
+    expect(out.ok).toBe(false);
+    expect(out.output).toMatch(/invalid regular expression/);
+  });
+
+  it("a glob with many `**` segments is collapsed and runs in linear time", async () => {
+    const deep = join(root, ...Array.from({ length: 18 }, (_, i) => `d${i}`));
+    await mkdir(deep, { recursive: true });
+    await writeFile(join(deep, `${"x".repeat(40)}.txt`), "");
+    const pattern = `${"**/".repeat(12)}*.ts`;
+    const { value, lagMs } = await maxEventLoopLag(() => globTool(root, { pattern }));
+    expect(value.output).toBe("src/a.ts\nsrc/deep/b.ts");
+    expect(lagMs).toBeLessThan(500);
+  });
+});

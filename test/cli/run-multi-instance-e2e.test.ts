@@ -1,0 +1,192 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type CliRun, cliApi, exitOf, startCli } from "../support/cli-process.js";
+import { POSTGRES_HINT, skipWithoutPostgres, startPostgres, type TestPostgres } from "../support/postgres.js";
+import { makeTempDir } from "../support/temp-dir.js";
+import { pidAlive, until } from "../support/until.js";
+
+// Several real service processes on one PostgreSQL database and one local tracker folder. Each agent
+// logs start and end with the issue; one process (with its agents, as when its machine dies) is
+// killed mid-run. Every issue must end Done, and no issue may ever have two agents at once.
+
+const skipPg = skipWithoutPostgres();
+let pg: TestPostgres | null = null;
+let dir: { path: string; cleanup: () => Promise<void> } | null = null;
+const runs: CliRun[] = [];
+
+beforeAll(async () => {
+  if (!skipPg) pg = await startPostgres();
+}, 60_000);
+afterAll(async () => {
+  await pg?.close();
+});
+afterEach(async () => {
+  for (const r of runs.splice(0)) if (r.proc.exitCode === null) r.proc.kill("SIGKILL");
+  if (dir !== null) {
+    for (const pid of await agentPids(dir.path)) if (pidAlive(pid)) process.kill(pid, "SIGKILL");
+    await dir.cleanup();
+  }
+  dir = null;
+});
+
+interface AgentLine {
+  readonly event: "start" | "end";
+  readonly issue: string;
+  readonly pid: number;
+  readonly parent: number;
+  readonly at: number;
+}
+
+async function agentLines(root: string): Promise<AgentLine[]> {
+  const text = await readFile(join(root, "agents.log"), "utf8").catch(() => "");
+  return text
+    .trim()
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => {
+      const [event, issue, pid, parent, at] = l.split(" ");
+      return {
+        event: event as "start" | "end",
+        issue: issue ?? "",
+        pid: Number(pid),
+        parent: Number(parent),
+        at: Number(at),
+      };
+    });
+}
+
+async function agentPids(root: string): Promise<number[]> {
+  return (await agentLines(root)).filter((l) => l.event === "start").map((l) => l.pid);
+}
+
+const ISSUES = ["M-1", "M-2", "M-3", "M-4", "M-5", "M-6"];
+
+async function setup(): Promise<string> {
+  dir = await makeTempDir("symphony-multi-");
+  const root = dir.path;
+  await mkdir(join(root, "project/issues"), { recursive: true });
+  await mkdir(join(root, "home"));
+  for (const id of ISSUES)
+    await writeFile(join(root, `project/issues/${id}.md`), `---\ntitle: ${id}\nstate: Todo\n---\n`);
+  // $$ is the agent shell; the CLI process is found from it by the test through /proc
+  await writeFile(
+    join(root, "agent.sh"),
+    `#!/bin/bash
+id="$SYMPHONY_ISSUE_IDENTIFIER"
+echo "start $id $$ $(cat /proc/$PPID/stat | cut -d' ' -f4) $(date +%s%3N)" >> "${root}/agents.log"
+sleep 4
+echo "end $id $$ 0 $(date +%s%3N)" >> "${root}/agents.log"
+sed -i 's/^state: .*/state: Done/' "${root}/project/issues/$id.md"
+`,
+    { mode: 0o755 },
+  );
+  await writeFile(
+    join(root, "project/WORKFLOW.md"),
+    `---\ntracker:\n  kind: local\npolling:\n  interval_ms: 1000\nworkspace:\n  root: ${root}/ws\nagent:\n  backend: command\n  max_concurrent_agents: 2\ncommand:\n  run: 'exec bash ${root}/agent.sh'\nserver:\n  port: 0\nstore:\n  kind: postgres\n  url: $SYMPHONY_TEST_DB\n---\nwork\n`,
+  );
+  return root;
+}
+
+/** The pid chain of a process up to the root (for "which service process started this agent"). */
+async function ancestors(pid: number): Promise<number[]> {
+  const chain: number[] = [];
+  let current = pid;
+  for (let i = 0; i < 10 && current > 1; i += 1) {
+    const stat = await readFile(`/proc/${current}/stat`, "utf8").catch(() => "");
+    const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (!Number.isFinite(parent) || parent <= 1) break;
+    chain.push(parent);
+    current = parent;
+  }
+  return chain;
+}
+
+describe.each([2, 3])(
+  `%i service processes on one PostgreSQL (skipped without it: ${POSTGRES_HINT})`,
+  (count) => {
+    it.skipIf(skipPg)(
+      "kill -9 one mid-run: every issue finishes and no issue ever has two agents at once",
+      async () => {
+        const root = await setup();
+        const db = await (pg as TestPostgres).newDatabase();
+        for (let i = 0; i < count; i += 1) {
+          runs.push(
+            startCli(join(root, "project/WORKFLOW.md"), root, join(root, "home"), { SYMPHONY_TEST_DB: db }),
+          );
+        }
+        // wait until some agent runs, then kill the service process that started it, with its agents
+        let victim: CliRun | null = null;
+        await until(
+          async () => {
+            for (const line of (await agentLines(root)).filter((l) => l.event === "start")) {
+              if (!pidAlive(line.pid)) continue;
+              const chain = await ancestors(line.pid);
+              victim = runs.find((r) => r.proc.pid !== undefined && chain.includes(r.proc.pid)) ?? null;
+              if (victim !== null) return true;
+            }
+            return false;
+          },
+          60_000,
+          "an agent running",
+        );
+        const killed = victim as unknown as CliRun;
+        const victimPid = killed.proc.pid as number;
+        const killedAt = Date.now();
+        const theirs: number[] = [];
+        for (const line of await agentLines(root)) {
+          if (line.event === "start" && (await ancestors(line.pid)).includes(victimPid))
+            theirs.push(line.pid);
+        }
+        killed.proc.kill("SIGKILL");
+        for (const pid of theirs) if (pidAlive(pid)) process.kill(pid, "SIGKILL");
+        await exitOf(killed.proc);
+
+        const survivors = runs.filter((r) => r !== killed);
+        const allDone = async () => {
+          for (const id of ISSUES) {
+            const text = await readFile(join(root, `project/issues/${id}.md`), "utf8");
+            if (!text.includes("state: Done")) return false;
+          }
+          return true;
+        };
+        await until(allDone, 90_000, "every issue Done");
+
+        // intervals per issue: an agent killed with its instance ends at the kill
+        const lines = await agentLines(root);
+        for (const id of ISSUES) {
+          const starts = lines.filter((l) => l.event === "start" && l.issue === id);
+          const intervals = starts.map((s) => {
+            const end = lines.find((l) => l.event === "end" && l.pid === s.pid);
+            return [s.at, end?.at ?? (theirs.includes(s.pid) ? killedAt : Number.POSITIVE_INFINITY)] as const;
+          });
+          intervals.sort((a, b) => a[0] - b[0]);
+          for (let i = 1; i < intervals.length; i += 1) {
+            expect(intervals[i]?.[0], `${id} started again while its agent still ran`).toBeGreaterThanOrEqual(
+              intervals[i - 1]?.[1] ?? 0,
+            );
+          }
+          // ran to completion exactly once
+          expect(
+            lines.filter((l) => l.event === "end" && l.issue === id),
+            id,
+          ).toHaveLength(1);
+        }
+        expect(theirs.length).toBeGreaterThan(0);
+        // the survivors took the interrupted issues over and show their leases' holders
+        const state = (
+          await cliApi<{ recent_runs: Array<{ outcome: string }>; store: { shared: boolean } }>(
+            survivors[0] as CliRun,
+            "/api/v1/state",
+          )
+        ).body;
+        expect(state.store.shared).toBe(true);
+        for (const r of survivors) {
+          r.proc.kill("SIGTERM");
+          expect(await exitOf(r.proc)).toBe(0);
+        }
+      },
+      180_000,
+    );
+  },
+);
