@@ -60,7 +60,7 @@ async function startClaudeSession(
   }
   let server: ToolServer | null = null;
   if (options.tools.specs.length > 0) {
-    if (options.host.name === "local") {
+    if (options.host.localFilesystem) {
       try {
         server = await startToolServer({
           tools: options.tools,

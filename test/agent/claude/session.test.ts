@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import type { AgentSession, TurnInput } from "../../../src/agent/backend.js";
@@ -244,6 +244,64 @@ needs.describe("claude backend (real Claude Code CLI, fake Anthropic API)", { ti
     expect(model.abortedResponses()).toBe(1);
     await session.stop();
     await until(async () => (await processesMentioning(dirs.root)).length === 0, 10_000);
+  });
+
+  it.each([
+    ["isolated", "the CLI default"],
+    ["inherit", "operator-model"],
+  ] as const)(
+    "home: %s — the operator's ~/.claude settings reach the run only when inherited",
+    async (home, expected) => {
+      const model = await startFakeAnthropicServer(() => ({ kind: "text", text: "ok" }));
+      const dirs = tempRoot();
+      cleanups.push(() => model.close(), dirs.cleanup);
+      const operatorClaude = join(dirs.home, ".claude");
+      mkdirSync(operatorClaude);
+      writeFileSync(join(operatorClaude, "settings.json"), JSON.stringify({ model: "operator-model" }));
+      writeFileSync(join(operatorClaude, ".credentials.json"), "{}");
+      const tmp = join(dirs.root, "tmp");
+      mkdirSync(tmp);
+      const opened = await openClaudeSession({
+        claude: { home },
+        workspace: dirs.workspace,
+        env: claudeTestEnv(model, dirs.home, { TMPDIR: tmp }),
+      });
+      const session = sessionOf(opened.result);
+      cleanups.unshift(() => session.stop());
+      expect((await session.runTurn("hi", input(1))).ok).toBe(true);
+      const used = model.requests.at(-1)?.body.model;
+      expect(expected === "operator-model" ? used : used !== "operator-model").toBe(
+        expected === "operator-model" ? "operator-model" : true,
+      );
+      const configDirs = readdirSync(tmp).filter((n) => n.startsWith("symphony-claude-config."));
+      if (home === "isolated") {
+        // only the login was copied in
+        expect(configDirs).toHaveLength(1);
+        expect(readdirSync(join(tmp, configDirs[0] as string))).toContain(".credentials.json");
+        expect(existsSync(join(tmp, configDirs[0] as string, "settings.json"))).toBe(false);
+      } else {
+        expect(configDirs).toEqual([]);
+      }
+      await session.stop();
+      expect(readdirSync(tmp).filter((n) => n.startsWith("symphony-claude-config."))).toEqual([]);
+    },
+  );
+
+  it("under bypassPermissions (IS_SANDBOX=1 as root) tools run without allow rules or prompts", async () => {
+    const { dirs, result, events } = await open(
+      (req) =>
+        afterToolResult(req)
+          ? { kind: "text", text: "done" }
+          : {
+              kind: "tool_calls",
+              calls: [{ name: "Bash", args: { command: "touch BYPASSED", description: "b" } }],
+            },
+      { claude: { permissionMode: "bypassPermissions" }, env: { IS_SANDBOX: "1" } },
+    );
+    const session = sessionOf(result);
+    expect((await session.runTurn("go", input(1))).ok).toBe(true);
+    expect(existsSync(join(dirs.workspace, "BYPASSED"))).toBe(true);
+    expect(ofType(events, "input_required")).toEqual([]);
   });
 
   it("a missing claude.command is agent_not_found", async () => {
