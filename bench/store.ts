@@ -9,6 +9,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { defaultAcpConfig } from "../src/agent/acp/settings.js";
 import { defaultClaudeConfig } from "../src/agent/claude/settings.js";
 import type { ServiceConfig } from "../src/config/types.js";
 import type { AgentEvent } from "../src/domain/agent-event.js";
@@ -82,6 +83,7 @@ function config(root: string, storePath: string): ServiceConfig {
     },
     command: { run: "true", envPassthrough: [] },
     claude: defaultClaudeConfig(),
+    acp: defaultAcpConfig(),
     builtin: {
       provider: "openai-compatible",
       model: null,

@@ -7,6 +7,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { defaultAcpConfig } from "../src/agent/acp/settings.js";
 import { defaultClaudeConfig } from "../src/agent/claude/settings.js";
 import type { ServiceConfig } from "../src/config/types.js";
 import type { Issue } from "../src/domain/issue.js";
@@ -116,6 +117,7 @@ function config(root: string, folder: string): ServiceConfig {
     },
     command: { run: "true", envPassthrough: [] },
     claude: defaultClaudeConfig(),
+    acp: defaultAcpConfig(),
     builtin: {
       provider: "openai-compatible",
       model: null,

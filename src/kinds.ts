@@ -1,3 +1,4 @@
+import { acpKind } from "./agent/acp/kind.js";
 import { builtinKind } from "./agent/builtin/kind.js";
 import { claudeKind } from "./agent/claude/kind.js";
 import { codexKind } from "./agent/codex/kind.js";
@@ -37,6 +38,7 @@ export const BACKENDS: KindRegistry<BackendKind> = kindRegistry<BackendKind>([
   builtinKind,
   commandKind,
   claudeKind,
+  acpKind,
 ]);
 
 /** Hosts runs can be placed on; the first kind that handles a host name builds it. */

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { defaultAcpConfig } from "../../src/agent/acp/settings.js";
 import type { AgentSession } from "../../src/agent/backend.js";
 import { defaultClaudeConfig } from "../../src/agent/claude/settings.js";
 import { createCodexBackend } from "../../src/agent/codex/index.js";
@@ -84,6 +85,7 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
     codex,
     command: { run: null, envPassthrough: [] },
     claude: defaultClaudeConfig(),
+    acp: defaultAcpConfig(),
     builtin: {
       provider: "openai",
       model: null,

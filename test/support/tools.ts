@@ -44,6 +44,14 @@ export const CLAUDE = tool(
   "npm ci (the pinned devDependency @anthropic-ai/claude-code provides node_modules/.bin/claude)",
 );
 
+/** Claude Code's ACP adapter from the pinned devDependency (`$CLAUDE_CODE_ACP_PATH` overrides the path). */
+export const CLAUDE_CODE_ACP = tool(
+  "claude-code-acp",
+  "CLAUDE_CODE_ACP_PATH",
+  join(dirname(fileURLToPath(import.meta.url)), "../../node_modules/.bin/claude-code-acp"),
+  "npm ci (the pinned devDependency @zed-industries/claude-code-acp provides node_modules/.bin/claude-code-acp)",
+);
+
 function executable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);

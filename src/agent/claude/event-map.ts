@@ -1,6 +1,7 @@
 import type { TokenCounts } from "../../domain/agent-event.js";
 import type { AgentError } from "../../domain/errors.js";
 import { oneLine } from "../../util/one-line.js";
+import { TOOL_SERVER_NAME } from "../mcp/tool-server.js";
 import type { ClaudeUsage, TurnResult } from "./protocol.js";
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -13,8 +14,8 @@ function field(input: Obj, ...names: string[]): string {
   return "";
 }
 
-/** Claude Code names MCP tools `mcp__<server>__<tool>`; Symphony's own server is {@link MCP_SERVER_NAME}. */
-export const MCP_SERVER_NAME = "symphony";
+/** Claude Code names MCP tools `mcp__<server>__<tool>`; Symphony's own server is this one. */
+export const MCP_SERVER_NAME = TOOL_SERVER_NAME;
 
 /** A tool call as one dashboard line: the tool and the argument that says what it does. */
 export function toolSummary(name: string, input: Obj): string {
@@ -36,12 +37,6 @@ export function toolSummary(name: string, input: Obj): string {
     "prompt",
   );
   return oneLine(key === "" ? `${name}: ${JSON.stringify(input)}` : `${name}: ${key}`);
-}
-
-/** The tool name Symphony reports: its own MCP tools by their tracker name, others as Claude names them. */
-export function reportedToolName(name: string): string {
-  const prefix = `mcp__${MCP_SERVER_NAME}__`;
-  return name.startsWith(prefix) ? name.slice(prefix.length) : name;
 }
 
 /**

@@ -10,7 +10,9 @@ import { LineSplitter } from "../../util/line-splitter.js";
 import { oneLine } from "../../util/one-line.js";
 import { type AgentSession, type StartSessionOptions, type TurnInput, turnStopError } from "../backend.js";
 import { watchStderr, within } from "../child-io.js";
-import { reportedToolName, tokenTotals, toolSummary, turnFailure } from "./event-map.js";
+import { reportedToolName } from "../mcp/tool-names.js";
+import { type TurnEnd, TurnState } from "../turn-state.js";
+import { tokenTotals, toolSummary, turnFailure } from "./event-map.js";
 import { decidePermission } from "./permission.js";
 import {
   type AssistantBlock,
@@ -23,7 +25,6 @@ import {
   type TurnResult,
   userMessageLine,
 } from "./protocol.js";
-import { ClaudeTurn, type TurnEnd } from "./turn.js";
 
 type Obj = Readonly<Record<string, unknown>>;
 
@@ -58,7 +59,7 @@ export class ClaudeSession implements AgentSession {
   readonly #log: Logger;
   readonly #tools = new Map<string, { name: string; input: Obj }>();
   readonly #pending = new Map<string, (r: Result<void, AgentError>) => void>();
-  #turn: ClaudeTurn | null = null;
+  #turn: TurnState | null = null;
   /** Set while waiting for the result line of a turn we already ended (stop/timeout). */
   #onStaleResult: (() => void) | null = null;
   #sessionId = "";
@@ -178,7 +179,7 @@ export class ClaudeSession implements AgentSession {
     }
     if (input.signal.aborted) return err(turnStopError(input.signal));
     if (this.#closed) return err({ category: "process_exit", message: "claude is not running" });
-    const turn = new ClaudeTurn(input.turn);
+    const turn = new TurnState(input.turn);
     this.#turn = turn;
     const onStop = (): void => turn.stop(turnStopError(input.signal));
     input.signal.addEventListener("abort", onStop, { once: true });

@@ -1,14 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { claudeCommandLine } from "../../../src/agent/claude/command-line.js";
-import {
-  reportedToolName,
-  tokenTotals,
-  toolSummary,
-  turnFailure,
-} from "../../../src/agent/claude/event-map.js";
+import { tokenTotals, toolSummary, turnFailure } from "../../../src/agent/claude/event-map.js";
 import { decidePermission } from "../../../src/agent/claude/permission.js";
 import { parseStreamLine, type TurnResult } from "../../../src/agent/claude/protocol.js";
 import { defaultClaudeConfig } from "../../../src/agent/claude/settings.js";
+import { reportedToolName } from "../../../src/agent/mcp/tool-names.js";
 
 const success: TurnResult = {
   subtype: "success",

@@ -1,3 +1,4 @@
+import { defaultAcpConfig } from "../../../src/agent/acp/settings.js";
 import { defaultClaudeConfig } from "../../../src/agent/claude/settings.js";
 import type { ServiceConfig } from "../../../src/config/types.js";
 import { defaultRescueSettings } from "../../../src/rescue/settings.js";
@@ -60,6 +61,7 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
     },
     command: { run: null, envPassthrough: [] },
     claude: defaultClaudeConfig(),
+    acp: defaultAcpConfig(),
     builtin: {
       provider: "openai-compatible",
       model: null,

@@ -1,6 +1,6 @@
-import type { AgentError } from "../../domain/errors.js";
-import { err, ok, type Result } from "../../domain/result.js";
-import { turnStopEvent } from "../backend.js";
+import type { AgentError } from "../domain/errors.js";
+import { err, ok, type Result } from "../domain/result.js";
+import { turnStopEvent } from "./backend.js";
 
 /** The event that closes a turn. */
 export type TurnEndEvent =
@@ -8,7 +8,7 @@ export type TurnEndEvent =
   | { readonly type: "turn_failed"; readonly turn: number; readonly reason: string; readonly message: string }
   | { readonly type: "turn_cancelled"; readonly turn: number; readonly message: string };
 
-/** How a turn ended, and whether the CLI may still be running it (so it must be interrupted). */
+/** How a turn ended, and whether the agent may still be running it (so it must be interrupted). */
 export interface TurnEnd {
   readonly result: Result<void, AgentError>;
   readonly event: TurnEndEvent;
@@ -16,13 +16,15 @@ export interface TurnEnd {
 }
 
 /**
- * One running turn. It ends exactly once: at its `result` line (completed, failed, or blocked when a
- * permission prompt was refused before), at process exit, or when its signal stops it. It keeps no timer.
+ * One running turn of an agent that reports its own turn end (Claude Code's `result` line, an ACP
+ * `session/prompt` response). It ends exactly once: when the agent says so (completed, failed, or blocked
+ * when a permission request was refused before), at process exit, or when its signal stops it. It keeps
+ * no timer.
  */
-export class ClaudeTurn {
+export class TurnState {
   readonly number: number;
   readonly ended: Promise<TurnEnd>;
-  /** Whether `session_started` was emitted for this turn (at its `system/init` line). */
+  /** Whether `session_started` was emitted for this turn. */
   announced = false;
   /** The last assistant text seen, for the completion message. */
   lastText = "";
@@ -37,7 +39,7 @@ export class ClaudeTurn {
     });
   }
 
-  /** Records that a person is needed; the turn ends at the CLI's `result` line (or its signal). */
+  /** Records that a person is needed; the turn ends when the agent closes it (or at its signal). */
   block(kind: "approval" | "user_input", question: string): void {
     this.#blocked ??= { kind, question };
   }
@@ -50,7 +52,7 @@ export class ClaudeTurn {
     this.#finish(
       err({
         category,
-        message: `claude turn requires ${b.kind === "approval" ? "approval" : "operator input"}`,
+        message: `the turn requires ${b.kind === "approval" ? "approval" : "operator input"}`,
         question: b.question,
       }),
       { type: "turn_failed", turn: this.number, reason: category, message: b.question },
@@ -59,7 +61,7 @@ export class ClaudeTurn {
     return true;
   }
 
-  /** The `result` line said success. */
+  /** The agent closed the turn successfully. */
   complete(message: string): void {
     this.#finish(ok(undefined), { type: "turn_completed", turn: this.number, message }, false);
   }
@@ -74,7 +76,7 @@ export class ClaudeTurn {
     );
   }
 
-  /** The turn's signal aborted (timeout or cancellation): the CLI still runs it. */
+  /** The turn's signal aborted (timeout or cancellation): the agent still runs it. */
   stop(error: AgentError): void {
     if (this.finishBlocked(true)) return;
     this.#finish(err(error), turnStopEvent(this.number, error), true);
