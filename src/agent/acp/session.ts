@@ -161,7 +161,8 @@ export class AcpSession implements AgentSession {
 
   async #startupError(cause: unknown): Promise<AgentError> {
     if (cause instanceof Timeout) return { category: "response_timeout", message: cause.message };
-    const exit = this.#closed ? await within(this.#proc.exited, 1_000) : null;
+    // the connection may report the end of stdout before the exit is seen: give the exit a moment
+    const exit = await within(this.#proc.exited, 1_000);
     if (exit?.code === 127) {
       return { category: "agent_not_found", message: "acp.command: program not found (exit 127)" };
     }
@@ -214,9 +215,10 @@ export class AcpSession implements AgentSession {
       .request("session/prompt", { sessionId: this.#sessionId, prompt: [{ type: "text", text: prompt }] })
       .then(
         (response) => this.#onPromptDone(turn, (response as unknown as Obj).stopReason),
-        (cause: unknown) => {
-          if (!this.#closed)
-            turn.fail({ category: "response_error", message: `session/prompt failed: ${messageOf(cause)}` });
+        async (cause: unknown) => {
+          // a connection that ended because the agent died is reported by the exit handler as process_exit
+          if ((await within(this.#proc.exited, 1_000)) !== null) return;
+          turn.fail({ category: "response_error", message: `session/prompt failed: ${messageOf(cause)}` });
         },
       );
     let end: TurnEnd;
