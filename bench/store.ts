@@ -48,6 +48,7 @@ function config(root: string, storePath: string): ServiceConfig {
       provider: { issues: [] },
     },
     polling: { intervalMs: 3_600_000 },
+    profiles: [],
     workspace: {
       root: join(root, "ws"),
       rootRaw: null,

@@ -82,6 +82,7 @@ function config(root: string, folder: string): ServiceConfig {
       provider: { path: folder },
     },
     polling: { intervalMs: 3_600_000 },
+    profiles: [],
     workspace: {
       root: join(root, "ws"),
       rootRaw: null,

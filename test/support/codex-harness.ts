@@ -60,6 +60,7 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
       provider: { issues: [] },
     },
     polling: { intervalMs: 30_000 },
+    profiles: [],
     workspace: {
       root: "/nonexistent",
       rootRaw: null,

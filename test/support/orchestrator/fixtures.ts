@@ -26,6 +26,7 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
       provider: { issues: [] },
     },
     polling: { intervalMs: 30_000 },
+    profiles: [],
     workspace: {
       root: `${root}/workspaces`,
       rootRaw: null,
