@@ -22,6 +22,8 @@ COPY deploy/docker/healthcheck.mjs ./healthcheck.mjs
 # HOME (and the embedded store's default data directory) is the /data volume; the workflow is mounted at /config
 ENV HOME=/data NODE_ENV=production SYMPHONY_PORT=8080
 WORKDIR /data
+# the service writes its store, workspaces and rescues under HOME=/data: the unprivileged user must own it
+RUN chown 1000:1000 /data
 USER 1000:1000
 VOLUME ["/data"]
 EXPOSE 8080

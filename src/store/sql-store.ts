@@ -194,7 +194,7 @@ export class SqlStore {
         await tx.query("DELETE FROM blocked_issues WHERE issue_id = ?", [w.issueId]);
         return;
       case "lease_put":
-        await this.#takeLease(tx, w.claim, w.at, w.ttlMs);
+        await this.#takeLease(tx, w.claim, w.at, w.ttlMs, "any");
         return;
       default: {
         const never: never = w;
@@ -227,6 +227,7 @@ export class SqlStore {
           { issueId: id, identifier: ref.identifier, host: "", workspacePath: null, attempt: null },
           now,
           ttlMs,
+          "any",
         );
       }
       await this.#adopt(
@@ -262,13 +263,31 @@ export class SqlStore {
     }
   }
 
-  async #takeLease(tx: SqlExec, req: ClaimRequest, now: number, ttlMs: number): Promise<void> {
-    await tx.query(
+  /**
+   * Writes our lease as a compare-and-swap on what the caller read (`seen`): the row is taken only when
+   * it is still `seen` (same holder, same expiry), already ours, or absent. Two instances racing for
+   * one issue both read "free"; the database lets exactly one of them write, the other gets false.
+   */
+  async #takeLease(
+    tx: SqlExec,
+    req: ClaimRequest,
+    now: number,
+    ttlMs: number,
+    seen: { readonly workerId: string; readonly expiresAt: number } | null | "any",
+  ): Promise<boolean> {
+    // "any": callers that already decided the row is theirs to take (one process per embedded file, restore)
+    const guard =
+      seen === "any"
+        ? ""
+        : "WHERE leases.worker_id = excluded.worker_id OR (leases.worker_id = ? AND leases.expires_at = ?)";
+    const expected = seen === "any" ? [] : [seen?.workerId ?? "", seen?.expiresAt ?? -1];
+    const rows = await tx.query(
       `INSERT INTO leases (issue_id, identifier, worker_id, host, workspace_path, attempt, acquired_at, last_seen, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issue_id) DO UPDATE SET identifier = excluded.identifier,
        worker_id = excluded.worker_id, host = excluded.host, workspace_path = excluded.workspace_path,
        attempt = excluded.attempt, acquired_at = excluded.acquired_at, last_seen = excluded.last_seen,
-       expires_at = excluded.expires_at`,
+       expires_at = excluded.expires_at ${guard}
+       RETURNING issue_id`,
       [
         req.issueId,
         req.identifier,
@@ -279,8 +298,10 @@ export class SqlStore {
         now,
         now,
         now + ttlMs,
+        ...expected,
       ],
     );
+    return rows.length > 0;
   }
 
   /**
@@ -296,7 +317,12 @@ export class SqlStore {
         return { kind: "held", holder: current };
       }
       const mine = current !== null && current.workerId === this.#workerId;
-      await this.#takeLease(tx, req, now, ttlMs);
+      if (!(await this.#takeLease(tx, req, now, ttlMs, current))) {
+        // another instance took it between our read and our write
+        const taken = await tx.query("SELECT * FROM leases WHERE issue_id = ?", [req.issueId]);
+        const holder = taken[0] === undefined ? current : leaseFromRow(taken[0]);
+        if (holder !== null) return { kind: "held", holder };
+      }
       if (mine) return { kind: "granted", orphan: null, previous: current };
       const others = [req.issueId, this.#workerId];
       const open = (
@@ -334,7 +360,9 @@ export class SqlStore {
           lost.push(c.issueId);
           continue;
         }
-        await this.#takeLease(tx, c, now, ttlMs);
+        const seen =
+          row === undefined ? null : { workerId: String(row.worker_id), expiresAt: num(row.expires_at) };
+        if (!(await this.#takeLease(tx, c, now, ttlMs, seen))) lost.push(c.issueId);
       }
       return lost;
     });

@@ -130,7 +130,16 @@ describeDocker("the Symphony service image (real dockerd)", { timeout: 420_000 }
     try {
       const health = async () =>
         (await dockerCli(daemon, ["inspect", "--format", "{{.State.Health.Status}}", id])).trim();
-      await until(async () => (await health()) === "healthy", 60_000, "container healthy");
+      await until(async () => (await health()) === "healthy", 60_000, "container healthy").catch(
+        async (cause: unknown) => {
+          // the service's own output says why it never became healthy
+          const logs = await run("docker", ["-H", daemon.address, "logs", id]).then(
+            (r) => `${r.stdout}${r.stderr}`,
+            () => "(no logs)",
+          );
+          throw new Error(`${String(cause)}\n--- container logs ---\n${logs}`);
+        },
+      );
       const unauthorised = await fetch(`http://127.0.0.1:${port}/api/v1/state`);
       expect(unauthorised.status).toBe(401);
       const state = await fetch(`http://127.0.0.1:${port}/api/v1/state`, {

@@ -30,6 +30,9 @@ export async function buildNodeBaseImage(daemon: Pick<TestDockerd, "address">): 
     await symlink("/bin/busybox", join(context, "usr/bin/env"));
     await put(process.execPath, "usr/local/bin/node");
     for (const lib of await sharedLibraries(process.execPath)) await put(lib, lib.slice(1));
+    // node:20-slim carries all of glibc; the stand-in adds what the service's native addon (libsql) links
+    const addon = join(import.meta.dirname, "../../node_modules/@libsql/linux-x64-gnu/index.node");
+    for (const lib of await sharedLibraries(addon)) await put(lib, lib.slice(1));
     const npmRoot = (await run("npm", ["root", "-g"])).stdout.trim();
     await cp(join(npmRoot, "npm"), join(context, "usr/local/lib/node_modules/npm"), { recursive: true });
     await symlink("../lib/node_modules/npm/bin/npm-cli.js", join(context, "usr/local/bin/npm"));
