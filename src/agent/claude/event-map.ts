@@ -30,10 +30,10 @@ export function toolSummary(name: string, input: Obj): string {
     "command",
     "file_path",
     "notebook_path",
-    "path",
     "pattern",
     "url",
     "query",
+    "path",
     "prompt",
   );
   return oneLine(key === "" ? `${name}: ${JSON.stringify(input)}` : `${name}: ${key}`);

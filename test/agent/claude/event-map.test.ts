@@ -143,7 +143,7 @@ describe("claude command line", () => {
     expect(line).toContain("'--allowedTools' 'Bash(npm test:*)' '--allowedTools' 'mcp__symphony'");
     expect(line).toContain("'--disallowedTools' 'WebFetch' '--max-turns' '12'");
     // the token is referenced, never written: the CLI expands it from its environment
-    expect(line).toContain("${SYMPHONY_MCP_TOKEN}");
+    expect(line).toContain(`$\{SYMPHONY_MCP_TOKEN}`);
     expect(line.endsWith("'--strict-mcp-config' '--add-dir' '/srv/shared'")).toBe(true);
   });
 });
