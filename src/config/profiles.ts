@@ -80,13 +80,16 @@ export function configForIssue(
 ): { readonly config: ServiceConfig; readonly choice: ProfileChoice } {
   const choice = chooseProfile(config, issue);
   const profile = config.profiles.find((p) => p.name === choice.profile);
-  if (profile === undefined) return { config, choice };
-  const derived = {
+  return { config: profile === undefined ? config : configForProfile(config, profile), choice };
+}
+
+/** The config of a profile's runs: its backend as `agent.backend`, its settings as that backend's section. */
+export function configForProfile(config: ServiceConfig, profile: AgentProfile): ServiceConfig {
+  return {
     ...config,
     agent: { ...config.agent, backend: profile.backend },
     [profile.section]: profile.settings,
   } as ServiceConfig;
-  return { config: derived, choice };
 }
 
 /** Normalises a profile's selectors: lower-cased labels (default `agent:<name>`) and states. */

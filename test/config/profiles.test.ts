@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { agentConfigProblems } from "../../src/agent/validate.js";
 import { buildServiceConfig } from "../../src/config/build-config.js";
 import { chooseProfile, configForIssue } from "../../src/config/profiles.js";
 import type { ServiceConfig } from "../../src/config/types.js";
-import { CONFIG_KINDS } from "../../src/kinds.js";
+import { BACKENDS, CONFIG_KINDS } from "../../src/kinds.js";
 import { makeIssue } from "../support/issues.js";
 
 function build(raw: Record<string, unknown>) {
@@ -87,5 +88,21 @@ describe("profiles: (agent backend per issue)", () => {
     expect(derived.agent.backend).toBe(backend);
     if (profile === "claude") expect(derived.claude.permissionMode).toBe("acceptEdits");
     if (profile === "gemini") expect(derived.acp.command).toBe("gemini --experimental-acp");
+  });
+});
+
+describe("profiles in the dispatch preflight", () => {
+  it("checks each profile's backend under its own config, keyed under profiles.<name>", () => {
+    const c = config({
+      worker: { ssh_hosts: ["build@worker-1"] },
+      profiles: { claude: { backend: "claude" } },
+    });
+    expect(agentConfigProblems(c, BACKENDS)).toEqual([
+      expect.objectContaining({
+        key: "profiles.claude.agent.backend",
+        rule: "local_tools",
+        severity: "warning",
+      }),
+    ]);
   });
 });
