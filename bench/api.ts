@@ -37,6 +37,7 @@ const running: RunningRow[] = Array.from({ length: 100 }, (_, i) => ({
   url: `https://tracker.example/issues/BEN-${i}`,
   state: "In Progress",
   backend: "codex",
+  profile: null,
   host: "local",
   workspacePath: `/srv/workspaces/BEN-${i}`,
   sessionId: `thread-${i}-turn-3`,

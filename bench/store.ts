@@ -9,6 +9,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { defaultAcpConfig } from "../src/agent/acp/settings.js";
+import { defaultClaudeConfig } from "../src/agent/claude/settings.js";
 import type { ServiceConfig } from "../src/config/types.js";
 import type { AgentEvent } from "../src/domain/agent-event.js";
 import { silentLogger } from "../src/domain/logger.js";
@@ -46,6 +48,7 @@ function config(root: string, storePath: string): ServiceConfig {
       provider: { issues: [] },
     },
     polling: { intervalMs: 3_600_000 },
+    profiles: [],
     workspace: {
       root: join(root, "ws"),
       rootRaw: null,
@@ -80,6 +83,8 @@ function config(root: string, storePath: string): ServiceConfig {
       home: "inherit",
     },
     command: { run: "true", envPassthrough: [] },
+    claude: defaultClaudeConfig(),
+    acp: defaultAcpConfig(),
     builtin: {
       provider: "openai-compatible",
       model: null,

@@ -7,6 +7,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { defaultAcpConfig } from "../src/agent/acp/settings.js";
+import { defaultClaudeConfig } from "../src/agent/claude/settings.js";
 import type { ServiceConfig } from "../src/config/types.js";
 import type { Issue } from "../src/domain/issue.js";
 import { silentLogger } from "../src/domain/logger.js";
@@ -80,6 +82,7 @@ function config(root: string, folder: string): ServiceConfig {
       provider: { path: folder },
     },
     polling: { intervalMs: 3_600_000 },
+    profiles: [],
     workspace: {
       root: join(root, "ws"),
       rootRaw: null,
@@ -114,6 +117,8 @@ function config(root: string, folder: string): ServiceConfig {
       home: "inherit",
     },
     command: { run: "true", envPassthrough: [] },
+    claude: defaultClaudeConfig(),
+    acp: defaultAcpConfig(),
     builtin: {
       provider: "openai-compatible",
       model: null,

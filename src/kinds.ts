@@ -1,4 +1,6 @@
+import { acpKind } from "./agent/acp/kind.js";
 import { builtinKind } from "./agent/builtin/kind.js";
+import { claudeKind } from "./agent/claude/kind.js";
 import { codexKind } from "./agent/codex/kind.js";
 import { commandKind } from "./agent/command/kind.js";
 import type { BackendKind } from "./agent/kind.js";
@@ -35,6 +37,8 @@ export const BACKENDS: KindRegistry<BackendKind> = kindRegistry<BackendKind>([
   codexKind,
   builtinKind,
   commandKind,
+  claudeKind,
+  acpKind,
 ]);
 
 /** Hosts runs can be placed on; the first kind that handles a host name builds it. */

@@ -204,8 +204,8 @@ export async function startOrchestratorService(
     workspaces,
     tracker: () => tracker,
     backendFor: (config) => createBackend(config, { logger }, BACKENDS),
-    agentEnv: (issue, path, host) =>
-      issueEnv(issue, path, host, agentEnvPassthrough(source.current().config, BACKENDS)),
+    agentEnv: (issue, path, host, config) =>
+      issueEnv(issue, path, host, agentEnvPassthrough(config, BACKENDS)),
     logger,
     clock,
   });

@@ -1,3 +1,4 @@
+import { configForIssue } from "../config/profiles.js";
 import type { ServiceConfig } from "../config/types.js";
 import type { AgentEvent } from "../domain/agent-event.js";
 import type { AgentError } from "../domain/errors.js";
@@ -24,8 +25,16 @@ export interface RunnerDeps {
   readonly tracker: () => TrackerAdapter;
   /** The backend for a config snapshot (by `agent.backend`). */
   readonly backendFor: (config: ServiceConfig) => Result<AgentBackend, AgentError>;
-  /** Child environment for the agent of one issue on one host (allow-listed, tracker secrets removed). */
-  readonly agentEnv: (issue: Issue, workspacePath: string, host: Host) => Readonly<Record<string, string>>;
+  /**
+   * Child environment for the agent of one issue on one host (allow-listed, tracker secrets removed), under
+   * the config the issue runs with (its profile's backend decides the passthrough names).
+   */
+  readonly agentEnv: (
+    issue: Issue,
+    workspacePath: string,
+    host: Host,
+    config: ServiceConfig,
+  ) => Readonly<Record<string, string>>;
   readonly logger: Logger;
   /** Drives the turn timeout (tests pass a manual clock); the system clock when absent. */
   readonly clock?: Clock;
@@ -133,7 +142,9 @@ async function startAgent(
   log: Logger,
 ): Promise<Result<AgentSession, WorkerExit>> {
   const issue = request.issue;
-  const backend = deps.backendFor(request.workflow.config);
+  // a profile (by label or state) may pick another backend and settings for this issue
+  const { config } = configForIssue(request.workflow.config, issue);
+  const backend = deps.backendFor(config);
   if (!backend.ok) {
     return err({ outcome: "failed", error: agentRunError(backend.error) });
   }
@@ -142,7 +153,7 @@ async function startAgent(
     workspacePath: path,
     issue,
     tools: bindTools(deps.tracker()),
-    env: deps.agentEnv(issue, path, host),
+    env: deps.agentEnv(issue, path, host, config),
     onEvent: (event) => {
       try {
         request.onEvent(event);

@@ -9,6 +9,7 @@ import { parseSshDestination } from "../hosts/ssh-destination.js";
 import { toSpendSettings } from "../spend/settings.js";
 import { defaultDataDir } from "../util/data-dir.js";
 import { urlCredentials } from "../util/url-credentials.js";
+import { buildProfiles } from "./build-profiles.js";
 import { normaliseByState } from "./by-state.js";
 import { resolveConfigPath, resolveOptionalSecret, resolveVarValue } from "./env-values.js";
 import type { ConfigKinds, TrackerSettingsKind } from "./kind-settings.js";
@@ -246,6 +247,7 @@ export function buildServiceConfig(
     secrets.push(...resolved.secrets);
     errors.push(...resolved.problems.map(problemError));
   }
+  const profiles = buildProfiles(fm.profiles, cleaned, kinds, { workflowDir, env }, errors, secrets);
   errors.push(...sshHostErrors(fm.worker.ssh_hosts));
   const workerKind = fm.worker.kind ?? (fm.worker.ssh_hosts.length > 0 ? "ssh" : "local");
   let docker: DockerConfig | null = null;
@@ -255,6 +257,8 @@ export function buildServiceConfig(
     errors.push(configError("worker.ssh_hosts", "must name at least one host when worker.kind is ssh"));
   }
   secrets.push(...passthroughSecrets(passthroughNames(sections), env));
+  const profileSections = Object.fromEntries(profiles.map((p) => [p.name, p.settings]));
+  secrets.push(...passthroughSecrets(passthroughNames(profileSections), env));
   const authToken = resolveOptionalSecret(fm.server.auth_token, env, secrets);
   const storeUrl = resolveOptionalSecret(fm.store.url, env, secrets);
   if (fm.store.kind === "postgres" && (storeUrl === null || storeUrl === "")) {
@@ -270,6 +274,7 @@ export function buildServiceConfig(
     workflowDir,
     tracker,
     polling: { intervalMs: fm.polling.interval_ms },
+    profiles,
     workspace: {
       root: resolveWorkspaceRoot(fm.workspace.root, workflowDir, env),
       rootRaw: rawWorkspaceRoot(fm.workspace.root, env),

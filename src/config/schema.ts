@@ -3,6 +3,7 @@ import { dockerSchema } from "../hosts/docker/settings.js";
 import { rescueSchema, workspaceGcSchema } from "../rescue/settings.js";
 import { limitsSchema } from "../spend/settings.js";
 import type { ConfigKinds } from "./kind-settings.js";
+import { profilesSchema } from "./profiles.js";
 import { envNames, map, nonBlank, positiveInt, text, textList } from "./schema-parts.js";
 
 const optionalScript = text
@@ -149,6 +150,7 @@ export function frontMatterSchema(kinds: ConfigKinds) {
     ...coreShape,
     agent: agentSchema(kinds.backends.names),
     ...sections,
+    profiles: profilesSchema(kinds.backends.names),
     server: serverSchema,
     worker: workerSchema,
     limits: limitsSchema,

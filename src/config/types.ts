@@ -2,6 +2,7 @@ import type { DockerConfig } from "../hosts/docker/settings.js";
 import type { WorkspaceGcSettings } from "../rescue/gc.js";
 import type { RescueSettings } from "../rescue/settings.js";
 import type { SpendSettings } from "../spend/settings.js";
+import type { AgentProfile } from "./profiles.js";
 
 /**
  * The typed, frozen view of WORKFLOW.md front matter that everything past `config/` reads.
@@ -14,6 +15,8 @@ export interface ServiceConfig extends BackendSections {
   readonly workflowDir: string;
   readonly tracker: TrackerConfig;
   readonly polling: { readonly intervalMs: number };
+  /** `profiles:` — other backends selected per issue by label or state (see `chooseProfile`). */
+  readonly profiles: readonly AgentProfile[];
   readonly workspace: WorkspaceConfig;
   readonly hooks: HooksConfig;
   readonly agent: AgentConfig;

@@ -5,6 +5,8 @@ export interface TokenCounts {
   readonly totalTokens: number;
   /** Part of the input served from the provider's prompt cache, when the backend reports it. */
   readonly cachedInputTokens?: number;
+  /** The session's cost so far in US dollars, when the agent prices its own usage (Claude Code does). */
+  readonly costUsd?: number;
 }
 
 /** Fields every agent event carries. */

@@ -17,7 +17,10 @@ export interface RunningRow {
   readonly title: string;
   readonly url: string | null;
   readonly state: string;
+  /** The backend this run uses. */
   readonly backend: string;
+  /** The `profiles:` entry that selected the backend (by label or state); null for `agent.backend`. */
+  readonly profile: string | null;
   readonly host: string;
   readonly workspacePath: string | null;
   readonly sessionId: string | null;
@@ -90,6 +93,9 @@ export interface FinishedRow {
   readonly endedAt: number;
   readonly workspacePath: string | null;
   readonly host: string;
+  /** The backend that ran (null when unknown) and the `profiles:` entry that chose it. */
+  readonly backend?: string | null;
+  readonly profile?: string | null;
 }
 
 /** Why a candidate was not dispatched on the last tick. */

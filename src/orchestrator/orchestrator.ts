@@ -1,3 +1,4 @@
+import { chooseProfile } from "../config/profiles.js";
 import type { AgentEvent } from "../domain/agent-event.js";
 import { messageOf } from "../domain/errors.js";
 import type { Issue } from "../domain/issue.js";
@@ -261,7 +262,9 @@ export class Orchestrator implements StatusSource {
       return;
     }
     const workflow = this.#deps.workflow.current();
-    const circuit = agentScope(workflow.config.agent.backend);
+    // a profile may give this issue another backend: its circuit and records are that backend's
+    const choice = chooseProfile(workflow.config, issue);
+    const circuit = agentScope(choice.backend);
     if (this.#deps.breakers !== undefined && !this.#deps.breakers.allow(circuit, clock.now())) {
       this.#holdForCircuit(issue, attempt, host, workspacePath, circuit);
       return;
@@ -273,7 +276,8 @@ export class Orchestrator implements StatusSource {
       runId,
       attempt,
       now: clock.now(),
-      backend: workflow.config.agent.backend,
+      backend: choice.backend,
+      profile: choice.profile,
       host,
     });
     const controller = entry.controller;
@@ -376,6 +380,8 @@ export class Orchestrator implements StatusSource {
       endedAt: clock.now(),
       workspacePath: entry.workspacePath,
       host: entry.host,
+      backend: entry.backend,
+      profile: entry.profile,
     });
     const disposition = exitDisposition(entry, exit);
     switch (disposition.kind) {

@@ -8,6 +8,8 @@ export function newRunningEntry(fields: {
   readonly attempt: number | null;
   readonly now: number;
   readonly backend: string;
+  /** The `profiles:` entry that chose the backend, null for the top-level `agent.backend`. */
+  readonly profile?: string | null;
   readonly host: string;
 }): RunningEntry {
   return {
@@ -17,6 +19,7 @@ export function newRunningEntry(fields: {
     startedAt: fields.now,
     controller: new AbortController(),
     backend: fields.backend,
+    profile: fields.profile ?? null,
     host: fields.host,
     stop: null,
     workspacePath: null,
@@ -33,6 +36,7 @@ export function newRunningEntry(fields: {
     model: null,
     costUsd: 0,
     cachedInputReported: 0,
+    costReported: 0,
     workspaceAtStart: null,
     recent: [
       {

@@ -23,6 +23,7 @@ function runningRow(entry: RunningEntry): RunningRow {
     url: entry.issue.url,
     state: entry.issue.state,
     backend: entry.backend,
+    profile: entry.profile,
     host: entry.host,
     workspacePath: entry.workspacePath,
     sessionId: entry.sessionId,
@@ -96,6 +97,8 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
       endedAt: f.endedAt,
       workspacePath: f.workspacePath,
       host: f.host,
+      backend: f.backend ?? null,
+      profile: f.profile ?? null,
     }),
   );
   return Object.freeze({

@@ -33,7 +33,17 @@ export function countSpend(
     const cachedTotal = event.totals.cachedInputTokens ?? entry.cachedInputReported;
     const cachedInput = Math.min(Math.max(cachedTotal - entry.cachedInputReported, 0), input);
     entry.cachedInputReported = Math.max(entry.cachedInputReported, cachedTotal);
-    const counted = spend.onUsage(entry.issue, { input, cachedInput, output }, entry.model, now);
+    // an agent that prices its own usage reports an absolute session cost: its growth replaces our price
+    const reported = event.totals.costUsd;
+    const reportedGrowth = reported === undefined ? undefined : Math.max(reported - entry.costReported, 0);
+    if (reported !== undefined) entry.costReported = Math.max(entry.costReported, reported);
+    const counted = spend.onUsage(
+      entry.issue,
+      { input, cachedInput, output },
+      entry.model,
+      now,
+      reportedGrowth,
+    );
     entry.costUsd += counted.costUsd;
     totals.costUsd += counted.costUsd;
     return counted.trip;

@@ -30,7 +30,10 @@ export interface RunningEntry {
   readonly attempt: number | null;
   readonly startedAt: number;
   readonly controller: AbortController;
+  /** The backend this run uses (its profile's, or `agent.backend`). */
   readonly backend: string;
+  /** The `profiles:` entry that chose it; null for the top-level `agent.backend`. */
+  readonly profile: string | null;
   /** `local` or the SSH destination this run (and its workspace) is on. */
   readonly host: string;
   /** Set once, when the orchestrator decided to stop this run. */
@@ -55,6 +58,8 @@ export interface RunningEntry {
   model: string | null;
   /** High-water mark of the absolute cached-input total the backend reported. */
   cachedInputReported: number;
+  /** High-water mark of the absolute session cost the backend reported (agents that price themselves). */
+  costReported: number;
   /** Cost counted for this run in US dollars (0 when the model's price is unknown). */
   costUsd: number;
   /** Workspace fingerprint when the agent session started (for no-progress detection). */
@@ -106,6 +111,9 @@ export interface FinishedEntry {
   readonly endedAt: number;
   readonly workspacePath: string | null;
   readonly host: string;
+  /** The backend that ran, and the profile that chose it (absent in entries restored from older records). */
+  readonly backend?: string;
+  readonly profile?: string | null;
 }
 
 /** How many finished issues the in-memory history keeps (oldest dropped first). */

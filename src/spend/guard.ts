@@ -72,18 +72,19 @@ export class SpendGuard {
   }
 
   /**
-   * Counts token growth, priced by model when the model is known (0 otherwise), and returns the cost
-   * counted and a limit it reached, if any.
+   * Counts token growth, priced by model when the model is known (0 otherwise) unless the agent reported
+   * the cost itself (`reportedCostUsd`, its growth), and returns the cost counted and a limit reached, if any.
    */
   onUsage(
     issue: IssueRef,
     delta: UsageDelta,
     model: string | null,
     now: number,
+    reportedCostUsd?: number,
   ): { readonly costUsd: number; readonly trip: LimitTrip | null } {
     const tokens = Math.max(delta.input, 0) + Math.max(delta.output, 0);
     const price = priceFor(model, this.settings().prices);
-    const costUsd = price === null ? 0 : costOf(delta, price);
+    const costUsd = reportedCostUsd ?? (price === null ? 0 : costOf(delta, price));
     this.ledger.add({
       issueId: issue.id,
       at: now,

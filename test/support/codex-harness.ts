@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { defaultAcpConfig } from "../../src/agent/acp/settings.js";
 import type { AgentSession } from "../../src/agent/backend.js";
+import { defaultClaudeConfig } from "../../src/agent/claude/settings.js";
 import { createCodexBackend } from "../../src/agent/codex/index.js";
 import type { CodexConfig } from "../../src/agent/codex/settings.js";
 import type { ServiceConfig } from "../../src/config/types.js";
@@ -58,6 +60,7 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
       provider: { issues: [] },
     },
     polling: { intervalMs: 30_000 },
+    profiles: [],
     workspace: {
       root: "/nonexistent",
       rootRaw: null,
@@ -82,6 +85,8 @@ export function testServiceConfig(codex: CodexConfig): ServiceConfig {
     },
     codex,
     command: { run: null, envPassthrough: [] },
+    claude: defaultClaudeConfig(),
+    acp: defaultAcpConfig(),
     builtin: {
       provider: "openai",
       model: null,

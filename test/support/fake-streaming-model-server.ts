@@ -101,7 +101,8 @@ export async function startFakeModelServer(
         headers: req.headers,
         body: raw === "" ? null : JSON.parse(raw),
       };
-      if (req.method !== "POST" || !record.path.endsWith(format.endpoint)) {
+      // the query string is not part of the route (Claude Code posts to `/v1/messages?beta=true`)
+      if (req.method !== "POST" || !(record.path.split("?")[0] ?? "").endsWith(format.endpoint)) {
         res.writeHead(404, { "content-type": "application/json" }).end('{"error":{"message":"not found"}}');
         return;
       }

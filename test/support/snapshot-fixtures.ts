@@ -17,6 +17,7 @@ export function runningRow(overrides: Partial<RunningRow> & { identifier: string
     url: `https://tracker.example/issues/${overrides.identifier}`,
     state: "In Progress",
     backend: "codex",
+    profile: null,
     host: "local",
     workspacePath: `/tmp/ws/${overrides.identifier}`,
     sessionId: "thread-1-turn-1",

@@ -1,5 +1,6 @@
 import { accessSync, constants } from "node:fs";
-import { delimiter, isAbsolute, join } from "node:path";
+import { delimiter, dirname, isAbsolute, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, it } from "vitest";
 
 /** A program some tests need, where it is looked up, and how to install it. */
@@ -34,6 +35,22 @@ export const POSTGRES = tool(
 );
 /** tmux, for the real-terminal dashboard tests (`$TMUX_PATH` overrides the lookup). */
 export const TMUX = tool("tmux", "TMUX_PATH", "tmux", "apt-get install -y tmux");
+
+/** Claude Code from the pinned devDependency (`$CLAUDE_PATH` overrides the path). */
+export const CLAUDE = tool(
+  "claude",
+  "CLAUDE_PATH",
+  join(dirname(fileURLToPath(import.meta.url)), "../../node_modules/.bin/claude"),
+  "npm ci (the pinned devDependency @anthropic-ai/claude-code provides node_modules/.bin/claude)",
+);
+
+/** Claude Code's ACP adapter from the pinned devDependency (`$CLAUDE_CODE_ACP_PATH` overrides the path). */
+export const CLAUDE_CODE_ACP = tool(
+  "claude-code-acp",
+  "CLAUDE_CODE_ACP_PATH",
+  join(dirname(fileURLToPath(import.meta.url)), "../../node_modules/.bin/claude-code-acp"),
+  "npm ci (the pinned devDependency @zed-industries/claude-code-acp provides node_modules/.bin/claude-code-acp)",
+);
 
 function executable(path: string): boolean {
   try {

@@ -1,4 +1,4 @@
-import { oneLine } from "./event-map.js";
+import { oneLine } from "../../util/one-line.js";
 import { SERVER_REQUEST } from "./protocol.js";
 
 type Obj = Readonly<Record<string, unknown>>;

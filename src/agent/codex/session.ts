@@ -6,7 +6,7 @@ import { err, ok, type Result } from "../../domain/result.js";
 import type { HostProcess } from "../../hosts/host.js";
 import type { Clock } from "../../util/clock.js";
 import { type AgentSession, type StartSessionOptions, type TurnInput, turnStopError } from "../backend.js";
-import { watchStderr, within } from "./child-io.js";
+import { watchStderr, within } from "../child-io.js";
 import { rateLimitsOf, summarise, tokenTotals } from "./event-map.js";
 import type {
   AskForApproval,

@@ -1,8 +1,8 @@
 import type { AgentEvent, ToolResult } from "../../domain/agent-event.js";
 import { messageOf } from "../../domain/errors.js";
 import { unsupportedToolResult } from "../../tracker/adapter.js";
+import { oneLine } from "../../util/one-line.js";
 import type { StartSessionOptions } from "../backend.js";
-import { oneLine } from "./event-map.js";
 import type { DynamicToolCallResponse } from "./protocol.js";
 
 /** A tool call's reply to codex and the event to report. */

@@ -54,6 +54,7 @@ export function runningJson(row: RunningRow, now: number) {
     // additions
     issue_title: row.title,
     backend: row.backend,
+    profile: row.profile,
     pid: row.pid,
     attempt: row.attempt,
     run_id: row.runId,
@@ -187,6 +188,8 @@ export function finishedJson(row: FinishedRow) {
     ended_at: isoSeconds(row.endedAt),
     worker_host: row.host,
     workspace_path: row.workspacePath,
+    backend: row.backend ?? null,
+    profile: row.profile ?? null,
   };
 }
 

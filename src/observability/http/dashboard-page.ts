@@ -75,8 +75,8 @@ function render() {
     card("Next poll", s.polling.checking ? "checking…" : until(s.polling.next_tick_at)));
   $("error").replaceChildren(); $("error").hidden = !s.last_error; if (s.last_error) $("error").append(s.last_error);
   $("limits").textContent = "agent: " + (s.rate_limits ? JSON.stringify(s.rate_limits) : "n/a") + "\\ntracker: " + (s.tracker_rate_limits ? JSON.stringify(s.tracker_rate_limits) : "n/a");
-  table("running", ["Issue", "Title", "State", "Turn", "Age", "Tokens", "Last event"], s.running.map((r) => row(r.issue_identifier, [
-    el("td", {}, issueLink(r.issue_identifier, r.issue_url)), r.issue_title, r.state, num(r.turn_count), num(since(r.started_at)),
+  table("running", ["Issue", "Title", "State", "Agent", "Turn", "Age", "Tokens", "Last event"], s.running.map((r) => row(r.issue_identifier, [
+    el("td", {}, issueLink(r.issue_identifier, r.issue_url)), r.issue_title, r.state, r.backend + (r.profile ? " (" + r.profile + ")" : ""), num(r.turn_count), num(since(r.started_at)),
     num(fmt(r.tokens.total_tokens)), el("td", { class: "msg", title: r.last_message || "" }, r.last_message || r.last_event || "-")])), "No agents running.");
   table("retrying", ["Issue", "Attempt", "Due", "Kind", "Error"], s.retrying.map((r) => row(r.issue_identifier, [
     el("td", {}, issueLink(r.issue_identifier, r.issue_url)), num(r.attempt), until(r.due_at), r.kind, el("td", { class: "msg" }, r.error || "-")])), "Retry queue is empty.");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { oneLine, rateLimitsOf, summarise, tokenTotals } from "../../../src/agent/codex/event-map.js";
+import { rateLimitsOf, summarise, tokenTotals } from "../../../src/agent/codex/event-map.js";
+import { oneLine } from "../../../src/util/one-line.js";
 
 describe("event mapping", () => {
   it("17.5: token totals come from tokenUsage.total (thread-cumulative), never from last", () => {

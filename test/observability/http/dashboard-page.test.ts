@@ -111,6 +111,7 @@ needs.describe("web dashboard in Chromium", () => {
             title: hostile,
             lastMessage: "<b>bold?</b>",
             url: "javascript:alert(1)",
+            profile: "<b>p</b>",
           }),
         ],
       }),
@@ -122,7 +123,9 @@ needs.describe("web dashboard in Chromium", () => {
       tds.map((td) => td.textContent),
     );
     expect(cells[1]).toBe(hostile);
-    expect(cells[6]).toBe("<b>bold?</b>");
+    // the Agent column: the backend that runs the issue and, when a profile chose it, the profile
+    expect(cells[3]).toBe("codex (<b>p</b>)");
+    expect(cells[7]).toBe("<b>bold?</b>");
     expect(await page.$$eval("#running img, #running script, #running b", (n) => n.length)).toBe(0);
     // a javascript: URL is not turned into a link
     expect(await page.$$eval("#running a", (n) => n.length)).toBe(0);

@@ -1,3 +1,5 @@
+import { defaultAcpConfig } from "../../../src/agent/acp/settings.js";
+import { defaultClaudeConfig } from "../../../src/agent/claude/settings.js";
 import type { ServiceConfig } from "../../../src/config/types.js";
 import { defaultRescueSettings } from "../../../src/rescue/settings.js";
 import { DEFAULT_SPEND_SETTINGS } from "../../../src/spend/settings.js";
@@ -24,6 +26,7 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
       provider: { issues: [] },
     },
     polling: { intervalMs: 30_000 },
+    profiles: [],
     workspace: {
       root: `${root}/workspaces`,
       rootRaw: null,
@@ -58,6 +61,8 @@ export function testConfig(root: string, overrides: ConfigOverrides = {}): Servi
       home: "inherit",
     },
     command: { run: null, envPassthrough: [] },
+    claude: defaultClaudeConfig(),
+    acp: defaultAcpConfig(),
     builtin: {
       provider: "openai-compatible",
       model: null,

@@ -1,5 +1,5 @@
-import type { Logger } from "../../domain/logger.js";
-import type { HostProcess } from "../../hosts/host.js";
+import type { Logger } from "../domain/logger.js";
+import type { HostProcess } from "../hosts/host.js";
 
 /** Waits for `p` at most `ms` of real time (process lifecycle, like the host's kill grace, is OS time). */
 export function within<T>(p: Promise<T>, ms: number): Promise<T | null> {
@@ -12,8 +12,13 @@ export function within<T>(p: Promise<T>, ms: number): Promise<T | null> {
 
 const NOISY = /error|warn|fail|fatal|panic|exception/i;
 
-/** stderr is diagnostics only: logged and surfaced as `output` events, never parsed as protocol. */
-export function watchStderr(proc: HostProcess, log: Logger, emit: (line: string) => void): void {
+/** stderr is diagnostics only (logged under `label`): logged and surfaced as `output` events, never parsed as protocol. */
+export function watchStderr(
+  proc: HostProcess,
+  log: Logger,
+  emit: (line: string) => void,
+  label = "codex stderr",
+): void {
   let buffered = "";
   proc.stderr.on("data", (chunk: Buffer) => {
     buffered += chunk.toString("utf8");
@@ -23,8 +28,8 @@ export function watchStderr(proc: HostProcess, log: Logger, emit: (line: string)
       const line = buffered.slice(0, nl).slice(0, 1_000);
       buffered = buffered.slice(nl + 1);
       if (line.trim() !== "") {
-        if (NOISY.test(line)) log.warn("codex stderr", { line });
-        else log.debug("codex stderr", { line });
+        if (NOISY.test(line)) log.warn(label, { line });
+        else log.debug(label, { line });
         emit(line);
       }
       nl = buffered.indexOf("\n");
