@@ -17,7 +17,7 @@ import { Orchestrator } from "./orchestrator/orchestrator.js";
 import { pruneRescues } from "./rescue/catalog.js";
 import { createRescueStep } from "./rescue/step.js";
 import { CircuitBreakers } from "./spend/breaker.js";
-import { MemoryLedger, SpendGuard, type SpendLedger, workspaceFingerprint } from "./spend/index.js";
+import { SpendGuard, type SpendLedger, workspaceFingerprint } from "./spend/index.js";
 import { openJournal } from "./store/open.js";
 import { postComment, type TrackerAdapter, type WebhookRequest } from "./tracker/adapter.js";
 import { createTracker } from "./tracker/registry.js";
@@ -209,7 +209,7 @@ export async function startOrchestratorService(
     logger,
     clock,
   });
-  const spend = new SpendGuard(deps.ledger ?? new MemoryLedger(), () => source.current().config.limits);
+  const spend = new SpendGuard(deps.ledger ?? journal.value.ledger, () => source.current().config.limits);
   const breakers = new CircuitBreakers(() => source.current().config.limits.breaker);
   const orchestrator = new Orchestrator({
     spend,

@@ -228,6 +228,12 @@ export type ObserverEvent =
       readonly reason: string | null;
       /** The typed failure of a `failed`, `timed_out` or `stalled` run. */
       readonly error: RunError | null;
+      /** What the run used: turns, total tokens, and cost in US$ (null when nothing priced it). */
+      readonly usage?: {
+        readonly turns: number;
+        readonly totalTokens: number;
+        readonly costUsd: number | null;
+      };
     };
 
 /** What status surfaces (terminal, HTTP, SSE, metrics) are given: read access plus one trigger. */

@@ -371,7 +371,12 @@ export class Orchestrator implements StatusSource {
       error_code: ended.error?.code ?? null,
       turns: entry.turnCount,
     });
-    this.#notify({ type: "run_ended", issueId, identifier: entry.issue.identifier, runId, ...ended });
+    const usage = {
+      turns: entry.turnCount,
+      totalTokens: entry.tokens.total,
+      costUsd: entry.costKnown ? entry.costUsd : null,
+    };
+    this.#notify({ type: "run_ended", issueId, identifier: entry.issue.identifier, runId, ...ended, usage });
     recordFinished(this.#state, {
       issue: entry.issue,
       runId,

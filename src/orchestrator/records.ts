@@ -37,7 +37,8 @@ export function attemptUpdate(entry: RunningEntry, end: AttemptEnd | null = null
       outputTokens: entry.tokens.output,
       totalTokens: entry.tokens.total,
     },
-    costUsd: null,
+    // unknown until some usage was priced: a command run or an unknown model records no cost, not 0
+    costUsd: entry.costKnown ? entry.costUsd : null,
     sessionId: entry.sessionId,
     workspacePath: entry.workspacePath,
   };

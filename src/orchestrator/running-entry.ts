@@ -35,6 +35,7 @@ export function newRunningEntry(fields: {
     input: null,
     model: null,
     costUsd: 0,
+    costKnown: false,
     cachedInputReported: 0,
     costReported: 0,
     workspaceAtStart: null,

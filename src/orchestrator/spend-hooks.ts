@@ -45,6 +45,7 @@ export function countSpend(
       reportedGrowth,
     );
     entry.costUsd += counted.costUsd;
+    if (counted.priced) entry.costKnown = true;
     totals.costUsd += counted.costUsd;
     return counted.trip;
   }

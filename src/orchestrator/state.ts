@@ -62,6 +62,8 @@ export interface RunningEntry {
   costReported: number;
   /** Cost counted for this run in US dollars (0 when the model's price is unknown). */
   costUsd: number;
+  /** True once some usage of this run was priced (a known model, or cost the agent reported). */
+  costKnown: boolean;
   /** Workspace fingerprint when the agent session started (for no-progress detection). */
   workspaceAtStart: Promise<string | null> | null;
 }

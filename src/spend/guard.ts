@@ -73,7 +73,8 @@ export class SpendGuard {
 
   /**
    * Counts token growth, priced by model when the model is known (0 otherwise) unless the agent reported
-   * the cost itself (`reportedCostUsd`, its growth), and returns the cost counted and a limit reached, if any.
+   * the cost itself (`reportedCostUsd`, its growth), and returns the cost counted, whether it was priced at
+   * all (an unknown model counts 0), and a limit reached, if any.
    */
   onUsage(
     issue: IssueRef,
@@ -81,7 +82,7 @@ export class SpendGuard {
     model: string | null,
     now: number,
     reportedCostUsd?: number,
-  ): { readonly costUsd: number; readonly trip: LimitTrip | null } {
+  ): { readonly costUsd: number; readonly priced: boolean; readonly trip: LimitTrip | null } {
     const tokens = Math.max(delta.input, 0) + Math.max(delta.output, 0);
     const price = priceFor(model, this.settings().prices);
     const costUsd = reportedCostUsd ?? (price === null ? 0 : costOf(delta, price));
@@ -93,7 +94,8 @@ export class SpendGuard {
       tokens,
       costUsd,
     });
-    return { costUsd, trip: this.check(issue, now) };
+    const priced = reportedCostUsd !== undefined || price !== null;
+    return { costUsd, priced, trip: this.check(issue, now) };
   }
 
   /** Counts a completed turn and returns a limit reached, counting the live run's wall time too. */

@@ -48,7 +48,7 @@ export function utcDay(at: number): string {
 }
 
 /** The scope keys an increment counts towards: everything, each label, its state. */
-function scopeKeys(labels: readonly string[], state: string): string[] {
+export function scopeKeys(labels: readonly string[], state: string): string[] {
   return ["*", ...labels.map((l) => `label:${l.toLowerCase()}`), `state:${state.trim().toLowerCase()}`];
 }
 
@@ -59,7 +59,7 @@ function scopeKey(budget: Pick<Budget, "label" | "state">): string {
 }
 
 /** Days of per-day buckets kept: enough for the current and the previous month. */
-const KEEP_DAYS = 62;
+export const KEEP_DAYS = 62;
 
 /** A ledger in memory: per-issue totals and per-UTC-day buckets per scope (bounded to two months). */
 export class MemoryLedger implements SpendLedger {
@@ -98,6 +98,24 @@ export class MemoryLedger implements SpendLedger {
   /** {@inheritDoc SpendLedger.issue} */
   issue(issueId: string): IssueSpend {
     return this.#issues.get(issueId) ?? ZERO_ISSUE;
+  }
+
+  /** Sets an issue's lifetime totals as a durable store recorded them. */
+  restoreIssue(issueId: string, spend: IssueSpend): void {
+    this.#issues.set(issueId, spend);
+  }
+
+  /** Adds a recorded day bucket of one scope key (see {@link scopeKeys}). */
+  restoreDay(day: string, scope: string, tokens: number, costUsd: number): void {
+    let bucket = this.#days.get(day);
+    if (bucket === undefined) {
+      bucket = new Map();
+      this.#days.set(day, bucket);
+    }
+    const cur = bucket.get(scope) ?? { tokens: 0, costUsd: 0 };
+    cur.tokens += tokens;
+    cur.costUsd += costUsd;
+    bucket.set(scope, cur);
   }
 
   /** {@inheritDoc SpendLedger.period} */

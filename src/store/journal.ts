@@ -14,9 +14,11 @@ import type {
   Journal,
   SchedulingView,
 } from "../orchestrator/journal.js";
+import { KEEP_DAYS, utcDay } from "../spend/index.js";
 import type { Clock, TimerHandle } from "../util/clock.js";
 import { withClockTimeout } from "./clock-timeout.js";
 import { StoreHealthState } from "./health.js";
+import { StoreLedger } from "./spend-ledger.js";
 import type { SqlStore, StoreWrite } from "./sql-store.js";
 import { classifyStoreFailure, type StoreError } from "./store-error.js";
 import { WrittenState } from "./written-state.js";
@@ -27,6 +29,7 @@ const RETRY_MAX_MS = 30_000;
 const CLAIM_TIMEOUT_MS = 5_000;
 const CLOSE_FLUSH_MS = 3_000;
 const RECENT_RUNS = 50;
+const DAY_MS = 86_400_000;
 
 /** Where one run's log and event record are, when run logs are on. */
 export type LogFilesOf = (identifier: string, runId: string) => { log: string; events: string } | null;
@@ -85,6 +88,9 @@ export class StoreJournal implements Journal {
   #ownUsage: TokenUsage = ZERO;
   #recent: AttemptRecord[] = [];
   #leases: LeaseRecord[] = [];
+  /** Spend counts kept in the store; re-read after a write when another instance may add to them. */
+  readonly ledger: StoreLedger = new StoreLedger((write) => this.#push(write));
+  #spendReloadDue = false;
 
   constructor(options: StoreJournalOptions) {
     this.#o = options;
@@ -116,6 +122,7 @@ export class StoreJournal implements Journal {
       this.#recent = await store.runs({ limit: RECENT_RUNS });
       this.#othersUsage = await store.tokenUsage(this.#o.workerId);
       this.#leases = await store.leases();
+      await this.#reloadSpend(store);
       this.#scheduleHeartbeat();
       this.#o.logger.info("store opened", {
         store: this.#o.kind,
@@ -356,17 +363,19 @@ export class StoreJournal implements Journal {
     const diff = this.#written.diff(view, (a) => this.#record(a));
     const batch = [...this.#pending, ...diff.writes];
     const taken = this.#pending.length;
+    this.ledger.batchTaken();
     // a lease is released once the orchestrator showed the claim and then dropped it
     const unclaimed = () => {
       const claimed = new Set(this.#view().claims.map((c) => c.issueId));
       for (const id of claimed) this.#seen.add(id);
       return [...this.#held].filter((id) => this.#seen.has(id) && !claimed.has(id));
     };
-    if (batch.length === 0 && unclaimed().length === 0) return;
+    if (batch.length === 0 && unclaimed().length === 0 && !this.#spendReloadDue) return;
     try {
       await store.write(batch);
       this.#pending = this.#pending.slice(taken);
       diff.commit();
+      if (this.#spendReloadDue) await this.#reloadSpend(store);
       // decided inside the lease lock from the state as it is then: a claim granted while the batch
       // was being written must not be released by this flush
       await this.#leaseLock(async () => {
@@ -409,10 +418,19 @@ export class StoreJournal implements Journal {
       this.#leases = await store.leases();
       this.#othersUsage = await store.tokenUsage(this.#o.workerId);
       this.#health.recovered(this.#pending.length);
-      if (this.#pending.length > 0) this.#scheduleFlush(0);
+      // other instances on a shared store spend too: re-read the ledger with the next flush
+      if (this.#o.shared) this.#spendReloadDue = true;
+      if (this.#pending.length > 0 || this.#spendReloadDue) this.#scheduleFlush(0);
     } catch (cause) {
       this.#health.fail(cause);
     }
+  }
+
+  /** Reads the spend ledger back (called right after a write, so only still-queued writes are unwritten). */
+  async #reloadSpend(store: SqlStore): Promise<void> {
+    const since = utcDay(this.#o.clock.now() - KEEP_DAYS * DAY_MS);
+    this.ledger.restore(await store.spend(since), this.#pending);
+    this.#spendReloadDue = false;
   }
 
   /** Claims and releases run one at a time, so a release never undoes a claim it did not see. */

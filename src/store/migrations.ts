@@ -47,6 +47,21 @@ export const MIGRATIONS: readonly Migration[] = [
         expires_at BIGINT NOT NULL)`,
     ],
   },
+  {
+    version: 2,
+    name: "spend ledger (lifetime per issue, per UTC day per scope)",
+    statements: [
+      // version 1's budgets table kept only US$ and was never written; the spend ledger replaces it
+      "DROP TABLE budgets",
+      `CREATE TABLE spend_issues (
+        issue_id TEXT PRIMARY KEY, attempts BIGINT NOT NULL, turns BIGINT NOT NULL,
+        wall_time_ms BIGINT NOT NULL, tokens BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL,
+        updated_at BIGINT NOT NULL)`,
+      `CREATE TABLE spend_days (
+        day TEXT NOT NULL, scope TEXT NOT NULL, tokens BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT NULL,
+        updated_at BIGINT NOT NULL, PRIMARY KEY (day, scope))`,
+    ],
+  },
 ];
 
 /** The newest schema version this code can use. */

@@ -7,6 +7,7 @@ import type {
   RetryRecord,
   TokenUsage,
 } from "../domain/run-record.js";
+import type { SpendIncrement } from "../spend/index.js";
 import {
   ATTEMPT_COLUMNS,
   attemptArgs,
@@ -16,6 +17,7 @@ import {
   retryFromRow,
   runErrorText,
 } from "./rows.js";
+import { addSpend, type RecordedSpend, readSpend } from "./spend-sql.js";
 import { num, type SqlDriver, type SqlExec, type SqlValue } from "./sql-driver.js";
 
 /** One durable change; a batch of them is written in one transaction. Every write is idempotent. */
@@ -33,7 +35,8 @@ export type StoreWrite =
   | { readonly type: "retry_delete"; readonly issueId: string }
   | { readonly type: "blocked_put"; readonly record: BlockedRecord }
   | { readonly type: "blocked_delete"; readonly issueId: string }
-  | { readonly type: "lease_put"; readonly claim: ClaimRequest; readonly at: number; readonly ttlMs: number };
+  | { readonly type: "lease_put"; readonly claim: ClaimRequest; readonly at: number; readonly ttlMs: number }
+  | { readonly type: "spend"; readonly increment: SpendIncrement };
 
 /** A lease request. */
 export interface ClaimRequest {
@@ -195,6 +198,9 @@ export class SqlStore {
         return;
       case "lease_put":
         await this.#takeLease(tx, w.claim, w.at, w.ttlMs, "any");
+        return;
+      case "spend":
+        await addSpend(tx, w.increment);
         return;
       default: {
         const never: never = w;
@@ -421,26 +427,9 @@ export class SqlStore {
     };
   }
 
-  /** Budget rows (the spend limits feature reads and writes them). */
-  async budgets(): Promise<
-    Array<{ scope: string; period: string; limitUsd: number | null; spentUsd: number }>
-  > {
-    const rows = await this.#db.query("SELECT * FROM budgets ORDER BY scope, period");
-    return rows.map((r) => ({
-      scope: String(r.scope),
-      period: String(r.period),
-      limitUsd: r.limit_usd === null ? null : num(r.limit_usd),
-      spentUsd: num(r.spent_usd),
-    }));
-  }
-
-  /** Adds spend to a budget row (created on first use). */
-  async addSpend(scope: string, period: string, usd: number, now: number): Promise<void> {
-    await this.#db.query(
-      `INSERT INTO budgets (scope, period, limit_usd, spent_usd, updated_at) VALUES (?, ?, NULL, ?, ?)
-       ON CONFLICT (scope, period) DO UPDATE SET spent_usd = budgets.spent_usd + excluded.spent_usd, updated_at = excluded.updated_at`,
-      [scope, period, usd, now],
-    );
+  /** The spend ledger as recorded (every issue; day buckets from `sinceDay` on). */
+  spend(sinceDay: string): Promise<RecordedSpend> {
+    return readSpend(this.#db, sinceDay);
   }
 
   /** Closes the connection. */

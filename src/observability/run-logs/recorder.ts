@@ -27,6 +27,8 @@ export interface RunLogRecorder {
   close(): Promise<void>;
 }
 
+type RunUsage = NonNullable<Extract<ObserverEvent, { type: "run_ended" }>["usage"]>;
+
 interface OpenRun {
   readonly identifier: string;
   readonly runId: string;
@@ -82,11 +84,15 @@ export function startRunLogRecorder(options: RunLogRecorderOptions): RunLogRecor
     return run;
   };
 
-  const end = (issueId: string, outcome: string, reason: string | null): void => {
+  const end = (issueId: string, outcome: string, reason: string | null, usage?: RunUsage): void => {
     const run = open.get(issueId);
     if (run === undefined) return;
     open.delete(issueId);
-    line(run, "run", `ended outcome=${outcome}${reason === null ? "" : ` reason=${reason}`}`);
+    const used =
+      usage === undefined
+        ? ""
+        : ` turns=${usage.turns} tokens=${usage.totalTokens} cost_usd=${usage.costUsd === null ? "unknown" : usage.costUsd.toFixed(4)}`;
+    line(run, "run", `ended outcome=${outcome}${reason === null ? "" : ` reason=${reason}`}${used}`);
     const done = Promise.all([run.log.close(), run.events.close()]).then(() => {
       closing.delete(done);
     });
@@ -139,7 +145,8 @@ export function startRunLogRecorder(options: RunLogRecorderOptions): RunLogRecor
           break;
         }
         case "run_ended":
-          if (open.get(event.issueId)?.runId === event.runId) end(event.issueId, event.outcome, event.reason);
+          if (open.get(event.issueId)?.runId === event.runId)
+            end(event.issueId, event.outcome, event.reason, event.usage);
           break;
         case "snapshot_changed":
           break;

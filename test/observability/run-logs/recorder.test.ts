@@ -79,6 +79,7 @@ describe("per-issue run logs", () => {
         outcome: "completed",
         reason: null,
         error: null,
+        usage: { turns: 1, totalTokens: 15, costUsd: 0.0123 },
       }),
     );
     const files = recorder.lookup("MT-1");
@@ -96,7 +97,7 @@ describe("per-issue run logs", () => {
       "2026-01-01T12:00:00.000Z [stdout] stdout: edited README.md",
       "2026-01-01T12:00:00.000Z [token_usage] tokens in 10 out 5 total 15",
       "2026-01-01T12:00:00.000Z [turn_completed] turn 1 completed: done",
-      "2026-01-01T12:00:00.000Z [run] ended outcome=completed",
+      "2026-01-01T12:00:00.000Z [run] ended outcome=completed turns=1 tokens=15 cost_usd=0.0123",
     ]);
     const jsonl = (await readFile(join(logsRoot, "MT-1", "r-1.events.jsonl"), "utf8")).trimEnd().split("\n");
     expect(jsonl.map((l) => (JSON.parse(l) as { event: AgentEvent }).event)).toEqual(events);

@@ -5,6 +5,7 @@ import type { ServiceConfig } from "../../../src/config/types.js";
 import type { Issue } from "../../../src/domain/issue.js";
 import { silentLogger } from "../../../src/domain/logger.js";
 import type { ObserverEvent } from "../../../src/domain/snapshot.js";
+import type { Journal } from "../../../src/orchestrator/journal.js";
 import { Orchestrator } from "../../../src/orchestrator/orchestrator.js";
 import type { CircuitBreakers } from "../../../src/spend/breaker.js";
 import type { SpendGuard } from "../../../src/spend/guard.js";
@@ -41,6 +42,10 @@ export interface HarnessOptions {
   readonly spend?: SpendGuard;
   readonly breakers?: CircuitBreakers;
   readonly probeWorkspace?: (host: string, path: string) => Promise<string | null>;
+  /** Durable state (absent: the orchestrator's in-memory default). */
+  readonly journal?: Journal;
+  /** The clock to run on (a fresh manual clock by default). */
+  readonly clock?: ManualClock;
 }
 
 /** Builds a harness; the orchestrator is not started. */
@@ -50,7 +55,7 @@ export async function harness(
   options: HarnessOptions = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), "symphony-orch-"));
-  const clock = new ManualClock();
+  const clock = options.clock ?? new ManualClock();
   const config = testConfig(dir, overrides);
   const workflow = staticWorkflowSource(config, "Work on {{ issue.identifier }}");
   const tracker = new MemoryTracker(issues, config.tracker.terminalStates);
@@ -77,6 +82,7 @@ export async function harness(
     ...(options.spend === undefined ? {} : { spend: options.spend }),
     ...(options.breakers === undefined ? {} : { breakers: options.breakers }),
     ...(options.probeWorkspace === undefined ? {} : { probeWorkspace: options.probeWorkspace }),
+    ...(options.journal === undefined ? {} : { journal: options.journal }),
   });
   const events: ObserverEvent[] = [];
   orchestrator.subscribe((e) => events.push(e));
