@@ -1,25 +1,18 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { type CliRun, startCli } from "../support/cli-process.js";
-import { POSTGRES_HINT, skipWithoutPostgres, startPostgres, type TestPostgres } from "../support/postgres.js";
+import { postgresPerFile, storeChoices } from "../support/postgres.js";
 import { makeTempDir } from "../support/temp-dir.js";
 import { until } from "../support/until.js";
 
 // The real CLI with a real store (embedded file or PostgreSQL): spend counted before a kill -9 still
 // counts after the restart, so a crash never hands an issue a fresh allowance.
 
-const skipPg = skipWithoutPostgres();
-let pg: TestPostgres | null = null;
+const pg = postgresPerFile();
 let dir: { path: string; cleanup: () => Promise<void> } | null = null;
 const runs: CliRun[] = [];
 
-beforeAll(async () => {
-  if (!skipPg) pg = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await pg?.close();
-});
 afterEach(async () => {
   for (const r of runs.splice(0)) if (r.proc.exitCode === null) r.proc.kill("SIGKILL");
   await dir?.cleanup();
@@ -28,17 +21,7 @@ afterEach(async () => {
 
 const dispatches = (output: string): number => output.split('msg="dispatching issue"').length - 1;
 
-const stores: Array<[string, () => Promise<{ yaml: string; env: Record<string, string> }>, boolean]> = [
-  ["embedded", async () => ({ yaml: "", env: {} }), false],
-  [
-    `postgres (skipped without it: ${POSTGRES_HINT})`,
-    async () => ({
-      yaml: "store:\n  kind: postgres\n  url: $SYMPHONY_TEST_DB\n",
-      env: { SYMPHONY_TEST_DB: await (pg as TestPostgres).newDatabase() },
-    }),
-    skipPg,
-  ],
-];
+const stores = storeChoices(pg);
 
 describe.each(stores)("spend across kill -9 with the %s store", (_name, storeOf, skip) => {
   it.skipIf(skip)(

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/domain/logger.js";
 import { SpendGuard } from "../../src/spend/guard.js";
 import { DEFAULT_SPEND_SETTINGS, type SpendSettings } from "../../src/spend/settings.js";
@@ -12,7 +12,7 @@ import { SqlStore } from "../../src/store/sql-store.js";
 import { ManualClock } from "../support/manual-clock.js";
 import { makeIssue } from "../support/orchestrator/fixtures.js";
 import { harness } from "../support/orchestrator/harness.js";
-import { POSTGRES_HINT, skipWithoutPostgres, startPostgres, type TestPostgres } from "../support/postgres.js";
+import { POSTGRES_HINT, postgresPerFile } from "../support/postgres.js";
 import { tempDirsPerTest } from "../support/temp-dir.js";
 import { until } from "../support/until.js";
 
@@ -20,15 +20,8 @@ import { until } from "../support/until.js";
 // PostgreSQL see each other's spend, and an attempt's record carries its cost.
 
 const temp = tempDirsPerTest("symphony-spend-store-");
-let pg: TestPostgres | null = null;
-const skipPg = skipWithoutPostgres();
-
-beforeAll(async () => {
-  if (!skipPg) pg = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await pg?.close();
-});
+const pg = postgresPerFile();
+const skipPg = pg.skip;
 
 const EMPTY_VIEW = () => ({ running: [], retries: [], blocked: [], claims: [] });
 const DAY_BUDGET = { period: "day", label: null, state: null } as const;
@@ -69,7 +62,7 @@ const drivers: Array<[string, () => Promise<() => Promise<SqlDriver>>, boolean]>
   [
     `postgres (skipped without it: ${POSTGRES_HINT})`,
     async () => {
-      const url = await (pg as TestPostgres).newDatabase();
+      const url = await pg.server().newDatabase();
       return () => openPgDriver(url);
     },
     skipPg,
@@ -125,7 +118,7 @@ describe("several instances on one PostgreSQL", () => {
   it.skipIf(skipPg)(
     "each sees the other's spend after its heartbeat, without counting anything twice",
     async () => {
-      const url = await (pg as TestPostgres).newDatabase();
+      const url = await pg.server().newDatabase();
       const clock = new ManualClock(Date.UTC(2026, 5, 10, 12));
       const a = await journalOn(await openPgDriver(url), clock, true, "wa");
       const b = await journalOn(await openPgDriver(url), clock, true, "wb");

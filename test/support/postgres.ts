@@ -4,6 +4,7 @@ import { chown, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { afterAll, beforeAll } from "vitest";
 import { freePort } from "./sshd.js";
 import { POSTGRES, strictTools, toolMissing } from "./tools.js";
 
@@ -93,4 +94,48 @@ export async function startPostgres(): Promise<TestPostgres> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One PostgreSQL server for a test file (started in `beforeAll` unless skipped, closed in `afterAll`).
+ * `skip` is true on a machine without PostgreSQL outside CI; `server()` is valid inside tests otherwise.
+ */
+export function postgresPerFile(): { readonly skip: boolean; server(): TestPostgres } {
+  const skip = skipWithoutPostgres();
+  let pg: TestPostgres | null = null;
+  beforeAll(async () => {
+    if (!skip) pg = await startPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await pg?.close();
+  });
+  return {
+    skip,
+    server() {
+      if (pg === null) throw new Error("PostgreSQL was not started for this file");
+      return pg;
+    },
+  };
+}
+
+/** The stores the CLI end-to-end tests run on: WORKFLOW.md `store:` lines and the env they need. */
+export type StoreChoice = [
+  name: string,
+  setup: () => Promise<{ yaml: string; env: Record<string, string> }>,
+  skip: boolean,
+];
+
+/** The embedded default and (skipped without it) a fresh database on the file's PostgreSQL server. */
+export function storeChoices(pg: ReturnType<typeof postgresPerFile>): StoreChoice[] {
+  return [
+    ["embedded", async () => ({ yaml: "", env: {} }), false],
+    [
+      `postgres (skipped without it: ${POSTGRES_HINT})`,
+      async () => ({
+        yaml: "store:\n  kind: postgres\n  url: $SYMPHONY_TEST_DB\n",
+        env: { SYMPHONY_TEST_DB: await pg.server().newDatabase() },
+      }),
+      pg.skip,
+    ],
+  ];
 }
