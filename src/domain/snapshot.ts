@@ -152,6 +152,33 @@ export interface AgentTotals extends TokenCounts {
   readonly runsFailed: number;
 }
 
+/** Spend within one period: tokens and US$ (what priced usage and agents' own reports added up to). */
+export interface PeriodSpendView {
+  readonly tokens: number;
+  readonly costUsd: number;
+}
+
+/** One configured budget (`limits.budgets[index]`) and what its scope spent in the current period. */
+export interface BudgetView {
+  readonly key: string;
+  readonly period: "day" | "month";
+  readonly label: string | null;
+  readonly state: string | null;
+  readonly spent: PeriodSpendView;
+  /** Null = `unlimited`. */
+  readonly maxTokens: number | null;
+  readonly maxCostUsd: number | null;
+  /** When the period starts over (epoch ms). */
+  readonly resetsAt: number;
+}
+
+/** Spend of every issue in the current UTC day and month, and each budget's use (counts kept in the store). */
+export interface SpendView {
+  readonly today: PeriodSpendView;
+  readonly month: PeriodSpendView;
+  readonly budgets: readonly BudgetView[];
+}
+
 /** The immutable picture of the orchestrator that every status surface renders from. */
 export interface OrchestratorSnapshot {
   readonly generatedAt: number;
@@ -175,6 +202,8 @@ export interface OrchestratorSnapshot {
   /** Durable state: store health, lifetime token usage, recent runs, leases; null/absent without a store. */
   readonly durable?: DurableView | null;
   readonly limits: { readonly maxConcurrentAgents: number };
+  /** Spend today and this month and each budget's use; null/absent without spend control. */
+  readonly spend?: SpendView | null;
   /** Circuit breakers that counted a failure (an open one pauses dispatch or polling). */
   readonly circuits: readonly CircuitRow[];
   readonly workflow: {

@@ -139,6 +139,7 @@ export class Orchestrator implements StatusSource {
       trackerRateLimits: this.#safeTrackerRateLimits(),
       circuits: this.#deps.breakers?.views(this.#deps.clock.now()) ?? [],
       durable: this.#deps.journal?.durable() ?? null,
+      spend: this.#deps.spend?.view(this.#deps.clock.now()) ?? null,
     });
   }
 

@@ -1,7 +1,7 @@
 import type { ServiceConfig } from "../config/types.js";
 import { describeRunError, publicRunError } from "../domain/run-error.js";
 import type { DurableView } from "../domain/run-record.js";
-import type { CircuitRow, OrchestratorSnapshot, RunningRow } from "../domain/snapshot.js";
+import type { CircuitRow, OrchestratorSnapshot, RunningRow, SpendView } from "../domain/snapshot.js";
 import type { OrchestratorState, RunningEntry } from "./state.js";
 
 /** Static facts the snapshot shows next to the state. */
@@ -13,6 +13,8 @@ export interface SnapshotContext {
   readonly circuits: readonly CircuitRow[];
   /** Store health, lifetime totals, recent runs and leases (null without a store). */
   readonly durable?: DurableView | null;
+  /** Spend today/this month and budget use (null without spend control). */
+  readonly spend?: SpendView | null;
 }
 
 function runningRow(entry: RunningEntry): RunningRow {
@@ -128,6 +130,7 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
     }),
     durable: ctx.durable ?? null,
     limits: Object.freeze({ maxConcurrentAgents: ctx.config.agent.maxConcurrentAgents }),
+    spend: ctx.spend ?? null,
     circuits: Object.freeze(ctx.circuits.map((c) => Object.freeze({ ...c }))),
     workflow: Object.freeze({
       path: ctx.config.workflowPath,

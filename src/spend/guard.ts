@@ -1,5 +1,6 @@
 import type { Issue } from "../domain/issue.js";
 import type { LimitTrip } from "../domain/limit-trip.js";
+import type { SpendView } from "../domain/snapshot.js";
 import type { IssueSpend, SpendLedger } from "./ledger.js";
 import { costOf, priceFor, type UsageDelta } from "./prices.js";
 import { type Budget, type Limit, reached, type SpendSettings } from "./settings.js";
@@ -168,6 +169,25 @@ export class SpendGuard {
       }
     }
     return null;
+  }
+
+  /** Spend of every issue today and this month (UTC), and each budget's use, for status surfaces. */
+  view(now: number): SpendView {
+    const all = { label: null, state: null } as const;
+    return {
+      today: this.ledger.period({ period: "day", ...all }, now),
+      month: this.ledger.period({ period: "month", ...all }, now),
+      budgets: this.settings().budgets.map((budget, index) => ({
+        key: `limits.budgets[${index}]`,
+        period: budget.period,
+        label: budget.label,
+        state: budget.state,
+        spent: this.ledger.period(budget, now),
+        maxTokens: budget.tokens === "unlimited" ? null : budget.tokens,
+        maxCostUsd: budget.costUsd === "unlimited" ? null : budget.costUsd,
+        resetsAt: startOfNextPeriod(budget.period, now),
+      })),
+    };
   }
 
   /**

@@ -74,3 +74,47 @@ describe("SpendGuard", () => {
     expect(g.onTurn(issue, T0, 61_000)).toMatchObject({ limit: "wall_time_ms", used: 61_000 });
   });
 });
+
+describe("SpendGuard.view", () => {
+  it("adds up every issue's spend today and this month and shows each budget's use and reset", () => {
+    const g = guard({
+      budgets: [
+        { period: "day", label: null, state: null, tokens: "unlimited", costUsd: 50 },
+        { period: "month", label: "backend", state: null, tokens: 1_000_000, costUsd: "unlimited" },
+      ],
+      prices: { "m-1": { input: 1, cachedInput: 0.1, output: 10 } },
+    });
+    const a = makeIssue({ identifier: "V-1", labels: ["backend"] });
+    const b = makeIssue({ identifier: "V-2", labels: [] });
+    g.onUsage(a, { input: 1_000_000, cachedInput: 0, output: 0 }, "m-1", T0 - DAY);
+    g.onUsage(a, { input: 0, cachedInput: 0, output: 100_000 }, "m-1", T0);
+    g.onUsage(b, { input: 2_000_000, cachedInput: 0, output: 0 }, "m-1", T0);
+    const view = g.view(T0);
+    expect(view.today).toEqual({ tokens: 2_100_000, costUsd: 3 });
+    expect(view.month).toEqual({ tokens: 3_100_000, costUsd: 4 });
+    expect(view.budgets).toEqual([
+      {
+        key: "limits.budgets[0]",
+        period: "day",
+        label: null,
+        state: null,
+        spent: { tokens: 2_100_000, costUsd: 3 },
+        maxTokens: null,
+        maxCostUsd: 50,
+        resetsAt: Date.UTC(2026, 5, 16),
+      },
+      {
+        key: "limits.budgets[1]",
+        period: "month",
+        label: "backend",
+        state: null,
+        spent: { tokens: 1_100_000, costUsd: 2 },
+        maxTokens: 1_000_000,
+        maxCostUsd: null,
+        resetsAt: Date.UTC(2026, 6, 1),
+      },
+    ]);
+    // the next UTC day starts from zero
+    expect(g.view(T0 + DAY).today).toEqual({ tokens: 0, costUsd: 0 });
+  });
+});

@@ -152,5 +152,21 @@ export function busySnapshot(): OrchestratorSnapshot {
       runsFailed: 1,
     },
     rateLimits: { limit_id: "codex", primary: { used_percent: 12, resets_in_seconds: 30 } },
+    spend: {
+      today: { tokens: 80_000, costUsd: 12.5 },
+      month: { tokens: 2_000_000, costUsd: 240.75 },
+      budgets: [
+        {
+          key: "limits.budgets[0]",
+          period: "day",
+          label: null,
+          state: null,
+          spent: { tokens: 80_000, costUsd: 12.5 },
+          maxTokens: null,
+          maxCostUsd: 100,
+          resetsAt: Date.UTC(2026, 0, 2),
+        },
+      ],
+    },
   });
 }

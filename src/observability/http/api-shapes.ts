@@ -6,10 +6,12 @@ import type {
   BlockedRow,
   FinishedRow,
   OrchestratorSnapshot,
+  PeriodSpendView,
   RetryRow,
   RunningRow,
   SkipReason,
   SkipRow,
+  SpendView,
   TimelineEntry,
 } from "../../domain/snapshot.js";
 import { workspaceKey } from "../../workspace/key.js";
@@ -243,12 +245,33 @@ export function stateJson(snapshot: OrchestratorSnapshot) {
     last_error: snapshot.workflow.lastError,
     max_concurrent_agents: snapshot.limits.maxConcurrentAgents,
     ...durableJson(snapshot, snapshot.durable ?? null),
+    spend: spendJson(snapshot.spend ?? null),
     polling: {
       interval_ms: snapshot.polling.intervalMs,
       checking: snapshot.polling.checking,
       last_tick_at: isoSeconds(snapshot.polling.lastTickAt),
       next_tick_at: isoSeconds(snapshot.polling.nextTickAt),
     },
+  };
+}
+
+/** `spend`: today and this month (UTC) across every issue, and each budget's use; null without spend control. */
+function spendJson(spend: SpendView | null) {
+  if (spend === null) return null;
+  const period = (p: PeriodSpendView) => ({ tokens: p.tokens, cost_usd: p.costUsd });
+  return {
+    today: period(spend.today),
+    month: period(spend.month),
+    budgets: spend.budgets.map((b) => ({
+      key: b.key,
+      period: b.period,
+      label: b.label,
+      state: b.state,
+      spent: period(b.spent),
+      max_tokens: b.maxTokens,
+      max_cost_usd: b.maxCostUsd,
+      resets_at: isoSeconds(b.resetsAt),
+    })),
   };
 }
 

@@ -61,6 +61,11 @@ function row(identifier, cells) {
 }
 const num = (v) => el("td", { class: "num" }, v);
 function card(k, v, d) { return el("div", { class: "card" }, el("div", { class: "k" }, k), el("div", { class: "v" }, v), el("div", { class: "d" }, d || "")); }
+function spendCard(sp) {
+  const day = sp.budgets.find((b) => b.period === "day" && b.label === null && b.state === null && b.max_cost_usd !== null);
+  const cap = day ? " of US$" + day.max_cost_usd.toFixed(2) + " a day" : "";
+  return card("Spend today", "US$" + sp.today.cost_usd.toFixed(2), "UTC day" + cap + " · month US$" + sp.month.cost_usd.toFixed(2));
+}
 function render() {
   $("status").textContent = online ? "Live" : "Offline"; $("status").className = "badge " + (online ? "live" : "offline");
   if (!state) return;
@@ -71,6 +76,7 @@ function render() {
     card("Retrying", s.counts.retrying), card("Blocked", s.counts.blocked),
     card("Total tokens", fmt(t.total_tokens), "in " + fmt(t.input_tokens) + " · out " + fmt(t.output_tokens)),
     card("Cost", "US$" + (t.cost_usd || 0).toFixed(2), "priced models only"),
+    ...(s.spend ? [spendCard(s.spend)] : []),
     card("Runtime", dur(t.seconds_running * 1000), t.runs_started !== undefined ? t.runs_started + " runs · " + t.runs_failed + " failed" : ""),
     card("Next poll", s.polling.checking ? "checking…" : until(s.polling.next_tick_at)));
   $("error").replaceChildren(); $("error").hidden = !s.last_error; if (s.last_error) $("error").append(s.last_error);

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { SkipReason } from "../../../src/domain/snapshot.js";
-import { blockedJson, issueJson, skipReasonJson } from "../../../src/observability/http/api-shapes.js";
+import {
+  blockedJson,
+  issueJson,
+  skipReasonJson,
+  stateJson,
+} from "../../../src/observability/http/api-shapes.js";
 import { blockedRow, busySnapshot, FIXTURE_NOW } from "../../support/snapshot-fixtures.js";
 
 describe("API shapes", () => {
@@ -66,5 +71,27 @@ describe("blocked rows", () => {
       last_message: "asking",
       last_event_at: new Date(FIXTURE_NOW).toISOString().replace(/\.\d{3}Z$/, "Z"),
     });
+  });
+});
+
+describe("the state body's spend block", () => {
+  it("shows today, this month and each budget's use in snake_case, and null without spend control", () => {
+    expect(stateJson(busySnapshot()).spend).toEqual({
+      today: { tokens: 80_000, cost_usd: 12.5 },
+      month: { tokens: 2_000_000, cost_usd: 240.75 },
+      budgets: [
+        {
+          key: "limits.budgets[0]",
+          period: "day",
+          label: null,
+          state: null,
+          spent: { tokens: 80_000, cost_usd: 12.5 },
+          max_tokens: null,
+          max_cost_usd: 100,
+          resets_at: "2026-01-02T00:00:00Z",
+        },
+      ],
+    });
+    expect(stateJson({ ...busySnapshot(), spend: null }).spend).toBeNull();
   });
 });

@@ -64,6 +64,10 @@ needs.describe("web dashboard in Chromium", () => {
     await page.waitForSelector("#status.live");
     expect(await runningIds(page)).toEqual(["MT-649", "MT-700"]);
     expect(await page.textContent("#cards")).toContain("74,000");
+    // spend today against the day budget, and the month
+    expect(await page.textContent("#cards")).toContain(
+      "Spend todayUS$12.50UTC day of US$100.00 a day · month US$240.75",
+    );
     expect(await page.textContent("#retrying")).toContain("turn_timeout: no output for 300s");
     expect(await page.textContent("#blocked")).toContain("Which database should I migrate?");
     expect(await page.textContent("#skipped")).toContain("blocked by MT-649");
