@@ -16,6 +16,7 @@ import type { AgentEvent } from "../src/domain/agent-event.js";
 import { silentLogger } from "../src/domain/logger.js";
 import { ok } from "../src/domain/result.js";
 import { createLocalHost } from "../src/hosts/local.js";
+import { STORES } from "../src/kinds.js";
 import type { Journal } from "../src/orchestrator/journal.js";
 import { Orchestrator } from "../src/orchestrator/orchestrator.js";
 import type { WorkerExit } from "../src/orchestrator/worker.js";
@@ -219,6 +220,7 @@ async function openEmbedded(path: string): Promise<Journal> {
     env: {},
     dataDir: null,
     pollIntervalMs: 30_000,
+    stores: STORES,
     clock: systemClock,
     logger: silentLogger,
   });

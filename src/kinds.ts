@@ -9,6 +9,9 @@ import { type KindRegistry, kindRegistry } from "./domain/kind.js";
 import type { HostKind } from "./hosts/kind.js";
 import { localHostKind } from "./hosts/local-kind.js";
 import { sshHostKind } from "./hosts/ssh-kind.js";
+import { embeddedStoreKind } from "./store/embedded-kind.js";
+import type { StoreKind } from "./store/kind.js";
+import { postgresStoreKind } from "./store/postgres-kind.js";
 import { asanaKind } from "./tracker/asana/kind.js";
 import { githubKind } from "./tracker/github/kind.js";
 import { gitlabKind } from "./tracker/gitlab/kind.js";
@@ -44,5 +47,11 @@ export const BACKENDS: KindRegistry<BackendKind> = kindRegistry<BackendKind>([
 /** Hosts runs can be placed on; the first kind that handles a host name builds it. */
 export const HOSTS: KindRegistry<HostKind> = kindRegistry<HostKind>([localHostKind, sshHostKind]);
 
+/** `store.kind` values (the first is the default). */
+export const STORES: KindRegistry<StoreKind> = kindRegistry<StoreKind>([
+  embeddedStoreKind,
+  postgresStoreKind,
+]);
+
 /** The registries config loading consults. */
-export const CONFIG_KINDS: ConfigKinds = { trackers: TRACKERS, backends: BACKENDS };
+export const CONFIG_KINDS: ConfigKinds = { trackers: TRACKERS, backends: BACKENDS, stores: STORES };

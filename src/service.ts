@@ -10,7 +10,7 @@ import { isDockerHostName } from "./hosts/docker/docker-host.js";
 import { createDockerFleet } from "./hosts/docker/fleet.js";
 import type { Host } from "./hosts/host.js";
 import { createHostResolver } from "./hosts/host-resolver.js";
-import { BACKENDS, HOSTS, TRACKERS } from "./kinds.js";
+import { BACKENDS, HOSTS, STORES, TRACKERS } from "./kinds.js";
 import type { Redactor } from "./observability/log/redact.js";
 import { runLogFilesIn } from "./observability/run-logs/paths.js";
 import { Orchestrator } from "./orchestrator/orchestrator.js";
@@ -110,6 +110,7 @@ export async function startOrchestratorService(
     env,
     dataDir: deps.dataDir ?? null,
     pollIntervalMs: initial.polling.intervalMs,
+    stores: STORES,
     clock,
     logger,
     ...(deps.logsRoot ? { logFiles: runLogFilesIn(deps.logsRoot) } : {}),

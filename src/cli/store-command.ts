@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
 import { expandHome } from "../config/env-values.js";
 import type { AttemptRecord } from "../domain/run-record.js";
+import { STORES } from "../kinds.js";
 import { formatDuration } from "../observability/format.js";
 import { attemptJson } from "../observability/http/history-shapes.js";
 import { LATEST_VERSION, schemaStatus } from "../store/migrations.js";
@@ -39,7 +40,7 @@ function targetFor(
     return null;
   }
   const dir = dataDir === undefined ? null : resolve(io.cwd, expandHome(dataDir, io.env));
-  const target = storeTarget(loaded.value.config.store, workflow, io.env, dir);
+  const target = storeTarget(loaded.value.config.store, workflow, io.env, dir, STORES);
   if (!target.ok) {
     io.stderr.write(`symphony ${name}: ${target.error.code}: ${target.error.message}\n`);
     return null;

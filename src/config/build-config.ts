@@ -261,8 +261,22 @@ export function buildServiceConfig(
   secrets.push(...passthroughSecrets(passthroughNames(profileSections), env));
   const authToken = resolveOptionalSecret(fm.server.auth_token, env, secrets);
   const storeUrl = resolveOptionalSecret(fm.store.url, env, secrets);
-  if (fm.store.kind === "postgres" && (storeUrl === null || storeUrl === "")) {
-    errors.push(configError("store.url", "is required when store.kind is postgres"));
+  const store = {
+    kind: fm.store.kind.trim().toLowerCase(),
+    path: fm.store.path === null ? null : resolveConfigPath(fm.store.path, workflowDir, env),
+    url: storeUrl,
+    leaseTtlMs: fm.store.lease_ttl_ms,
+  };
+  const storeKind = kinds.stores.get(store.kind);
+  if (storeKind === undefined) {
+    errors.push(
+      configError(
+        "store.kind",
+        `must be one of ${kinds.stores.names.join(", ")}, got ${showValue(fm.store.kind, "store.kind")}`,
+      ),
+    );
+  } else {
+    errors.push(...storeKind.check(store).map(problemError));
   }
   if (errors.some((e) => e.severity !== "warning") || tracker === null) {
     return err(withPath(errors, workflowPath));
@@ -327,12 +341,7 @@ export function buildServiceConfig(
       ...(docker === null ? {} : { docker }),
     },
     limits: toSpendSettings(fm.limits),
-    store: {
-      kind: fm.store.kind,
-      path: fm.store.path === null ? null : resolveConfigPath(fm.store.path, workflowDir, env),
-      url: storeUrl,
-      leaseTtlMs: fm.store.lease_ttl_ms,
-    },
+    store,
     secretValues: [...new Set(secrets.filter((s) => s !== ""))],
   } as unknown as ServiceConfig; // `sections` carries each backend's section (BackendSections)
   return ok(deepFreeze(config));

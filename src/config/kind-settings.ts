@@ -3,7 +3,7 @@ import type { ConfigProblem } from "../domain/config-problem.js";
 import type { Kind, KindRegistry } from "../domain/kind.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
 import type { ProviderParser } from "./provider.js";
-import type { ServiceConfig } from "./types.js";
+import type { ServiceConfig, StoreConfig } from "./types.js";
 
 /**
  * What config loading needs from a tracker kind (the rest of its definition, e.g. the factory, lives in
@@ -62,8 +62,15 @@ export interface BackendSettingsKind<Settings = unknown> extends Kind, SettingsS
   envPassthrough(config: ServiceConfig): readonly string[];
 }
 
+/** What config loading needs from a store kind (`store.kind`): its checks of the `store:` section. */
+export interface StoreSettingsKind extends Kind {
+  /** Problems with the resolved `store:` section for this kind (e.g. a server kind without `store.url`). */
+  check(store: StoreConfig): readonly ConfigProblem[];
+}
+
 /** The registries config loading consults; assembled in `src/kinds.ts`, so `config/` names no provider. */
 export interface ConfigKinds {
   readonly trackers: KindRegistry<TrackerSettingsKind>;
   readonly backends: KindRegistry<BackendSettingsKind>;
+  readonly stores: KindRegistry<StoreSettingsKind>;
 }

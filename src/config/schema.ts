@@ -107,10 +107,11 @@ const workerSchema = z
 
 const storeSchema = z
   .object({
-    kind: z
-      .enum(["embedded", "postgres"], { error: "must be one of embedded, postgres" })
+    kind: nonBlank
       .default("embedded")
-      .describe("embedded: a file under the data directory; postgres: a server shared by instances"),
+      .describe(
+        "A store kind: embedded (a file under the data directory, the default) or postgres (a server shared by instances)",
+      ),
     path: nonBlank
       .nullable()
       .default(null)

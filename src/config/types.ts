@@ -135,7 +135,8 @@ export interface WorkerConfig {
 
 /** `store:` — where durable state (run history, retries, blocked issues, leases) is kept. */
 export interface StoreConfig {
-  readonly kind: "embedded" | "postgres";
+  /** A registered store kind (`embedded`, `postgres`; src/kinds.ts). */
+  readonly kind: string;
   /** Embedded store file (absolute), null → the default under the data directory. */
   readonly path: string | null;
   /** PostgreSQL connection URL (resolved, a secret). */

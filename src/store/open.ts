@@ -1,57 +1,31 @@
-import { mkdirSync } from "node:fs";
-import { hostname } from "node:os";
-import { dirname } from "node:path";
 import type { StoreConfig } from "../config/types.js";
+import type { KindRegistry } from "../domain/kind.js";
 import type { Logger } from "../domain/logger.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { Clock } from "../util/clock.js";
-import { defaultDataDir } from "../util/data-dir.js";
 import { type LogFilesOf, StoreJournal } from "./journal.js";
-import { openLibsqlDriver } from "./libsql-driver.js";
-import { embeddedStorePath, redactedUrl } from "./location.js";
-import { lockEmbeddedFile } from "./lock-file.js";
+import type { StoreKind, StoreTarget } from "./kind.js";
 import { migrate, type SchemaStatus, schemaStatus } from "./migrations.js";
-import { openPgDriver } from "./pg-driver.js";
 import type { SqlDriver } from "./sql-driver.js";
 import { SqlStore } from "./sql-store.js";
 import { classifyStoreFailure, type StoreError, storeError } from "./store-error.js";
+import { newWorkerId } from "./worker-id.js";
 
-/** Where the store is, before opening it. */
-export interface StoreTarget {
-  readonly kind: "embedded" | "postgres";
-  /** File path (embedded) or the URL without its password (postgres). */
-  readonly location: string;
-  readonly open: () => Promise<SqlDriver>;
-  /** Embedded only: the single-instance lock. */
-  readonly lock: (() => Result<{ release(): void }, StoreError>) | null;
-}
+export type { StoreContext, StoreKind, StoreTarget } from "./kind.js";
+export { holderMayRun, newWorkerId } from "./worker-id.js";
 
-/** Resolves `store.*` (and `--data-dir`) to a target. */
+/** Resolves `store.*` (and `--data-dir`) to a target through the configured store kind. */
 export function storeTarget(
   config: StoreConfig,
   workflowPath: string,
   env: NodeJS.ProcessEnv,
   dataDir: string | null,
+  stores: KindRegistry<StoreKind>,
 ): Result<StoreTarget, StoreError> {
-  if (config.kind === "postgres") {
-    const url = config.url;
-    if (url === null || url === "")
-      return err(storeError("store_config", "store.url is required for postgres"));
-    return ok({ kind: "postgres", location: redactedUrl(url), open: () => openPgDriver(url), lock: null });
-  }
-  const file = config.path ?? embeddedStorePath(dataDir ?? defaultDataDir(env), workflowPath);
-  return ok({
-    kind: "embedded",
-    location: file,
-    open: async () => {
-      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-      return openLibsqlDriver(file);
-    },
-    lock: () => {
-      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-      return lockEmbeddedFile(file);
-    },
-  });
+  const kind = stores.get(config.kind);
+  if (kind === undefined)
+    return err(storeError("store_config", `store.kind must be one of ${stores.names.join(", ")}`));
+  return kind.target(config, { workflowPath, env, dataDir });
 }
 
 /** Lease lifetime: the configured value, but never under max(60 s, 3 poll intervals). */
@@ -93,27 +67,6 @@ export async function readStatus(target: StoreTarget): Promise<Result<SchemaStat
   }
 }
 
-/** A new instance id: `<hostname>:<pid>:<random>`. */
-export function newWorkerId(): string {
-  return `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 6)}`;
-}
-
-/**
- * Whether the instance behind a worker id may still run: false only when it was on this host and
- * its pid is gone (a restart after kill -9 need not wait for the lease to expire). Elsewhere, or
- * when the pid exists (maybe reused), the lease stands until it expires.
- */
-export function holderMayRun(workerId: string): boolean {
-  const [host, pid] = workerId.split(":");
-  if (host !== hostname() || pid === undefined || !/^\d+$/.test(pid)) return true;
-  try {
-    process.kill(Number(pid), 0);
-    return true;
-  } catch (cause) {
-    return (cause as { code?: string }).code === "EPERM";
-  }
-}
-
 /** What the service opens its journal with. */
 export interface OpenJournalOptions {
   readonly config: StoreConfig;
@@ -124,6 +77,8 @@ export interface OpenJournalOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly logFiles?: LogFilesOf;
+  /** The store kinds (`STORES` from src/kinds.ts). */
+  readonly stores: KindRegistry<StoreKind>;
 }
 
 /**
@@ -133,8 +88,9 @@ export interface OpenJournalOptions {
  * scheduling from memory — for a shared store that means not dispatching until it is back.
  */
 export async function openJournal(o: OpenJournalOptions): Promise<Result<StoreJournal, StoreError>> {
-  const target = storeTarget(o.config, o.workflowPath, o.env, o.dataDir);
+  const target = storeTarget(o.config, o.workflowPath, o.env, o.dataDir, o.stores);
   if (!target.ok) return target;
+  const kind = o.stores.get(o.config.kind) as StoreKind; // storeTarget found it
   const lock = target.value.lock?.() ?? ok({ release: () => {} });
   if (!lock.ok) return lock;
   const opened = await openMigrated(target.value, o.clock.now());
@@ -145,17 +101,11 @@ export async function openJournal(o: OpenJournalOptions): Promise<Result<StoreJo
   const workerId = newWorkerId();
   return ok(
     new StoreJournal({
-      store: opened.ok
-        ? new SqlStore(
-            opened.value.db,
-            workerId,
-            target.value.kind === "embedded" ? () => false : holderMayRun,
-          )
-        : null,
+      store: opened.ok ? new SqlStore(opened.value.db, workerId, kind.holderAlive) : null,
       openError: opened.ok ? null : opened.error,
       kind: target.value.kind,
       location: target.value.location,
-      shared: target.value.kind === "postgres",
+      shared: kind.shared,
       workerId,
       leaseTtlMs: leaseTtlMs(o.config, o.pollIntervalMs),
       clock: o.clock,

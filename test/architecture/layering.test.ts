@@ -8,11 +8,12 @@ import { tempDirPerTest } from "../support/temp-dir.js";
 const SRC = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src");
 
 const inFolder = (path: string, folder: string) => path.startsWith(`${folder}/`);
-/** A concrete kind's folder: `tracker/<kind>/`, `agent/<backend>/`, or a concrete host module. */
+/** A concrete kind's folder: `tracker/<kind>/`, `agent/<backend>/`, or a concrete host or store module. */
 const concreteKind = (path: string): boolean =>
   /^tracker\/[^/]+\//.test(path) ||
   /^agent\/[^/]+\//.test(path) ||
   /^hosts\/(local|ssh)[^/]*\.ts$/.test(path) ||
+  /^store\/(embedded-kind|postgres-kind|libsql-driver|pg-driver)\.ts$/.test(path) ||
   path === "kinds.ts";
 
 /** The layering of docs/architecture.md, as rules over import edges of `src/`. */
