@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { exitOf, TestCli } from "../support/cli-process.js";
+import { exitOf, startCliArgs, TestCli } from "../support/cli-process.js";
 import { startFakeAnthropicServer } from "../support/fake-anthropic-server.js";
 import { startFakeOpenAIChatServer } from "../support/fake-openai-chat-server.js";
 import type { FakeModelServer, ScriptedReply } from "../support/fake-streaming-model-server.js";
@@ -73,6 +73,8 @@ async function writeProject(provider: string, baseUrl: string): Promise<string> 
     "  api_key: $MODEL_KEY",
     `  base_url: ${baseUrl}`,
     "server: { port: 0 }",
+    // priced so the attempt's cost is known: US$1 per million input tokens, US$10 per million output
+    "limits: { prices: { e2e-model: { input: 1, output: 10 } } }",
     "---",
     "Fix {{ issue.identifier }}: {{ issue.title }}. {{ issue.description }}",
     "When done, move the issue to Human Review with the update_issue tool.",
@@ -131,8 +133,29 @@ describe("symphony run with agent.backend: builtin on the local tracker (end to 
       expect(commandResult).toContain("key=.");
       expect(cli.output()).toMatch(/event=tool_call.*edit_file greeting.txt/);
       expect(cli.output()).not.toContain(MODEL_KEY);
+      // 1,950 input + 125 output tokens at the workflow's prices = US$0.0032, today and in the totals
+      expect(state.codex_totals.cost_usd).toBeCloseTo(0.0032, 9);
+      expect(state.spend.today.cost_usd).toBeCloseTo(0.0032, 9);
       proc.kill("SIGTERM");
       expect(await exitOf(proc)).toBe(0);
+      // the attempt, its tokens and its cost are in the store for `symphony runs`
+      const runs = startCliArgs(
+        ["runs", join(project, "WORKFLOW.md"), "--json"],
+        dir.path,
+        join(dir.path, "home"),
+      );
+      expect(await exitOf(runs.proc)).toBe(0);
+      const recorded = JSON.parse(runs.output()).runs;
+      expect(recorded).toHaveLength(1);
+      expect(recorded[0]).toMatchObject({
+        issue_identifier: "BI-1",
+        outcome: "completed",
+        backend: "builtin",
+      });
+      expect(recorded[0].cost_usd).toBeCloseTo(0.0032, 9);
+      const table = startCliArgs(["runs", join(project, "WORKFLOW.md")], dir.path, join(dir.path, "home"));
+      expect(await exitOf(table.proc)).toBe(0);
+      expect(table.output()).toMatch(/BI-1 .* 1950\/125\/2075 +\$0\.0032 /);
     },
   );
 });
