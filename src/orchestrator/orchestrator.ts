@@ -9,10 +9,10 @@ import type { ObserverEvent, OrchestratorSnapshot, StatusSource } from "../domai
 import type { TimerHandle } from "../util/clock.js";
 import { workspaceKey } from "../workspace/key.js";
 import { adoptRecorded } from "./adopt.js";
-import { agentScope, countRun, countTrackerFetch, trackerScope } from "./circuits.js";
+import { agentScope, countTrackerFetch, holdForCircuit, trackerScope } from "./circuits.js";
 import type { OrchestratorDeps } from "./deps.js";
 import { applyAgentEvent, logAgentEvent } from "./events.js";
-import { crashedExit, exitDisposition, runEnding } from "./exit.js";
+import { accountExit, blockOnQuestion } from "./exit-accounting.js";
 import { configuredHosts, type HostPreference } from "./host-slots.js";
 import { WorkspaceJanitor } from "./janitor.js";
 import { ObserverHub } from "./observers.js";
@@ -20,23 +20,16 @@ import { type ParkedPlace, parkIssue, releaseParked } from "./parking.js";
 import { describeStop } from "./reconcile.js";
 import { attemptUpdate, schedulingView } from "./records.js";
 import { RetryQueue } from "./retry-queue.js";
+import { launchWorker } from "./run-launch.js";
 import { newRunningEntry } from "./running-entry.js";
 import { SerialQueue } from "./serial-queue.js";
 import { awaitShutdown } from "./shutdown.js";
 import { buildSnapshot } from "./snapshot.js";
-import { countSpend, workspaceChangedDuring } from "./spend-hooks.js";
-import {
-  emptyState,
-  type OrchestratorState,
-  type RunningEntry,
-  recordFinished,
-  type StopReason,
-} from "./state.js";
+import { countSpend } from "./spend-hooks.js";
+import { emptyState, type OrchestratorState, type RunningEntry, type StopReason } from "./state.js";
 import { runRetry, runTick, type TickContext } from "./tick.js";
 import type { WorkerExit } from "./worker.js";
-
-/** How often kept workspaces are checked against `workspace.gc`. */
-const GC_INTERVAL_MS = 60 * 60 * 1000;
+import { WorkspaceGcSchedule } from "./workspace-gc.js";
 
 type Message =
   | { readonly type: "tick" }
@@ -61,6 +54,7 @@ export class Orchestrator implements StatusSource {
   readonly #queue: SerialQueue<Message>;
   readonly #retries: RetryQueue;
   readonly #janitor: WorkspaceJanitor;
+  readonly #gc: WorkspaceGcSchedule;
   readonly #workers = new Map<string, Promise<void>>();
   readonly #cleanupController = new AbortController();
   readonly #stopController = new AbortController();
@@ -70,7 +64,6 @@ export class Orchestrator implements StatusSource {
   #stopped = false;
   #started = false;
   #runSeq = 0;
-  #lastCollectAt: number | null = null;
 
   constructor(deps: OrchestratorDeps) {
     this.#deps = deps;
@@ -86,6 +79,7 @@ export class Orchestrator implements StatusSource {
     const hosts = () => configuredHosts(deps.workflow.current().config.worker).configured;
     const cleanup = this.#cleanupController.signal;
     this.#janitor = new WorkspaceJanitor(deps.workspaces, deps.logger, cleanup, hosts);
+    this.#gc = new WorkspaceGcSchedule(this.#janitor, deps.logger);
   }
 
   /** Startup terminal cleanup (spec 8.6), then an immediate first tick. */
@@ -232,7 +226,7 @@ export class Orchestrator implements StatusSource {
     }
     try {
       await runTick(this.#context());
-      this.#collectWorkspaces();
+      this.#gc.maybeCollect(this.#state, this.#deps.workflow.current().config, clock.now());
     } finally {
       breakers?.settleProbe(trackerCircuit);
       this.#state.checking = false;
@@ -267,7 +261,13 @@ export class Orchestrator implements StatusSource {
     const choice = chooseProfile(workflow.config, issue);
     const circuit = agentScope(choice.backend);
     if (this.#deps.breakers !== undefined && !this.#deps.breakers.allow(circuit, clock.now())) {
-      this.#holdForCircuit(issue, attempt, host, workspacePath, circuit);
+      const hold = {
+        state: this.#state,
+        breakers: this.#deps.breakers,
+        now: clock.now(),
+        scheduleRetry: this.#scheduleRetry.bind(this),
+      };
+      holdForCircuit(hold, issue, attempt, host, workspacePath, circuit);
       return;
     }
     this.#runSeq += 1;
@@ -281,7 +281,6 @@ export class Orchestrator implements StatusSource {
       profile: choice.profile,
       host,
     });
-    const controller = entry.controller;
     this.#retries.cancel(issue.id);
     this.#state.running.set(issue.id, entry);
     this.#state.claimed.add(issue.id);
@@ -296,35 +295,15 @@ export class Orchestrator implements StatusSource {
       host,
     });
     this.#notify({ type: "run_started", issueId: issue.id, identifier: issue.identifier, runId, attempt });
-    let done: Promise<WorkerExit>;
-    try {
-      done = this.#deps.launch({
-        issue,
-        attempt,
-        runId,
-        host,
-        workflow,
-        signal: controller.signal,
-        cleanupSignal: this.#cleanupController.signal,
-        onEvent: (event) => this.#onAgentEvent(issue.id, runId, event),
-        onHook: (report) => {
-          const at = clock.now();
-          entry.recent.push({ at, event: "hook", message: `${report.hook} ${report.ok ? "ok" : "failed"}` });
-          this.#notify({ type: "hook_finished", issueId: issue.id, identifier: issue.identifier, ...report });
-        },
-        onWorkspace: (path) => {
-          entry.workspacePath = path;
-        },
-      });
-    } catch (cause) {
-      done = Promise.resolve(crashedExit("worker_spawn_failed", cause));
-    }
-    const settled = done
-      .catch((cause): WorkerExit => crashedExit("worker_crashed", cause))
-      .then(async (exit) => {
-        const workspaceChanged = await workspaceChangedDuring(entry, this.#deps.probeWorkspace);
-        this.#enqueue({ type: "exit", issueId: issue.id, runId, exit, workspaceChanged });
-      });
+    const settled = launchWorker(entry, {
+      deps: this.#deps,
+      workflow,
+      cleanupSignal: this.#cleanupController.signal,
+      onEvent: (event) => this.#onAgentEvent(issue.id, runId, event),
+      notify: (event) => this.#notify(event),
+      onExit: (exit, workspaceChanged) =>
+        this.#enqueue({ type: "exit", issueId: issue.id, runId, exit, workspaceChanged }),
+    });
     this.#workers.set(runId, settled);
     void settled.finally(() => this.#workers.delete(runId));
     this.#notify({ type: "snapshot_changed" });
@@ -354,42 +333,8 @@ export class Orchestrator implements StatusSource {
     if (entry === undefined || entry.runId !== runId) return;
     const { clock, logger } = this.#deps;
     this.#state.running.delete(issueId);
-    const wallTimeMs = Math.max(clock.now() - entry.startedAt, 0);
-    if (this.#deps.breakers !== undefined)
-      countRun(this.#deps.breakers, agentScope(entry.backend), exit, clock.now(), logger);
-    this.#deps.spend?.onExit(entry.issue, wallTimeMs, workspaceChanged, clock.now());
-    this.#deps.journal?.attemptEnded(attemptUpdate(entry, { at: clock.now(), exit }));
-    this.#state.totals.secondsEnded += Math.max(clock.now() - entry.startedAt, 0) / 1000;
-    if (exit.outcome === "completed") this.#state.totals.runsSucceeded += 1;
-    else this.#state.totals.runsFailed += 1;
-    const ended = runEnding(entry, exit);
-    const log = logger.child({ issue_id: issueId, issue_identifier: entry.issue.identifier, run_id: runId });
-    // a failed attempt is retried, but an operator must see it (a missing agent program fails every time)
-    log[exit.outcome === "failed" || exit.outcome === "timed_out" ? "warn" : "info"]("worker exited", {
-      session_id: entry.sessionId ?? undefined,
-      outcome: ended.outcome,
-      reason: ended.reason,
-      error_code: ended.error?.code ?? null,
-      turns: entry.turnCount,
-    });
-    const usage = {
-      turns: entry.turnCount,
-      totalTokens: entry.tokens.total,
-      costUsd: entry.costKnown ? entry.costUsd : null,
-    };
-    this.#notify({ type: "run_ended", issueId, identifier: entry.issue.identifier, runId, ...ended, usage });
-    recordFinished(this.#state, {
-      issue: entry.issue,
-      runId,
-      outcome: ended.outcome,
-      reason: ended.reason,
-      endedAt: clock.now(),
-      workspacePath: entry.workspacePath,
-      host: entry.host,
-      backend: entry.backend,
-      profile: entry.profile,
-    });
-    const disposition = exitDisposition(entry, exit);
+    const notify = (event: ObserverEvent) => this.#notify(event);
+    const disposition = accountExit(this.#state, entry, exit, workspaceChanged, this.#deps, notify);
     switch (disposition.kind) {
       case "release":
         // every exit path releases the claim unless the run is parked or retried
@@ -400,20 +345,13 @@ export class Orchestrator implements StatusSource {
         this.#park(entry.issue, disposition.trip, entry);
         break;
       case "blocked":
-        this.#state.blocked.set(issueId, {
-          issue: entry.issue,
-          kind: disposition.inputKind,
-          limit: null,
+        blockOnQuestion(this.#state, entry, disposition, clock.now());
+        logger.warn("issue blocked waiting for a person", {
+          issue_id: issueId,
+          issue_identifier: entry.issue.identifier,
+          run_id: runId,
           question: disposition.question,
-          blockedAt: clock.now(),
-          sessionId: entry.sessionId,
-          workspacePath: entry.workspacePath,
-          host: entry.host,
-          lastEvent: entry.lastEvent,
-          lastMessage: entry.lastMessage,
-          lastEventAt: entry.lastEventAt,
         });
-        log.warn("issue blocked waiting for a person", { question: disposition.question });
         break;
       case "retry":
         if (disposition.retryKind === "continuation") this.#state.completed.add(issueId);
@@ -516,44 +454,6 @@ export class Orchestrator implements StatusSource {
   }
 
   // ---- spend control -------------------------------------------------------------------------
-
-  /** At most once an hour (injected clock), a workspace GC pass in the background (see janitor.collect). */
-  #collectWorkspaces(): void {
-    const now = this.#deps.clock.now();
-    if (this.#lastCollectAt !== null && now - this.#lastCollectAt < GC_INTERVAL_MS) return;
-    this.#lastCollectAt = now;
-    const s = this.#state;
-    const live = new Set<string>([
-      ...[...s.running.values()].map((e) => workspaceKey(e.issue.identifier)),
-      ...[...s.retries.values()].map((r) => workspaceKey(r.identifier)),
-      ...[...s.blocked.values()].map((b) => workspaceKey(b.issue.identifier)),
-    ]);
-    void this.#janitor
-      .collect(this.#deps.workflow.current().config, live, now)
-      .catch((cause: unknown) => this.#deps.logger.warn("workspace gc failed", { error: messageOf(cause) }));
-  }
-
-  /** An open circuit: a claimed issue (a due retry) waits for its next retry, a new candidate is skipped. */
-  #holdForCircuit(
-    issue: Issue,
-    attempt: number | null,
-    host: string,
-    workspacePath: string | null,
-    scope: string,
-  ): void {
-    const retryAt =
-      this.#deps.breakers?.views(this.#deps.clock.now()).find((c) => c.scope === scope)?.retryAt ?? null;
-    if (this.#state.claimed.has(issue.id)) {
-      const error = { code: "circuit_open", message: `circuit open for ${scope}`, retryable: true };
-      this.#scheduleRetry(issue, attempt ?? 1, "failure", error, workspacePath, {
-        preferred: host,
-        avoid: null,
-      });
-      return;
-    }
-    const reason = { kind: "circuit_open", scope, retryAt } as const;
-    this.#state.skipped.push({ issueId: issue.id, identifier: issue.identifier, state: issue.state, reason });
-  }
 
   /** Parks an issue by a limit (see parking.ts); its retry, if any, is dropped. */
   #park(issue: Issue, trip: LimitTrip, place: ParkedPlace): void {
