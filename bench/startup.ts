@@ -15,10 +15,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const main = join(root, "dist", "cli", "main.js");
 
 process.stdout.write("building dist/ (tsc -p tsconfig.build.json)…\n");
-execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
-  cwd: root,
-  stdio: "inherit",
-});
+execFileSync(
+  process.execPath,
+  [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+);
 
 const dir = mkdtempSync(join(tmpdir(), "symphony-bench-startup-"));
 const home = join(dir, "home");
@@ -79,7 +83,9 @@ try {
   process.stdout.write(
     `rounds: ${ROUNDS}, node ${process.version}, load average (1 min) ${loadavg()[0]?.toFixed(2)} on ${cpus().length} cores\n`,
   );
-  process.stdout.write(`startup: --version ${version.toFixed(2)}x, validate ${validate.toFixed(2)}x node -e ''\n`);
+  process.stdout.write(
+    `startup: --version ${version.toFixed(2)}x, validate ${validate.toFixed(2)}x node -e ''\n`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
