@@ -133,6 +133,20 @@ function cancelledExit(signal: AbortSignal): WorkerExit {
   return { outcome: "cancelled", reason: String(signal.reason ?? "aborted") };
 }
 
+/**
+ * Stop reasons meaning the issue left the active states (reconciliation: terminal, another state, no
+ * longer routed here, gone). A run stopped for one of them right after a turn finished did its work:
+ * typically the agent moved the issue itself and the poll saw it before the runner did.
+ */
+const LEFT_ACTIVE_STATES: ReadonlySet<string> = new Set(["terminal", "inactive", "unroutable", "missing"]);
+
+/** The exit of a run whose turn `turn` had finished when the stop came. */
+function afterFinishedTurn(signal: AbortSignal, turn: number): WorkerExit {
+  return LEFT_ACTIVE_STATES.has(String(signal.reason))
+    ? { outcome: "completed", turns: turn }
+    : cancelledExit(signal);
+}
+
 /** Builds the backend and opens a session in the workspace; a failure is the attempt's exit. */
 async function startAgent(
   deps: RunnerDeps,
@@ -211,7 +225,7 @@ async function turnLoop(
     } finally {
       timeout.clear();
     }
-    if (signal.aborted) return cancelledExit(signal);
+    if (signal.aborted) return result.ok ? afterFinishedTurn(signal, turn) : cancelledExit(signal);
     if (!result.ok) {
       const e = result.error;
       if (e.category === "input_required" || e.category === "approval_required") {
@@ -226,7 +240,7 @@ async function turnLoop(
     }
     log.info("turn completed", { turn });
     const refreshed = await tracker.fetchIssuesByIds([issue.id], signal);
-    if (signal.aborted) return cancelledExit(signal);
+    if (signal.aborted) return afterFinishedTurn(signal, turn);
     if (!refreshed.ok) {
       return { outcome: "failed", error: trackerRunError(refreshed.error) };
     }
