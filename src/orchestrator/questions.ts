@@ -1,14 +1,21 @@
 import type { TrackerComment } from "../domain/issue.js";
 
-const MARKER = /<!--\s*symphony:question run=([^\s>]+)\s*-->/;
+const MARKER = /<!--\s*symphony:question run=([^\s>]+)(?: session=([^\s>]+))?\s*-->/;
 // every comment Symphony writes about a question carries one of these, so it never answers itself
 const OWN = /<!--\s*symphony:/;
 
 /** The tracker comment Symphony posts when a run asks a person something; the hidden marker finds it again. */
-export function questionComment(runId: string, kind: string, question: string): string {
+export function questionComment(
+  runId: string,
+  threadId: string | null,
+  kind: string,
+  question: string,
+): string {
   const what = kind === "approval" ? "needs an approval" : "has a question";
+  // the session id rides in the marker, so a restarted service can still resume the right conversation
+  const session = threadId === null || /[\s>]/.test(threadId) ? "" : ` session=${threadId}`;
   return [
-    `<!-- symphony:question run=${runId} -->`,
+    `<!-- symphony:question run=${runId}${session} -->`,
     `The agent working on this issue ${what}:`,
     "",
     ...question.split("\n").map((line) => `> ${line}`),
@@ -29,6 +36,7 @@ export type QuestionThread =
   | {
       readonly kind: "answered";
       readonly runId: string;
+      readonly threadId: string | null;
       readonly answer: string;
       readonly author: string | null;
       readonly answeredAt: number | null;
@@ -42,11 +50,13 @@ export type QuestionThread =
 export function readQuestionThread(comments: readonly TrackerComment[]): QuestionThread {
   let at = -1;
   let runId = "";
+  let threadId: string | null = null;
   for (let i = comments.length - 1; i >= 0; i -= 1) {
     const match = MARKER.exec(comments[i]?.body ?? "");
     if (match?.[1] !== undefined) {
       at = i;
       runId = match[1];
+      threadId = match[2] ?? null;
       break;
     }
   }
@@ -65,6 +75,7 @@ export function readQuestionThread(comments: readonly TrackerComment[]): Questio
   return {
     kind: "answered",
     runId,
+    threadId,
     answer: reply.body.trim(),
     author: reply.author,
     answeredAt: reply.createdAt,
