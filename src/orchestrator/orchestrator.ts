@@ -246,7 +246,12 @@ export class Orchestrator implements StatusSource {
   async #resumeAnswered(): Promise<void> {
     if (this.#state.blocked.size === 0) return;
     const tracker = this.#deps.tracker();
-    const answered = await collectAnswers(this.#state, tracker, this.#stopController.signal, this.#deps.logger);
+    const answered = await collectAnswers(
+      this.#state,
+      tracker,
+      this.#stopController.signal,
+      this.#deps.logger,
+    );
     for (const { blocked, resume } of answered) {
       if (this.#stopped || this.#state.blocked.get(blocked.issue.id) !== blocked) continue;
       this.#state.blocked.delete(blocked.issue.id);

@@ -63,7 +63,8 @@ export function readQuestionThread(comments: readonly TrackerComment[]): Questio
   if (at < 0) return { kind: "not_asked" };
   const question = comments[at] as TrackerComment;
   const after = comments.slice(at + 1);
-  if (after.some((c) => c.body.includes(`<!-- symphony:answered run=${runId} -->`))) return { kind: "not_asked" };
+  if (after.some((c) => c.body.includes(`<!-- symphony:answered run=${runId} -->`)))
+    return { kind: "not_asked" };
   const reply = after.find(
     (c) =>
       !c.authorIsBot &&

@@ -55,7 +55,12 @@ export async function startFakeGithubServer(
   const addComment = (n: number, login: string, body: string, type: "User" | "Bot"): GithubCommentJson => {
     commentSeq += 1;
     const stamp = new Date(Date.UTC(2026, 0, 1) + commentSeq * 1000).toISOString();
-    const comment: GithubCommentJson = { id: 5000 + commentSeq, body, user: { login, type }, created_at: stamp };
+    const comment: GithubCommentJson = {
+      id: 5000 + commentSeq,
+      body,
+      user: { login, type },
+      created_at: stamp,
+    };
     thread.set(n, [...(thread.get(n) ?? []), comment]);
     return comment;
   };

@@ -130,7 +130,11 @@ export class GithubTracker extends RestTracker {
 function issueNumber(id: string): Result<number, TrackerError> {
   const n = /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : Number.NaN;
   if (Number.isSafeInteger(n)) return ok(n);
-  return err({ category: "tracker_request", message: `not a GitHub issue id: ${JSON.stringify(id)}`, retryable: false });
+  return err({
+    category: "tracker_request",
+    message: `not a GitHub issue id: ${JSON.stringify(id)}`,
+    retryable: false,
+  });
 }
 
 /** A GitHub issue comment reduced to what the question loop reads; malformed entries are dropped. */
@@ -138,7 +142,10 @@ function normaliseGithubComment(raw: unknown): TrackerComment[] {
   if (typeof raw !== "object" || raw === null) return [];
   const c = raw as { id?: unknown; body?: unknown; created_at?: unknown; user?: unknown };
   if (typeof c.id !== "number" && typeof c.id !== "string") return [];
-  const user = (typeof c.user === "object" && c.user !== null ? c.user : {}) as { login?: unknown; type?: unknown };
+  const user = (typeof c.user === "object" && c.user !== null ? c.user : {}) as {
+    login?: unknown;
+    type?: unknown;
+  };
   const login = typeof user.login === "string" ? user.login : null;
   const created = typeof c.created_at === "string" ? Date.parse(c.created_at) : Number.NaN;
   return [
