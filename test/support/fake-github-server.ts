@@ -111,7 +111,8 @@ export async function startFakeGithubServer(
     if (rest === "/comments" && req.method === "POST") {
       if (typeof body.body !== "string") return reply(422, { message: "Validation Failed" });
       issue.comments.push(body.body);
-      return reply(201, addComment(n, "symphony-app", body.body, "User"));
+      addComment(n, "symphony-app", body.body, "User");
+      return reply(201, { id: issue.comments.length, body: body.body });
     }
     if (rest === "/comments" && req.method === "GET") return reply(200, thread.get(n) ?? []);
     if (rest === "/labels" && req.method === "POST" && Array.isArray(body.labels)) {

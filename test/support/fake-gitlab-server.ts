@@ -126,7 +126,8 @@ export async function startFakeGitlabServer(projectPath: string, token: string):
     if (rest === "/notes" && req.method === "POST") {
       if (typeof body.body !== "string") return reply(400, { message: "400 Bad request - body is missing" });
       issue.notes.push(body.body);
-      return reply(201, addNote(issue.iid, "symphony-app", body.body));
+      addNote(issue.iid, "symphony-app", body.body);
+      return reply(201, { id: issue.notes.length, body: body.body });
     }
     if (rest === "/notes" && req.method === "GET") return reply(200, thread.get(issue.iid) ?? []);
     return null;
