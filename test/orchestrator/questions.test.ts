@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { TrackerComment } from "../../src/domain/issue.js";
+import type { Journal } from "../../src/orchestrator/journal.js";
 import { questionComment, readQuestionThread } from "../../src/orchestrator/questions.js";
 import { makeIssue } from "../support/orchestrator/fixtures.js";
 import { type Harness, harness } from "../support/orchestrator/harness.js";
@@ -101,5 +102,53 @@ describe("questions answered in the tracker", () => {
     h.launcher.finish("id-Q-1", { outcome: "completed", turns: 1 });
     await h.advance(30_000);
     expect(h.launcher.requests.filter((r) => r.resume != null)).toHaveLength(1);
+  });
+});
+
+describe("questions answered in the tracker after a restart", () => {
+  it("a blocked record restored from the store resumes the thread its question comment names when the reply arrives", async () => {
+    const restoredJournal: Journal = {
+      open: async () => ({
+        retries: [],
+        interrupted: [],
+        blocked: [
+          {
+            issueId: "id-R-1",
+            identifier: "R-1",
+            url: null,
+            state: "Todo",
+            kind: "user_input",
+            question: "Which port?",
+            blockedAt: 0,
+            sessionId: "thread-42-turn-1",
+            workspacePath: null,
+            host: "local",
+          },
+        ],
+      }),
+      attemptStarted: () => {},
+      attemptEnded: () => {},
+      changed: () => {},
+      claim: async () => ({ kind: "granted", adopted: null }),
+      release: () => {},
+      durable: () => null,
+      close: async () => {},
+    };
+    h = await harness([makeIssue({ identifier: "R-1" })], {}, { journal: restoredJournal });
+    // the question was posted by the process that died; its marker carries the thread id
+    h.tracker.reply(
+      "id-R-1",
+      "symphony",
+      questionComment("old-run", "thread-42", "user_input", "Which port?"),
+    );
+    await h.orchestrator.start();
+    await h.settle();
+    expect(h.launcher.requests).toHaveLength(0);
+    expect(h.orchestrator.snapshot().blocked).toMatchObject([{ identifier: "R-1", waitingIn: "tracker" }]);
+    h.tracker.reply("id-R-1", "carol", "8080");
+    await h.advance(30_000);
+    expect(h.launcher.requests.map((r) => r.resume)).toEqual([
+      { threadId: "thread-42", question: "Which port?", answer: "8080", author: "carol" },
+    ]);
   });
 });
