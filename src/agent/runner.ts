@@ -51,6 +51,18 @@ export function continuationGuidance(issue: Issue, turn: number, maxTurns: numbe
   ].join("\n");
 }
 
+/** The first turn of an attempt resumed with a person's answer (the conversation already holds the task). */
+export function answerTurn(question: string, answer: string, author: string | null): string {
+  return [
+    `You asked: ${question}`,
+    `${author === null ? "The answer" : `${author} answered`} (from the issue's comments):`,
+    "",
+    answer,
+    "",
+    "Carry on with the task using this answer.",
+  ].join("\n");
+}
+
 /**
  * Runs one worker attempt (spec 16.5): workspace → before_run → session → turn loop with a tracker
  * re-check between turns → after_run. Written once against `AgentBackend`.
@@ -177,6 +189,7 @@ async function startAgent(
     },
     signal: request.signal,
     logger: log,
+    resumeThreadId: request.resume?.threadId ?? null,
   });
   if (request.signal.aborted) {
     if (started.ok) await started.value.stop().catch(() => {});
@@ -213,6 +226,13 @@ async function turnLoop(
         return { outcome: "failed", error };
       }
       prompt = rendered.value;
+      const resume = request.resume;
+      if (resume != null) {
+        const reply = answerTurn(resume.question, resume.answer, resume.author);
+        // a resumed conversation already has the task; a new one gets it again with the answer after it
+        prompt = session.resumed === true ? reply : `${prompt}\n\n---\n\n${reply}`;
+        log.info("resuming with an answer from the tracker", { resumed_session: session.resumed === true });
+      }
     } else {
       prompt = continuationGuidance(issue, turn, maxTurns);
     }

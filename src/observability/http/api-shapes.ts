@@ -60,6 +60,7 @@ export function runningJson(row: RunningRow, now: number) {
     attempt: row.attempt,
     run_id: row.runId,
     seconds_running: Math.max(0, (now - row.startedAt) / 1000),
+    answer: row.answer == null ? null : { author: row.answer.author, text: row.answer.text },
   };
 }
 
@@ -115,6 +116,7 @@ export function blockedJson(row: BlockedRow) {
     kind: row.kind,
     question: row.question,
     limit: row.limit === null ? null : limitJson(row.limit),
+    waiting_in: row.waitingIn ?? "dashboard",
   };
 }
 

@@ -83,11 +83,11 @@ function render() {
   $("limits").textContent = "agent: " + (s.rate_limits ? JSON.stringify(s.rate_limits) : "n/a") + "\\ntracker: " + (s.tracker_rate_limits ? JSON.stringify(s.tracker_rate_limits) : "n/a");
   table("running", ["Issue", "Title", "State", "Agent", "Turn", "Age", "Tokens", "Last event"], s.running.map((r) => row(r.issue_identifier, [
     el("td", {}, issueLink(r.issue_identifier, r.issue_url)), r.issue_title, r.state, r.backend + (r.profile ? " (" + r.profile + ")" : ""), num(r.turn_count), num(since(r.started_at)),
-    num(fmt(r.tokens.total_tokens)), el("td", { class: "msg", title: r.last_message || "" }, r.last_message || r.last_event || "-")])), "No agents running.");
+    num(fmt(r.tokens.total_tokens)), el("td", { class: "msg", title: r.last_message || "" }, r.last_message || (r.answer ? "answered in tracker: " + r.answer.text : r.last_event) || "-")])), "No agents running.");
   table("retrying", ["Issue", "Attempt", "Due", "Kind", "Error"], s.retrying.map((r) => row(r.issue_identifier, [
     el("td", {}, issueLink(r.issue_identifier, r.issue_url)), num(r.attempt), until(r.due_at), r.kind, el("td", { class: "msg" }, r.error || "-")])), "Retry queue is empty.");
   table("blocked", ["Issue", "State", "Waiting", "Question"], s.blocked.map((r) => row(r.issue_identifier, [
-    el("td", {}, issueLink(r.issue_identifier, r.issue_url)), r.state, since(r.blocked_at), r.kind + ": " + r.question])), "Nobody is being waited on.");
+    el("td", {}, issueLink(r.issue_identifier, r.issue_url)), r.state, since(r.blocked_at), (r.waiting_in === "tracker" ? "waiting for answer in tracker · " : "") + r.kind + ": " + r.question])), "Nobody is being waited on.");
   table("skipped", ["Issue", "State", "Why not dispatched"], s.skipped.filter((r) => r.reason.kind !== "running").map((r) => row(r.issue_identifier, [
     r.issue_identifier, r.state, r.reason_text])), "Every candidate was dispatched.");
   renderDetail();
