@@ -45,13 +45,18 @@ export interface HostError {
 
 /** Where commands run: the local machine or an SSH worker. Workspaces and backends use only this. */
 export interface Host {
-  /** `local`, or the SSH destination. */
+  /** `local`, the SSH destination, or a kind's own name (`docker:<engine>`). */
   readonly name: string;
   /**
    * True when the host's paths are this process's paths (the local machine): in-process file tools work
    * there and a child inherits this process's environment allow-list.
    */
   readonly localFilesystem: boolean;
+  /**
+   * True when the host addresses workspaces by this machine's resolved paths although it is not this
+   * machine (a Docker engine bind-mounts them): it gets the resolved `workspace.root`, not the raw one.
+   */
+  readonly sharesLocalPaths?: boolean;
   /**
    * True when closing a spawned child's stdin gives it end-of-file (locally); false over ssh, where stdin
    * must stay open (closing it ends the remote group), so a prompt is fed with a byte count instead.

@@ -7,9 +7,8 @@ import { shellQuote } from "../ssh-command.js";
 import { startContainer } from "./container-process.js";
 import { type ContainerRequest, type ContainerSettings, LABELS } from "./container-spec.js";
 import { DockerEngineError, type EngineClient } from "./engine-client.js";
+import { DOCKER_HOST_PREFIX } from "./kind.js";
 
-/** Prefix of every Docker host's name (`docker:<engine name>`), as recorded on runs. */
-export const DOCKER_HOST_PREFIX = "docker:";
 /** Default grace between SIGTERM and SIGKILL for a container. */
 export const DEFAULT_DOCKER_KILL_GRACE_MS = 2_000;
 const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
@@ -154,6 +153,7 @@ export function createDockerHost(options: DockerHostOptions): DockerHost {
     name,
     // paths are the engine machine's: in-process file tools cannot reach them
     localFilesystem: false,
+    sharesLocalPaths: true,
     // prompts are framed with a byte count, as over ssh (the attach stream stays open)
     closableStdin: false,
     listDirs: (path) =>
