@@ -12,6 +12,15 @@ export interface RunScriptOptions {
   readonly maxOutputBytes?: number;
 }
 
+/** Options for {@link Host.spawn}. */
+export interface SpawnOptions {
+  readonly cwd: string;
+  /** The complete child environment (built from an allow-list; never the whole parent env). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Aborting it kills the process tree. */
+  readonly signal?: AbortSignal;
+}
+
 /** How a script ended. `output` is stdout and stderr interleaved, capped. */
 export interface ScriptResult {
   readonly exitCode: number | null;
@@ -79,9 +88,9 @@ export interface Host {
   remove(path: string): Promise<void>;
   /** Runs `<script>` with bash (no start-up files unless the host was built with a login shell) in `cwd` in its own process group, killing the group on timeout/abort. */
   runScript(script: string, options: RunScriptOptions): Promise<ScriptResult>;
-  /** Starts `<command>` with bash (as for `runScript`) in `cwd` in its own process group with exactly `env`. */
-  spawn(
-    command: string,
-    options: { readonly cwd: string; readonly env: Readonly<Record<string, string>> },
-  ): HostProcess;
+  /**
+   * Starts `<command>` with bash (as for `runScript`) in `cwd` in its own process group with exactly `env`;
+   * aborting `signal` kills the tracked process tree (as {@link HostProcess.kill}).
+   */
+  spawn(command: string, options: SpawnOptions): HostProcess;
 }

@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import { messageOf } from "../../domain/errors.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Host, HostError, HostProcess, RunScriptOptions, ScriptResult } from "../host.js";
+import { killOnAbort } from "../kill-on-abort.js";
 import { CappedOutput } from "../output-buffer.js";
 import { shellQuote } from "../ssh-command.js";
 import { startContainer } from "./container-process.js";
@@ -185,13 +186,14 @@ export function createDockerHost(options: DockerHostOptions): DockerHost {
     },
     runScript: (script, opts) => runScript(["bash", "-lc", script], "hook", opts),
     spawn(command, opts): HostProcess {
-      return startContainer(
+      const proc = startContainer(
         options.engine,
         options.container,
         request(["bash", "-lc", command], opts.cwd, opts.env, "agent", true),
         tracker,
         graceMs,
       );
+      return killOnAbort(proc, opts.signal);
     },
     async close() {
       await Promise.all(
