@@ -8,6 +8,7 @@ import type { ConfigKinds } from "./config/kind-settings.js";
 import { type KindRegistry, kindRegistry } from "./domain/kind.js";
 import { dockerHostKind } from "./hosts/docker/kind.js";
 import type { HostKind } from "./hosts/kind.js";
+import { kubernetesHostKind } from "./hosts/kubernetes/kind.js";
 import { localHostKind } from "./hosts/local-kind.js";
 import { sshHostKind } from "./hosts/ssh-kind.js";
 import { embeddedStoreKind } from "./store/embedded-kind.js";
@@ -49,6 +50,7 @@ export const BACKENDS: KindRegistry<BackendKind> = kindRegistry<BackendKind>([
 export const HOSTS: KindRegistry<HostKind> = kindRegistry<HostKind>([
   localHostKind,
   dockerHostKind,
+  kubernetesHostKind,
   sshHostKind,
 ]);
 
