@@ -127,7 +127,7 @@ export function createKubernetesHost(options: KubernetesHostOptions): Kubernetes
     return pod;
   };
 
-  // Runs argv in the workspace's pod: the command in its own process group (pid in a file under /tmp),
+  // Runs a script in the workspace's pod: the command in its own process group (pid in a file under /tmp),
   // so kill() can signal the group through a second exec.
   const exec = (
     key: string,
@@ -140,10 +140,11 @@ export function createKubernetesHost(options: KubernetesHostOptions): Kubernetes
     const pidFile = `/tmp/.symphony-${id}.pid`;
     const shell = options.loginShell === true ? "bash -lc" : "bash --noprofile --norc -c";
     const envWords = Object.entries(env).map(([k, v]) => shellQuote(`${k}=${v}`));
+    // setsid makes the command a session (and group) leader with pid $!; `<&0` keeps stdin, which a
+    // background job would otherwise get from /dev/null
     const wrapper = [
-      "set -m",
       `cd -- ${shellQuote(cwd)} || exit 127`,
-      `env -i ${envWords.join(" ")} ${shell} ${shellQuote(script)} &`,
+      `setsid env -i ${envWords.join(" ")} ${shell} ${shellQuote(script)} <&0 &`,
       `echo $! > ${pidFile}`,
       "wait $!",
       "status=$?",
