@@ -107,7 +107,8 @@ export function createKubernetesHost(options: KubernetesHostOptions): Kubernetes
         workspaceKey: key,
         serviceId: options.serviceId,
         instanceId: options.instanceId,
-        ...(issue === undefined ? {} : { issue }),
+        // the workspace key is the sanitised identifier: the issue label without a hook's env
+        issue: issue ?? key,
       });
       const created = await createPod(client, config.namespace, manifest);
       if (!created.ok) throw failure(created.error);

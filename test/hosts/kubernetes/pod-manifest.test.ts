@@ -28,6 +28,8 @@ const request = {
   issue: "ABC-1",
 };
 const schemas = new KubeSchemas();
+// a deep copy typed loosely, to read and break nested fields
+const loose = (value: unknown) => JSON.parse(JSON.stringify(value));
 
 describe("kubernetes pod manifest", () => {
   it("every option set is a schema-valid Pod: limits, node selector, tolerations, claim subPath, service account", () => {
@@ -44,7 +46,7 @@ describe("kubernetes pod manifest", () => {
       request,
     );
     expect(schemas.violations("io.k8s.api.core.v1.Pod", pod)).toEqual([]);
-    const spec = pod.spec as Record<string, any>;
+    const spec = loose(pod.spec);
     expect(spec.serviceAccountName).toBe("symphony-agent");
     expect(spec.containers[0].resources).toEqual({ limits: { cpu: "500m", memory: "1Gi" } });
     expect(spec.containers[0].volumeMounts[0]).toEqual({
@@ -61,7 +63,7 @@ describe("kubernetes pod manifest", () => {
   it("defaults: non-root, all capabilities dropped, read-only root, no token mounted, emptyDir workspace", () => {
     const pod = podManifest(base, request);
     expect(schemas.violations("io.k8s.api.core.v1.Pod", pod)).toEqual([]);
-    const spec = pod.spec as Record<string, any>;
+    const spec = loose(pod.spec);
     expect(spec.automountServiceAccountToken).toBe(false);
     expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
     expect(spec.containers[0].securityContext).toEqual({
@@ -71,7 +73,7 @@ describe("kubernetes pod manifest", () => {
       capabilities: { drop: ["ALL"] },
     });
     expect(spec.volumes[0]).toEqual({ name: "workspace", emptyDir: {} });
-    expect((pod.metadata as any).labels).toEqual({
+    expect(loose(pod.metadata).labels).toEqual({
       "symphony.dev/managed": "1",
       "symphony.dev/service": "svc",
       "symphony.dev/instance": "inst",
@@ -81,7 +83,7 @@ describe("kubernetes pod manifest", () => {
   });
 
   it("the validator refuses what a real server refuses: wrong types, a missing required field, unknown fields", () => {
-    const pod = podManifest(base, request) as Record<string, any>;
+    const pod = loose(podManifest(base, request));
     pod.spec.containers[0].securityContext.runAsUser = "root";
     pod.spec.containers[0].imagePullPolicyy = "Always";
     delete pod.spec.containers[0].name;
