@@ -66,6 +66,8 @@ describe("host kinds own their settings", () => {
       { workflowPath: "/w/WORKFLOW.md", env: {}, kinds: CONFIG_KINDS },
     );
     expect(unknown.ok).toBe(false);
-    expect(unknown.ok ? "" : unknown.error[0]?.message).toMatch(/must be one of local, docker, kubernetes, ssh/);
+    expect(unknown.ok ? "" : unknown.error[0]?.message).toMatch(
+      /must be one of local, docker, kubernetes, ssh/,
+    );
   });
 });
