@@ -1,5 +1,4 @@
 import { PassThrough, Writable } from "node:stream";
-import WebSocket from "ws";
 import { messageOf } from "../../domain/errors.js";
 import type { HostProcess } from "../host.js";
 import type { KubeApiClient } from "./api-client.js";
@@ -37,14 +36,16 @@ export interface ExecProcess extends HostProcess {
 /**
  * Runs `argv` in the pod's container over the exec WebSocket (`v5.channel.k8s.io`): stdin on channel 0
  * (its end sent as a channel-255 close), stdout 1, stderr 2, the exit Status on 3. `kill` is the caller's
- * (exec has no signal of its own): it is called to end the command's process group.
+ * (exec has no signal of its own): it is called to end the command's process group. `ws` loads here.
  */
-export function execInPod(
+export async function execInPod(
   client: KubeApiClient,
   target: { readonly namespace: string; readonly pod: string; readonly container: string },
   argv: readonly string[],
   kill: (graceMs?: number) => Promise<void>,
-): ExecProcess {
+): Promise<ExecProcess> {
+  // loaded on the first exec only: services on other hosts never pay for it
+  const { default: WebSocket } = await import("ws");
   const query = new URLSearchParams({
     container: target.container,
     stdin: "true",

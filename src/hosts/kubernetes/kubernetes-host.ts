@@ -155,7 +155,7 @@ export function createKubernetesHost(options: KubernetesHostOptions): Kubernetes
     let podName: string | null = null;
     const signalGroup = async (sig: "TERM" | "KILL") => {
       if (podName === null) return;
-      const killer = execInPod(
+      const killer = await execInPod(
         api(),
         { namespace: options.config().namespace, pod: podName, container: CONTAINER },
         [
