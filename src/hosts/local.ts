@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { messageOf } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { Host, HostError, HostProcess, RunScriptOptions, ScriptResult } from "./host.js";
+import { killOnAbort } from "./kill-on-abort.js";
 import { CappedOutput } from "./output-buffer.js";
 import { signalGroup, terminateGroup, trackGroup, untrackGroup } from "./process-group.js";
 import { killMarked, newMarker, PROCESS_MARKER_NAME } from "./process-marker.js";
@@ -53,7 +54,8 @@ export function createLocalHost(options: LocalHostOptions = {}): Host {
     ensureDir,
     remove: (path) => rm(path, { recursive: true, force: true }),
     runScript: (script, opts) => runScript(bashArgs(script, login), opts, graceMs),
-    spawn: (command, opts) => spawnProcess(bashArgs(command, login), opts.cwd, opts.env, graceMs),
+    spawn: (command, opts) =>
+      killOnAbort(spawnProcess(bashArgs(command, login), opts.cwd, opts.env, graceMs), opts.signal),
   };
 }
 

@@ -1,6 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { err, ok, type Result } from "../domain/result.js";
 import type { Host, HostError, HostProcess, RunScriptOptions, ScriptResult } from "./host.js";
+import { killOnAbort } from "./kill-on-abort.js";
 import { CappedOutput } from "./output-buffer.js";
 import { terminateGroup, trackGroup, untrackGroup } from "./process-group.js";
 import { remoteInvocation, remotePathWord, type WrapperSpec } from "./ssh-command.js";
@@ -157,7 +158,7 @@ export function createSshHost(destination: string, options: SshHostOptions = {})
       await control(`rm -rf -- ${remotePathWord(path)}`);
     },
     runScript: (script, opts) => ssh.runScript(script, opts),
-    spawn: (command, opts) => ssh.spawn(command, opts.cwd, opts.env),
+    spawn: (command, opts) => killOnAbort(ssh.spawn(command, opts.cwd, opts.env), opts.signal),
   };
 }
 
