@@ -6,7 +6,7 @@ import { err, ok, type Result } from "../domain/result.js";
 import type { Host, HostError, HostProcess, RunScriptOptions, ScriptResult } from "./host.js";
 import { CappedOutput } from "./output-buffer.js";
 import { signalGroup, terminateGroup, trackGroup, untrackGroup } from "./process-group.js";
-import { killMarked, newMarker, PROCESS_MARKER_NAME } from "./process-marker.js";
+import { killMarked, markerEnv, newMarker } from "./process-marker.js";
 
 /** Default grace between SIGTERM and SIGKILL for a process group. */
 export const DEFAULT_KILL_GRACE_MS = 2_000;
@@ -97,7 +97,7 @@ function runScript(args: string[], opts: RunScriptOptions, graceMs: number): Pro
   return new Promise<ScriptResult>((resolve) => {
     const child = spawn("bash", args, {
       cwd: opts.cwd,
-      env: { ...opts.env, [PROCESS_MARKER_NAME]: marker },
+      env: { ...opts.env, ...markerEnv(marker) },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -159,7 +159,7 @@ function spawnProcess(
   const marker = newMarker();
   const child = spawn("bash", args, {
     cwd,
-    env: { ...env, [PROCESS_MARKER_NAME]: marker },
+    env: { ...env, ...markerEnv(marker) },
     detached: true,
     stdio: "pipe",
   });
