@@ -84,7 +84,7 @@ sed -i 's/^state: .*/state: Done/' "${root}/project/issues/$id.md"
   );
   await writeFile(
     join(root, "project/WORKFLOW.md"),
-    `---\ntracker:\n  kind: local\npolling:\n  interval_ms: 1000\nworkspace:\n  root: ${root}/ws\nagent:\n  backend: command\n  max_concurrent_agents: 2\ncommand:\n  run: 'exec bash ${root}/agent.sh'\nserver:\n  port: 0\nstore:\n  kind: postgres\n  url: $SYMPHONY_TEST_DB\n---\nwork\n`,
+    `---\ntracker:\n  kind: local\npolling:\n  interval_ms: 1000\nworkspace:\n  root: ${root}/ws\nagent:\n  backend: command\n  max_concurrent_agents: 2\n  max_retry_backoff_ms: 500\ncommand:\n  run: 'exec bash ${root}/agent.sh'\nserver:\n  port: 0\nstore:\n  kind: postgres\n  url: $SYMPHONY_TEST_DB\n---\nwork\n`,
   );
   return root;
 }
