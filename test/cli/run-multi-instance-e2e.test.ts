@@ -70,12 +70,12 @@ async function setup(): Promise<string> {
   await mkdir(join(root, "home"));
   for (const id of ISSUES)
     await writeFile(join(root, `project/issues/${id}.md`), `---\ntitle: ${id}\nstate: Todo\n---\n`);
-  // $$ is the agent shell; the CLI process is found from it by the test through /proc
+  // $$ is the agent shell; SYMPHONY_SERVICE_PID names the service process that started it
   await writeFile(
     join(root, "agent.sh"),
     `#!/bin/bash
 id="$SYMPHONY_ISSUE_IDENTIFIER"
-echo "start $id $$ $(cat /proc/$PPID/stat | cut -d' ' -f4) $(date +%s%3N)" >> "${root}/agents.log"
+echo "start $id $$ $SYMPHONY_SERVICE_PID $(date +%s%3N)" >> "${root}/agents.log"
 sleep 4
 echo "end $id $$ 0 $(date +%s%3N)" >> "${root}/agents.log"
 sed -i 's/^state: .*/state: Done/' "${root}/project/issues/$id.md"
@@ -89,21 +89,6 @@ sed -i 's/^state: .*/state: Done/' "${root}/project/issues/$id.md"
   return root;
 }
 
-/** The pid chain of a process up to the root (for "which service process started this agent"). */
-async function ancestors(pid: number): Promise<number[]> {
-  const chain: number[] = [];
-  let current = pid;
-  for (let i = 0; i < 10 && current > 1; i += 1) {
-    const stat = await readFile(`/proc/${current}/stat`, "utf8").catch(() => "");
-    const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    if (!Number.isFinite(parent) || parent <= 1) break;
-    chain.push(parent);
-    current = parent;
-  }
-  return chain;
-}
-
-/** True when a process exists and is not a zombie (an exited, unreaped child counts as dead). */
 /** Rejects when `p` has not settled within `ms`. */
 async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -149,14 +134,13 @@ describe.each([2, 3])(
             startCli(join(root, "project/WORKFLOW.md"), root, join(root, "home"), { SYMPHONY_TEST_DB: db }),
           );
         }
-        // wait until some agent runs, then kill the service process that started it, with its agents
+        // wait until some agent runs, then kill (-9) the service process that started it
         let victim: CliRun | null = null;
         await until(
           async () => {
             for (const line of (await agentLines(root)).filter((l) => l.event === "start")) {
-              if (!pidAlive(line.pid)) continue;
-              const chain = await ancestors(line.pid);
-              victim = runs.find((r) => r.proc.pid !== undefined && chain.includes(r.proc.pid)) ?? null;
+              if (!(await running(line.pid))) continue;
+              victim = runs.find((r) => r.proc.pid === line.parent) ?? null;
               if (victim !== null) return true;
             }
             return false;
@@ -167,37 +151,27 @@ describe.each([2, 3])(
         const killed = victim as unknown as CliRun;
         const victimPid = killed.proc.pid as number;
         const killedAt = Date.now();
-        const theirs: number[] = [];
-        for (const line of await agentLines(root)) {
-          if (line.event === "start" && (await ancestors(line.pid)).includes(victimPid))
-            theirs.push(line.pid);
-        }
         // only the service dies: its agents outlive a SIGKILL and must be swept before a takeover
         killed.proc.kill("SIGKILL");
         await exitOf(killed.proc);
         const survivors = runs.filter((r) => r !== killed);
-        const survivorPids = survivors.map((r) => r.proc.pid as number);
-        // an agent the victim started just before the kill has no ancestor among the survivors
-        for (const line of await agentLines(root)) {
-          if (line.event !== "start" || theirs.includes(line.pid) || !(await running(line.pid))) continue;
-          const chain = await ancestors(line.pid);
-          if (!chain.some((p) => survivorPids.includes(p))) theirs.push(line.pid);
-        }
-        // until they are gone: seeing one still running while its issue started again is a double run
-        const issueOf = new Map((await agentLines(root)).map((l) => [l.pid, l.issue]));
+
+        // the victim's agents (one it started just before the kill may log its start only now) until
+        // they are gone: seeing one still running while its issue started again is a double run
+        const theirs = new Map<number, string>();
         const gone = new Set<number>();
         const overlaps: string[] = [];
+        let finished = false;
         const watcher = (async () => {
-          while (gone.size < theirs.length) {
+          while (!finished || gone.size < theirs.size) {
             const starts = (await agentLines(root)).filter((l) => l.event === "start");
-            for (const pid of theirs) {
+            for (const l of starts) if (l.parent === victimPid) theirs.set(l.pid, l.issue);
+            for (const [pid, issue] of theirs) {
               if (gone.has(pid)) continue;
-              const again = starts.find(
-                (l) => l.issue === issueOf.get(pid) && l.pid !== pid && l.at > killedAt,
-              );
+              const again = starts.find((l) => l.issue === issue && l.pid !== pid && l.at > killedAt);
               if (!(await running(pid))) gone.add(pid);
               else if (again !== undefined)
-                overlaps.push(`${again.issue}: ${again.pid} started, ${pid} still runs`);
+                overlaps.push(`${issue}: ${again.pid} started, ${pid} still runs`);
             }
             await new Promise((r) => setTimeout(r, 5));
           }
@@ -211,6 +185,7 @@ describe.each([2, 3])(
           return true;
         };
         await until(allDone, 90_000, "every issue Done");
+        finished = true;
         await withTimeout(watcher, 30_000, "the killed service's agents gone");
         const events = leaseEvents(runs);
         expect(overlaps, events).toEqual([]);
@@ -222,13 +197,13 @@ describe.each([2, 3])(
           const starts = lines.filter((l) => l.event === "start" && l.issue === id);
           const intervals = starts.map((s) => {
             const end = lines.find((l) => l.event === "end" && l.pid === s.pid);
-            return [s.at, end?.at ?? (theirs.includes(s.pid) ? 0 : Number.POSITIVE_INFINITY), s.pid] as const;
+            return [s.at, end?.at ?? (theirs.has(s.pid) ? 0 : Number.POSITIVE_INFINITY), s.pid] as const;
           });
           intervals.sort((a, b) => a[0] - b[0]);
           for (let i = 1; i < intervals.length; i += 1) {
             expect(
               intervals[i]?.[0],
-              `${id} started again while its agent still ran (killed at ${killedAt}; victim agents ${theirs.join(",")}; runs ${JSON.stringify(intervals)})\n${events}`,
+              `${id} started again while its agent still ran (killed at ${killedAt}; victim agents ${[...theirs.keys()].join(",")}; runs ${JSON.stringify(intervals)})\n${events}`,
             ).toBeGreaterThanOrEqual(intervals[i - 1]?.[1] ?? 0);
           }
           // ran to completion exactly once
@@ -237,7 +212,7 @@ describe.each([2, 3])(
             id,
           ).toHaveLength(1);
         }
-        expect(theirs.length).toBeGreaterThan(0);
+        expect(theirs.size).toBeGreaterThan(0);
         // the survivors took the interrupted issues over and show their leases' holders
         const state = (
           await cliApi<{ recent_runs: Array<{ outcome: string }>; store: { shared: boolean } }>(
