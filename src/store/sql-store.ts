@@ -8,15 +8,8 @@ import type {
   TokenUsage,
 } from "../domain/run-record.js";
 import type { SpendIncrement } from "../spend/index.js";
-import {
-  ATTEMPT_COLUMNS,
-  attemptArgs,
-  attemptFromRow,
-  blockedFromRow,
-  leaseFromRow,
-  retryFromRow,
-  runErrorText,
-} from "./rows.js";
+import { raiseLedger, upsertAttempt, upsertBlocked, upsertRetry } from "./record-writes.js";
+import { attemptFromRow, blockedFromRow, leaseFromRow, retryFromRow } from "./rows.js";
 import { addSpend, type RecordedSpend, readSpend } from "./spend-sql.js";
 import { num, type SqlDriver, type SqlExec, type SqlValue } from "./sql-driver.js";
 
@@ -123,90 +116,17 @@ export class SqlStore {
 
   async #apply(tx: SqlExec, w: StoreWrite): Promise<void> {
     switch (w.type) {
-      case "attempt": {
-        const cols = ATTEMPT_COLUMNS.split(", ");
-        const updates = cols
-          .filter((c) => c !== "run_id")
-          .map((c) => `${c} = excluded.${c}`)
-          .join(", ");
-        await tx.query(
-          `INSERT INTO attempts (${ATTEMPT_COLUMNS}) VALUES (${cols.map(() => "?").join(", ")})
-           ON CONFLICT (run_id) DO UPDATE SET ${updates}`,
-          attemptArgs(w.record),
-        );
-        return;
-      }
+      case "attempt":
+        return upsertAttempt(tx, w.record);
       case "ledger":
-        // absolute session totals only grow: keep the high-water mark
-        await tx.query(
-          `INSERT INTO token_ledger (issue_id, session_id, identifier, input_tokens, output_tokens, total_tokens, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issue_id, session_id) DO UPDATE SET
-           input_tokens = CASE WHEN excluded.input_tokens > token_ledger.input_tokens THEN excluded.input_tokens ELSE token_ledger.input_tokens END,
-           output_tokens = CASE WHEN excluded.output_tokens > token_ledger.output_tokens THEN excluded.output_tokens ELSE token_ledger.output_tokens END,
-           total_tokens = CASE WHEN excluded.total_tokens > token_ledger.total_tokens THEN excluded.total_tokens ELSE token_ledger.total_tokens END,
-           updated_at = excluded.updated_at`,
-          [
-            w.issueId,
-            w.sessionId,
-            w.identifier,
-            w.tokens.inputTokens,
-            w.tokens.outputTokens,
-            w.tokens.totalTokens,
-            w.at,
-          ],
-        );
-        return;
-      case "retry_put": {
-        const r = w.record;
-        await tx.query(
-          `INSERT INTO retry_queue (issue_id, identifier, url, attempt, due_at, kind, error, workspace_path, host, worker_id, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issue_id) DO UPDATE SET
-           identifier = excluded.identifier, url = excluded.url, attempt = excluded.attempt, due_at = excluded.due_at,
-           kind = excluded.kind, error = excluded.error, workspace_path = excluded.workspace_path, host = excluded.host,
-           worker_id = excluded.worker_id, updated_at = excluded.updated_at`,
-          [
-            r.issueId,
-            r.identifier,
-            r.url,
-            r.attempt,
-            r.dueAt,
-            r.kind,
-            runErrorText(r.error),
-            r.workspacePath,
-            r.host,
-            this.#workerId,
-            r.dueAt,
-          ],
-        );
-        return;
-      }
+        return raiseLedger(tx, w);
+      case "retry_put":
+        return upsertRetry(tx, w.record, this.#workerId);
       case "retry_delete":
         await tx.query("DELETE FROM retry_queue WHERE issue_id = ?", [w.issueId]);
         return;
-      case "blocked_put": {
-        const b = w.record;
-        await tx.query(
-          `INSERT INTO blocked_issues (issue_id, identifier, url, state, kind, question, blocked_at, session_id, workspace_path, host, worker_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issue_id) DO UPDATE SET
-           identifier = excluded.identifier, url = excluded.url, state = excluded.state, kind = excluded.kind,
-           question = excluded.question, blocked_at = excluded.blocked_at, session_id = excluded.session_id,
-           workspace_path = excluded.workspace_path, host = excluded.host, worker_id = excluded.worker_id`,
-          [
-            b.issueId,
-            b.identifier,
-            b.url,
-            b.state,
-            b.kind,
-            b.question,
-            b.blockedAt,
-            b.sessionId,
-            b.workspacePath,
-            b.host,
-            this.#workerId,
-          ],
-        );
-        return;
-      }
+      case "blocked_put":
+        return upsertBlocked(tx, w.record, this.#workerId);
       case "blocked_delete":
         await tx.query("DELETE FROM blocked_issues WHERE issue_id = ?", [w.issueId]);
         return;
@@ -214,8 +134,7 @@ export class SqlStore {
         await this.#takeLease(tx, w.claim, w.at, w.ttlMs, "any");
         return;
       case "spend":
-        await addSpend(tx, w.increment);
-        return;
+        return addSpend(tx, w.increment);
       default: {
         const never: never = w;
         throw new Error(`unknown store write ${JSON.stringify(never)}`);

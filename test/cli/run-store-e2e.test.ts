@@ -121,7 +121,8 @@ describe.each(stores)("restart after kill -9 with the %s store", (_name, storeOf
             before.store.pending_writes === 0
           );
         },
-        30_000,
+        // generous: on a loaded 2-core machine the first backoff, the question and the flush take a while
+        60_000,
         "F-1 in backoff, Q-1 blocked, D-1 recorded",
       );
       expect(before.store).toMatchObject({ ok: true, kind: store.yaml === "" ? "embedded" : "postgres" });
@@ -171,6 +172,6 @@ describe.each(stores)("restart after kill -9 with the %s store", (_name, storeOf
       second.proc.kill("SIGTERM");
       expect(await exitOf(second.proc)).toBe(0);
     },
-    120_000,
+    180_000,
   );
 });
