@@ -4,6 +4,7 @@ import type { Host, HostError, HostProcess, RunScriptOptions, ScriptResult } fro
 import { killOnAbort } from "./kill-on-abort.js";
 import { CappedOutput } from "./output-buffer.js";
 import { terminateGroup, trackGroup, untrackGroup } from "./process-group.js";
+import { SERVICE_MARKER_NAME } from "./process-marker.js";
 import { remoteInvocation, remotePathWord, type WrapperSpec } from "./ssh-command.js";
 import { parseSshDestination, type SshDestination } from "./ssh-destination.js";
 import { StartMarkerFilter } from "./ssh-marker.js";
@@ -288,7 +289,8 @@ class SshRunner {
       remote.command,
     ];
     const child = spawn(this.#config.binary, args, {
-      env: { ...this.#config.env },
+      // the service's pid marks the ssh client, so a dead service's sessions can be swept (and their remote side ends)
+      env: { ...this.#config.env, [SERVICE_MARKER_NAME]: String(process.pid) },
       detached: true,
       stdio: "pipe",
     });

@@ -71,20 +71,34 @@ export class SqlStore {
   readonly #db: SqlDriver;
   readonly #workerId: string;
   readonly #holderAlive: (workerId: string) => boolean;
+  readonly #leftoversRunning: (workerId: string) => boolean;
 
   /**
    * `holderAlive` says whether another worker id may still be running; a lease of one that is known
    * to be gone (an embedded store's previous process, a dead pid on this host) is expired at once.
+   * `leftoversRunning` says whether a dead worker's processes are still being swept.
    */
-  constructor(db: SqlDriver, workerId: string, holderAlive: (workerId: string) => boolean = () => true) {
+  constructor(
+    db: SqlDriver,
+    workerId: string,
+    holderAlive: (workerId: string) => boolean = () => true,
+    leftoversRunning: (workerId: string) => boolean = () => false,
+  ) {
     this.#db = db;
     this.#workerId = workerId;
     this.#holderAlive = holderAlive;
+    this.#leftoversRunning = leftoversRunning;
   }
 
-  /** True when another instance holds this lease and may still use it. */
+  /**
+   * True when another instance holds this lease and may still use it, or when it is dead but what it
+   * started is still running (and being killed): that keeps the issue from starting again, however
+   * old the lease.
+   */
   #liveElsewhere(workerId: string, expiresAt: number, now: number): boolean {
-    return workerId !== this.#workerId && expiresAt > now && this.#holderAlive(workerId);
+    if (workerId === this.#workerId) return false;
+    if (this.#leftoversRunning(workerId)) return true;
+    return expiresAt > now && this.#holderAlive(workerId);
   }
 
   /** The instance id written into attempts, retries and leases. */
@@ -141,6 +155,8 @@ export class SqlStore {
       const open = free(
         (await tx.query("SELECT * FROM attempts WHERE ended_at IS NULL")).map(attemptFromRow),
       );
+      // an attempt left open by a dead process of this host may still have its agent running: kill it
+      for (const a of open) if (a.workerId !== this.#workerId) this.#leftoversRunning(a.workerId);
       const interrupted = await this.#interrupt(tx, open, now);
       const retries = free((await tx.query("SELECT * FROM retry_queue")).map(retryFromRow));
       const blocked = free((await tx.query("SELECT * FROM blocked_issues")).map(blockedFromRow));
