@@ -1,8 +1,8 @@
-import { type Command, InvalidArgumentError } from "commander";
 import { oneLine } from "../observability/format.js";
 import { LocalIssueStore } from "../tracker/local/store.js";
-import { loadWorkflow, resolveWorkflowPath } from "../workflow/loader.js";
+import { loadWorkflow } from "../workflow/loader.js";
 import { formatWorkflowError, summariseErrors } from "../workflow/workflow-errors.js";
+import { resolveWorkflowPath } from "../workflow/workflow-path.js";
 import type { CliIo } from "./io.js";
 
 /** The local tracker folder of a workflow, with the states that workflow schedules on. */
@@ -108,18 +108,8 @@ async function nextIdentifier(store: LocalIssueStore, prefix: string | undefined
   return `${chosen}-${max + 1}`;
 }
 
-function parsePriority(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n))
-    throw new InvalidArgumentError(`must be an integer, got ${JSON.stringify(value)}`);
-  return n;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-interface AddFlags {
+/** Flags of `symphony issue add`. */
+export interface AddFlags {
   workflow?: string;
   id?: string;
   prefix?: string;
@@ -131,104 +121,85 @@ interface AddFlags {
   force?: boolean;
 }
 
-/** Registers `symphony issue list|add|move|comment` (local tracker) on the program. */
-export function registerIssueCommands(
-  program: Command,
+function refuse(io: CliIo, text: string): number {
+  io.stderr.write(`symphony issue: ${text}\n`);
+  return 1;
+}
+
+/** Opens the workflow's folder and runs `fn` on it; 1 when the folder cannot be opened. */
+async function withStore(
+  workflow: string | undefined,
   io: CliIo,
-  setCode: (code: Promise<number> | number) => void,
-): void {
-  const issue = program.command("issue").description("list and edit issues of the local Markdown tracker");
-  const withStore = (workflow: string | undefined, fn: (opened: OpenedStore) => Promise<number>) => {
-    const opened = openStore(workflow, io);
-    setCode(opened === null ? 1 : fn(opened));
-  };
-  const refuse = (text: string): number => {
-    io.stderr.write(`symphony issue: ${text}\n`);
-    return 1;
-  };
+  fn: (opened: OpenedStore) => Promise<number>,
+): Promise<number> {
+  const opened = openStore(workflow, io);
+  return opened === null ? 1 : fn(opened);
+}
 
-  issue
-    .command("list")
-    .description("list issues")
-    .option("-w, --workflow <path>", "WORKFLOW.md of the project (default ./WORKFLOW.md)")
-    .option("-s, --state <state>", "only issues in this state")
-    .action((flags: { workflow?: string; state?: string }) =>
-      withStore(flags.workflow, ({ store }) => issueList(store, io, flags.state)),
-    );
+/** `symphony issue list [--state S]`. */
+export function issueListCommand(flags: { workflow?: string; state?: string }, io: CliIo): Promise<number> {
+  return withStore(flags.workflow, io, ({ store }) => issueList(store, io, flags.state));
+}
 
-  issue
-    .command("add")
-    .description("create an issue file")
-    .argument("<title>", "issue title")
-    .option("-w, --workflow <path>", "WORKFLOW.md of the project (default ./WORKFLOW.md)")
-    .option("--id <identifier>", "identifier (default: next number after the existing ones)")
-    .option("--prefix <prefix>", "identifier prefix when --id is not given")
-    .option("--state <state>", "initial state", "Todo")
-    .option("--priority <n>", "priority (1 = most urgent)", parsePriority)
-    .option("--label <label>", "a label (repeatable)", collect, [])
-    .option("--blocked-by <identifier>", "a blocking issue (repeatable)", collect, [])
-    .option("-d, --description <text>", "description (the file body)")
-    .option("--force", "accept a state or blocker the workflow does not know")
-    .action((title: string, flags: AddFlags) =>
-      withStore(flags.workflow, async (opened) => {
-        const { store } = opened;
-        const refused = stateRefusal(opened, flags.state, flags.force === true);
-        if (refused !== null) return refuse(refused);
-        const missing = flags.force === true ? [] : await unknownBlockers(store, flags.blockedBy);
-        if (missing.length > 0) {
-          return refuse(
-            `--blocked-by ${missing.join(", ")}: no such issue in ${store.folder} (--force to use it anyway)`,
-          );
-        }
-        const identifier = flags.id ?? (await nextIdentifier(store, flags.prefix));
-        const created = await store.create(identifier, {
-          title,
-          state: flags.state,
-          priority: flags.priority ?? null,
-          labels: flags.label,
-          blockedBy: flags.blockedBy,
-          createdAt: new Date(),
-          description: flags.description ?? null,
-        });
-        if (!created.ok) {
-          io.stderr.write(`symphony issue: ${created.error}\n`);
-          return 1;
-        }
-        io.stdout.write(`${identifier}\n`);
-        return 0;
-      }),
-    );
+/** `symphony issue add <title>`: prints the new identifier. */
+export function issueAddCommand(title: string, flags: AddFlags, io: CliIo): Promise<number> {
+  return withStore(flags.workflow, io, async (opened) => {
+    const { store } = opened;
+    const refused = stateRefusal(opened, flags.state, flags.force === true);
+    if (refused !== null) return refuse(io, refused);
+    const missing = flags.force === true ? [] : await unknownBlockers(store, flags.blockedBy);
+    if (missing.length > 0) {
+      return refuse(
+        io,
+        `--blocked-by ${missing.join(", ")}: no such issue in ${store.folder} (--force to use it anyway)`,
+      );
+    }
+    const identifier = flags.id ?? (await nextIdentifier(store, flags.prefix));
+    const created = await store.create(identifier, {
+      title,
+      state: flags.state,
+      priority: flags.priority ?? null,
+      labels: flags.label,
+      blockedBy: flags.blockedBy,
+      createdAt: new Date(),
+      description: flags.description ?? null,
+    });
+    if (!created.ok) {
+      io.stderr.write(`symphony issue: ${created.error}\n`);
+      return 1;
+    }
+    io.stdout.write(`${identifier}\n`);
+    return 0;
+  });
+}
 
-  issue
-    .command("move")
-    .description("change an issue's state")
-    .argument("<identifier>")
-    .argument("<state>")
-    .option("-w, --workflow <path>", "WORKFLOW.md of the project (default ./WORKFLOW.md)")
-    .option("--force", "accept a state that is neither active nor terminal")
-    .action((identifier: string, state: string, flags: { workflow?: string; force?: boolean }) =>
-      withStore(flags.workflow, async (opened) => {
-        const refused = stateRefusal(opened, state, flags.force === true);
-        if (refused !== null) return refuse(refused);
-        const { store } = opened;
-        const moved = await store.update(identifier, { state });
-        if (!moved.ok) io.stderr.write(`symphony issue: ${moved.error}\n`);
-        else io.stdout.write(`${identifier} → ${state}\n`);
-        return moved.ok ? 0 : 1;
-      }),
-    );
+/** `symphony issue move <identifier> <state>`. */
+export function issueMoveCommand(
+  identifier: string,
+  state: string,
+  flags: { workflow?: string; force?: boolean },
+  io: CliIo,
+): Promise<number> {
+  return withStore(flags.workflow, io, async (opened) => {
+    const refused = stateRefusal(opened, state, flags.force === true);
+    if (refused !== null) return refuse(io, refused);
+    const moved = await opened.store.update(identifier, { state });
+    if (!moved.ok) io.stderr.write(`symphony issue: ${moved.error}\n`);
+    else io.stdout.write(`${identifier} → ${state}\n`);
+    return moved.ok ? 0 : 1;
+  });
+}
 
-  issue
-    .command("comment")
-    .description("append a comment to an issue")
-    .argument("<identifier>")
-    .argument("<text>")
-    .option("-w, --workflow <path>", "WORKFLOW.md of the project (default ./WORKFLOW.md)")
-    .action((identifier: string, text: string, flags: { workflow?: string }) =>
-      withStore(flags.workflow, async ({ store }) => {
-        const done = await store.update(identifier, { comment: text });
-        if (!done.ok) io.stderr.write(`symphony issue: ${done.error}\n`);
-        return done.ok ? 0 : 1;
-      }),
-    );
+/** `symphony issue comment <identifier> <text>`. */
+export function issueCommentCommand(
+  identifier: string,
+  text: string,
+  flags: { workflow?: string },
+  io: CliIo,
+): Promise<number> {
+  return withStore(flags.workflow, io, async ({ store }) => {
+    const done = await store.update(identifier, { comment: text });
+    if (!done.ok) io.stderr.write(`symphony issue: ${done.error}\n`);
+    return done.ok ? 0 : 1;
+  });
 }

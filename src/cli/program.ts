@@ -4,14 +4,14 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { expandHome } from "../config/env-values.js";
 import { messageOf } from "../domain/errors.js";
 import type { LogFormat } from "../observability/log/index.js";
-import { resolveWorkflowPath } from "../workflow/loader.js";
+import { resolveWorkflowPath } from "../workflow/workflow-path.js";
 import { registerDoctorCommand } from "./doctor/register.js";
 import type { CliIo } from "./io.js";
-import { registerIssueCommands } from "./issue-command.js";
+import { registerIssueCommands } from "./issue-register.js";
 import { registerReplayCommand } from "./replay/register.js";
-import { registerRescueCommands } from "./rescue-command.js";
+import { registerRescueCommands } from "./rescue-register.js";
 import type { RunDeps } from "./run-command.js";
-import { registerStoreCommands } from "./store-command.js";
+import { registerStoreCommands } from "./store-register.js";
 
 /** The package version, read from package.json (two levels up from both `src/cli` and `dist/cli`). */
 export function packageVersion(): string {

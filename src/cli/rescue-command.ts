@@ -1,12 +1,13 @@
 import { join, resolve } from "node:path";
-import type { Command } from "commander";
 import { findRescue, listRescues, restoreRescue } from "../rescue/catalog.js";
 import type { RescueRecord } from "../rescue/rescue.js";
 import { defaultDataDir } from "../util/data-dir.js";
-import { loadWorkflow, resolveWorkflowPath } from "../workflow/loader.js";
+import { loadWorkflow } from "../workflow/loader.js";
+import { resolveWorkflowPath } from "../workflow/workflow-path.js";
 import type { CliIo } from "./io.js";
 
-interface WhereFlags {
+/** Where to look for rescues: a directory, or the workflow naming one. */
+export interface WhereFlags {
   readonly dir?: string;
   readonly workflow?: string;
 }
@@ -78,31 +79,4 @@ export async function rescueRestoreCommand(
   const how = record.kind === "git" ? ` on branch ${record.branch}` : "";
   io.stdout.write(`restored ${record.id} into ${restored.value}${how}\n`);
   return 0;
-}
-
-/** Registers `symphony rescue list|restore`. */
-export function registerRescueCommands(
-  program: Command,
-  io: CliIo,
-  setCode: (code: Promise<number> | number) => void,
-): void {
-  const rescue = program
-    .command("rescue")
-    .description("list or restore work Symphony saved before removing a workspace");
-  const where = (command: Command): Command =>
-    command
-      .option("--workflow <path>", "WORKFLOW.md whose workspace.rescue.dir to use (default ./WORKFLOW.md)")
-      .option("--dir <dir>", "the rescue directory itself");
-  where(rescue.command("list").description("saved workspaces, newest first"))
-    .option("--issue <identifier>", "only this issue's")
-    .option("--json", "machine-readable")
-    .action((flags: WhereFlags & { issue?: string; json?: boolean }) =>
-      setCode(rescueListCommand(flags, io)),
-    );
-  where(rescue.command("restore").description("restore a rescue into its workspace path (or --into DIR)"))
-    .argument("<id>", "a rescue id from `symphony rescue list`")
-    .option("--into <dir>", "a new directory to restore into")
-    .action((id: string, flags: WhereFlags & { into?: string }) =>
-      setCode(rescueRestoreCommand(id, flags, io)),
-    );
 }

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { type Command, InvalidArgumentError } from "commander";
+import { InvalidArgumentError } from "commander";
 import { expandHome } from "../config/env-values.js";
 import type { AttemptRecord } from "../domain/run-record.js";
 import { STORES } from "../kinds.js";
@@ -9,11 +9,10 @@ import { LATEST_VERSION, schemaStatus } from "../store/migrations.js";
 import { openMigrated, readStatus, type StoreTarget, storeTarget } from "../store/open.js";
 import { SqlStore } from "../store/sql-store.js";
 import { classifyStoreFailure } from "../store/store-error.js";
-import { loadWorkflow, resolveWorkflowPath } from "../workflow/loader.js";
+import { loadWorkflow } from "../workflow/loader.js";
 import { formatWorkflowError, summariseErrors } from "../workflow/workflow-errors.js";
+import { resolveWorkflowPath } from "../workflow/workflow-path.js";
 import type { CliIo } from "./io.js";
-
-type SetCode = (code: Promise<number> | number) => void;
 
 const UNITS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -101,7 +100,8 @@ function runLine(r: AttemptRecord): string {
   return `${cells.join("  ")}${replay}\n`;
 }
 
-interface RunsFlags {
+/** Flags of `symphony runs`. */
+export interface RunsFlags {
   issue?: string;
   since?: string;
   json?: boolean;
@@ -150,43 +150,21 @@ async function readStatusOn(db: Awaited<ReturnType<StoreTarget["open"]>>): Promi
   return (await schemaStatus(db)).current;
 }
 
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new InvalidArgumentError(`must be a positive integer, got ${value}`);
-  return n;
+/** `symphony store status|migrate [path]`: 0 when the store is usable by this symphony. */
+export async function storeCommand(
+  name: "status" | "migrate",
+  path: string | undefined,
+  dataDir: string | undefined,
+  io: CliIo,
+): Promise<number> {
+  const target = targetFor(path, dataDir, io, "store");
+  if (target === null) return 1;
+  return name === "status" ? storeStatus(target, io) : storeMigrate(target, io, Date.now());
 }
 
-/** Registers `symphony store migrate|status` and `symphony runs`. */
-export function registerStoreCommands(program: Command, io: CliIo, setCode: SetCode): void {
-  const store = program.command("store").description("the durable store: schema status and migrations");
-  for (const [name, description] of [
-    ["status", "print the store's location and schema version (exit 1 when newer than this symphony)"],
-    ["migrate", "apply pending schema migrations (the service also does this at start)"],
-  ] as const) {
-    store
-      .command(name)
-      .description(description)
-      .argument("[path]", "path to WORKFLOW.md (default ./WORKFLOW.md)")
-      .option("--data-dir <dir>", "directory of the embedded store")
-      .action((path: string | undefined, flags: { dataDir?: string }) => {
-        const target = targetFor(path, flags.dataDir, io, "store");
-        if (target === null) return setCode(1);
-        setCode(name === "status" ? storeStatus(target, io) : storeMigrate(target, io, Date.now()));
-      });
-  }
-  program
-    .command("runs")
-    .description("list recorded attempts (newest first) with outcome, tokens, cost and event records")
-    .argument("[path]", "path to WORKFLOW.md (default ./WORKFLOW.md)")
-    .option("--issue <id>", "only this issue (identifier or id)")
-    .option("--since <when>", "only attempts started since (90m, 2h, 7d or an ISO date)")
-    .option("--limit <n>", "at most this many (default 100)", positive)
-    .option("--json", "print JSON")
-    .option("--data-dir <dir>", "directory of the embedded store")
-    .action((path: string | undefined, flags: RunsFlags) => {
-      const target = targetFor(path, flags.dataDir, io, "runs");
-      if (target === null) return setCode(1);
-      setCode(listRuns(target, flags, io, Date.now()));
-    });
+/** `symphony runs [path]`: recorded attempts, newest first, as a table or JSON. */
+export async function runsCommand(path: string | undefined, flags: RunsFlags, io: CliIo): Promise<number> {
+  const target = targetFor(path, flags.dataDir, io, "runs");
+  if (target === null) return 1;
+  return listRuns(target, flags, io, Date.now());
 }

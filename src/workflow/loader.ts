@@ -25,10 +25,7 @@ export interface LoadOptions {
   readonly kinds?: ConfigKinds;
 }
 
-/** Spec 5.1: an explicit path wins, else `WORKFLOW.md` in `cwd`; the result is absolute. */
-export function resolveWorkflowPath(explicit: string | undefined, cwd: string = process.cwd()): string {
-  return explicit !== undefined && explicit !== "" ? resolve(cwd, explicit) : resolve(cwd, "WORKFLOW.md");
-}
+export { resolveWorkflowPath } from "./workflow-path.js";
 
 /** Hex SHA-256 of file content; reloads compare it to skip unchanged files. */
 export function contentHash(bytes: Uint8Array | string): string {

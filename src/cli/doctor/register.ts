@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
 import { expandHome } from "../../config/env-values.js";
-import { resolveWorkflowPath } from "../../workflow/loader.js";
+import { resolveWorkflowPath } from "../../workflow/workflow-path.js";
 import type { CliIo } from "../io.js";
 
 function integer(min: number, max: number) {

@@ -85,37 +85,30 @@ export function normaliseLinearIssue(node: unknown, ctx: NormaliseContext): Resu
   const identifier = nonBlank(raw.identifier);
   const title = nonBlank(raw.title);
   const state = nonBlank(asObject(raw.state)?.name);
-  for (const [field, value] of [
-    ["identifier", identifier],
-    ["title", title],
-    ["state.name", state],
-  ] as const) {
-    if (value === null) return err({ id, reason: `missing ${field}` });
+  // checked one by one (no tuple list): this runs for every issue of every poll
+  if (identifier === null) return err({ id, reason: "missing identifier" });
+  if (title === null) return err({ id, reason: "missing title" });
+  if (state === null) return err({ id, reason: "missing state.name" });
+  const labelNames: string[] = [];
+  for (const label of nodesOf(raw.labels)) {
+    const name = asObject(label)?.name;
+    if (typeof name === "string") labelNames.push(name);
   }
-  const labelNames = nodesOf(raw.labels)
-    .map((l) => asObject(l)?.name)
-    .filter((n): n is string => typeof n === "string");
   const assigneeId = nonBlank(asObject(raw.assignee)?.id);
   const blockedBy = parseBlockers(raw.inverseRelations);
   return ok({
     id,
-    identifier: identifier as string,
-    title: title as string,
+    identifier,
+    title,
     description: typeof raw.description === "string" ? raw.description : null,
     priority: parsePriority(raw.priority),
-    state: state as string,
+    state,
     branchName: nonBlank(raw.branchName),
     url: nonBlank(raw.url),
     assigneeId,
     labels: normaliseLabels(labelNames),
     blockedBy,
-    dispatchable: isDispatchable(
-      state as string,
-      assigneeId,
-      blockedBy,
-      truncated(raw.inverseRelations),
-      ctx,
-    ),
+    dispatchable: isDispatchable(state, assigneeId, blockedBy, truncated(raw.inverseRelations), ctx),
     // Linear's `id` is already the issue's own UUID, so there is no other provider id to keep.
     nativeRef: null,
     createdAt: parseTimestamp(raw.createdAt),

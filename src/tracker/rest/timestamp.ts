@@ -12,7 +12,9 @@ export function parseTimestamp(value: unknown): number | null {
   const trimmed = value.trim();
   const match = RFC3339.exec(trimmed);
   if (match === null) return null;
-  const ms = Date.parse(trimmed.replace(/([+-]\d{2})(\d{2})$/, "$1:$2"));
+  const offset = match[6] ?? "";
+  // only a colon-less offset (`+0000`) needs rewriting for Date.parse; the common `Z` form is parsed as is
+  const ms = Date.parse(offset.length === 5 ? `${trimmed.slice(0, -2)}:${trimmed.slice(-2)}` : trimmed);
   if (Number.isNaN(ms)) return null;
   const year = Number(match[1]);
   const month = Number(match[2]);
