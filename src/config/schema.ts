@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { dockerSchema } from "../hosts/docker/settings.js";
+import { publishSchema } from "../publish/settings.js";
 import { rescueSchema, workspaceGcSchema } from "../rescue/settings.js";
 import { limitsSchema } from "../spend/settings.js";
 import type { ConfigKinds } from "./kind-settings.js";
@@ -157,6 +158,7 @@ export function frontMatterSchema(kinds: ConfigKinds) {
     limits: limitsSchema,
     docker: dockerSchema,
     store: storeSchema,
+    publish: publishSchema,
   });
 }
 
