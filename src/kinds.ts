@@ -16,6 +16,7 @@ import type { StoreKind } from "./store/kind.js";
 import { postgresStoreKind } from "./store/postgres-kind.js";
 import { asanaKind } from "./tracker/asana/kind.js";
 import { githubKind } from "./tracker/github/kind.js";
+import { githubProjectKind } from "./tracker/github-project/kind.js";
 import { gitlabKind } from "./tracker/gitlab/kind.js";
 import { jiraKind } from "./tracker/jira/kind.js";
 import type { TrackerKind } from "./tracker/kind.js";
@@ -34,6 +35,7 @@ export const TRACKERS: KindRegistry<TrackerKind> = kindRegistry<TrackerKind>([
   jiraKind,
   asanaKind,
   githubKind,
+  githubProjectKind,
   gitlabKind,
 ]);
 

@@ -13,6 +13,7 @@ import { BACKENDS, HOSTS, STORES, TRACKERS } from "./kinds.js";
 import type { Redactor } from "./observability/log/redact.js";
 import { runLogFilesIn } from "./observability/run-logs/paths.js";
 import { Orchestrator } from "./orchestrator/orchestrator.js";
+import { withPublishing } from "./publish/launcher.js";
 import { pruneRescues } from "./rescue/catalog.js";
 import { createRescueStep } from "./rescue/step.js";
 import { CircuitBreakers } from "./spend/breaker.js";
@@ -199,7 +200,7 @@ export async function startOrchestratorService(
     hookEnv: (issue, path, host) => issueEnv(issue, path, host, source.current().config.hooks.envPassthrough),
     rescue,
   });
-  const launch = createWorkerLauncher({
+  const runner = createWorkerLauncher({
     hosts,
     workspaces,
     tracker: () => tracker,
@@ -208,6 +209,14 @@ export async function startOrchestratorService(
       issueEnv(issue, path, host, agentEnvPassthrough(config, BACKENDS)),
     logger,
     clock,
+  });
+  // host-side publishing (`publish:`): push + PR with Symphony's token after a run that completed
+  const launch = withPublishing(runner, {
+    hosts,
+    clock,
+    logger,
+    tracker: () => tracker,
+    redact: (text) => redactor?.redact(text) ?? text,
   });
   const spend = new SpendGuard(deps.ledger ?? journal.value.ledger, () => source.current().config.limits);
   const breakers = new CircuitBreakers(() => source.current().config.limits.breaker);

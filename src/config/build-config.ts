@@ -5,6 +5,7 @@ import type { ConfigProblem } from "../domain/config-problem.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
 import { parseSshDestination } from "../hosts/ssh-destination.js";
+import { buildPublishSettings } from "../publish/settings.js";
 import { toSpendSettings } from "../spend/settings.js";
 import { defaultDataDir } from "../util/data-dir.js";
 import { urlCredentials } from "../util/url-credentials.js";
@@ -287,6 +288,7 @@ export function buildServiceConfig(
   } else {
     errors.push(...storeKind.check(store).map(problemError));
   }
+  const publish = buildPublishSettings(fm.publish, env, secrets, errors);
   if (errors.some((e) => e.severity !== "warning") || tracker === null) {
     return err(withPath(errors, workflowPath));
   }
@@ -351,6 +353,7 @@ export function buildServiceConfig(
     },
     limits: toSpendSettings(fm.limits),
     store,
+    publish,
     secretValues: [...new Set(secrets.filter((s) => s !== ""))],
   } as unknown as ServiceConfig; // `sections` carries each backend's section (BackendSections)
   return ok(deepFreeze(config));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { publishSchema } from "../publish/settings.js";
 import { rescueSchema, workspaceGcSchema } from "../rescue/settings.js";
 import { limitsSchema } from "../spend/settings.js";
 import type { ConfigKinds } from "./kind-settings.js";
@@ -162,6 +163,7 @@ export function frontMatterSchema(kinds: ConfigKinds) {
     worker: workerSchema(kinds.hosts.names),
     limits: limitsSchema,
     store: storeSchema,
+    publish: publishSchema,
   });
 }
 

@@ -1,3 +1,4 @@
+import type { PublishSettings } from "../publish/settings.js";
 import type { WorkspaceGcSettings } from "../rescue/gc.js";
 import type { RescueSettings } from "../rescue/settings.js";
 import type { SpendSettings } from "../spend/settings.js";
@@ -25,6 +26,8 @@ export interface ServiceConfig extends BackendSections {
   /** `limits:` — caps, budgets, no-progress and prices (docs/spend-and-safety.md). */
   readonly limits: SpendSettings;
   readonly store: StoreConfig;
+  /** `publish:` — host-side push and PR after a successful run; null/absent → off (docs/orchestration.md). */
+  readonly publish?: PublishSettings | null;
   /** Every secret value resolved while loading (API keys, `$VAR` secrets), for log redaction. */
   readonly secretValues: readonly string[];
 }

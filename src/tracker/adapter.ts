@@ -56,6 +56,11 @@ export interface TrackerAdapter {
    */
   listComments?(issueId: string, signal: AbortSignal): Promise<Result<TrackerComment[], TrackerError>>;
   /**
+   * Moves an issue to a state by name (a hand-off, publishing); absent when Symphony cannot move issues
+   * of this tracker itself. Failures are values.
+   */
+  moveIssue?(issueId: string, state: string, signal: AbortSignal): Promise<Result<void, TrackerError>>;
+  /**
    * Checks a webhook delivery's provider signature on the raw body (constant time, replay window where
    * the provider sends a timestamp). The error is a short reason, safe to log (no secret, no body).
    */
