@@ -6,7 +6,9 @@ import { commandKind } from "./agent/command/kind.js";
 import type { BackendKind } from "./agent/kind.js";
 import type { ConfigKinds } from "./config/kind-settings.js";
 import { type KindRegistry, kindRegistry } from "./domain/kind.js";
+import { dockerHostKind } from "./hosts/docker/kind.js";
 import type { HostKind } from "./hosts/kind.js";
+import { kubernetesHostKind } from "./hosts/kubernetes/kind.js";
 import { localHostKind } from "./hosts/local-kind.js";
 import { sshHostKind } from "./hosts/ssh-kind.js";
 import { embeddedStoreKind } from "./store/embedded-kind.js";
@@ -14,6 +16,7 @@ import type { StoreKind } from "./store/kind.js";
 import { postgresStoreKind } from "./store/postgres-kind.js";
 import { asanaKind } from "./tracker/asana/kind.js";
 import { githubKind } from "./tracker/github/kind.js";
+import { githubProjectKind } from "./tracker/github-project/kind.js";
 import { gitlabKind } from "./tracker/gitlab/kind.js";
 import { jiraKind } from "./tracker/jira/kind.js";
 import type { TrackerKind } from "./tracker/kind.js";
@@ -32,6 +35,7 @@ export const TRACKERS: KindRegistry<TrackerKind> = kindRegistry<TrackerKind>([
   jiraKind,
   asanaKind,
   githubKind,
+  githubProjectKind,
   gitlabKind,
 ]);
 
@@ -44,8 +48,13 @@ export const BACKENDS: KindRegistry<BackendKind> = kindRegistry<BackendKind>([
   acpKind,
 ]);
 
-/** Hosts runs can be placed on; the first kind that handles a host name builds it. */
-export const HOSTS: KindRegistry<HostKind> = kindRegistry<HostKind>([localHostKind, sshHostKind]);
+/** `worker.kind` values: hosts runs can be placed on; the first kind that handles a host name builds it. */
+export const HOSTS: KindRegistry<HostKind> = kindRegistry<HostKind>([
+  localHostKind,
+  dockerHostKind,
+  kubernetesHostKind,
+  sshHostKind,
+]);
 
 /** `store.kind` values (the first is the default). */
 export const STORES: KindRegistry<StoreKind> = kindRegistry<StoreKind>([
@@ -54,4 +63,9 @@ export const STORES: KindRegistry<StoreKind> = kindRegistry<StoreKind>([
 ]);
 
 /** The registries config loading consults. */
-export const CONFIG_KINDS: ConfigKinds = { trackers: TRACKERS, backends: BACKENDS, stores: STORES };
+export const CONFIG_KINDS: ConfigKinds = {
+  trackers: TRACKERS,
+  backends: BACKENDS,
+  stores: STORES,
+  hosts: HOSTS,
+};

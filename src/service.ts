@@ -6,14 +6,14 @@ import type { Logger } from "./domain/logger.js";
 import { err, ok, type Result } from "./domain/result.js";
 import type { StatusSource } from "./domain/snapshot.js";
 import { buildChildEnv } from "./hosts/child-env.js";
-import { isDockerHostName } from "./hosts/docker/docker-host.js";
-import { createDockerFleet } from "./hosts/docker/fleet.js";
+import { openHostFleets } from "./hosts/fleets.js";
 import type { Host } from "./hosts/host.js";
 import { createHostResolver } from "./hosts/host-resolver.js";
 import { BACKENDS, HOSTS, STORES, TRACKERS } from "./kinds.js";
 import type { Redactor } from "./observability/log/redact.js";
 import { runLogFilesIn } from "./observability/run-logs/paths.js";
 import { Orchestrator } from "./orchestrator/orchestrator.js";
+import { withPublishing } from "./publish/launcher.js";
 import { pruneRescues } from "./rescue/catalog.js";
 import { createRescueStep } from "./rescue/step.js";
 import { CircuitBreakers } from "./spend/breaker.js";
@@ -39,8 +39,8 @@ export interface ServiceDeps {
   readonly sshHost?: (destination: string) => Host;
   /** Where spend is counted (default: in memory; the durable store keeps it across restarts). */
   readonly ledger?: SpendLedger;
-  /** Grace between SIGTERM and SIGKILL for Docker containers (default 2 s). */
-  readonly dockerKillGraceMs?: number;
+  /** Grace between asking a fleet host's process to stop and killing it (the kind's default when absent). */
+  readonly hostKillGraceMs?: number;
   /** Wraps every tracker adapter built (e.g. `metrics.instrumentTracker` for request latency/errors). */
   readonly wrapTracker?: (adapter: TrackerAdapter) => TrackerAdapter;
   /** `--data-dir`: where the embedded store file goes (default: the per-user data directory). */
@@ -142,25 +142,25 @@ export async function startOrchestratorService(
     });
   });
 
-  // `local` runs here; `docker:<engine>` on a Docker engine; any other name is served by the host kind that
-  // handles it (validated at config load)
-  const docker = createDockerFleet({
-    docker: () => source.current().config.worker.docker,
+  // `local` runs here; a name a host kind's fleet serves (`docker:<engine>`) runs there; any other name is
+  // served by the host kind that handles it (validated at config load)
+  const fleets = await openHostFleets(HOSTS, {
+    worker: () => source.current().config.worker,
     workspaceRoot: () => source.current().config.workspace.root,
     workflowPath: initial.workflowPath,
     logger,
-    ...(deps.dockerKillGraceMs === undefined ? {} : { killGraceMs: deps.dockerKillGraceMs }),
+    ...(deps.hostKillGraceMs === undefined ? {} : { killGraceMs: deps.hostKillGraceMs }),
   });
   const hosts = createHostResolver(
     HOSTS,
     { parentEnv: env, loginShell: initial.worker.loginShell },
     {
       ...(deps.host === undefined ? {} : { local: deps.host }),
-      remote: (name) => (isDockerHostName(name) ? docker.host(name) : deps.sshHost?.(name)),
+      remote: (name) => fleets.host(name) ?? deps.sshHost?.(name),
     },
   );
-  // containers a crashed predecessor left behind go before anything new starts
-  if (initial.worker.kind === "docker") await docker.reapStale();
+  // containers/pods a crashed predecessor left behind go before anything new starts
+  await fleets.reapStaleOf(initial.worker.kind);
   const issueEnv = (
     issue: { readonly id: string; readonly identifier: string },
     workspacePath: string,
@@ -200,7 +200,7 @@ export async function startOrchestratorService(
     hookEnv: (issue, path, host) => issueEnv(issue, path, host, source.current().config.hooks.envPassthrough),
     rescue,
   });
-  const launch = createWorkerLauncher({
+  const runner = createWorkerLauncher({
     hosts,
     workspaces,
     tracker: () => tracker,
@@ -209,6 +209,14 @@ export async function startOrchestratorService(
       issueEnv(issue, path, host, agentEnvPassthrough(config, BACKENDS)),
     logger,
     clock,
+  });
+  // host-side publishing (`publish:`): push + PR with Symphony's token after a run that completed
+  const launch = withPublishing(runner, {
+    hosts,
+    clock,
+    logger,
+    tracker: () => tracker,
+    redact: (text) => redactor?.redact(text) ?? text,
   });
   const spend = new SpendGuard(deps.ledger ?? journal.value.ledger, () => source.current().config.limits);
   const breakers = new CircuitBreakers(() => source.current().config.limits.breaker);
@@ -240,7 +248,7 @@ export async function startOrchestratorService(
       unsubscribe();
       await rebuilding;
       await orchestrator.stop();
-      await docker.close();
+      await fleets.close();
       for (const t of [...retired, tracker]) await t.close().catch(() => {});
     },
   });

@@ -22,6 +22,8 @@ export interface StartSessionOptions {
   /** Aborted on shutdown, reconciliation or stall; must reach the child process / HTTP stream. */
   readonly signal: AbortSignal;
   readonly logger: Logger;
+  /** A conversation to continue (a codex thread id …) instead of starting a new one, where the backend can. */
+  readonly resumeThreadId?: string | null;
 }
 
 /** Per-turn input. */
@@ -67,6 +69,8 @@ function describeReason(reason: unknown): string {
 
 /** A live agent session: one conversation/thread reused across continuation turns. */
 export interface AgentSession {
+  /** True when the session continues the conversation named by `resumeThreadId` (its history is there). */
+  readonly resumed?: boolean;
   /** Runs one turn to its end; `input_required`/`approval_required` errors mean the attempt is blocked. */
   runTurn(prompt: string, input: TurnInput): Promise<Result<void, AgentError>>;
   /** Ends the session and everything it started; idempotent. */

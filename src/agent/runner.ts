@@ -51,6 +51,18 @@ export function continuationGuidance(issue: Issue, turn: number, maxTurns: numbe
   ].join("\n");
 }
 
+/** The first turn of an attempt resumed with a person's answer (the conversation already holds the task). */
+export function answerTurn(question: string, answer: string, author: string | null): string {
+  return [
+    `You asked: ${question}`,
+    `${author === null ? "The answer" : `${author} answered`} (from the issue's comments):`,
+    "",
+    answer,
+    "",
+    "Carry on with the task using this answer.",
+  ].join("\n");
+}
+
 /**
  * Runs one worker attempt (spec 16.5): workspace → before_run → session → turn loop with a tracker
  * re-check between turns → after_run. Written once against `AgentBackend`.
@@ -133,6 +145,20 @@ function cancelledExit(signal: AbortSignal): WorkerExit {
   return { outcome: "cancelled", reason: String(signal.reason ?? "aborted") };
 }
 
+/**
+ * Stop reasons meaning the issue left the active states (reconciliation: terminal, another state, no
+ * longer routed here, gone). A run stopped for one of them right after a turn finished did its work:
+ * typically the agent moved the issue itself and the poll saw it before the runner did.
+ */
+const LEFT_ACTIVE_STATES: ReadonlySet<string> = new Set(["terminal", "inactive", "unroutable", "missing"]);
+
+/** The exit of a run whose turn `turn` had finished when the stop came. */
+function afterFinishedTurn(signal: AbortSignal, turn: number): WorkerExit {
+  return LEFT_ACTIVE_STATES.has(String(signal.reason))
+    ? { outcome: "completed", turns: turn }
+    : cancelledExit(signal);
+}
+
 /** Builds the backend and opens a session in the workspace; a failure is the attempt's exit. */
 async function startAgent(
   deps: RunnerDeps,
@@ -163,6 +189,7 @@ async function startAgent(
     },
     signal: request.signal,
     logger: log,
+    resumeThreadId: request.resume?.threadId ?? null,
   });
   if (request.signal.aborted) {
     if (started.ok) await started.value.stop().catch(() => {});
@@ -199,6 +226,13 @@ async function turnLoop(
         return { outcome: "failed", error };
       }
       prompt = rendered.value;
+      const resume = request.resume;
+      if (resume != null) {
+        const reply = answerTurn(resume.question, resume.answer, resume.author);
+        // a resumed conversation already has the task; a new one gets it again with the answer after it
+        prompt = session.resumed === true ? reply : `${prompt}\n\n---\n\n${reply}`;
+        log.info("resuming with an answer from the tracker", { resumed_session: session.resumed === true });
+      }
     } else {
       prompt = continuationGuidance(issue, turn, maxTurns);
     }
@@ -211,7 +245,7 @@ async function turnLoop(
     } finally {
       timeout.clear();
     }
-    if (signal.aborted) return cancelledExit(signal);
+    if (signal.aborted) return result.ok ? afterFinishedTurn(signal, turn) : cancelledExit(signal);
     if (!result.ok) {
       const e = result.error;
       if (e.category === "input_required" || e.category === "approval_required") {
@@ -226,7 +260,7 @@ async function turnLoop(
     }
     log.info("turn completed", { turn });
     const refreshed = await tracker.fetchIssuesByIds([issue.id], signal);
-    if (signal.aborted) return cancelledExit(signal);
+    if (signal.aborted) return afterFinishedTurn(signal, turn);
     if (!refreshed.ok) {
       return { outcome: "failed", error: trackerRunError(refreshed.error) };
     }

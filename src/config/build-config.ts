@@ -4,8 +4,8 @@ import type { z } from "zod";
 import type { ConfigProblem } from "../domain/config-problem.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { WorkflowError } from "../domain/workflow-error.js";
-import { buildDockerConfig, type DockerConfig } from "../hosts/docker/settings.js";
 import { parseSshDestination } from "../hosts/ssh-destination.js";
+import { buildPublishSettings } from "../publish/settings.js";
 import { toSpendSettings } from "../spend/settings.js";
 import { defaultDataDir } from "../util/data-dir.js";
 import { urlCredentials } from "../util/url-credentials.js";
@@ -250,9 +250,19 @@ export function buildServiceConfig(
   const profiles = buildProfiles(fm.profiles, cleaned, kinds, { workflowDir, env }, errors, secrets);
   errors.push(...sshHostErrors(fm.worker.ssh_hosts));
   const workerKind = fm.worker.kind ?? (fm.worker.ssh_hosts.length > 0 ? "ssh" : "local");
-  let docker: DockerConfig | null = null;
-  if (workerKind === "docker") {
-    docker = buildDockerConfig(fm.docker, errors, (p) => resolveConfigPath(p, workflowDir, env));
+  // the selected host kind's own section (e.g. `docker:`) is resolved only when that kind is in use
+  const hostSection = kinds.hosts.get(workerKind)?.settings;
+  let hostWorker: Record<string, unknown> = {};
+  if (hostSection !== undefined) {
+    const resolved = hostSection.resolve(fm[hostSection.section], { workflowDir, env }, true);
+    secrets.push(...resolved.secrets);
+    errors.push(...resolved.problems.map(problemError));
+    if (resolved.settings !== null) {
+      hostWorker = {
+        [hostSection.section]: resolved.settings,
+        pool: hostSection.pool(resolved.settings),
+      };
+    }
   } else if (workerKind === "ssh" && fm.worker.ssh_hosts.length === 0) {
     errors.push(configError("worker.ssh_hosts", "must name at least one host when worker.kind is ssh"));
   }
@@ -278,6 +288,7 @@ export function buildServiceConfig(
   } else {
     errors.push(...storeKind.check(store).map(problemError));
   }
+  const publish = buildPublishSettings(fm.publish, env, secrets, errors);
   if (errors.some((e) => e.severity !== "warning") || tracker === null) {
     return err(withPath(errors, workflowPath));
   }
@@ -338,10 +349,11 @@ export function buildServiceConfig(
       maxConcurrentAgentsPerHost: fm.worker.max_concurrent_agents_per_host,
       loginShell: fm.worker.login_shell,
       ...(fm.worker.kind === null ? {} : { kind: workerKind }),
-      ...(docker === null ? {} : { docker }),
+      ...hostWorker,
     },
     limits: toSpendSettings(fm.limits),
     store,
+    publish,
     secretValues: [...new Set(secrets.filter((s) => s !== ""))],
   } as unknown as ServiceConfig; // `sections` carries each backend's section (BackendSections)
   return ok(deepFreeze(config));

@@ -68,9 +68,27 @@ export interface StoreSettingsKind extends Kind {
   check(store: StoreConfig): readonly ConfigProblem[];
 }
 
+/** One host a pool-managing host kind places runs on, with its own cap (null: the per-host default). */
+export interface HostSlot {
+  readonly name: string;
+  readonly cap: number | null;
+}
+
+/**
+ * What config loading needs from a host kind (`worker.kind`): optionally its own top-level section
+ * (`docker:`), resolved only when the kind is selected, and the hosts that section places runs on.
+ */
+export interface HostSettingsKind<Settings = unknown> extends Kind {
+  readonly settings?: SettingsSection<Settings | null> & {
+    /** The hosts runs are placed on under these settings (e.g. one per Docker engine). */
+    pool(settings: Settings): readonly HostSlot[];
+  };
+}
+
 /** The registries config loading consults; assembled in `src/kinds.ts`, so `config/` names no provider. */
 export interface ConfigKinds {
   readonly trackers: KindRegistry<TrackerSettingsKind>;
   readonly backends: KindRegistry<BackendSettingsKind>;
   readonly stores: KindRegistry<StoreSettingsKind>;
+  readonly hosts: KindRegistry<HostSettingsKind>;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dockerSchema } from "../hosts/docker/settings.js";
+import { publishSchema } from "../publish/settings.js";
 import { rescueSchema, workspaceGcSchema } from "../rescue/settings.js";
 import { limitsSchema } from "../spend/settings.js";
 import type { ConfigKinds } from "./kind-settings.js";
@@ -87,23 +87,26 @@ const serverSchema = z
   })
   .prefault({});
 
-const workerSchema = z
-  .object({
-    kind: z
-      .enum(["local", "ssh", "docker"], { error: "must be one of local, ssh, docker" })
-      .nullable()
-      .default(null)
-      .describe("Where runs execute; null → ssh when ssh_hosts is set, else local"),
-    ssh_hosts: z.array(nonBlank, { error: "must be a list of host names" }).default([]),
-    max_concurrent_agents_per_host: positiveInt().nullable().default(null),
-    login_shell: z
-      .boolean({ error: "must be true or false" })
-      .default(false)
-      .describe(
-        "Run hooks and agents in a login shell (bash -lc, reads ~/.profile); default: bash --noprofile --norc -c. Read at startup",
-      ),
-  })
-  .prefault({});
+function workerSchema(hosts: readonly string[]) {
+  const names = hosts as [string, ...string[]];
+  return z
+    .object({
+      kind: z
+        .enum(names, { error: `must be one of ${hosts.join(", ")}` })
+        .nullable()
+        .default(null)
+        .describe("Where runs execute; null → ssh when ssh_hosts is set, else local"),
+      ssh_hosts: z.array(nonBlank, { error: "must be a list of host names" }).default([]),
+      max_concurrent_agents_per_host: positiveInt().nullable().default(null),
+      login_shell: z
+        .boolean({ error: "must be true or false" })
+        .default(false)
+        .describe(
+          "Run hooks and agents in a login shell (bash -lc, reads ~/.profile); default: bash --noprofile --norc -c. Read at startup",
+        ),
+    })
+    .prefault({});
+}
 
 const storeSchema = z
   .object({
@@ -147,16 +150,20 @@ export function frontMatterSchema(kinds: ConfigKinds) {
     const kind = kinds.backends.get(name);
     if (kind !== undefined) sections[kind.section] = kind.schema;
   }
+  for (const name of kinds.hosts.names) {
+    const settings = kinds.hosts.get(name)?.settings;
+    if (settings !== undefined) sections[settings.section] = settings.schema;
+  }
   return z.object({
     ...coreShape,
     agent: agentSchema(kinds.backends.names),
     ...sections,
     profiles: profilesSchema(kinds.backends.names),
     server: serverSchema,
-    worker: workerSchema,
+    worker: workerSchema(kinds.hosts.names),
     limits: limitsSchema,
-    docker: dockerSchema,
     store: storeSchema,
+    publish: publishSchema,
   });
 }
 

@@ -1,7 +1,8 @@
-import type { DockerConfig } from "../hosts/docker/settings.js";
+import type { PublishSettings } from "../publish/settings.js";
 import type { WorkspaceGcSettings } from "../rescue/gc.js";
 import type { RescueSettings } from "../rescue/settings.js";
 import type { SpendSettings } from "../spend/settings.js";
+import type { HostSlot } from "./kind-settings.js";
 import type { AgentProfile } from "./profiles.js";
 
 /**
@@ -25,6 +26,8 @@ export interface ServiceConfig extends BackendSections {
   /** `limits:` — caps, budgets, no-progress and prices (docs/spend-and-safety.md). */
   readonly limits: SpendSettings;
   readonly store: StoreConfig;
+  /** `publish:` — host-side push and PR after a successful run; null/absent → off (docs/orchestration.md). */
+  readonly publish?: PublishSettings | null;
   /** Every secret value resolved while loading (API keys, `$VAR` secrets), for log redaction. */
   readonly secretValues: readonly string[];
 }
@@ -121,14 +124,25 @@ export interface ServerConfig {
   readonly maxSseClients: number;
 }
 
-/** `worker:` — where runs execute: this machine, SSH workers or Docker engines. */
-export interface WorkerConfig {
+/**
+ * Each host kind's own top-level section (`docker:`), keyed by section name; a host kind adds its entry by
+ * declaration merging from its folder, so config names no host and {@link WorkerConfig} carries the
+ * selected kind's section typed.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging from each host kind's folder
+export interface HostSections {}
+
+/** `worker:` — where runs execute: this machine, SSH workers, or the hosts of a host kind (`worker.kind`). */
+export interface WorkerConfig extends Partial<HostSections> {
   readonly sshHosts: readonly string[];
   readonly maxConcurrentAgentsPerHost: number | null;
-  /** `docker` when runs go to Docker engines (absent means the `ssh_hosts`/local behaviour). */
-  readonly kind?: "local" | "ssh" | "docker";
-  /** The `docker:` section, present exactly when `kind` is `docker`. */
-  readonly docker?: DockerConfig;
+  /** A registered host kind (`local`, `ssh`, …); absent means the `ssh_hosts`/local behaviour. */
+  readonly kind?: string;
+  /**
+   * The hosts the selected kind's section places runs on (e.g. one per Docker engine), present exactly
+   * when `kind` names a kind with its own section; absent: `sshHosts` (or local).
+   */
+  readonly pool?: readonly HostSlot[];
   /** Hooks and agents run in a login shell (`bash -lc`); false: `bash --noprofile --norc -c`. */
   readonly loginShell: boolean;
 }

@@ -49,3 +49,20 @@ export function normaliseLabels(labels: readonly string[]): string[] {
   }
   return [...out];
 }
+
+/** One comment on an issue as a tracker reports it (normalised; no provider payload). */
+export interface TrackerComment {
+  readonly id: string;
+  /** Login or display name of whoever wrote it; null when the tracker does not say. */
+  readonly author: string | null;
+  /** True when the tracker marks the author as a bot or app account. */
+  readonly authorIsBot: boolean;
+  readonly body: string;
+  /** Creation time in epoch milliseconds; null when unknown. */
+  readonly createdAt: number | null;
+}
+
+/** True for logins GitHub and GitLab give to apps and bots (`name[bot]`, `*-bot`). */
+export function looksLikeBot(login: string | null): boolean {
+  return login !== null && (/\[bot\]$/i.test(login) || /(^|[-_])bot$/i.test(login));
+}

@@ -39,6 +39,8 @@ export interface RunningRow {
   readonly runId: string;
   /** Most recent events, oldest first (bounded). */
   readonly recentEvents: readonly TimelineEntry[];
+  /** The answer from the tracker this run resumed with; null for an ordinary attempt. */
+  readonly answer?: { readonly author: string | null; readonly text: string } | null;
 }
 
 /** A queued retry. */
@@ -77,6 +79,8 @@ export interface BlockedRow {
   readonly lastEvent?: string | null;
   readonly lastMessage?: string | null;
   readonly lastEventAt?: number | null;
+  /** Where the answer is awaited: `tracker` once the question was posted as a comment there. */
+  readonly waitingIn?: "tracker" | "dashboard";
 }
 
 /** The last run of an issue this process ran (a bounded in-memory history). */

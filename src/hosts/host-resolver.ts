@@ -11,8 +11,9 @@ export type HostResolver = (name: string) => Host;
 /**
  * A resolver over the host kinds: each name is built by the first kind that handles it, on first use,
  * and kept, so every run on a host shares it. `overrides` replace the kind for a name (tests inject hosts;
- * the service serves Docker engines); a `remote` override that returns undefined leaves the name to the kinds.
- * An unhandled name throws (config load refuses invalid `worker.ssh_hosts`).
+ * the service serves the hosts of its kinds' fleets); a `remote` override that returns undefined leaves the
+ * name to the kinds. An unhandled name, or one whose kind builds hosts only through its fleet, throws
+ * (config load refuses invalid `worker.ssh_hosts`).
  */
 export function createHostResolver(
   hosts: KindRegistry<HostKind>,
@@ -27,7 +28,7 @@ export function createHostResolver(
       if (name !== LOCAL_HOST_NAME) host = overrides.remote?.(name);
       if (host === undefined) {
         const kind = hostKindFor(hosts, name);
-        if (kind === undefined) throw new TypeError(`no host kind serves ${JSON.stringify(name)}`);
+        if (kind?.create === undefined) throw new TypeError(`no host kind serves ${JSON.stringify(name)}`);
         host = kind.create(name, deps);
       }
       built.set(name, host);

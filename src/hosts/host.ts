@@ -12,6 +12,15 @@ export interface RunScriptOptions {
   readonly maxOutputBytes?: number;
 }
 
+/** Options for {@link Host.spawn}. */
+export interface SpawnOptions {
+  readonly cwd: string;
+  /** The complete child environment (built from an allow-list; never the whole parent env). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Aborting it kills the process tree. */
+  readonly signal?: AbortSignal;
+}
+
 /** How a script ended. `output` is stdout and stderr interleaved, capped. */
 export interface ScriptResult {
   readonly exitCode: number | null;
@@ -45,13 +54,18 @@ export interface HostError {
 
 /** Where commands run: the local machine or an SSH worker. Workspaces and backends use only this. */
 export interface Host {
-  /** `local`, or the SSH destination. */
+  /** `local`, the SSH destination, or a kind's own name (`docker:<engine>`). */
   readonly name: string;
   /**
    * True when the host's paths are this process's paths (the local machine): in-process file tools work
    * there and a child inherits this process's environment allow-list.
    */
   readonly localFilesystem: boolean;
+  /**
+   * True when the host addresses workspaces by this machine's resolved paths although it is not this
+   * machine (a Docker engine bind-mounts them): it gets the resolved `workspace.root`, not the raw one.
+   */
+  readonly sharesLocalPaths?: boolean;
   /**
    * True when closing a spawned child's stdin gives it end-of-file (locally); false over ssh, where stdin
    * must stay open (closing it ends the remote group), so a prompt is fed with a byte count instead.
@@ -74,9 +88,9 @@ export interface Host {
   remove(path: string): Promise<void>;
   /** Runs `<script>` with bash (no start-up files unless the host was built with a login shell) in `cwd` in its own process group, killing the group on timeout/abort. */
   runScript(script: string, options: RunScriptOptions): Promise<ScriptResult>;
-  /** Starts `<command>` with bash (as for `runScript`) in `cwd` in its own process group with exactly `env`. */
-  spawn(
-    command: string,
-    options: { readonly cwd: string; readonly env: Readonly<Record<string, string>> },
-  ): HostProcess;
+  /**
+   * Starts `<command>` with bash (as for `runScript`) in `cwd` in its own process group with exactly `env`;
+   * aborting `signal` kills the tracked process tree (as {@link HostProcess.kill}).
+   */
+  spawn(command: string, options: SpawnOptions): HostProcess;
 }

@@ -4,9 +4,10 @@ import { dirname } from "node:path";
 import { messageOf } from "../domain/errors.js";
 import { err, ok, type Result } from "../domain/result.js";
 import type { Host, HostError, HostProcess, RunScriptOptions, ScriptResult } from "./host.js";
+import { killOnAbort } from "./kill-on-abort.js";
 import { CappedOutput } from "./output-buffer.js";
 import { signalGroup, terminateGroup, trackGroup, untrackGroup } from "./process-group.js";
-import { killMarked, newMarker, PROCESS_MARKER_NAME } from "./process-marker.js";
+import { killMarked, markerEnv, newMarker } from "./process-marker.js";
 
 /** Default grace between SIGTERM and SIGKILL for a process group. */
 export const DEFAULT_KILL_GRACE_MS = 2_000;
@@ -53,7 +54,8 @@ export function createLocalHost(options: LocalHostOptions = {}): Host {
     ensureDir,
     remove: (path) => rm(path, { recursive: true, force: true }),
     runScript: (script, opts) => runScript(bashArgs(script, login), opts, graceMs),
-    spawn: (command, opts) => spawnProcess(bashArgs(command, login), opts.cwd, opts.env, graceMs),
+    spawn: (command, opts) =>
+      killOnAbort(spawnProcess(bashArgs(command, login), opts.cwd, opts.env, graceMs), opts.signal),
   };
 }
 
@@ -97,7 +99,7 @@ function runScript(args: string[], opts: RunScriptOptions, graceMs: number): Pro
   return new Promise<ScriptResult>((resolve) => {
     const child = spawn("bash", args, {
       cwd: opts.cwd,
-      env: { ...opts.env, [PROCESS_MARKER_NAME]: marker },
+      env: { ...opts.env, ...markerEnv(marker) },
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -159,7 +161,7 @@ function spawnProcess(
   const marker = newMarker();
   const child = spawn("bash", args, {
     cwd,
-    env: { ...env, [PROCESS_MARKER_NAME]: marker },
+    env: { ...env, ...markerEnv(marker) },
     detached: true,
     stdio: "pipe",
   });

@@ -8,6 +8,18 @@ import { readdir, readFile } from "node:fs/promises";
  */
 export const PROCESS_MARKER_NAME = "SYMPHONY_PROCESS_MARKER";
 
+/**
+ * Environment variable naming the service process (its pid) a child belongs to. When that service
+ * dies without running its exit hooks (SIGKILL), its children are found by it and swept (see
+ * {@link killOrphansOf}) before another instance takes its issues over.
+ */
+export const SERVICE_MARKER_NAME = "SYMPHONY_SERVICE_PID";
+
+/** The marker variables of a child started now: this run's marker and this service's pid. */
+export function markerEnv(marker: string): Record<string, string> {
+  return { [PROCESS_MARKER_NAME]: marker, [SERVICE_MARKER_NAME]: String(process.pid) };
+}
+
 const liveMarkers = new Set<string>();
 let exitHookInstalled = false;
 
@@ -33,13 +45,10 @@ function installExitHook(): void {
   });
 }
 
-function needle(marker: string): Buffer {
-  return Buffer.from(`\0${PROCESS_MARKER_NAME}=${marker}\0`);
-}
-
-function carries(environ: Buffer, marker: string): boolean {
+function carries(environ: Buffer, marker: string, name = PROCESS_MARKER_NAME): boolean {
   // environ is NUL-separated; a leading NUL lets the first entry match too
-  return Buffer.concat([Buffer.from([0]), environ, Buffer.from([0])]).includes(needle(marker));
+  const needle = Buffer.from(`\0${name}=${marker}\0`);
+  return Buffer.concat([Buffer.from([0]), environ, Buffer.from([0])]).includes(needle);
 }
 
 function pids(entries: readonly string[]): number[] {
@@ -65,7 +74,7 @@ export async function findMarked(marker: string): Promise<number[]> {
   return found;
 }
 
-function findMarkedSync(marker: string): number[] {
+function findMarkedSync(marker: string, name = PROCESS_MARKER_NAME): number[] {
   let entries: string[];
   try {
     entries = readdirSync("/proc");
@@ -75,7 +84,7 @@ function findMarkedSync(marker: string): number[] {
   const found: number[] = [];
   for (const pid of pids(entries)) {
     try {
-      if (carries(readFileSync(`/proc/${pid}/environ`), marker)) found.push(pid);
+      if (carries(readFileSync(`/proc/${pid}/environ`), marker, name)) found.push(pid);
     } catch {
       // gone, or not ours to read
     }
@@ -105,4 +114,15 @@ export async function killMarked(marker: string): Promise<number> {
   }
   releaseMarker(marker);
   return killed;
+}
+
+/**
+ * SIGKILLs every process a service with this pid started (its {@link SERVICE_MARKER_NAME}), for a
+ * service known to be dead: its runs outlived it (SIGKILL skips the exit hooks) and nobody records
+ * or stops them any more. Returns how many were found. Synchronous: a lease check calls it.
+ */
+export function killOrphansOf(servicePid: number): number {
+  const found = findMarkedSync(String(servicePid), SERVICE_MARKER_NAME);
+  for (const pid of found) kill(pid);
+  return found.length;
 }

@@ -1,8 +1,10 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { err, ok, type Result } from "../domain/result.js";
 import type { Host, HostError, HostProcess, RunScriptOptions, ScriptResult } from "./host.js";
+import { killOnAbort } from "./kill-on-abort.js";
 import { CappedOutput } from "./output-buffer.js";
 import { terminateGroup, trackGroup, untrackGroup } from "./process-group.js";
+import { SERVICE_MARKER_NAME } from "./process-marker.js";
 import { remoteInvocation, remotePathWord, type WrapperSpec } from "./ssh-command.js";
 import { parseSshDestination, type SshDestination } from "./ssh-destination.js";
 import { StartMarkerFilter } from "./ssh-marker.js";
@@ -157,7 +159,7 @@ export function createSshHost(destination: string, options: SshHostOptions = {})
       await control(`rm -rf -- ${remotePathWord(path)}`);
     },
     runScript: (script, opts) => ssh.runScript(script, opts),
-    spawn: (command, opts) => ssh.spawn(command, opts.cwd, opts.env),
+    spawn: (command, opts) => killOnAbort(ssh.spawn(command, opts.cwd, opts.env), opts.signal),
   };
 }
 
@@ -287,7 +289,8 @@ class SshRunner {
       remote.command,
     ];
     const child = spawn(this.#config.binary, args, {
-      env: { ...this.#config.env },
+      // the service's pid marks the ssh client, so a dead service's sessions can be swept (and their remote side ends)
+      env: { ...this.#config.env, [SERVICE_MARKER_NAME]: String(process.pid) },
       detached: true,
       stdio: "pipe",
     });

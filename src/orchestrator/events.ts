@@ -78,6 +78,7 @@ export function applyAgentEvent(entry: RunningEntry, totals: Totals, event: Agen
     case "session_started":
       if (event.sessionId !== entry.sessionId) entry.turnCount += 1;
       entry.sessionId = event.sessionId;
+      entry.threadId = event.threadId;
       entry.pid = event.pid;
       break;
     case "token_usage": {

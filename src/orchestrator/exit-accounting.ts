@@ -3,7 +3,7 @@ import { agentScope, countRun } from "./circuits.js";
 import type { OrchestratorDeps } from "./deps.js";
 import { type ExitDisposition, exitDisposition, runEnding } from "./exit.js";
 import { attemptUpdate } from "./records.js";
-import { type OrchestratorState, type RunningEntry, recordFinished } from "./state.js";
+import { type BlockedEntry, type OrchestratorState, type RunningEntry, recordFinished } from "./state.js";
 import type { WorkerExit } from "./worker.js";
 
 /**
@@ -65,8 +65,8 @@ export function blockOnQuestion(
   entry: RunningEntry,
   disposition: Extract<ExitDisposition, { kind: "blocked" }>,
   now: number,
-): void {
-  state.blocked.set(entry.issue.id, {
+): BlockedEntry {
+  const blocked: BlockedEntry = {
     issue: entry.issue,
     kind: disposition.inputKind,
     limit: null,
@@ -78,5 +78,8 @@ export function blockOnQuestion(
     lastEvent: entry.lastEvent,
     lastMessage: entry.lastMessage,
     lastEventAt: entry.lastEventAt,
-  });
+    threadId: entry.threadId,
+  };
+  state.blocked.set(entry.issue.id, blocked);
+  return blocked;
 }

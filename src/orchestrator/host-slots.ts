@@ -1,6 +1,5 @@
 import type { WorkerConfig } from "../config/types.js";
 import { ok, type Result } from "../domain/result.js";
-import { dockerHostName } from "../hosts/docker/docker-host.js";
 import { chooseHost, countRunsByHost, type NoHostCapacity } from "../hosts/host-pool.js";
 import { LOCAL_HOST_NAME } from "../hosts/host-resolver.js";
 
@@ -16,9 +15,9 @@ export interface HostPreference {
 export const ANY_HOST: HostPreference = { preferred: null, avoid: null };
 
 /**
- * Per-host capacity for one dispatch pass (spec A.2). Without `worker.ssh_hosts` (or Docker engines with
- * `worker.kind: docker`) every run is local and there is no host limit; with them every run goes to a
- * configured host below its cap, and never falls back to local.
+ * Per-host capacity for one dispatch pass (spec A.2). Without `worker.ssh_hosts` (or the pool of a host
+ * kind with its own section, e.g. Docker engines) every run is local and there is no host limit; with them
+ * every run goes to a configured host below its cap, and never falls back to local.
  */
 export class HostSlots {
   readonly #worker: WorkerConfig;
@@ -55,18 +54,17 @@ export class HostSlots {
   }
 }
 
-/** The configured worker hosts: SSH destinations, or `docker:<engine>` names with per-engine caps; none = local. */
+/** The configured worker hosts: SSH destinations, or the selected host kind's pool with its caps; none = local. */
 export function configuredHosts(worker: WorkerConfig): {
   configured: readonly string[];
   caps: Map<string, number>;
 } {
   const caps = new Map<string, number>();
   if (worker.kind === "local") return { configured: [], caps };
-  if (worker.kind !== "docker" || worker.docker === undefined) return { configured: worker.sshHosts, caps };
-  const configured = worker.docker.engines.map((engine) => {
-    const name = dockerHostName(engine.name);
-    if (engine.maxConcurrentAgents !== null) caps.set(name, engine.maxConcurrentAgents);
-    return name;
+  if (worker.pool === undefined) return { configured: worker.sshHosts, caps };
+  const configured = worker.pool.map((slot) => {
+    if (slot.cap !== null) caps.set(slot.name, slot.cap);
+    return slot.name;
   });
   return { configured, caps };
 }

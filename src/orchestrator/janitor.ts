@@ -16,7 +16,7 @@ export class WorkspaceJanitor {
     private readonly workspaces: WorkspaceManager,
     private readonly logger: Logger,
     private readonly signal: AbortSignal,
-    /** The configured worker hosts (SSH destinations or `docker:<engine>`, current config); empty = local. */
+    /** The configured worker hosts (SSH destinations or the selected host kind's pool, current config); empty = local. */
     private readonly sshHosts: () => readonly string[],
   ) {}
 

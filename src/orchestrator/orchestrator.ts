@@ -9,6 +9,7 @@ import type { ObserverEvent, OrchestratorSnapshot, StatusSource } from "../domai
 import type { TimerHandle } from "../util/clock.js";
 import { workspaceKey } from "../workspace/key.js";
 import { adoptRecorded } from "./adopt.js";
+import { askInTracker, collectAnswers } from "./answers.js";
 import { agentScope, countTrackerFetch, holdForCircuit, trackerScope } from "./circuits.js";
 import type { OrchestratorDeps } from "./deps.js";
 import { applyAgentEvent, logAgentEvent } from "./events.js";
@@ -26,7 +27,13 @@ import { SerialQueue } from "./serial-queue.js";
 import { awaitShutdown } from "./shutdown.js";
 import { buildSnapshot } from "./snapshot.js";
 import { countSpend } from "./spend-hooks.js";
-import { emptyState, type OrchestratorState, type RunningEntry, type StopReason } from "./state.js";
+import {
+  emptyState,
+  type OrchestratorState,
+  type ResumeWith,
+  type RunningEntry,
+  type StopReason,
+} from "./state.js";
 import { runRetry, runTick, type TickContext } from "./tick.js";
 import type { WorkerExit } from "./worker.js";
 import { WorkspaceGcSchedule } from "./workspace-gc.js";
@@ -226,11 +233,29 @@ export class Orchestrator implements StatusSource {
     }
     try {
       await runTick(this.#context());
+      await this.#resumeAnswered();
       this.#gc.maybeCollect(this.#state, this.#deps.workflow.current().config, clock.now());
     } finally {
       breakers?.settleProbe(trackerCircuit);
       this.#state.checking = false;
       this.#notify({ type: "snapshot_changed" });
+    }
+  }
+
+  /** Issues waiting for a person whose question was answered in the tracker resume with the answer. */
+  async #resumeAnswered(): Promise<void> {
+    if (this.#state.blocked.size === 0) return;
+    const tracker = this.#deps.tracker();
+    const answered = await collectAnswers(
+      this.#state,
+      tracker,
+      this.#stopController.signal,
+      this.#deps.logger,
+    );
+    for (const { blocked, resume } of answered) {
+      if (this.#stopped || this.#state.blocked.get(blocked.issue.id) !== blocked) continue;
+      this.#state.blocked.delete(blocked.issue.id);
+      this.#dispatch(blocked.issue, null, blocked.host, blocked.workspacePath, resume);
     }
   }
 
@@ -248,7 +273,13 @@ export class Orchestrator implements StatusSource {
 
   // ---- dispatch and workers -----------------------------------------------------------------
 
-  #dispatch(issue: Issue, attempt: number | null, host: string, workspacePath: string | null = null): void {
+  #dispatch(
+    issue: Issue,
+    attempt: number | null,
+    host: string,
+    workspacePath: string | null = null,
+    resume: ResumeWith | null = null,
+  ): void {
     const { clock, logger } = this.#deps;
     const trip = this.#deps.spend?.beforeDispatch(issue, clock.now()) ?? null;
     if (trip !== null) {
@@ -280,6 +311,7 @@ export class Orchestrator implements StatusSource {
       backend: choice.backend,
       profile: choice.profile,
       host,
+      resume,
     });
     this.#retries.cancel(issue.id);
     this.#state.running.set(issue.id, entry);
@@ -293,6 +325,7 @@ export class Orchestrator implements StatusSource {
       run_id: runId,
       state: issue.state,
       host,
+      resumed: resume !== null,
     });
     this.#notify({ type: "run_started", issueId: issue.id, identifier: issue.identifier, runId, attempt });
     const settled = launchWorker(entry, {
@@ -345,7 +378,13 @@ export class Orchestrator implements StatusSource {
         this.#park(entry.issue, disposition.trip, entry);
         break;
       case "blocked":
-        blockOnQuestion(this.#state, entry, disposition, clock.now());
+        askInTracker(
+          blockOnQuestion(this.#state, entry, disposition, clock.now()),
+          runId,
+          this.#deps.tracker(),
+          this.#stopController.signal,
+          logger,
+        );
         logger.warn("issue blocked waiting for a person", {
           issue_id: issueId,
           issue_identifier: entry.issue.identifier,

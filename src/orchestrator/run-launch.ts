@@ -33,6 +33,7 @@ export function launchWorker(entry: RunningEntry, ctx: LaunchContext): Promise<v
       attempt,
       runId,
       host,
+      resume: entry.resume,
       workflow: ctx.workflow,
       signal: entry.controller.signal,
       cleanupSignal: ctx.cleanupSignal,

@@ -1,5 +1,5 @@
 import type { Issue } from "../domain/issue.js";
-import type { RunningEntry } from "./state.js";
+import type { ResumeWith, RunningEntry } from "./state.js";
 
 /** A fresh running entry for a dispatched issue (spec 16.4). */
 export function newRunningEntry(fields: {
@@ -11,6 +11,8 @@ export function newRunningEntry(fields: {
   /** The `profiles:` entry that chose the backend, null for the top-level `agent.backend`. */
   readonly profile?: string | null;
   readonly host: string;
+  /** A tracker answer this attempt resumes with. */
+  readonly resume?: ResumeWith | null;
 }): RunningEntry {
   return {
     issue: fields.issue,
@@ -24,6 +26,8 @@ export function newRunningEntry(fields: {
     stop: null,
     workspacePath: null,
     sessionId: null,
+    threadId: fields.resume?.threadId ?? null,
+    resume: fields.resume ?? null,
     pid: null,
     turnCount: 0,
     lastEvent: null,
@@ -43,7 +47,12 @@ export function newRunningEntry(fields: {
       {
         at: fields.now,
         event: "dispatch",
-        message: fields.attempt === null ? "dispatched" : `dispatched (attempt ${fields.attempt})`,
+        message:
+          fields.resume != null
+            ? "resumed with the answer from the tracker"
+            : fields.attempt === null
+              ? "dispatched"
+              : `dispatched (attempt ${fields.attempt})`,
       },
     ],
   };

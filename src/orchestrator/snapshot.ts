@@ -44,6 +44,10 @@ function runningRow(entry: RunningEntry): RunningRow {
     costUsd: entry.costUsd,
     runId: entry.runId,
     recentEvents: Object.freeze(entry.recent.map((e) => Object.freeze({ ...e }))),
+    answer:
+      entry.resume === null
+        ? null
+        : Object.freeze({ author: entry.resume.author, text: entry.resume.answer }),
   });
 }
 
@@ -84,6 +88,7 @@ export function buildSnapshot(state: OrchestratorState, ctx: SnapshotContext): O
       lastEvent: b.lastEvent,
       lastMessage: b.lastMessage,
       lastEventAt: b.lastEventAt,
+      waitingIn: b.askedInTracker === true ? ("tracker" as const) : ("dashboard" as const),
     }),
   );
   const finished = [...state.finished.values()].map((f) =>

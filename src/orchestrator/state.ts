@@ -40,6 +40,10 @@ export interface RunningEntry {
   stop: StopReason | null;
   workspacePath: string | null;
   sessionId: string | null;
+  /** The backend's conversation id (codex thread, claude session) a later attempt can resume. */
+  threadId: string | null;
+  /** The person's answer this run resumed with; null for an ordinary attempt. */
+  readonly resume: ResumeWith | null;
   pid: string | null;
   turnCount: number;
   lastEvent: AgentEvent["type"] | null;
@@ -66,6 +70,15 @@ export interface RunningEntry {
   costKnown: boolean;
   /** Workspace fingerprint when the agent session started (for no-progress detection). */
   workspaceAtStart: Promise<string | null> | null;
+}
+
+/** An answer from the tracker that a new attempt starts with, in the session that asked. */
+export interface ResumeWith {
+  /** The conversation to resume (codex thread id …); null starts a new one with the question restated. */
+  readonly threadId: string | null;
+  readonly question: string;
+  readonly answer: string;
+  readonly author: string | null;
 }
 
 /** A queued retry (spec 4.1.7). */
@@ -102,6 +115,10 @@ export interface BlockedEntry {
   readonly lastEvent: string | null;
   readonly lastMessage: string | null;
   readonly lastEventAt: number | null;
+  /** The question was posted on the tracker; a reply there resumes the run. */
+  askedInTracker?: boolean;
+  /** The blocked run's conversation id (to resume it with the answer). */
+  readonly threadId?: string | null;
 }
 
 /** The last run of an issue this process ran, kept after the issue leaves every live table. */

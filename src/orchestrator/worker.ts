@@ -3,6 +3,7 @@ import type { Issue } from "../domain/issue.js";
 import type { RunError } from "../domain/run-error.js";
 import type { LoadedWorkflow } from "../workflow/types.js";
 import type { HookReport } from "../workspace/hooks.js";
+import type { ResumeWith } from "./state.js";
 
 /** How a worker attempt ended; `outcome` is a `RunOutcome` (the runner never reports `stalled`). */
 export type WorkerExit =
@@ -47,6 +48,8 @@ export interface WorkerRequest {
   readonly onEvent: (event: AgentEvent) => void;
   readonly onHook: (report: HookReport) => void;
   readonly onWorkspace: (path: string) => void;
+  /** A person's answer (from the tracker) this attempt starts with, resuming the asking session. */
+  readonly resume?: ResumeWith | null;
 }
 
 /** Starts a worker attempt; the promise settles when the attempt (including `after_run`) is over. */

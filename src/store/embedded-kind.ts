@@ -5,6 +5,7 @@ import { defaultDataDir } from "../util/data-dir.js";
 import type { StoreKind } from "./kind.js";
 import { embeddedStorePath } from "./location.js";
 import { lockEmbeddedFile } from "./lock-file.js";
+import { sweepDeadInstance } from "./worker-id.js";
 
 /** `store.kind: embedded` (the default): a libSQL file under the data directory, one process at a time. */
 export const embeddedStoreKind: StoreKind = {
@@ -29,4 +30,10 @@ export const embeddedStoreKind: StoreKind = {
   },
   // the file lock proves the previous process is gone: its leases are void at once
   holderAlive: () => false,
+  // what it started outlives a SIGKILL: killed here, and not waited for (one process per file, and
+  // an interrupted run is retried only after its backoff)
+  leftoversRunning: (workerId) => {
+    sweepDeadInstance(workerId);
+    return false;
+  },
 };

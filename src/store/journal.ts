@@ -16,11 +16,13 @@ import type {
 } from "../orchestrator/journal.js";
 import { KEEP_DAYS, utcDay } from "../spend/index.js";
 import type { Clock, TimerHandle } from "../util/clock.js";
+import { claimDecision } from "./claim-decision.js";
 import { withClockTimeout } from "./clock-timeout.js";
 import { StoreHealthState } from "./health.js";
 import { StoreLedger } from "./spend-ledger.js";
 import type { SqlStore, StoreWrite } from "./sql-store.js";
 import { classifyStoreFailure, type StoreError } from "./store-error.js";
+import { addAttemptUsage, sumUsage, ZERO_USAGE } from "./token-usage.js";
 import { WrittenState } from "./written-state.js";
 
 const FLUSH_DELAY_MS = 100;
@@ -52,18 +54,6 @@ export interface StoreJournalOptions {
   readonly onClose?: () => void;
 }
 
-const ZERO: TokenUsage = { attempts: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, costUsd: 0 };
-
-function addUsage(a: TokenUsage, r: AttemptRecord): TokenUsage {
-  return {
-    attempts: a.attempts + 1,
-    inputTokens: a.inputTokens + r.tokens.inputTokens,
-    outputTokens: a.outputTokens + r.tokens.outputTokens,
-    totalTokens: a.totalTokens + r.tokens.totalTokens,
-    costUsd: a.costUsd + (r.costUsd ?? 0),
-  };
-}
-
 /**
  * The orchestrator's journal over a SQL store. Records are queued and written in batches off the
  * scheduling path; a failing store is reported in the snapshot and retried with backoff while
@@ -84,8 +74,8 @@ export class StoreJournal implements Journal {
   #flushing: Promise<void> | null = null;
   #again = false;
   #closed = false;
-  #othersUsage: TokenUsage = ZERO;
-  #ownUsage: TokenUsage = ZERO;
+  #othersUsage: TokenUsage = ZERO_USAGE;
+  #ownUsage: TokenUsage = ZERO_USAGE;
   #recent: AttemptRecord[] = [];
   #leases: LeaseRecord[] = [];
   /** Spend counts kept in the store; re-read after a write when another instance may add to them. */
@@ -150,7 +140,7 @@ export class StoreJournal implements Journal {
   attemptEnded(attempt: AttemptUpdate): void {
     const record = this.#record(attempt);
     this.#remember(record);
-    this.#ownUsage = addUsage(this.#ownUsage, record);
+    this.#ownUsage = addAttemptUsage(this.#ownUsage, record);
     this.#written.forgetRun(record.runId);
     this.#push({ type: "attempt", record });
     if (record.sessionId !== null) {
@@ -205,33 +195,7 @@ export class StoreJournal implements Journal {
         CLAIM_TIMEOUT_MS,
       );
       this.#health.recovered(this.#pending.length);
-      if (outcome.kind === "held") {
-        const h = outcome.holder;
-        return {
-          kind: "refused",
-          reason: { kind: "leased_elsewhere", holder: `${h.workerId}`, expiresAt: h.expiresAt },
-        };
-      }
-      const o = outcome.orphan;
-      this.#o.logger.info("lease taken", {
-        issue_id: claim.issueId,
-        worker_id: this.#o.workerId,
-        previous: outcome.previous?.workerId ?? "",
-        previous_expires_at: outcome.previous?.expiresAt ?? 0,
-      });
-      if (o === null) return { kind: "granted", adopted: null };
-      this.#o.logger.warn("lease taken over from a stopped instance", {
-        issue_id: claim.issueId,
-        issue_identifier: claim.identifier,
-      });
-      return {
-        kind: "granted",
-        adopted: {
-          retries: o.retry === null ? [] : [o.retry],
-          blocked: o.blocked === null ? [] : [o.blocked],
-          interrupted: o.interrupted === null ? [] : [o.interrupted],
-        },
-      };
+      return claimDecision(outcome, claim, this.#o.workerId, this.#o.logger);
     } catch (cause) {
       return unavailable(this.#health.fail(cause));
     }
@@ -262,17 +226,9 @@ export class StoreJournal implements Journal {
       pendingWrites: this.#pending.length,
       shared: this.#o.shared,
     };
-    const u = this.#othersUsage;
-    const o = this.#ownUsage;
     return {
       health,
-      tokenUsage: {
-        attempts: u.attempts + o.attempts,
-        inputTokens: u.inputTokens + o.inputTokens,
-        outputTokens: u.outputTokens + o.outputTokens,
-        totalTokens: u.totalTokens + o.totalTokens,
-        costUsd: u.costUsd + o.costUsd,
-      },
+      tokenUsage: sumUsage(this.#othersUsage, this.#ownUsage),
       recentRuns: this.#recent,
       leases: this.#leases,
     };

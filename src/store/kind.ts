@@ -35,4 +35,9 @@ export interface StoreKind extends StoreSettingsKind {
   target(config: StoreConfig, ctx: StoreContext): Result<StoreTarget, StoreError>;
   /** Whether the instance behind another worker id may still hold its leases (see `holderMayRun`). */
   holderAlive(workerId: string): boolean;
+  /**
+   * True while processes a dead instance started are still found (and being killed): its issues are
+   * not taken over, however old its leases, until they are gone (see `sweepDeadInstance`).
+   */
+  readonly leftoversRunning?: (workerId: string) => boolean;
 }

@@ -101,7 +101,9 @@ export async function openJournal(o: OpenJournalOptions): Promise<Result<StoreJo
   const workerId = newWorkerId();
   return ok(
     new StoreJournal({
-      store: opened.ok ? new SqlStore(opened.value.db, workerId, kind.holderAlive) : null,
+      store: opened.ok
+        ? new SqlStore(opened.value.db, workerId, kind.holderAlive, kind.leftoversRunning)
+        : null,
       openError: opened.ok ? null : opened.error,
       kind: target.value.kind,
       location: target.value.location,

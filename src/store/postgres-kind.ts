@@ -3,7 +3,7 @@ import { err, ok } from "../domain/result.js";
 import type { StoreKind } from "./kind.js";
 import { redactedUrl } from "./location.js";
 import { storeError } from "./store-error.js";
-import { holderMayRun } from "./worker-id.js";
+import { holderMayRun, sweepDeadInstance } from "./worker-id.js";
 
 /** `store.kind: postgres`: a PostgreSQL server (`store.url`) that several instances share through leases. */
 export const postgresStoreKind: StoreKind = {
@@ -25,4 +25,5 @@ export const postgresStoreKind: StoreKind = {
     });
   },
   holderAlive: holderMayRun,
+  leftoversRunning: sweepDeadInstance,
 };

@@ -8,15 +8,8 @@ import type {
   TokenUsage,
 } from "../domain/run-record.js";
 import type { SpendIncrement } from "../spend/index.js";
-import {
-  ATTEMPT_COLUMNS,
-  attemptArgs,
-  attemptFromRow,
-  blockedFromRow,
-  leaseFromRow,
-  retryFromRow,
-  runErrorText,
-} from "./rows.js";
+import { raiseLedger, upsertAttempt, upsertBlocked, upsertRetry } from "./record-writes.js";
+import { attemptFromRow, blockedFromRow, leaseFromRow, retryFromRow } from "./rows.js";
 import { addSpend, type RecordedSpend, readSpend } from "./spend-sql.js";
 import { num, type SqlDriver, type SqlExec, type SqlValue } from "./sql-driver.js";
 
@@ -78,20 +71,34 @@ export class SqlStore {
   readonly #db: SqlDriver;
   readonly #workerId: string;
   readonly #holderAlive: (workerId: string) => boolean;
+  readonly #leftoversRunning: (workerId: string) => boolean;
 
   /**
    * `holderAlive` says whether another worker id may still be running; a lease of one that is known
    * to be gone (an embedded store's previous process, a dead pid on this host) is expired at once.
+   * `leftoversRunning` says whether a dead worker's processes are still being swept.
    */
-  constructor(db: SqlDriver, workerId: string, holderAlive: (workerId: string) => boolean = () => true) {
+  constructor(
+    db: SqlDriver,
+    workerId: string,
+    holderAlive: (workerId: string) => boolean = () => true,
+    leftoversRunning: (workerId: string) => boolean = () => false,
+  ) {
     this.#db = db;
     this.#workerId = workerId;
     this.#holderAlive = holderAlive;
+    this.#leftoversRunning = leftoversRunning;
   }
 
-  /** True when another instance holds this lease and may still use it. */
+  /**
+   * True when another instance holds this lease and may still use it, or when it is dead but what it
+   * started is still running (and being killed): that keeps the issue from starting again, however
+   * old the lease.
+   */
   #liveElsewhere(workerId: string, expiresAt: number, now: number): boolean {
-    return workerId !== this.#workerId && expiresAt > now && this.#holderAlive(workerId);
+    if (workerId === this.#workerId) return false;
+    if (this.#leftoversRunning(workerId)) return true;
+    return expiresAt > now && this.#holderAlive(workerId);
   }
 
   /** The instance id written into attempts, retries and leases. */
@@ -109,90 +116,17 @@ export class SqlStore {
 
   async #apply(tx: SqlExec, w: StoreWrite): Promise<void> {
     switch (w.type) {
-      case "attempt": {
-        const cols = ATTEMPT_COLUMNS.split(", ");
-        const updates = cols
-          .filter((c) => c !== "run_id")
-          .map((c) => `${c} = excluded.${c}`)
-          .join(", ");
-        await tx.query(
-          `INSERT INTO attempts (${ATTEMPT_COLUMNS}) VALUES (${cols.map(() => "?").join(", ")})
-           ON CONFLICT (run_id) DO UPDATE SET ${updates}`,
-          attemptArgs(w.record),
-        );
-        return;
-      }
+      case "attempt":
+        return upsertAttempt(tx, w.record);
       case "ledger":
-        // absolute session totals only grow: keep the high-water mark
-        await tx.query(
-          `INSERT INTO token_ledger (issue_id, session_id, identifier, input_tokens, output_tokens, total_tokens, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issue_id, session_id) DO UPDATE SET
-           input_tokens = CASE WHEN excluded.input_tokens > token_ledger.input_tokens THEN excluded.input_tokens ELSE token_ledger.input_tokens END,
-           output_tokens = CASE WHEN excluded.output_tokens > token_ledger.output_tokens THEN excluded.output_tokens ELSE token_ledger.output_tokens END,
-           total_tokens = CASE WHEN excluded.total_tokens > token_ledger.total_tokens THEN excluded.total_tokens ELSE token_ledger.total_tokens END,
-           updated_at = excluded.updated_at`,
-          [
-            w.issueId,
-            w.sessionId,
-            w.identifier,
-            w.tokens.inputTokens,
-            w.tokens.outputTokens,
-            w.tokens.totalTokens,
-            w.at,
-          ],
-        );
-        return;
-      case "retry_put": {
-        const r = w.record;
-        await tx.query(
-          `INSERT INTO retry_queue (issue_id, identifier, url, attempt, due_at, kind, error, workspace_path, host, worker_id, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issue_id) DO UPDATE SET
-           identifier = excluded.identifier, url = excluded.url, attempt = excluded.attempt, due_at = excluded.due_at,
-           kind = excluded.kind, error = excluded.error, workspace_path = excluded.workspace_path, host = excluded.host,
-           worker_id = excluded.worker_id, updated_at = excluded.updated_at`,
-          [
-            r.issueId,
-            r.identifier,
-            r.url,
-            r.attempt,
-            r.dueAt,
-            r.kind,
-            runErrorText(r.error),
-            r.workspacePath,
-            r.host,
-            this.#workerId,
-            r.dueAt,
-          ],
-        );
-        return;
-      }
+        return raiseLedger(tx, w);
+      case "retry_put":
+        return upsertRetry(tx, w.record, this.#workerId);
       case "retry_delete":
         await tx.query("DELETE FROM retry_queue WHERE issue_id = ?", [w.issueId]);
         return;
-      case "blocked_put": {
-        const b = w.record;
-        await tx.query(
-          `INSERT INTO blocked_issues (issue_id, identifier, url, state, kind, question, blocked_at, session_id, workspace_path, host, worker_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (issue_id) DO UPDATE SET
-           identifier = excluded.identifier, url = excluded.url, state = excluded.state, kind = excluded.kind,
-           question = excluded.question, blocked_at = excluded.blocked_at, session_id = excluded.session_id,
-           workspace_path = excluded.workspace_path, host = excluded.host, worker_id = excluded.worker_id`,
-          [
-            b.issueId,
-            b.identifier,
-            b.url,
-            b.state,
-            b.kind,
-            b.question,
-            b.blockedAt,
-            b.sessionId,
-            b.workspacePath,
-            b.host,
-            this.#workerId,
-          ],
-        );
-        return;
-      }
+      case "blocked_put":
+        return upsertBlocked(tx, w.record, this.#workerId);
       case "blocked_delete":
         await tx.query("DELETE FROM blocked_issues WHERE issue_id = ?", [w.issueId]);
         return;
@@ -200,8 +134,7 @@ export class SqlStore {
         await this.#takeLease(tx, w.claim, w.at, w.ttlMs, "any");
         return;
       case "spend":
-        await addSpend(tx, w.increment);
-        return;
+        return addSpend(tx, w.increment);
       default: {
         const never: never = w;
         throw new Error(`unknown store write ${JSON.stringify(never)}`);
@@ -222,6 +155,8 @@ export class SqlStore {
       const open = free(
         (await tx.query("SELECT * FROM attempts WHERE ended_at IS NULL")).map(attemptFromRow),
       );
+      // an attempt left open by a dead process of this host may still have its agent running: kill it
+      for (const a of open) if (a.workerId !== this.#workerId) this.#leftoversRunning(a.workerId);
       const interrupted = await this.#interrupt(tx, open, now);
       const retries = free((await tx.query("SELECT * FROM retry_queue")).map(retryFromRow));
       const blocked = free((await tx.query("SELECT * FROM blocked_issues")).map(blockedFromRow));

@@ -1,6 +1,6 @@
 import type { AgentToolSpec, ToolResult } from "../domain/agent-event.js";
 import type { TrackerError } from "../domain/errors.js";
-import type { Issue } from "../domain/issue.js";
+import type { Issue, TrackerComment } from "../domain/issue.js";
 import type { Result } from "../domain/result.js";
 
 /** Context for a provider-native tool call: the issue being worked, never the credential. */
@@ -50,6 +50,16 @@ export interface TrackerAdapter {
    * when the adapter cannot comment. Failures are values.
    */
   addComment?(issueId: string, body: string, signal: AbortSignal): Promise<Result<void, TrackerError>>;
+  /**
+   * Comments on an issue, oldest first, with their authors (to find a person's answer to a question
+   * Symphony asked there); absent when the adapter cannot read comments. Failures are values.
+   */
+  listComments?(issueId: string, signal: AbortSignal): Promise<Result<TrackerComment[], TrackerError>>;
+  /**
+   * Moves an issue to a state by name (a hand-off, publishing); absent when Symphony cannot move issues
+   * of this tracker itself. Failures are values.
+   */
+  moveIssue?(issueId: string, state: string, signal: AbortSignal): Promise<Result<void, TrackerError>>;
   /**
    * Checks a webhook delivery's provider signature on the raw body (constant time, replay window where
    * the provider sends a timestamp). The error is a short reason, safe to log (no secret, no body).

@@ -4,7 +4,6 @@ import { type HookName, messageOf, type WorkspaceError } from "../domain/errors.
 import type { Issue } from "../domain/issue.js";
 import type { Logger } from "../domain/logger.js";
 import { err, ok, type Result } from "../domain/result.js";
-import { isDockerHostName } from "../hosts/docker/docker-host.js";
 import type { Host } from "../hosts/host.js";
 import { type HostResolver, LOCAL_HOST_NAME } from "../hosts/host-resolver.js";
 import type { RescueStep } from "../rescue/step.js";
@@ -43,14 +42,14 @@ export type HookEnvBuilder = (
 export const DEFAULT_REMOTE_WORKSPACE_ROOT = "/tmp/symphony_workspaces";
 
 /**
- * The root as the host sees it: the resolved local path (also on Docker engines, whose bind mounts need an
- * absolute path), or the raw configured string on SSH workers (spec A.1).
+ * The root as the host sees it: the resolved local path (also on hosts that share this machine's paths,
+ * e.g. Docker engines' bind mounts), or the raw configured string on SSH workers (spec A.1).
  */
 export function workspaceRootFor(
   config: ServiceConfig,
-  host: Pick<Host, "localFilesystem" | "name">,
+  host: Pick<Host, "localFilesystem" | "sharesLocalPaths">,
 ): string {
-  if (host.localFilesystem || isDockerHostName(host.name)) return config.workspace.root;
+  if (host.localFilesystem || host.sharesLocalPaths === true) return config.workspace.root;
   return config.workspace.rootRaw ?? DEFAULT_REMOTE_WORKSPACE_ROOT;
 }
 

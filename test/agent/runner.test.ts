@@ -185,6 +185,25 @@ describe("16.5 worker attempt", () => {
     expect(t.host.scripts.map((s) => s.script)).toEqual(["before", "after"]);
   });
 
+  it.each([
+    ["terminal", { outcome: "completed", turns: 1 }],
+    ["inactive", { outcome: "completed", turns: 1 }],
+    ["shutdown", { outcome: "cancelled", reason: "shutdown" }],
+  ])(
+    "a stop (%s) that lands right after a turn finished: the issue left the active states → completed, else cancelled",
+    async (reason, expected) => {
+      let stop: AbortController | null = null;
+      // the agent finishes its turn (e.g. it moved the issue to Done) and the poll's stop arrives before the runner looks
+      const t = setup(async () => {
+        stop?.abort(reason);
+        return ok(undefined);
+      });
+      stop = t.controller;
+      expect(await t.run()).toEqual(expected);
+      expect(t.backend.sessions[0]?.stopped).toBe(true);
+    },
+  );
+
   it("the turn timeout is the runner's wall clock (agent.turn_timeout_ms on the injected clock): timed_out", async () => {
     const t = setup(() => "hang", { agent: { maxTurns: 3, turnTimeoutMs: 60_000 } });
     const done = t.run();

@@ -13,6 +13,7 @@ const concreteKind = (path: string): boolean =>
   /^tracker\/[^/]+\//.test(path) ||
   /^agent\/[^/]+\//.test(path) ||
   /^hosts\/(local|ssh)[^/]*\.ts$/.test(path) ||
+  /^hosts\/[^/]+\//.test(path) ||
   /^store\/(embedded-kind|postgres-kind|libsql-driver|pg-driver)\.ts$/.test(path) ||
   path === "kinds.ts";
 
@@ -32,9 +33,6 @@ const LAYER_RULES: readonly LayerRule[] = [
       if (!inFolder(e.from, "config")) return null;
       // worker.ssh_hosts is config's own section; its destinations are checked with the ssh parser
       if (e.to === "hosts/ssh-destination.ts") return null;
-      // Known debt, kept visible here: the Docker host's `docker:` section is still read by config instead
-      // of arriving through a host kind's settings (docs/architecture.md, "Known exceptions")
-      if (e.to === "hosts/docker/settings.ts") return null;
       return inFolder(e.to, "tracker") ||
         inFolder(e.to, "agent") ||
         inFolder(e.to, "hosts") ||

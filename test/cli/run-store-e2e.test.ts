@@ -121,9 +121,18 @@ describe.each(stores)("restart after kill -9 with the %s store", (_name, storeOf
             before.store.pending_writes === 0
           );
         },
-        30_000,
+        // generous: on a loaded 2-core machine the first backoff, the question and the flush take a while
+        60_000,
         "F-1 in backoff, Q-1 blocked, D-1 recorded",
-      );
+      ).catch((e: unknown) => {
+        const seen = {
+          retrying: before.retrying,
+          blocked: before.blocked,
+          store: before.store,
+          runs: before.recent_runs,
+        };
+        throw new Error(`${String(e)}; last state: ${JSON.stringify(seen).slice(0, 3000)}`);
+      });
       expect(before.store).toMatchObject({ ok: true, kind: store.yaml === "" ? "embedded" : "postgres" });
       const dueBefore = (before.retrying as Array<{ issue_identifier: string; due_at: string }>).find(
         (r) => r.issue_identifier === "F-1",
@@ -171,6 +180,6 @@ describe.each(stores)("restart after kill -9 with the %s store", (_name, storeOf
       second.proc.kill("SIGTERM");
       expect(await exitOf(second.proc)).toBe(0);
     },
-    120_000,
+    180_000,
   );
 });

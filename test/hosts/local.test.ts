@@ -136,6 +136,29 @@ describe("local host: spawn", () => {
   });
 });
 
+describe("local host: spawn with an AbortSignal", () => {
+  it("aborting the signal kills the tracked tree; a signal aborted before spawn kills at once", async () => {
+    const host = createLocalHost({ killGraceMs: 200 });
+    const pidFile = join(root.path, "gc.pid");
+    const controller = new AbortController();
+    const proc = host.spawn(`sleep 30 & echo $! > ${pidFile}; sleep 30`, {
+      cwd: root.path,
+      env,
+      signal: controller.signal,
+    });
+    const grandchild = await readPid(pidFile);
+    expect(pidAlive(grandchild)).toBe(true);
+    controller.abort();
+    const exit = await proc.exited;
+    expect(exit.signal ?? exit.code).not.toBeNull();
+    await until(() => !pidAlive(grandchild), 2_000, "grandchild to die");
+
+    const late = host.spawn("sleep 30", { cwd: root.path, env, signal: AbortSignal.abort() });
+    const lateExit = await late.exited;
+    expect(lateExit.signal).not.toBeNull();
+  });
+});
+
 describe("local host: directories", () => {
   it("ensureDir says whether it created the directory and returns its real path", async () => {
     const host = createLocalHost();

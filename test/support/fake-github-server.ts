@@ -24,9 +24,21 @@ export interface GithubIssueJson {
   comments: string[];
 }
 
+/** A GitHub issue comment as the fake serves it (the API's own field names). */
+export interface GithubCommentJson {
+  id: number;
+  body: string;
+  user: { login: string; type: "User" | "Bot" };
+  created_at: string;
+}
+
 /** The fake GitHub: one repository's issues, bearer-token auth, `Link` paging, `x-ratelimit-*` headers. */
 export interface FakeGithubServer extends FakeRestServer {
   readonly issues: Map<number, GithubIssueJson | Record<string, unknown>>;
+  /** Every comment on each issue number with its author (Symphony's token posts as `symphony-app`). */
+  readonly thread: Map<number, GithubCommentJson[]>;
+  /** Adds a comment as another account (a person answering, or a bot with `type: "Bot"`). */
+  comment(number: number, login: string, body: string, type?: "User" | "Bot"): GithubCommentJson;
   /** Adds an issue with defaults filled in; returns it for further edits. */
   add(fields: Partial<GithubIssueJson> & { number: number }): GithubIssueJson;
 }
@@ -38,6 +50,20 @@ export async function startFakeGithubServer(
   token: string,
 ): Promise<FakeGithubServer> {
   const issues = new Map<number, GithubIssueJson | Record<string, unknown>>();
+  const thread = new Map<number, GithubCommentJson[]>();
+  let commentSeq = 0;
+  const addComment = (n: number, login: string, body: string, type: "User" | "Bot"): GithubCommentJson => {
+    commentSeq += 1;
+    const stamp = new Date(Date.UTC(2026, 0, 1) + commentSeq * 1000).toISOString();
+    const comment: GithubCommentJson = {
+      id: 5000 + commentSeq,
+      body,
+      user: { login, type },
+      created_at: stamp,
+    };
+    thread.set(n, [...(thread.get(n) ?? []), comment]);
+    return comment;
+  };
   const root = `/repos/${owner}/${repo}`;
   const limits = {
     "x-ratelimit-limit": "5000",
@@ -85,8 +111,10 @@ export async function startFakeGithubServer(
     if (rest === "/comments" && req.method === "POST") {
       if (typeof body.body !== "string") return reply(422, { message: "Validation Failed" });
       issue.comments.push(body.body);
+      addComment(n, "symphony-app", body.body, "User");
       return reply(201, { id: issue.comments.length, body: body.body });
     }
+    if (rest === "/comments" && req.method === "GET") return reply(200, thread.get(n) ?? []);
     if (rest === "/labels" && req.method === "POST" && Array.isArray(body.labels)) {
       for (const name of body.labels)
         if (!issue.labels.some((l) => l.name === name)) issue.labels.push({ name: String(name) });
@@ -116,6 +144,8 @@ export async function startFakeGithubServer(
   return {
     ...server,
     issues,
+    thread,
+    comment: (number, login, body, type = "User") => addComment(number, login, body, type),
     add(fields) {
       const stamp = "2026-01-01T00:00:00Z";
       const issue: GithubIssueJson = {

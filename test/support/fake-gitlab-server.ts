@@ -24,10 +24,28 @@ export interface GitlabIssueJson {
   notes: string[];
 }
 
+/** A GitLab issue note as the fake serves it (the API's own field names). */
+export interface GitlabNoteJson {
+  id: number;
+  body: string;
+  author: { username: string; bot: boolean };
+  system: boolean;
+  created_at: string;
+}
+
 /** The fake GitLab: one project's issues, `PRIVATE-TOKEN` auth, `x-next-page` paging, `RateLimit-*` headers. */
 export interface FakeGitlabServer extends FakeRestServer {
   readonly issues: Map<number, GitlabIssueJson | Record<string, unknown>>;
   readonly projectId: number;
+  /** Every note on each issue iid with its author (Symphony's token posts as `symphony-app`). */
+  readonly thread: Map<number, GitlabNoteJson[]>;
+  /** Adds a note as another account (a person answering, or a bot account), or a system note. */
+  note(
+    iid: number,
+    username: string,
+    body: string,
+    extra?: { bot?: boolean; system?: boolean },
+  ): GitlabNoteJson;
   /** Adds an issue with defaults filled in; returns it for further edits. */
   add(fields: Partial<GitlabIssueJson> & { iid: number }): GitlabIssueJson;
 }
@@ -37,6 +55,27 @@ const PROJECT_ID = 4242;
 /** Starts the fake GitLab API (`/api/v4`) for `projectPath`, accepting `PRIVATE-TOKEN: <token>`. */
 export async function startFakeGitlabServer(projectPath: string, token: string): Promise<FakeGitlabServer> {
   const issues = new Map<number, GitlabIssueJson | Record<string, unknown>>();
+  const thread = new Map<number, GitlabNoteJson[]>();
+  let noteSeq = 0;
+  const addNote = (
+    iid: number,
+    username: string,
+    body: string,
+    bot = false,
+    system = false,
+  ): GitlabNoteJson => {
+    noteSeq += 1;
+    const stamp = new Date(Date.UTC(2026, 0, 1) + noteSeq * 1000).toISOString();
+    const note: GitlabNoteJson = {
+      id: 7000 + noteSeq,
+      body,
+      author: { username, bot },
+      system,
+      created_at: stamp,
+    };
+    thread.set(iid, [...(thread.get(iid) ?? []), note]);
+    return note;
+  };
   const limits = {
     "ratelimit-limit": "2000",
     "ratelimit-remaining": "1999",
@@ -87,8 +126,10 @@ export async function startFakeGitlabServer(projectPath: string, token: string):
     if (rest === "/notes" && req.method === "POST") {
       if (typeof body.body !== "string") return reply(400, { message: "400 Bad request - body is missing" });
       issue.notes.push(body.body);
+      addNote(issue.iid, "symphony-app", body.body);
       return reply(201, { id: issue.notes.length, body: body.body });
     }
+    if (rest === "/notes" && req.method === "GET") return reply(200, thread.get(issue.iid) ?? []);
     return null;
   };
 
@@ -110,6 +151,8 @@ export async function startFakeGitlabServer(projectPath: string, token: string):
   return {
     ...server,
     issues,
+    thread,
+    note: (iid, username, body, extra = {}) => addNote(iid, username, body, extra.bot, extra.system),
     projectId: PROJECT_ID,
     add(fields) {
       const stamp = "2026-01-01T00:00:00Z";

@@ -34,6 +34,8 @@ export const POSTGRES = tool(
   "apt-get install -y postgresql",
 );
 /** tmux, for the real-terminal dashboard tests (`$TMUX_PATH` overrides the lookup). */
+/** openssl, to mint the CA and certificates of the fake Kubernetes API server. */
+export const OPENSSL = tool("openssl", "OPENSSL_PATH", "openssl", "apt-get install -y openssl");
 export const TMUX = tool("tmux", "TMUX_PATH", "tmux", "apt-get install -y tmux");
 
 /** Claude Code from the pinned devDependency (`$CLAUDE_PATH` overrides the path). */

@@ -1,15 +1,12 @@
-import { err, ok, type Result } from "../../domain/result.js";
+import type { Result } from "../../domain/result.js";
 import type { Host } from "../../hosts/host.js";
+import { type IsolatedDir, makeIsolatedDir } from "../isolated-dir.js";
 
-const MARKER = "__SYMPHONY_CLAUDE_CONFIG__";
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, not a template
 const SOURCE = '"${CLAUDE_CONFIG_DIR:-$HOME/.claude}"';
 
 /** A fresh per-attempt CLAUDE_CONFIG_DIR on the host. */
-export interface IsolatedConfigDir {
-  readonly path: string;
-  remove(): Promise<void>;
-}
+export type IsolatedConfigDir = IsolatedDir;
 
 /**
  * Creates a fresh CLAUDE_CONFIG_DIR on `host` holding only the operator's subscription login
@@ -25,20 +22,16 @@ export async function createIsolatedConfigDir(
     readonly signal: AbortSignal;
   },
 ): Promise<Result<IsolatedConfigDir, string>> {
-  const made = await host.runScript(
-    [
-      "set -eu",
-      `d=$(mktemp -d "\${TMPDIR:-/tmp}/symphony-claude-config.XXXXXX")`,
-      'chmod 700 "$d"',
-      `src=${SOURCE}`,
-      'if [ -f "$src/.credentials.json" ]; then cp "$src/.credentials.json" "$d/.credentials.json"; chmod 600 "$d/.credentials.json"; fi',
-      `printf '${MARKER}%s\\n' "$d"`,
-    ].join("\n"),
+  return makeIsolatedDir(
+    host,
+    {
+      name: "claude-config",
+      variable: "CLAUDE_CONFIG_DIR",
+      fill: [
+        `src=${SOURCE}`,
+        'if [ -f "$src/.credentials.json" ]; then cp "$src/.credentials.json" "$d/.credentials.json"; chmod 600 "$d/.credentials.json"; fi',
+      ],
+    },
     { ...options, maxOutputBytes: 64 * 1024 },
   );
-  const path = new RegExp(`${MARKER}(/[^\\n]+)`).exec(made.output)?.[1];
-  if (made.exitCode !== 0 || path === undefined) {
-    return err(`creating an isolated CLAUDE_CONFIG_DIR failed: ${made.output.slice(0, 500)}`);
-  }
-  return ok({ path, remove: () => host.remove(path) });
 }

@@ -18,7 +18,7 @@ export const claudeKind: BackendKind<ClaudeConfig> = {
   resolve: (parsed) => resolveClaudeSection(parsed),
   check: (config) =>
     // the tracker tool server listens on this machine's loopback, which a remote worker cannot reach
-    config.worker.kind === "ssh" || config.worker.kind === "docker" || config.worker.sshHosts.length > 0
+    config.worker.kind === "ssh" || config.worker.pool !== undefined || config.worker.sshHosts.length > 0
       ? [
           warning(
             "agent.backend",

@@ -1,5 +1,6 @@
-import { err, ok, type Result } from "../../domain/result.js";
+import { err, type Result } from "../../domain/result.js";
 import type { Host } from "../../hosts/host.js";
+import { type IsolatedDir, makeIsolatedDir } from "../isolated-dir.js";
 
 /** Root keys of the operator's config.toml an isolated home keeps (model choice and login method). */
 const ROOT_KEYS = new Set([
@@ -59,10 +60,7 @@ const MARKER = "__SYMPHONY_CODEX_HOME__";
 const SOURCE = '"${CODEX_HOME:-$HOME/.codex}"';
 
 /** A fresh per-attempt CODEX_HOME on the host. */
-export interface IsolatedHome {
-  readonly path: string;
-  remove(): Promise<void>;
-}
+export type IsolatedHome = IsolatedDir;
 
 /**
  * Creates a fresh CODEX_HOME on `host` holding only the operator's login (`auth.json`) and the filtered
@@ -93,21 +91,17 @@ export async function createIsolatedHome(
   const at = read.output.indexOf(`${MARKER}\n`);
   const source = at === -1 ? "" : read.output.slice(at + MARKER.length + 1);
   const config = Buffer.from(filterProviderConfig(source), "utf8").toString("base64");
-  const made = await host.runScript(
-    [
-      "set -eu",
-      `d=$(mktemp -d "\${TMPDIR:-/tmp}/symphony-codex-home.XXXXXX")`,
-      'chmod 700 "$d"',
-      `src=${SOURCE}`,
-      'if [ -f "$src/auth.json" ]; then cp "$src/auth.json" "$d/auth.json"; chmod 600 "$d/auth.json"; fi',
-      `printf '%s' '${config}' | base64 -d > "$d/config.toml"`,
-      `printf '${MARKER}%s\\n' "$d"`,
-    ].join("\n"),
+  return makeIsolatedDir(
+    host,
+    {
+      name: "codex-home",
+      variable: "CODEX_HOME",
+      fill: [
+        `src=${SOURCE}`,
+        'if [ -f "$src/auth.json" ]; then cp "$src/auth.json" "$d/auth.json"; chmod 600 "$d/auth.json"; fi',
+        `printf '%s' '${config}' | base64 -d > "$d/config.toml"`,
+      ],
+    },
     run,
   );
-  const path = new RegExp(`${MARKER}(/[^\\n]+)`).exec(made.output)?.[1];
-  if (made.exitCode !== 0 || path === undefined) {
-    return err(`creating an isolated CODEX_HOME failed: ${made.output.slice(0, 500)}`);
-  }
-  return ok({ path, remove: () => host.remove(path) });
 }

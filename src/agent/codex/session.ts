@@ -52,6 +52,7 @@ export class CodexSession implements AgentSession {
   readonly #log: Logger;
   readonly #turns: TurnTracker;
   #threadId = "";
+  #resumed = false;
   /** The model codex reported for the thread (prices token usage). */
   #model: string | null = null;
   #stopping: Promise<void> | null = null;
@@ -131,6 +132,7 @@ export class CodexSession implements AgentSession {
     const init = await this.#rpc.request("initialize", initParams, readTimeoutMs);
     if (!init.ok) return err(await this.#startupError(rpcError(init.error)));
     this.#rpc.notify("initialized");
+    if (await this.#resume()) return ok(undefined);
     const threadParams: ThreadStartParams = {
       cwd: this.#opts.workspacePath,
       approvalPolicy: this.#s.policy,
@@ -161,6 +163,36 @@ export class CodexSession implements AgentSession {
     if (!named.ok) this.#log.warn("codex thread name not set", { reason: rpcError(named.error).message });
     this.#log.info("codex thread started", { thread_id: id });
     return ok(undefined);
+  }
+
+  /** True when the session continues an earlier thread (`thread/resume`). */
+  get resumed(): boolean {
+    return this.#resumed;
+  }
+
+  /** Rejoins the thread named by `resumeThreadId`; false (a new thread follows) when there is none or codex refuses. */
+  async #resume(): Promise<boolean> {
+    const threadId = this.#opts.resumeThreadId;
+    if (threadId === undefined || threadId === null || threadId === "") return false;
+    const params = {
+      threadId,
+      cwd: this.#opts.workspacePath,
+      approvalPolicy: this.#s.policy,
+      sandbox: this.#s.threadSandbox,
+    };
+    const resumed = await this.#rpc.request("thread/resume", params, this.#s.readTimeoutMs);
+    const id = resumed.ok ? (resumed.value as { thread?: { id?: unknown } } | null)?.thread?.id : undefined;
+    if (typeof id !== "string" || id === "") {
+      const reason = resumed.ok ? "no thread.id in the reply" : rpcError(resumed.error).message;
+      this.#log.warn("codex thread not resumed; starting a new one", { thread_id: threadId, reason });
+      return false;
+    }
+    this.#threadId = id;
+    this.#resumed = true;
+    const model = resumed.ok ? (resumed.value as { model?: unknown } | null)?.model : undefined;
+    this.#model = typeof model === "string" && model !== "" ? model : null;
+    this.#log.info("codex thread resumed", { thread_id: id });
+    return true;
   }
 
   /** bash exits 127 when codex.command is not found; that is `agent_not_found`, not a protocol error. */

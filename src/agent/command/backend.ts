@@ -178,7 +178,10 @@ class CommandSession implements AgentSession {
     if (stopped === null && this.#stopped && exited.code !== 0) {
       stopped = { category: "turn_cancelled", message: "turn cancelled (session stopped)" };
     }
-    if (stopped !== null) {
+    // a command that exited 0 on its own before the stop reached it finished its turn (it may have moved
+    // its issue, which is why the stop came); the runner decides what the stop means for the run
+    const finishedFirst = exited.code === 0 && exited.signal === null;
+    if (stopped !== null && !finishedFirst) {
       emit({ ...turnStopEvent(input.turn, stopped), at: Date.now() });
       return err(stopped);
     }

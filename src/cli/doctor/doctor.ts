@@ -1,8 +1,8 @@
-import type { DockerConfig } from "../../hosts/docker/settings.js";
+import type { WorkerConfig } from "../../config/types.js";
+import { HOSTS } from "../../kinds.js";
 import { checkAgent } from "./agent-check.js";
 import { type CheckResult, runWithTimeout } from "./check.js";
 import { checkWritableDir } from "./directory-check.js";
-import { checkDockerEngines } from "./docker-check.js";
 import { checkHooks } from "./hooks-check.js";
 import { checkWorkspaceOwnership } from "./ownership-check.js";
 import { checkServer } from "./server-check.js";
@@ -58,7 +58,7 @@ export async function runDoctor(options: DoctorOptions): Promise<readonly CheckR
       : [runWithTimeout("logs root", timeout, () => checkWritableDir("logs root", "--logs-root", logsRoot))]),
     runWithTimeout("hooks", timeout, (signal) => checkHooks(config, env, signal)),
     runWithTimeout("server", timeout, () => checkServer(config.server, options.port ?? null)),
-    ...dockerChecks(config.worker.docker, timeout),
+    ...hostKindChecks(config.worker, timeout),
     ...(config.worker.sshHosts.length === 0
       ? []
       : [
@@ -86,10 +86,10 @@ export function exitCodeOf(results: readonly CheckResult[]): number {
   return results.some((r) => r.status === "fail") ? 1 : 0;
 }
 
-function dockerChecks(
-  docker: DockerConfig | undefined,
-  timeout: number,
-): Array<Promise<readonly CheckResult[]>> {
-  if (docker === undefined) return [];
-  return [runWithTimeout("docker", timeout + 5_000, () => checkDockerEngines(docker, timeout))];
+// the selected host kind's own probe (e.g. each Docker engine answers and has the image)
+function hostKindChecks(worker: WorkerConfig, timeout: number): Array<Promise<readonly CheckResult[]>> {
+  const kind = worker.kind === undefined ? undefined : HOSTS.get(worker.kind);
+  const probe = kind?.doctor;
+  if (kind === undefined || probe === undefined) return [];
+  return [runWithTimeout(kind.name, timeout + 5_000, () => probe(worker, timeout))];
 }

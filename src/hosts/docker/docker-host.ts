@@ -2,14 +2,14 @@ import { posix } from "node:path";
 import { messageOf } from "../../domain/errors.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Host, HostError, HostProcess, RunScriptOptions, ScriptResult } from "../host.js";
+import { killOnAbort } from "../kill-on-abort.js";
 import { CappedOutput } from "../output-buffer.js";
 import { shellQuote } from "../ssh-command.js";
 import { startContainer } from "./container-process.js";
 import { type ContainerRequest, type ContainerSettings, LABELS } from "./container-spec.js";
 import { DockerEngineError, type EngineClient } from "./engine-client.js";
+import { DOCKER_HOST_PREFIX } from "./kind.js";
 
-/** Prefix of every Docker host's name (`docker:<engine name>`), as recorded on runs. */
-export const DOCKER_HOST_PREFIX = "docker:";
 /** Default grace between SIGTERM and SIGKILL for a container. */
 export const DEFAULT_DOCKER_KILL_GRACE_MS = 2_000;
 const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
@@ -154,6 +154,7 @@ export function createDockerHost(options: DockerHostOptions): DockerHost {
     name,
     // paths are the engine machine's: in-process file tools cannot reach them
     localFilesystem: false,
+    sharesLocalPaths: true,
     // prompts are framed with a byte count, as over ssh (the attach stream stays open)
     closableStdin: false,
     listDirs: (path) =>
@@ -185,13 +186,14 @@ export function createDockerHost(options: DockerHostOptions): DockerHost {
     },
     runScript: (script, opts) => runScript(["bash", "-lc", script], "hook", opts),
     spawn(command, opts): HostProcess {
-      return startContainer(
+      const proc = startContainer(
         options.engine,
         options.container,
         request(["bash", "-lc", command], opts.cwd, opts.env, "agent", true),
         tracker,
         graceMs,
       );
+      return killOnAbort(proc, opts.signal);
     },
     async close() {
       await Promise.all(

@@ -2,7 +2,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "../../domain/logger.js";
-import { createDockerHost, type DockerHost, dockerHostName } from "./docker-host.js";
+import type { HostFleet } from "../kind.js";
+import { createDockerHost, type DockerHost, dockerHostName, isDockerHostName } from "./docker-host.js";
 import { parseEngineAddress } from "./engine-address.js";
 import { EngineClient, type EngineTls } from "./engine-client.js";
 import { reapContainers } from "./reaper.js";
@@ -19,9 +20,9 @@ export interface DockerFleetDeps {
 }
 
 /** The Docker hosts of one service process, made on first use, with startup and shutdown sweeps. */
-export interface DockerFleet {
-  /** The host for `docker:<engine>`; throws for an engine that is not configured. */
-  host(name: string): DockerHost;
+export interface DockerFleet extends HostFleet {
+  /** The host for `docker:<engine>` (throws for an engine that is not configured); undefined for other names. */
+  host(name: string): DockerHost | undefined;
   /** Removes containers any earlier process of this service left on every configured engine. */
   reapStale(): Promise<void>;
   /** Removes every container this process still has, on every engine it used. */
@@ -37,6 +38,7 @@ export function createDockerFleet(deps: DockerFleetDeps, instanceId: string = ra
 
   return {
     host(name) {
+      if (!isDockerHostName(name)) return undefined;
       const existing = hosts.get(name);
       if (existing !== undefined) return existing;
       const config = deps.docker();

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { WorkflowError } from "../../domain/workflow-error.js";
+import { type ConfigProblem, problem } from "../../domain/config-problem.js";
 import type { ContainerSettings } from "./container-spec.js";
 import { DEFAULT_ENGINE_ADDRESS, parseEngineAddress } from "./engine-address.js";
 
@@ -73,17 +73,16 @@ export interface DockerConfig {
   readonly serviceId: string | null;
 }
 
-/** Validates the section for `worker.kind: docker`; problems are config errors at `docker.*`. */
+/** Validates the section for `worker.kind: docker`; problems are typed, at `docker.*` keys. */
 export function buildDockerConfig(
   fm: DockerFrontMatter,
-  errors: WorkflowError[],
   resolvePath: (path: string) => string,
-): DockerConfig | null {
-  const before = errors.length;
-  const problem = (field: string, message: string): void => {
-    errors.push({ code: "invalid_workflow_config", key: field, message, path: "" });
+): { readonly settings: DockerConfig | null; readonly problems: readonly ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const add = (key: string, rule: string, message: string, got?: string): void => {
+    problems.push(problem(key, rule, message, got));
   };
-  if (fm.image === null) problem("docker.image", "is required when worker.kind is docker");
+  if (fm.image === null) add("docker.image", "required", "is required when worker.kind is docker");
   const engines: DockerEngineConfig[] = [];
   const names = new Set<string>();
   for (const [i, entry] of fm.engines.entries()) {
@@ -91,10 +90,11 @@ export function buildDockerConfig(
       typeof entry === "string" ? { address: entry, max_concurrent_agents: null, tls_dir: null } : entry;
     const parsed = parseEngineAddress(spec.address, spec.tls_dir !== null);
     const name = ("name" in spec ? spec.name : undefined) ?? spec.address;
+    const got = JSON.stringify(spec.address);
     if (!parsed.ok) {
-      problem(`docker.engines[${i}]`, `${parsed.error.reason}, got ${JSON.stringify(spec.address)}`);
+      add(`docker.engines[${i}]`, "engine_address", `${parsed.error.reason}, got ${got}`, got);
     } else if (names.has(name)) {
-      problem(`docker.engines[${i}]`, `duplicate engine name ${JSON.stringify(name)}`);
+      add(`docker.engines[${i}]`, "unique", `duplicate engine name ${JSON.stringify(name)}`, name);
     } else {
       names.add(name);
       engines.push({
@@ -105,36 +105,37 @@ export function buildDockerConfig(
       });
     }
   }
-  if (fm.engines.length === 0) problem("docker.engines", "must name at least one engine");
+  if (fm.engines.length === 0) add("docker.engines", "non_empty", "must name at least one engine");
   const mounts: { source: string; target: string }[] = [];
   for (const [i, mount] of fm.read_only_mounts.entries()) {
     const [source, target, ...rest] = mount.split(":");
     if (source === undefined || target === undefined || rest.length > 0 || !target.startsWith("/")) {
-      problem(
-        `docker.read_only_mounts[${i}]`,
-        `must be host-path:/container-path, got ${JSON.stringify(mount)}`,
-      );
+      const got = JSON.stringify(mount);
+      add(`docker.read_only_mounts[${i}]`, "mount", `must be host-path:/container-path, got ${got}`, got);
     } else {
       mounts.push({ source: resolvePath(source), target });
     }
   }
   if (!/^\d+(:\d+)?$/.test(fm.user))
-    problem("docker.user", `must be a numeric uid[:gid], got ${JSON.stringify(fm.user)}`);
-  else if (fm.user.split(":")[0] === "0") problem("docker.user", "must not be root (uid 0)");
-  if (errors.length > before || fm.image === null) return null;
+    add("docker.user", "uid", `must be a numeric uid[:gid], got ${JSON.stringify(fm.user)}`, fm.user);
+  else if (fm.user.split(":")[0] === "0") add("docker.user", "non_root", "must not be root (uid 0)", fm.user);
+  if (problems.length > 0 || fm.image === null) return { settings: null, problems };
   return {
-    engines,
-    serviceId: fm.service_id,
-    container: {
-      image: fm.image,
-      network: fm.network,
-      cpus: fm.cpus,
-      memoryMb: fm.memory_mb,
-      pidsLimit: fm.pids_limit,
-      user: fm.user,
-      readOnlyRoot: fm.read_only_root,
-      readOnlyMounts: mounts,
-      tmpSizeMb: fm.tmp_size_mb,
+    problems,
+    settings: {
+      engines,
+      serviceId: fm.service_id,
+      container: {
+        image: fm.image,
+        network: fm.network,
+        cpus: fm.cpus,
+        memoryMb: fm.memory_mb,
+        pidsLimit: fm.pids_limit,
+        user: fm.user,
+        readOnlyRoot: fm.read_only_root,
+        readOnlyMounts: mounts,
+        tmpSizeMb: fm.tmp_size_mb,
+      },
     },
   };
 }

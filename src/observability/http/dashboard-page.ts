@@ -83,14 +83,24 @@ function render() {
   $("limits").textContent = "agent: " + (s.rate_limits ? JSON.stringify(s.rate_limits) : "n/a") + "\\ntracker: " + (s.tracker_rate_limits ? JSON.stringify(s.tracker_rate_limits) : "n/a");
   table("running", ["Issue", "Title", "State", "Agent", "Turn", "Age", "Tokens", "Last event"], s.running.map((r) => row(r.issue_identifier, [
     el("td", {}, issueLink(r.issue_identifier, r.issue_url)), r.issue_title, r.state, r.backend + (r.profile ? " (" + r.profile + ")" : ""), num(r.turn_count), num(since(r.started_at)),
-    num(fmt(r.tokens.total_tokens)), el("td", { class: "msg", title: r.last_message || "" }, r.last_message || r.last_event || "-")])), "No agents running.");
+    num(fmt(r.tokens.total_tokens)), el("td", { class: "msg", title: r.last_message || "" }, r.last_message || (r.answer ? "answered in tracker: " + r.answer.text : r.last_event) || "-")])), "No agents running.");
   table("retrying", ["Issue", "Attempt", "Due", "Kind", "Error"], s.retrying.map((r) => row(r.issue_identifier, [
     el("td", {}, issueLink(r.issue_identifier, r.issue_url)), num(r.attempt), until(r.due_at), r.kind, el("td", { class: "msg" }, r.error || "-")])), "Retry queue is empty.");
   table("blocked", ["Issue", "State", "Waiting", "Question"], s.blocked.map((r) => row(r.issue_identifier, [
-    el("td", {}, issueLink(r.issue_identifier, r.issue_url)), r.state, since(r.blocked_at), r.kind + ": " + r.question])), "Nobody is being waited on.");
+    el("td", {}, issueLink(r.issue_identifier, r.issue_url)), r.state, since(r.blocked_at), (r.waiting_in === "tracker" ? "waiting for answer in tracker · " : "") + r.kind + ": " + r.question])), "Nobody is being waited on.");
   table("skipped", ["Issue", "State", "Why not dispatched"], s.skipped.filter((r) => r.reason.kind !== "running").map((r) => row(r.issue_identifier, [
     r.issue_identifier, r.state, r.reason_text])), "Every candidate was dispatched.");
+  table("recent", RUN_HEAD, (s.recent_runs || []).map(runRow), s.store ? "No run recorded yet." : "No store: run history is not kept.");
+  table("leases", ["Issue", "Holder", "Host", "Last seen", "Expires"], (s.leases || []).map((l) => row(l.issue_identifier, [
+    l.issue_identifier, l.worker_id, l.worker_host, since(l.last_seen), l.expired ? "expired" : until(l.expires_at)])), "No leases held.");
   renderDetail();
+}
+const RUN_HEAD = ["Started", "Issue", "Try", "Outcome", "Turns", "Tokens", "Cost", "Replay"];
+function runRow(r) {
+  const outcome = r.outcome + (r.error && r.error.code !== r.outcome ? " (" + r.error.code + ")" : "");
+  const cost = r.cost_usd === null || r.cost_usd === undefined ? "-" : "US$" + r.cost_usd.toFixed(4);
+  const replay = r.events_path ? el("code", {}, "symphony replay " + r.events_path) : "-";
+  return row(r.issue_identifier, [r.started_at, r.issue_identifier, num(r.attempt ?? 1), outcome, num(r.turns), num(fmt(r.tokens.total_tokens)), num(cost), el("td", { class: "msg" }, replay)]);
 }
 async function openIssue(identifier) { selected = { identifier, data: null }; location.hash = "#/issue/" + encodeURIComponent(identifier); await loadIssue(); }
 async function loadIssue() {
@@ -117,6 +127,11 @@ function renderDetail() {
   const tl = el("div", { class: "timeline" });
   for (const e of items.slice(-200)) tl.append(el("div", {}, el("span", { class: "ts" }, e.at), el("span", { class: "ev" }, e.event), e.message));
   box.append(el("h2", {}, "Recent events"), items.length ? tl : el("div", { class: "empty" }, "No events yet."));
+  if (d.run_history && d.run_history.length) {
+    const t = el("table", {}, el("thead", {}, el("tr", {}, ...RUN_HEAD.map((h) => el("th", {}, h)))));
+    const body = el("tbody"); for (const r of d.run_history) body.append(runRow(r)); t.append(body);
+    box.append(el("h2", {}, "Run history"), t);
+  }
 }
 function connect() {
   if (source) source.close();
@@ -162,5 +177,6 @@ export const DASHBOARD_HTML = `<!doctype html>
 <main><div id="error" class="error" hidden></div><div id="cards" class="cards"></div><div id="detail" hidden></div>
 <h2>Running</h2><div id="running"></div><h2>Blocked — waiting for a person</h2><div id="blocked"></div>
 <h2>Retry queue</h2><div id="retrying"></div><h2>Not dispatched</h2><div id="skipped"></div>
+<h2>Recent runs</h2><div id="recent"></div><h2>Leases</h2><div id="leases"></div>
 <h2>Rate limits</h2><pre id="limits">n/a</pre></main>
 <script>${SCRIPT}</script></body></html>`;

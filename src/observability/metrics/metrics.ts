@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { TrackerError } from "../../domain/errors.js";
-import type { Result } from "../../domain/result.js";
+import { ok, type Result } from "../../domain/result.js";
 import type { ObserverEvent, OrchestratorSnapshot, StatusSource } from "../../domain/snapshot.js";
 import type { TrackerAdapter } from "../../tracker/adapter.js";
 import { type Clock, systemClock } from "../../util/clock.js";
@@ -249,6 +249,15 @@ export function createMetrics(options: { readonly clock?: Clock } = {}): Symphon
           ? {}
           : { verifyWebhook: adapter.verifyWebhook.bind(adapter) }),
         ...(adapter.addComment === undefined ? {} : { addComment: adapter.addComment.bind(adapter) }),
+        ...(adapter.listComments === undefined
+          ? {}
+          : {
+              listComments: (issueId: string, signal: AbortSignal) =>
+                timed("list_comments", async () => {
+                  const list = adapter.listComments;
+                  return list === undefined ? ok([]) : list.call(adapter, issueId, signal);
+                }),
+            }),
       };
     },
     countWebhook(outcome) {

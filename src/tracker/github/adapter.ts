@@ -1,5 +1,5 @@
 import type { TrackerError } from "../../domain/errors.js";
-import { type Issue, normaliseState } from "../../domain/issue.js";
+import { type Issue, looksLikeBot, normaliseState, type TrackerComment } from "../../domain/issue.js";
 import type { Logger } from "../../domain/logger.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Clock } from "../../util/clock.js";
@@ -94,6 +94,22 @@ export class GithubTracker extends RestTracker {
     return refreshed.ok ? ok(refreshed.value.filter((issue): issue is Issue => issue !== null)) : refreshed;
   }
 
+  /** {@inheritDoc TrackerAdapter.addComment} */
+  async addComment(issueId: string, body: string, signal: AbortSignal): Promise<Result<void, TrackerError>> {
+    const n = issueNumber(issueId);
+    if (!n.ok) return n;
+    return this.#client.postComment(n.value, body, signal);
+  }
+
+  /** {@inheritDoc TrackerAdapter.listComments} */
+  async listComments(issueId: string, signal: AbortSignal): Promise<Result<TrackerComment[], TrackerError>> {
+    const n = issueNumber(issueId);
+    if (!n.ok) return n;
+    const listed = await this.#client.listComments(n.value, signal);
+    if (!listed.ok) return listed;
+    return ok(listed.value.flatMap((raw) => normaliseGithubComment(raw)));
+  }
+
   /** One issue by number; null when it is gone or hidden (omitted from the refresh). */
   async #refreshOne(n: number, signal: AbortSignal): Promise<Result<Issue | null, TrackerError>> {
     const result = await this.#client.getIssue(n, signal);
@@ -109,6 +125,38 @@ export class GithubTracker extends RestTracker {
     }
     return ok(record.issue);
   }
+}
+
+function issueNumber(id: string): Result<number, TrackerError> {
+  const n = /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : Number.NaN;
+  if (Number.isSafeInteger(n)) return ok(n);
+  return err({
+    category: "tracker_request",
+    message: `not a GitHub issue id: ${JSON.stringify(id)}`,
+    retryable: false,
+  });
+}
+
+/** A GitHub issue comment reduced to what the question loop reads; malformed entries are dropped. */
+function normaliseGithubComment(raw: unknown): TrackerComment[] {
+  if (typeof raw !== "object" || raw === null) return [];
+  const c = raw as { id?: unknown; body?: unknown; created_at?: unknown; user?: unknown };
+  if (typeof c.id !== "number" && typeof c.id !== "string") return [];
+  const user = (typeof c.user === "object" && c.user !== null ? c.user : {}) as {
+    login?: unknown;
+    type?: unknown;
+  };
+  const login = typeof user.login === "string" ? user.login : null;
+  const created = typeof c.created_at === "string" ? Date.parse(c.created_at) : Number.NaN;
+  return [
+    {
+      id: String(c.id),
+      author: login,
+      authorIsBot: user.type === "Bot" || looksLikeBot(login),
+      body: typeof c.body === "string" ? c.body : "",
+      createdAt: Number.isNaN(created) ? null : created,
+    },
+  ];
 }
 
 function numberOf(raw: unknown): number | null {

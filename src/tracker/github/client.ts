@@ -127,6 +127,37 @@ export class GithubClient {
     return ok(json);
   }
 
+  /** Posts a comment on an issue (or pull request) with the configured token. */
+  async postComment(number: number, body: string, signal: AbortSignal): Promise<Result<void, TrackerError>> {
+    const url = this.#api.url(`${this.repoPath}/issues/${number}/comments`);
+    const response = await this.#api.send("POST", url, { body }, signal);
+    if (!response.ok) return response;
+    if (response.value.status < 200 || response.value.status >= 300) {
+      return err(this.#api.statusError(replyOf(response.value)));
+    }
+    return ok(undefined);
+  }
+
+  /** Every comment on an issue, oldest first, as raw JSON objects (follows `Link: rel="next"`). */
+  async listComments(number: number, signal: AbortSignal): Promise<Result<unknown[], TrackerError>> {
+    const out: unknown[] = [];
+    let url: URL | null = this.#api.url(`${this.repoPath}/issues/${number}/comments`);
+    url.searchParams.set("per_page", "100");
+    for (let pages = 0; url !== null && pages < 50; pages += 1) {
+      const response = await this.#api.send("GET", url, undefined, signal);
+      if (!response.ok) return response;
+      const { status, json, headers } = response.value;
+      if (status < 200 || status >= 300) return err(this.#api.statusError(replyOf(response.value)));
+      if (!Array.isArray(json)) return err(shape(`comments of issue ${number} are not a JSON array`, status));
+      out.push(...json);
+      const next = nextLink(headers.get("link"));
+      const nextUrl: URL | null = next === null ? null : new URL(next);
+      // the token never follows a link to another origin
+      url = nextUrl !== null && nextUrl.origin === this.#api.origin ? nextUrl : null;
+    }
+    return ok(out);
+  }
+
   /** Aborts in-flight requests; later calls fail. */
   close(): void {
     this.#api.close();

@@ -1,5 +1,5 @@
 import type { TrackerError } from "../../domain/errors.js";
-import { type Issue, normaliseState } from "../../domain/issue.js";
+import { type Issue, looksLikeBot, normaliseState, type TrackerComment } from "../../domain/issue.js";
 import type { Logger } from "../../domain/logger.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import type { Clock } from "../../util/clock.js";
@@ -104,6 +104,54 @@ export class GitlabTracker extends RestTracker {
     // request order; iids GitLab did not return are no longer visible and are omitted
     return ok(unique.flatMap((id) => byId.get(id) ?? []));
   }
+
+  /** {@inheritDoc TrackerAdapter.addComment} */
+  async addComment(issueId: string, body: string, signal: AbortSignal): Promise<Result<void, TrackerError>> {
+    const iid = issueIid(issueId);
+    if (!iid.ok) return iid;
+    return this.#client.postNote(iid.value, body, signal);
+  }
+
+  /** {@inheritDoc TrackerAdapter.listComments} */
+  async listComments(issueId: string, signal: AbortSignal): Promise<Result<TrackerComment[], TrackerError>> {
+    const iid = issueIid(issueId);
+    if (!iid.ok) return iid;
+    const listed = await this.#client.listNotes(iid.value, signal);
+    if (!listed.ok) return listed;
+    return ok(listed.value.flatMap((raw) => normaliseGitlabNote(raw)));
+  }
+}
+
+function issueIid(id: string): Result<number, TrackerError> {
+  const n = /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : Number.NaN;
+  if (Number.isSafeInteger(n)) return ok(n);
+  return err({
+    category: "tracker_request",
+    message: `not a GitLab issue iid: ${JSON.stringify(id)}`,
+    retryable: false,
+  });
+}
+
+/** A GitLab note reduced to what the question loop reads; system notes and malformed entries are dropped. */
+function normaliseGitlabNote(raw: unknown): TrackerComment[] {
+  if (typeof raw !== "object" || raw === null) return [];
+  const n = raw as { id?: unknown; body?: unknown; created_at?: unknown; author?: unknown; system?: unknown };
+  if (n.system === true || (typeof n.id !== "number" && typeof n.id !== "string")) return [];
+  const author = (typeof n.author === "object" && n.author !== null ? n.author : {}) as {
+    username?: unknown;
+    bot?: unknown;
+  };
+  const login = typeof author.username === "string" ? author.username : null;
+  const created = typeof n.created_at === "string" ? Date.parse(n.created_at) : Number.NaN;
+  return [
+    {
+      id: String(n.id),
+      author: login,
+      authorIsBot: author.bot === true || looksLikeBot(login),
+      body: typeof n.body === "string" ? n.body : "",
+      createdAt: Number.isNaN(created) ? null : created,
+    },
+  ];
 }
 
 function iidOf(raw: unknown): number | null {

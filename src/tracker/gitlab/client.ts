@@ -4,6 +4,7 @@ import type { Clock } from "../../util/clock.js";
 import { RestApi } from "../rest/api.js";
 import type { RestResponse } from "../rest/http.js";
 import type { RestToolCall } from "../rest/tool.js";
+import { replyOf } from "../rest-errors.js";
 import type { GitlabTrackerSettings } from "./config.js";
 
 // GitLab accepts at most 100 `iids[]` per list call.
@@ -98,6 +99,40 @@ export class GitlabClient {
       const body = response.value.json;
       if (!Array.isArray(body)) return err(shape("issue refresh is not a JSON array", response.value.status));
       out.push(...body);
+    }
+    return ok(out);
+  }
+
+  /** Posts a note (comment) on an issue with the configured token. */
+  async postNote(iid: number, body: string, signal: AbortSignal): Promise<Result<void, TrackerError>> {
+    const url = this.#api.url(`${this.projectPath}/issues/${iid}/notes`);
+    const response = await this.#api.send("POST", url, { body }, signal);
+    if (!response.ok) return response;
+    if (response.value.status < 200 || response.value.status >= 300) {
+      return err(this.#api.statusError(replyOf(response.value)));
+    }
+    return ok(undefined);
+  }
+
+  /** Every note on an issue, oldest first, as raw JSON objects (follows `x-next-page`). */
+  async listNotes(iid: number, signal: AbortSignal): Promise<Result<unknown[], TrackerError>> {
+    const out: unknown[] = [];
+    let page: string | null = "1";
+    for (let pages = 0; page !== null && page !== "" && pages < 50; pages += 1) {
+      const url = this.#api.url(`${this.projectPath}/issues/${iid}/notes`);
+      url.search = new URLSearchParams({
+        sort: "asc",
+        order_by: "created_at",
+        per_page: "100",
+        page,
+      }).toString();
+      const response = await this.#api.request("GET", url, signal);
+      if (!response.ok) return response;
+      const body = response.value.json;
+      if (!Array.isArray(body))
+        return err(shape(`notes of issue ${iid} are not a JSON array`, response.value.status));
+      out.push(...body);
+      page = response.value.headers.get("x-next-page");
     }
     return ok(out);
   }

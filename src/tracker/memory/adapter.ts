@@ -1,6 +1,6 @@
 import type { AgentToolSpec, ToolResult } from "../../domain/agent-event.js";
 import type { TrackerError, TrackerErrorCategory } from "../../domain/errors.js";
-import { type Issue, normaliseState } from "../../domain/issue.js";
+import { type Issue, normaliseState, type TrackerComment } from "../../domain/issue.js";
 import { err, ok, type Result } from "../../domain/result.js";
 import { type TrackerAdapter, unsupportedToolResult } from "../adapter.js";
 import type { TrackerFactory } from "../factory.js";
@@ -47,7 +47,30 @@ export class MemoryTracker implements TrackerAdapter {
       return err({ category: "tracker_request", message: `unknown issue ${issueId}`, retryable: false });
     }
     this.comments.set(issueId, [...(this.comments.get(issueId) ?? []), body]);
+    this.#push(issueId, "symphony", false, body);
     return ok(undefined);
+  }
+
+  /** Every comment on each issue (Symphony's and people's), oldest first. */
+  readonly #threads = new Map<string, TrackerComment[]>();
+
+  /** Adds a comment written by someone else (a person answering, or a bot). */
+  reply(issueId: string, author: string, body: string, authorIsBot = false): void {
+    this.#push(issueId, author, authorIsBot, body);
+  }
+
+  #push(issueId: string, author: string, authorIsBot: boolean, body: string): void {
+    const thread = this.#threads.get(issueId) ?? [];
+    const id = String(thread.length + 1);
+    thread.push({ id, author, authorIsBot, body, createdAt: null });
+    this.#threads.set(issueId, thread);
+  }
+
+  /** {@inheritDoc TrackerAdapter.listComments} */
+  async listComments(issueId: string): Promise<Result<TrackerComment[], TrackerError>> {
+    const failure = this.#take();
+    if (failure !== null) return err(failure);
+    return ok([...(this.#threads.get(issueId) ?? [])]);
   }
 
   /** Removes an issue (it becomes invisible to reads). */

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SkipReason } from "../../../src/domain/snapshot.js";
-import {
-  blockedJson,
-  issueJson,
-  skipReasonJson,
-  stateJson,
-} from "../../../src/observability/http/api-shapes.js";
+import { blockedJson, issueJson, stateJson } from "../../../src/observability/http/api-shapes.js";
+import { skipReasonJson } from "../../../src/observability/http/skip-shapes.js";
 import { blockedRow, busySnapshot, FIXTURE_NOW } from "../../support/snapshot-fixtures.js";
 
 describe("API shapes", () => {

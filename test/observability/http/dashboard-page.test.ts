@@ -64,6 +64,13 @@ needs.describe("web dashboard in Chromium", () => {
     await page.waitForSelector("#status.live");
     expect(await runningIds(page)).toEqual(["MT-649", "MT-700"]);
     expect(await page.textContent("#cards")).toContain("74,000");
+    // recorded runs with their outcome, cost and the replay command; leases with their holder
+    const recent = await page.textContent("#recent");
+    expect(recent).toContain("MT-640");
+    expect(recent).toContain("failed (turn_timeout)");
+    expect(recent).toContain("US$0.0425");
+    expect(recent).toContain("symphony replay /logs/MT-640/MT-640.r1.events.jsonl");
+    expect(await page.textContent("#leases")).toContain("other-host:7:wxyz");
     // spend today against the day budget, and the month
     expect(await page.textContent("#cards")).toContain(
       "Spend todayUS$12.50UTC day of US$100.00 a day · month US$240.75",

@@ -1,8 +1,8 @@
+import { type CheckResult, result } from "../../domain/doctor-finding.js";
 import { messageOf } from "../../domain/errors.js";
-import { DockerEngineError } from "../../hosts/docker/engine-client.js";
-import { engineClient } from "../../hosts/docker/fleet.js";
-import type { DockerConfig } from "../../hosts/docker/settings.js";
-import { type CheckResult, result } from "./check.js";
+import { DockerEngineError } from "./engine-client.js";
+import { engineClient } from "./fleet.js";
+import type { DockerConfig } from "./settings.js";
 
 /**
  * Each `docker.engines` entry answers the Engine API and has `docker.image`: unreachable or a missing

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { checkDockerEngines } from "../../../src/cli/doctor/docker-check.js";
+import { checkDockerEngines } from "../../../src/hosts/docker/doctor.js";
 import type { DockerConfig } from "../../../src/hosts/docker/settings.js";
 import {
   buildTestImage,
