@@ -74,7 +74,8 @@ describe("CLI start-up loads only what the command needs", () => {
   it("--version loads commander and nothing that parses or validates a workflow", async () => {
     const { code, packages, files } = await loadedBy(["--version"]);
     expect(code).toBe(0);
-    expect([...packages]).toEqual(["commander"]);
+    // nothing but commander (Node 24 may load commander's CommonJS build past the ESM hook: then none)
+    expect([...packages].filter((name) => name !== "commander")).toEqual([]);
     // the command modules register themselves; their implementations load when a command runs
     expect(
       files.filter((f) => /(loader|kinds|store-command|issue-command|rescue-command)\.ts$/.test(f)),
