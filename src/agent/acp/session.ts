@@ -10,6 +10,7 @@ import type { Clock } from "../../util/clock.js";
 import { oneLine } from "../../util/one-line.js";
 import { type AgentSession, type StartSessionOptions, type TurnInput, turnStopError } from "../backend.js";
 import { watchStderr, within } from "../child-io.js";
+import { startSpawnedSession } from "../spawned-session.js";
 import { type TurnEnd, TurnState } from "../turn-state.js";
 import { UpdateMapper } from "./updates.js";
 
@@ -91,29 +92,18 @@ export class AcpSession implements AgentSession {
     opts: StartSessionOptions,
     settings: AcpSessionSettings,
   ): Promise<Result<AgentSession, AgentError>> {
-    let proc: HostProcess;
-    try {
-      proc = opts.host.spawn(settings.command, { cwd: opts.workspacePath, env: opts.env });
-    } catch (cause) {
-      await settings.cleanup();
-      return err({ category: "startup_failed", message: messageOf(cause), cause });
-    }
-    const session = new AcpSession(opts, settings, proc);
-    const onAbort = (): void => void session.stop();
-    opts.signal.addEventListener("abort", onAbort, { once: true });
-    if (opts.signal.aborted) onAbort();
-    const ready = await session.#handshake();
-    if (opts.signal.aborted) {
-      await session.stop();
-      return err({ category: "turn_cancelled", message: "cancelled during startup" });
-    }
-    if (!ready.ok) {
-      session.#emit({ type: "startup_failed", message: ready.error.message });
-      await session.stop();
-      return err(ready.error);
-    }
-    session.#log.info("acp session ready", { session_id: session.#sessionId });
-    return ok(session);
+    const started = await startSpawnedSession(opts, {
+      command: settings.command,
+      cleanup: settings.cleanup,
+      build: (proc) => new AcpSession(opts, settings, proc),
+      handshake: (session) => session.#handshake(),
+      failed: async (session, error) => {
+        session.#emit({ type: "startup_failed", message: error.message });
+        return error;
+      },
+    });
+    if (started.ok) started.value.#log.info("acp session ready", { session_id: started.value.#sessionId });
+    return started;
   }
 
   async #handshake(): Promise<Result<void, AgentError>> {

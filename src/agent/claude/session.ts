@@ -11,6 +11,7 @@ import { oneLine } from "../../util/one-line.js";
 import { type AgentSession, type StartSessionOptions, type TurnInput, turnStopError } from "../backend.js";
 import { watchStderr, within } from "../child-io.js";
 import { reportedToolName } from "../mcp/tool-names.js";
+import { startSpawnedSession } from "../spawned-session.js";
 import { type TurnEnd, TurnState } from "../turn-state.js";
 import { tokenTotals, toolSummary, turnFailure } from "./event-map.js";
 import { decidePermission } from "./permission.js";
@@ -111,30 +112,19 @@ export class ClaudeSession implements AgentSession {
     opts: StartSessionOptions,
     settings: ClaudeSessionSettings,
   ): Promise<Result<AgentSession, AgentError>> {
-    let proc: HostProcess;
-    try {
-      proc = opts.host.spawn(settings.commandLine, { cwd: opts.workspacePath, env: opts.env });
-    } catch (cause) {
-      await settings.cleanup();
-      return err({ category: "startup_failed", message: messageOf(cause), cause });
-    }
-    const session = new ClaudeSession(opts, settings, proc);
-    const onAbort = (): void => void session.stop();
-    opts.signal.addEventListener("abort", onAbort, { once: true });
-    if (opts.signal.aborted) onAbort();
-    const ready = await session.#control("initialize", settings.readTimeoutMs);
-    if (opts.signal.aborted) {
-      await session.stop();
-      return err({ category: "turn_cancelled", message: "cancelled during startup" });
-    }
-    if (!ready.ok) {
-      const error = await session.#startupError(ready.error);
-      session.#emit({ type: "startup_failed", message: error.message });
-      await session.stop();
-      return err(error);
-    }
-    session.#log.info("claude session ready");
-    return ok(session);
+    const started = await startSpawnedSession(opts, {
+      command: settings.commandLine,
+      cleanup: settings.cleanup,
+      build: (proc) => new ClaudeSession(opts, settings, proc),
+      handshake: (session) => session.#control("initialize", settings.readTimeoutMs),
+      failed: async (session, failure) => {
+        const error = await session.#startupError(failure);
+        session.#emit({ type: "startup_failed", message: error.message });
+        return error;
+      },
+    });
+    if (started.ok) started.value.#log.info("claude session ready");
+    return started;
   }
 
   /** `bash -lc` exits 127 when claude.command is not found: that is `agent_not_found`. */
