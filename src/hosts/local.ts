@@ -8,6 +8,7 @@ import { killOnAbort } from "./kill-on-abort.js";
 import { CappedOutput } from "./output-buffer.js";
 import { signalGroup, terminateGroup, trackGroup, untrackGroup } from "./process-group.js";
 import { killMarked, markerEnv, newMarker } from "./process-marker.js";
+import { scriptDeadline } from "./script-deadline.js";
 
 /** Default grace between SIGTERM and SIGKILL for a process group. */
 export const DEFAULT_KILL_GRACE_MS = 2_000;
@@ -104,17 +105,15 @@ function runScript(args: string[], opts: RunScriptOptions, graceMs: number): Pro
       stdio: ["ignore", "pipe", "pipe"],
     });
     trackGroup(child);
-    let stopReason: "timeout" | "abort" | null = null;
     let ended: { code: number | null; signal: NodeJS.Signals | null } | null = null;
     const exited = new Promise<void>((done) => child.once("exit", () => done()));
-    const stop = (reason: "timeout" | "abort") => {
-      stopReason ??= reason;
-      if (child.pid !== undefined) void terminateGroup(child.pid, exited, graceMs);
-    };
-    const timer = setTimeout(() => stop("timeout"), Math.max(0, opts.timeoutMs));
-    const onAbort = () => stop("abort");
-    if (opts.signal?.aborted) onAbort();
-    else opts.signal?.addEventListener("abort", onAbort, { once: true });
+    const deadline = scriptDeadline(
+      () => {
+        if (child.pid !== undefined) void terminateGroup(child.pid, exited, graceMs);
+      },
+      opts.timeoutMs,
+      opts.signal,
+    );
     child.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
     child.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
     let pipeTimer: NodeJS.Timeout | undefined;
@@ -135,15 +134,14 @@ function runScript(args: string[], opts: RunScriptOptions, graceMs: number): Pro
     const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
       if (finished) return;
       finished = true;
-      clearTimeout(timer);
+      deadline.release();
       clearTimeout(pipeTimer);
-      opts.signal?.removeEventListener("abort", onAbort);
       untrackGroup(child.pid);
       resolve({
         exitCode: code,
         signal: signal ?? null,
-        timedOut: stopReason === "timeout",
-        aborted: stopReason === "abort",
+        timedOut: deadline.reason() === "timeout",
+        aborted: deadline.reason() === "abort",
         output: output.text(),
         truncated: output.truncated,
       });

@@ -5,6 +5,7 @@ import { killOnAbort } from "./kill-on-abort.js";
 import { CappedOutput } from "./output-buffer.js";
 import { terminateGroup, trackGroup, untrackGroup } from "./process-group.js";
 import { SERVICE_MARKER_NAME } from "./process-marker.js";
+import { scriptDeadline } from "./script-deadline.js";
 import { remoteInvocation, remotePathWord, type WrapperSpec } from "./ssh-command.js";
 import { parseSshDestination, type SshDestination } from "./ssh-destination.js";
 import { StartMarkerFilter } from "./ssh-marker.js";
@@ -210,15 +211,13 @@ class SshRunner {
     const exited = new Promise<void>((done) => child.once("close", () => done()));
     const drained = new Promise<void>((done) => stdout.once("end", () => done()));
     const stopper = this.#stopper(child, exited);
-    let stopReason: "timeout" | "abort" | null = null;
-    const stop = (reason: "timeout" | "abort") => {
-      stopReason ??= reason;
-      void stopper(this.#config.graceMs);
-    };
-    const timer = setTimeout(() => stop("timeout"), Math.max(0, opts.timeoutMs));
-    const onAbort = () => stop("abort");
-    if (opts.signal?.aborted) onAbort();
-    else opts.signal?.addEventListener("abort", onAbort, { once: true });
+    const deadline = scriptDeadline(
+      () => {
+        void stopper(this.#config.graceMs);
+      },
+      opts.timeoutMs,
+      opts.signal,
+    );
     stdout.on("data", (chunk: Buffer) => output.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => output.push(chunk));
     let spawnFailed = false;
@@ -230,15 +229,14 @@ class SshRunner {
       child.once("close", (code, signal) => resolve({ code, signal })),
     );
     return Promise.all([ended, drained]).then(([{ code, signal }]) => {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener("abort", onAbort);
+      deadline.release();
       untrackGroup(child.pid);
       const started = stdout.started;
       return {
         exitCode: spawnFailed ? null : code,
         signal: signal ?? null,
-        timedOut: stopReason === "timeout",
-        aborted: stopReason === "abort",
+        timedOut: deadline.reason() === "timeout",
+        aborted: deadline.reason() === "abort",
         output: output.text(),
         truncated: output.truncated,
         unreachable: spawnFailed || (!started && (code === 255 || code === null)),

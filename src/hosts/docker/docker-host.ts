@@ -4,6 +4,7 @@ import { err, ok, type Result } from "../../domain/result.js";
 import type { Host, HostError, HostProcess, RunScriptOptions, ScriptResult } from "../host.js";
 import { killOnAbort } from "../kill-on-abort.js";
 import { CappedOutput } from "../output-buffer.js";
+import { scriptDeadline } from "../script-deadline.js";
 import { shellQuote } from "../ssh-command.js";
 import { startContainer } from "./container-process.js";
 import { type ContainerRequest, type ContainerSettings, LABELS } from "./container-spec.js";
@@ -93,24 +94,21 @@ export function createDockerHost(options: DockerHostOptions): DockerHost {
     );
     proc.stdout.on("data", (chunk: Buffer) => output.push(chunk));
     proc.stderr.on("data", (chunk: Buffer) => output.push(chunk));
-    let stopReason: "timeout" | "abort" | null = null;
-    const stop = (reason: "timeout" | "abort") => {
-      stopReason ??= reason;
-      void proc.kill(graceMs);
-    };
-    const timer = setTimeout(() => stop("timeout"), Math.max(0, opts.timeoutMs));
-    const onAbort = () => stop("abort");
-    if (opts.signal?.aborted) onAbort();
-    else opts.signal?.addEventListener("abort", onAbort, { once: true });
+    const deadline = scriptDeadline(
+      () => {
+        void proc.kill(graceMs);
+      },
+      opts.timeoutMs,
+      opts.signal,
+    );
     const drained = Promise.all([ended(proc.stdout), ended(proc.stderr)]);
     return Promise.all([proc.exited, proc.startError, drained]).then(([exit, startError]) => {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener("abort", onAbort);
+      deadline.release();
       return {
         exitCode: exit.code,
         signal: exit.signal,
-        timedOut: stopReason === "timeout",
-        aborted: stopReason === "abort",
+        timedOut: deadline.reason() === "timeout",
+        aborted: deadline.reason() === "abort",
         output: output.text(),
         truncated: output.truncated,
         unreachable: startError?.kind === "unreachable",

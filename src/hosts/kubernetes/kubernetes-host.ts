@@ -4,6 +4,7 @@ import { ok, type Result } from "../../domain/result.js";
 import type { Host, HostError, HostProcess, RunScriptOptions, ScriptResult, SpawnOptions } from "../host.js";
 import { killOnAbort } from "../kill-on-abort.js";
 import { CappedOutput } from "../output-buffer.js";
+import { scriptDeadline } from "../script-deadline.js";
 import { shellQuote } from "../ssh-command.js";
 import type { KubeApiClient, KubeApiError } from "./api-client.js";
 import { deferredExec, type ExecProcess, execInPod } from "./exec-process.js";
@@ -205,24 +206,21 @@ export function createKubernetesHost(options: KubernetesHostOptions): Kubernetes
     proc.stdin.end();
     proc.stdout.on("data", (c: Buffer) => output.push(c));
     proc.stderr.on("data", (c: Buffer) => output.push(c));
-    let stopReason: "timeout" | "abort" | null = null;
-    const stop = (reason: "timeout" | "abort") => {
-      stopReason ??= reason;
-      void proc.kill(graceMs);
-    };
-    const timer = setTimeout(() => stop("timeout"), Math.max(0, opts.timeoutMs));
-    const onAbort = () => stop("abort");
-    if (opts.signal?.aborted) onAbort();
-    else opts.signal?.addEventListener("abort", onAbort, { once: true });
+    const deadline = scriptDeadline(
+      () => {
+        void proc.kill(graceMs);
+      },
+      opts.timeoutMs,
+      opts.signal,
+    );
     const [exit, startError] = await Promise.all([proc.exited, proc.startError]);
-    clearTimeout(timer);
-    opts.signal?.removeEventListener("abort", onAbort);
+    deadline.release();
     if (startError !== null) output.push(Buffer.from(`${startError}\n`));
     return {
       exitCode: exit.code,
       signal: exit.signal,
-      timedOut: stopReason === "timeout",
-      aborted: stopReason === "abort",
+      timedOut: deadline.reason() === "timeout",
+      aborted: deadline.reason() === "abort",
       output: output.text(),
       truncated: output.truncated,
       unreachable: startError !== null,
